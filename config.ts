@@ -1,0 +1,111 @@
+/**
+ * Configuration: one zod schema for every environment variable, read once at start-up.
+ * Everything else receives values from the frozen `Config` object, never from `process.env`.
+ */
+import { z } from 'zod';
+
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return def;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const str = (def?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : v));
+
+/** The environment, key by key. Defaults carry their unit in the comment. */
+export const envSchema = z.object({
+  ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: str('127.0.0.1'), // dashboard listen address; 0.0.0.0 to reach it from phones on the LAN
+  PORT: int(8080, 0, 65535), // dashboard / API port
+  DATA_DIR: str('data'), // screenshots, generated secrets
+  DATABASE_URL: str('file:data/infoscreen.db'), // file:…, :memory:, libsql://…, http(s)://…, ws(s)://…
+  DATABASE_AUTH_TOKEN: str(),
+
+  MQTT_BROKER_HOST: str(), // unset: start the embedded broker
+  MQTT_BROKER_PORT: int(1883, 1, 65535),
+  MQTT_USER: str(),
+  MQTT_PASSWORD: str(),
+  MQTT_CLIENT_ID: str(), // default: infoscreen-server-<random>
+  MQTT_KEEPALIVE: int(60, 5, 3600), // seconds
+  MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('4').transform(Number),
+  MQTT_TLS_ENABLED: bool(false),
+  MQTT_TLS_CA_CERT: str(),
+  MQTT_TLS_CERTFILE: str(),
+  MQTT_TLS_KEYFILE: str(),
+  MQTT_TLS_INSECURE: bool(false),
+  MQTT_EMBEDDED_PORT: int(1883, 0, 65535), // 0 = any free port (tests)
+  MQTT_MAX_PAYLOAD_BYTES: int(1_048_576, 1024, 16_777_216), // bytes; larger payloads are dropped and counted
+
+  HEARTBEAT_GRACE_PERIOD_DEV: int(180, 5, 86_400), // seconds
+  HEARTBEAT_GRACE_PERIOD_PROD: int(170, 5, 86_400), // seconds
+  LOG_RETENTION_DAYS: int(90, 1, 3650), // days
+  PRIORITY_SCREENSHOT_TTL_SECONDS: int(120, 1, 86_400), // seconds
+  SCREENSHOT_HISTORY: int(20, 1, 1000), // timestamped screenshots kept per client
+
+  DEFAULT_SUPERADMIN_USERNAME: str('superadmin'),
+  DEFAULT_SUPERADMIN_PASSWORD: str(), // unset: a random one is generated and printed once
+  SESSION_TTL_HOURS: int(12, 1, 24 * 90), // hours
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'), // auto: Secure when the request came over https
+
+  WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
+  FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
+});
+
+export type Env = z.input<typeof envSchema>;
+type Parsed = z.output<typeof envSchema>;
+
+export interface Config extends Parsed {
+  /** Grace period for the environment in force, in seconds. */
+  heartbeatGraceSeconds: number;
+  isProduction: boolean;
+  embeddedBroker: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse an environment map into a frozen Config; throws one ConfigError naming every bad key. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const known: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) known[key] = env[key];
+  const result = envSchema.safeParse(known);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const c = result.data;
+  const problems: string[] = [];
+  if (c.MQTT_TLS_ENABLED && !c.MQTT_BROKER_HOST) problems.push('MQTT_TLS_ENABLED: needs MQTT_BROKER_HOST (TLS applies to an external broker)');
+  if ((c.MQTT_USER === undefined) !== (c.MQTT_PASSWORD === undefined) && c.MQTT_BROKER_HOST)
+    problems.push('MQTT_USER/MQTT_PASSWORD: set both or neither');
+  if (problems.length) throw new ConfigError(problems);
+  const isProduction = c.ENV === 'production';
+  return Object.freeze({
+    ...c,
+    heartbeatGraceSeconds: isProduction ? c.HEARTBEAT_GRACE_PERIOD_PROD : c.HEARTBEAT_GRACE_PERIOD_DEV,
+    isProduction,
+    embeddedBroker: !c.MQTT_BROKER_HOST,
+  });
+}
