@@ -1,0 +1,259 @@
+/**
+ * The supervisor: a registry of root client actors (decision 1), not an XState parent, so 50,000
+ * clients cost ~4 KB each instead of an O(n²) spawn. It creates and restores actors, routes events
+ * to them, turns their snapshots into records, and reports what changed: to the writer (persist,
+ * urgent or freshness-only) and to the bus (status changes, alerts). One actor failing never stops
+ * the others: it is logged and recreated from its last good record.
+ */
+import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import { clientMachine } from './client.machine.ts';
+import { significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
+import { emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
+import { OutageDetector } from './outage.ts';
+import type { EventBus } from '../lib/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { logger } from '../lib/logger.ts';
+
+const log = logger('supervisor');
+
+/**
+ * Offline alerts wait this long (ms) before they are shown: when the whole fleet goes silent, the
+ * outage is only recognisable after most clients went offline, and then one outage alert replaces
+ * the per-client ones still waiting.
+ */
+const OFFLINE_ALERT_SETTLE_MS = 30_000;
+
+type ClientActor = Actor<typeof clientMachine>;
+
+interface Entry {
+  actor: ClientActor;
+  record: ClientRecord; // last observed, derived status included
+}
+
+export interface SupervisorDeps {
+  clock: Clock;
+  bus: EventBus;
+  graceMs: number;
+  /** A client's row must be written: `urgent` for state changes, otherwise freshness only. */
+  persist: (uuid: string, urgent: boolean) => void;
+  /** Shared inspection callback for every actor (the inspector hooks in here). */
+  inspect?: (event: InspectionEvent) => void;
+}
+
+export interface RecentLog {
+  uuid: string;
+  level: LogLevel;
+  at: number;
+}
+
+export class Supervisor {
+  #clients = new Map<string, Entry>();
+  #deps: SupervisorDeps;
+  #outage: OutageDetector;
+  #online = 0;
+  #pendingOffline: Array<{ uuid: string; message: string; at: number }> = [];
+  #settleTimer: unknown = null;
+  #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
+  failures = 0; // actors that threw and were recreated
+
+  constructor(deps: SupervisorDeps) {
+    this.#deps = deps;
+    this.#outage = new OutageDetector({ windowMs: deps.graceMs });
+  }
+
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  get onlineCount(): number {
+    return this.#online;
+  }
+
+  get outageSuspected(): boolean {
+    return this.#outage.active;
+  }
+
+  /** Start-up: one actor per persisted client, timers re-armed from `last_alive`. */
+  restore(records: ClientRecord[], recentLogs: RecentLog[] = []): void {
+    const errors = new Map<string, number[]>();
+    const warns = new Map<string, number[]>();
+    for (const l of recentLogs) {
+      const m = l.level === 'ERROR' ? errors : l.level === 'WARN' ? warns : null;
+      if (!m) continue;
+      const list = m.get(l.uuid) ?? [];
+      list.push(l.at);
+      m.set(l.uuid, list);
+    }
+    this.#quiet = true;
+    try {
+      for (const record of records) {
+        if (this.#clients.has(record.uuid)) continue;
+        this.#spawn(record, errors.get(record.uuid), warns.get(record.uuid));
+      }
+    } finally {
+      this.#quiet = false;
+    }
+  }
+
+  has(uuid: string): boolean {
+    return this.#clients.has(uuid);
+  }
+
+  get(uuid: string): ClientRecord | undefined {
+    return this.#clients.get(uuid)?.record;
+  }
+
+  /** Every client's record, in insertion order. */
+  list(): ClientRecord[] {
+    return Array.from(this.#clients.values(), (e) => e.record);
+  }
+
+  /** Creates the client when unknown (a new, not yet discovered client); answers whether it was new. */
+  ensure(uuid: string): boolean {
+    if (this.#clients.has(uuid)) return false;
+    const record = emptyRecord(uuid, this.#deps.clock.now());
+    this.#spawn(record);
+    this.#deps.persist(uuid, true);
+    this.#deps.bus.emit({ type: 'client-changed', uuid });
+    return true;
+  }
+
+  /** Route an event to a client's actor, creating the client when unknown. */
+  send(uuid: string, event: ClientEvent): void {
+    this.ensure(uuid);
+    const entry = this.#clients.get(uuid)!;
+    try {
+      entry.actor.send(event);
+    } catch (err) {
+      this.#recover(uuid, err);
+    }
+  }
+
+  /** Stops and drops a client's actor. */
+  remove(uuid: string): boolean {
+    const entry = this.#clients.get(uuid);
+    if (!entry) return false;
+    this.#clients.delete(uuid);
+    if (entry.record.connectivity === 'online') this.#online--;
+    entry.actor.stop();
+    this.#deps.bus.emit({ type: 'client-removed', uuid });
+    return true;
+  }
+
+  /**
+   * Re-evaluate time-based rules (an ERROR log ageing out of the last hour changes the derived status
+   * without any event). Called periodically by the runtime.
+   */
+  tick(): void {
+    for (const [uuid, entry] of this.#clients) this.#observe(uuid, entry, entry.actor.getSnapshot());
+  }
+
+  stop(): void {
+    if (this.#settleTimer !== null) this.#deps.clock.clearTimeout(this.#settleTimer);
+    this.#settleTimer = null;
+    for (const entry of this.#clients.values()) entry.actor.stop();
+    this.#clients.clear();
+    this.#online = 0;
+  }
+
+  #spawn(record: ClientRecord, recentErrors?: number[], recentWarns?: number[]): Entry {
+    const { clock, graceMs, inspect } = this.#deps;
+    const actor = createActor(clientMachine, {
+      id: `client:${record.uuid}`,
+      clock,
+      inspect,
+      input: { record, now: clock.now(), graceMs, recentErrors, recentWarns },
+    });
+    const entry: Entry = { actor, record };
+    this.#clients.set(record.uuid, entry);
+    if (record.connectivity === 'online') this.#online++;
+    actor.subscribe({
+      next: (snap) => this.#observe(record.uuid, entry, snap),
+      error: (err) => this.#recover(record.uuid, err),
+    });
+    actor.start();
+    // Restoring may change the connectivity (a client silent for longer than the grace period).
+    this.#observe(record.uuid, entry, actor.getSnapshot());
+    return entry;
+  }
+
+  #observe(uuid: string, entry: Entry, snap: ClientSnapshot): void {
+    if (this.#clients.get(uuid) !== entry || snap.status !== 'active') return;
+    const now = this.#deps.clock.now();
+    const prev = entry.record;
+    const next = toRecord(snap, now);
+    entry.record = next;
+    if (significantlyDifferent(prev, next)) {
+      this.#deps.persist(uuid, true);
+      this.#deps.bus.emit({ type: 'client-changed', uuid });
+    } else if (prev.lastAlive !== next.lastAlive) {
+      this.#deps.persist(uuid, false);
+    }
+    if (prev.lastAlive !== next.lastAlive && next.lastAlive !== null)
+      this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: next.lastAlive });
+    if (prev.connectivity !== next.connectivity) this.#connectivityChanged(next, prev.connectivity, now);
+    if (prev.serviceStatus !== 'failed' && next.serviceStatus === 'failed' && !this.#quiet)
+      this.#alert('service-failed', 'critical', `${label(next)}: service ${next.serviceFailedUnit ?? ''} failed`, uuid, now);
+    if (prev.status !== next.status)
+      this.#deps.bus.emit({
+        type: 'client-status',
+        uuid,
+        status: next.status,
+        previous: prev.status as ClientStatus,
+        reasons: next.statusReasons,
+        at: now,
+      });
+  }
+
+  #connectivityChanged(next: ClientRecord, before: string, now: number): void {
+    if (before === 'online') this.#online--;
+    if (next.connectivity === 'online') this.#online++;
+    if (this.#quiet) return;
+    if (next.connectivity === 'offline' && before === 'online') {
+      const verdict = this.#outage.wentOffline(now, this.#online);
+      if (verdict === 'outage')
+        this.#alert('outage-suspected', 'critical', 'Broker or network outage suspected: most of the fleet went silent', undefined, now);
+      else if (verdict === 'single') this.#deferOfflineAlert(next.uuid, `${label(next)} went offline`, now);
+    } else if (next.connectivity === 'online' && before === 'offline') {
+      if (this.#outage.cameOnline(this.#online)) this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
+      else if (!this.#outage.active) this.#alert('client-online', 'info', `${label(next)} is back online`, next.uuid, now);
+    }
+  }
+
+  #deferOfflineAlert(uuid: string, message: string, at: number): void {
+    this.#pendingOffline.push({ uuid, message, at });
+    if (this.#settleTimer !== null) return;
+    this.#settleTimer = this.#deps.clock.setTimeout(() => {
+      this.#settleTimer = null;
+      const pending = this.#pendingOffline;
+      this.#pendingOffline = [];
+      if (this.#outage.active) return; // replaced by the one outage alert
+      for (const p of pending)
+        if (this.#clients.get(p.uuid)?.record.connectivity === 'offline') this.#alert('client-offline', 'warning', p.message, p.uuid, p.at);
+    }, OFFLINE_ALERT_SETTLE_MS);
+  }
+
+  #alert(kind: string, severity: 'info' | 'warning' | 'critical', message: string, uuid: string | undefined, at: number): void {
+    this.#deps.bus.emit({ type: 'alert', kind, severity, message, uuid, at });
+  }
+
+  /** Failure isolation: log, then recreate the actor from its last good record. */
+  #recover(uuid: string, err: unknown): void {
+    const entry = this.#clients.get(uuid);
+    if (!entry) return;
+    this.failures++;
+    log.error(`client actor ${uuid} failed; recreating it from its last good state`, err);
+    this.#clients.delete(uuid);
+    if (entry.record.connectivity === 'online') this.#online--;
+    try {
+      entry.actor.stop();
+    } catch {
+      /* already stopped by the error */
+    }
+    this.#spawn(entry.record);
+  }
+}
+
+function label(r: ClientRecord): string {
+  return r.description || r.hostname || r.uuid;
+}
