@@ -91,6 +91,8 @@ export class BatchedWriter {
       await this.#flushing;
       if (!all) return;
     }
+    // Another waiter may have started the next flush first: wait until none runs.
+    while (this.#flushing) await this.#flushing;
     this.#flushing = this.#flushOnce(all).finally(() => {
       this.#flushing = null;
     });
