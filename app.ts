@@ -1,0 +1,106 @@
+/**
+ * The Hono app (decision 6: one app module, entry points only add the listener). Composes the
+ * cross-cutting middleware and mounts one sub-app per resource with `app.route()`.
+ *
+ * CSRF rule (http.md "Roles and sessions"): the session cookie is SameSite=Lax, and every
+ * state-changing request must either be JSON (a cross-site page cannot send
+ * `Content-Type: application/json` without a CORS preflight, which this server never grants) or
+ * pass Hono's `csrf()` check (`Origin` of this host, or `Sec-Fetch-Site: same-origin`, which htmx
+ * requests from our own pages carry). Bodyless POSTs fall under the second branch.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { ZodError } from 'zod';
+import { logger } from './lib/logger.ts';
+import type { AppDeps, RouteDeps } from './routes/deps.ts';
+import { sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
+import { authRoutes } from './routes/auth.ts';
+import { usersRoutes } from './routes/users.ts';
+import { clientsRoutes } from './routes/clients.ts';
+import { clientLogsRoutes } from './routes/client-logs.ts';
+import { screenshotRoutes } from './routes/screenshots.ts';
+import { healthRoutes } from './routes/health.ts';
+import { toIssues } from './routes/validate.ts';
+
+export type { AppDeps };
+
+const log = logger('http');
+export const MAX_BODY_BYTES = 1024 * 1024; // 1 MiB: the largest JSON body the API accepts
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
+
+/** Same host as the request (directly, or as the proxy saw it): the only origin we trust. */
+function sameHost(origin: string, c: { req: { url: string; header(k: string): string | undefined } }): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const forwarded = c.req.header('x-forwarded-host')?.split(',')[0].trim();
+  return host === new URL(c.req.url).host || host === c.req.header('host') || (!!forwarded && host === forwarded);
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const d: RouteDeps = { ...deps, now: deps.now ?? (() => Date.now()) };
+  const started = d.now();
+  const app = new Hono<AppEnv>();
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      // Hono's validator throws this text for an unparsable (e.g. empty) JSON body.
+      const message = /^Malformed JSON/.test(err.message) ? 'invalid JSON' : err.message || defaultMessage(err.status);
+      return c.json({ error: message }, err.status);
+    }
+    if (err instanceof ZodError) return c.json({ error: 'invalid request', issues: toIssues(err.issues) }, 400);
+    log.error(`${c.req.method} ${c.req.path} failed`, err);
+    return c.json({ error: 'internal error' }, 500);
+  });
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+
+  app.use(secureHeaders());
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }));
+  app.use(csrf({ origin: sameHost }));
+  // Reject unparsable JSON once, up front, with one message (validators would only see `{}`).
+  app.use(async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && JSON_TYPE.test(c.req.header('content-type') ?? '')) {
+      const text = await c.req.text();
+      if (text.trim() !== '') {
+        try {
+          JSON.parse(text);
+        } catch {
+          return c.json({ error: 'invalid JSON' }, 400);
+        }
+      }
+    }
+    await next();
+  });
+  app.use(sessionMiddleware(d));
+
+  app.route(
+    '/',
+    healthRoutes({
+      dbOk: async () => (await d.db.execute('SELECT 1')).rows.length === 1,
+      brokerConnected: () => d.brokerStatus().connected,
+      drops: d.drops,
+      clients: () => d.fleet.size(),
+      commands: () => d.commandsCount?.() ?? 0,
+      uptimeSeconds: () => (d.now() - started) / 1000,
+    }),
+  );
+  app.route('/api/auth', authRoutes(d));
+  app.route('/api/users', usersRoutes(d));
+  app.route('/api/clients', clientsRoutes(d));
+  app.route('/api/client-logs', clientLogsRoutes(d));
+  app.route('/screenshots', screenshotRoutes(d));
+  return app;
+}
+
+function defaultMessage(status: number): string {
+  if (status === 403) return 'forbidden (cross-origin request blocked)';
+  if (status === 413) return 'request body too large';
+  return `HTTP ${status}`;
+}

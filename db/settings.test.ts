@@ -1,0 +1,30 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openDatabase, type Db } from './client.ts';
+import { migrate } from './migrate.ts';
+import { BatchedWriter } from './writer.ts';
+import { deleteSettingStatement, getSetting, listSettings, setSettingsStatements } from './settings.ts';
+
+let db: Db;
+let writer: BatchedWriter;
+test.before(async () => {
+  db = await openDatabase(':memory:');
+  await migrate(db);
+  writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 1000, clientUpsert: () => null });
+});
+test.after(() => db.close());
+
+test('set (upsert), get, list, delete', async () => {
+  assert.is(await getSetting(db, 'supplement_table_url'), null);
+  writer.enqueue(...setSettingsStatements({ supplement_table_url: 'https://a', video_volume: '0.8', empty: null }, 1));
+  await writer.drain();
+  writer.enqueue(...setSettingsStatements({ supplement_table_url: 'https://b' }, 2));
+  await writer.drain();
+  assert.is(await getSetting(db, 'supplement_table_url'), 'https://b');
+  assert.equal(await listSettings(db), { empty: null, supplement_table_url: 'https://b', video_volume: '0.8' });
+  writer.enqueue(deleteSettingStatement('video_volume'));
+  await writer.drain();
+  assert.equal(Object.keys(await listSettings(db)), ['empty', 'supplement_table_url']);
+});
+
+test.run();

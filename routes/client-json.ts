@@ -1,0 +1,62 @@
+/**
+ * JSON views of a client's live record (http.md: camelCase, times UTC ISO 8601 with Z) and the
+ * "alive" rule shared by the client and monitoring endpoints.
+ */
+import type { ClientRecord } from '../actors/client.types.ts';
+import { iso } from '../lib/time.ts';
+
+/** Lower-case 36-char UUID (mqtt.md); anything else in a path cannot name a client: 404. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const isUuid = (s: string) => UUID.test(s);
+
+/**
+ * Alive: active, and online (or, before the actor has decided, seen within the grace period).
+ * The actor's connectivity is the truth; the fallback only covers the `unknown` state.
+ */
+export function isAlive(r: ClientRecord, graceSeconds: number, now: number): boolean {
+  if (!r.isActive) return false;
+  if (r.connectivity === 'online') return true;
+  return r.connectivity === 'unknown' && r.lastAlive !== null && now - r.lastAlive <= graceSeconds * 1000;
+}
+
+/** The full live model of one client. */
+export function clientJson(r: ClientRecord) {
+  return {
+    uuid: r.uuid,
+    description: r.description,
+    hostname: r.hostname,
+    ip: r.ip,
+    hardware: r.hardware,
+    softwareVersion: r.softwareVersion,
+    groupId: r.groupId,
+    isActive: r.isActive,
+    discovered: r.discovered,
+    createdAt: iso(r.createdAt),
+    discoveredAt: iso(r.discoveredAt),
+    lastAlive: iso(r.lastAlive),
+    connectivity: r.connectivity,
+    processStatus: r.processStatus,
+    currentProcess: r.currentProcess,
+    processPid: r.processPid,
+    currentEventId: r.currentEventId,
+    expectedEventId: r.expectedEventId,
+    screenHealthStatus: r.screenHealthStatus,
+    lastFrameUpdate: iso(r.lastFrameUpdate),
+    serviceStatus: r.serviceStatus,
+    serviceFailedAt: iso(r.serviceFailedAt),
+    serviceFailedUnit: r.serviceFailedUnit,
+    mqttReconnectCount: r.mqttReconnectCount,
+    mqttLastDisconnectAt: iso(r.mqttLastDisconnectAt),
+    mqttReconnectRoseAt: iso(r.mqttReconnectRoseAt),
+    recoveryState: r.recoveryState,
+    latestScreenshotType: r.latestScreenshotType,
+    latestScreenshotAt: iso(r.latestScreenshotAt),
+    priorityScreenshotType: r.priorityScreenshotType,
+    priorityScreenshotAt: iso(r.priorityScreenshotAt),
+    status: r.status,
+    statusReasons: r.statusReasons,
+  };
+}
+
+/** Display name used across the dashboard and the monitoring API. */
+export const clientName = (r: Pick<ClientRecord, 'uuid' | 'description' | 'hostname'>) => r.description || r.hostname || r.uuid;

@@ -1,0 +1,122 @@
+/**
+ * `/api/client-logs/*` (http.md endpoint table, admin): one client's logs, the 24 h summary,
+ * recent errors across the fleet, and the monitoring overview, whose status and reasons come from
+ * the live records while the ERROR/WARN counts come from the database within `hours` (default 24).
+ * Bad query values answer 400 naming the field.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { listLogs, logOverview, logSummary, recentErrors } from '../db/logs.ts';
+import type { ClientStatus } from '../actors/client.types.ts';
+import { iso, parseWireTime } from '../lib/time.ts';
+import { requireRole } from './middleware/roles.ts';
+import type { AppEnv } from './middleware/session.ts';
+import { validate } from './validate.ts';
+import { clientName, isUuid } from './client-json.ts';
+import type { RouteDeps } from './deps.ts';
+
+const HOUR = 3_600_000;
+
+/** Positive integer query value; above `max` is clamped (http.md: limit max 500), junk is a 400. */
+const intParam = (def: number, max: number, clamp: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return def;
+      const n = /^\d{1,9}$/.test(v.trim()) ? Number(v) : NaN;
+      if (!(n >= 1) || (!clamp && n > max)) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer from 1 to ${max}` });
+        return z.NEVER;
+      }
+      return Math.min(n, max);
+    });
+
+const logsQuery = z.object({
+  level: z
+    .string()
+    .optional()
+    .transform((v) => v?.toUpperCase())
+    .pipe(z.enum(['ERROR', 'WARN', 'INFO', 'DEBUG']).optional()),
+  limit: intParam(50, 500, true),
+  since: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      // An unencoded `+00:00` offset arrives as a space: put the plus back before parsing.
+      const ms = parseWireTime(v.replace(/ (\d{2}:?\d{2})$/, '+$1'));
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 timestamp' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+});
+
+export function clientLogsRoutes(deps: RouteDeps) {
+  const { db, fleet, now, config } = deps;
+  const app = new Hono<AppEnv>();
+  const admin = requireRole('admin');
+  const maxHours = config.LOG_RETENTION_DAYS * 24;
+
+  app.get('/summary', admin, async (c) => {
+    const summary = await logSummary(db, now() - 24 * HOUR);
+    return c.json({ summary, period_hours: 24 });
+  });
+
+  app.get('/recent-errors', admin, validate('query', z.object({ limit: intParam(20, 500, true) })), async (c) => {
+    const errors = await recentErrors(db, c.req.valid('query').limit);
+    return c.json({ errors, count: errors.length });
+  });
+
+  app.get('/monitoring-overview', admin, validate('query', z.object({ hours: intParam(24, maxHours, false) })), async (c) => {
+    const t = now();
+    const logs = await logOverview(db, t - c.req.valid('query').hours * HOUR);
+    const ttlMs = config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000;
+    const byStatus: Record<ClientStatus, number> = { healthy: 0, warning: 0, critical: 0, offline: 0 };
+    const summary = { totalClients: 0, ...byStatus, errorLogs: 0, warnLogs: 0, activePriorityScreenshots: 0 };
+    const clients = fleet.list().map((r) => {
+      const l = logs.get(r.uuid);
+      const activePriority = r.priorityScreenshotAt !== null && t - r.priorityScreenshotAt <= ttlMs;
+      summary.totalClients++;
+      summary[r.status]++;
+      summary.errorLogs += l?.errorCount ?? 0;
+      summary.warnLogs += l?.warnCount ?? 0;
+      if (activePriority) summary.activePriorityScreenshots++;
+      return {
+        uuid: r.uuid,
+        name: clientName(r),
+        groupId: r.groupId,
+        status: r.status,
+        statusReasons: r.statusReasons,
+        lastAlive: iso(r.lastAlive),
+        processStatus: r.processStatus,
+        currentProcess: r.currentProcess,
+        currentEventId: r.currentEventId,
+        screenHealthStatus: r.screenHealthStatus,
+        mqttReconnectCount: r.mqttReconnectCount,
+        mqttLastDisconnectAt: iso(r.mqttLastDisconnectAt),
+        serviceFailedAt: iso(r.serviceFailedAt),
+        latestScreenshotType: r.latestScreenshotType,
+        hasActivePriorityScreenshot: activePriority,
+        errorCount: l?.errorCount ?? 0,
+        warnCount: l?.warnCount ?? 0,
+        latestLog: l?.latestLog ?? null,
+        latestError: l?.latestError ?? null,
+      };
+    });
+    return c.json({ summary, clients });
+  });
+
+  app.get('/:uuid/logs', admin, validate('query', logsQuery), async (c) => {
+    const uuid = c.req.param('uuid');
+    if (!isUuid(uuid) || !fleet.get(uuid)) throw new HTTPException(404, { message: 'client not found' });
+    const q = c.req.valid('query');
+    const logs = await listLogs(db, uuid, { level: q.level, limit: q.limit, since: q.since });
+    return c.json({ logs, count: logs.length });
+  });
+
+  return app;
+}

@@ -1,0 +1,130 @@
+/**
+ * `/api/clients` (http.md endpoint table; clients.md "Fleet view"). Reads come from the live
+ * actors through the FleetApi, writes go to them. Static paths are registered before `/:uuid`.
+ * A path segment that is not a lower-case UUID answers 404 like an unknown client.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import type { ClientRecord } from '../actors/client.types.ts';
+import { iso } from '../lib/time.ts';
+import { requireRole } from './middleware/roles.ts';
+import type { AppEnv } from './middleware/session.ts';
+import { validate } from './validate.ts';
+import { clientJson, isAlive, isUuid } from './client-json.ts';
+import type { RouteDeps } from './deps.ts';
+
+const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
+const groupId = z.number().int().positive().nullable();
+const updateBody = z.object({ description: z.string().trim().max(500).nullable().optional(), groupId: groupId.optional() });
+// The table in http.md names the field `group_id`; camelCase `groupId` (the body convention) also works.
+const groupBody = z
+  .object({ uuids: z.array(uuid).min(1).max(10_000), group_id: groupId.optional(), groupId: groupId.optional() })
+  .refine((b) => b.group_id !== undefined || b.groupId !== undefined, { message: 'required', path: ['group_id'] });
+
+export function clientsRoutes(deps: RouteDeps) {
+  const { fleet, now } = deps;
+  const app = new Hono<AppEnv>();
+  const user = requireRole('user');
+  const admin = requireRole('admin');
+
+  const find = (raw: string): ClientRecord => {
+    const r = isUuid(raw) ? fleet.get(raw) : undefined;
+    if (!r) throw new HTTPException(404, { message: 'client not found' });
+    return r;
+  };
+
+  app.get('/', user, (c) => c.json(fleet.list().map(clientJson)));
+
+  app.get('/with_alive_status', user, (c) => {
+    const t = now();
+    return c.json(
+      fleet.list().map((r) => ({
+        uuid: r.uuid,
+        description: r.description,
+        hostname: r.hostname,
+        ip: r.ip,
+        group_id: r.groupId,
+        last_alive: iso(r.lastAlive),
+        is_active: r.isActive,
+        is_alive: isAlive(r, fleet.graceSeconds, t),
+      })),
+    );
+  });
+
+  // Active clients whose process crashed or whose heartbeat is stale (clients.md "Fleet view").
+  app.get('/crashed', admin, (c) => {
+    const t = now();
+    const clients = fleet
+      .list()
+      .filter((r) => r.isActive)
+      .map((r) => ({ r, alive: isAlive(r, fleet.graceSeconds, t), crashed: r.processStatus === 'crashed' }))
+      .filter(({ alive, crashed }) => crashed || !alive)
+      .map(({ r, alive, crashed }) => ({
+        uuid: r.uuid,
+        description: r.description,
+        hostname: r.hostname,
+        ip: r.ip,
+        group_id: r.groupId,
+        is_alive: alive,
+        process_status: r.processStatus,
+        screen_health_status: r.screenHealthStatus,
+        last_alive: iso(r.lastAlive),
+        crash_reason: crashed ? 'process_crashed' : 'heartbeat_stale',
+      }));
+    return c.json({ crashed_count: clients.length, grace_period_seconds: fleet.graceSeconds, clients });
+  });
+
+  app.get('/service_failed', admin, (c) => {
+    const t = now();
+    const clients = fleet
+      .list()
+      .filter((r) => r.serviceFailedAt !== null)
+      .sort((a, b) => b.serviceFailedAt! - a.serviceFailedAt!)
+      .map((r) => ({
+        uuid: r.uuid,
+        description: r.description,
+        hostname: r.hostname,
+        ip: r.ip,
+        group_id: r.groupId,
+        is_alive: isAlive(r, fleet.graceSeconds, t),
+        last_alive: iso(r.lastAlive),
+        service_failed_at: iso(r.serviceFailedAt),
+        service_failed_unit: r.serviceFailedUnit,
+      }));
+    return c.json({ service_failed_count: clients.length, clients });
+  });
+
+  app.put('/group', admin, validate('json', groupBody), async (c) => {
+    const body = c.req.valid('json');
+    const gid = body.group_id !== undefined ? body.group_id : body.groupId!;
+    const updated = await fleet.assignGroup(body.uuids, gid);
+    return c.json({ success: true, updated });
+  });
+
+  app.get('/:uuid', user, (c) => c.json(clientJson(find(c.req.param('uuid')))));
+
+  app.put('/:uuid', admin, validate('json', updateBody), async (c) => {
+    const r = find(c.req.param('uuid'));
+    const updated = await fleet.updateClient(r.uuid, c.req.valid('json'));
+    if (!updated) throw new HTTPException(404, { message: 'client not found' });
+    return c.json(clientJson(updated));
+  });
+
+  app.delete('/:uuid', admin, async (c) => {
+    const r = find(c.req.param('uuid'));
+    if (!(await fleet.deleteClient(r.uuid))) throw new HTTPException(404, { message: 'client not found' });
+    return c.json({ success: true });
+  });
+
+  app.post('/:uuid/clear_service_failed', admin, async (c) => {
+    const r = find(c.req.param('uuid'));
+    if (r.serviceFailedAt === null && r.serviceStatus === 'ok') {
+      return c.json({ success: true, message: 'no service_failed flag set' });
+    }
+    await fleet.clearServiceFailed(r.uuid);
+    return c.json({ success: true, message: 'service_failed flag cleared' });
+  });
+
+  return app;
+}

@@ -1,0 +1,18 @@
+/**
+ * Role guard (http.md "Roles and sessions", endpoint table): 401 for anonymous callers, 403 for
+ * signed-in users below the required role. Errors are thrown and rendered as JSON by app.onError.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { roleRank, type Role } from '../../db/users.ts';
+import type { AppEnv } from './session.ts';
+
+export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
+  const need = roleRank(min);
+  return async (c, next) => {
+    const user = c.var.user;
+    if (!user) throw new HTTPException(401, { message: 'authentication required' });
+    if (roleRank(user.role) < need) throw new HTTPException(403, { message: `requires role ${min}` });
+    await next();
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * `/screenshots/{uuid}.jpg` and `/screenshots/{uuid}/priority` (http.md endpoint table, role user;
+ * clients.md "Logs, screenshots, retention": priority falls back to the latest). Always fresh:
+ * `Cache-Control: no-store`, because the same URL shows a new image every capture.
+ */
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requireRole } from './middleware/roles.ts';
+import type { AppEnv } from './middleware/session.ts';
+import { isUuid } from './client-json.ts';
+
+/**
+ * What the routes need from the screenshot store (db/screenshots.ts, written in parallel): the
+ * JPEG bytes of a client's latest and latest priority capture, or null when there is none.
+ * If the store hands out file paths instead, wrap it in an adapter that reads the file.
+ */
+export interface ScreenshotSource {
+  latest(uuid: string): Promise<Uint8Array | null>;
+  priority(uuid: string): Promise<Uint8Array | null>;
+}
+
+function jpeg(c: Context, bytes: Uint8Array | null): Response {
+  if (!bytes) throw new HTTPException(404, { message: 'no screenshot' });
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+    'Content-Type': 'image/jpeg',
+    'Cache-Control': 'no-store',
+    'Content-Length': String(bytes.byteLength),
+  });
+}
+
+export function screenshotRoutes(deps: { screenshots: ScreenshotSource }) {
+  const app = new Hono<AppEnv>();
+  const user = requireRole('user');
+  const uuidOf = (raw: string) => {
+    if (!isUuid(raw)) throw new HTTPException(404, { message: 'no screenshot' });
+    return raw;
+  };
+
+  app.get('/:file', user, async (c) => {
+    const file = c.req.param('file');
+    const uuid = uuidOf(file.endsWith('.jpg') ? file.slice(0, -4) : '');
+    return jpeg(c, await deps.screenshots.latest(uuid));
+  });
+
+  app.get('/:uuid/priority', user, async (c) => {
+    const uuid = uuidOf(c.req.param('uuid'));
+    return jpeg(c, (await deps.screenshots.priority(uuid)) ?? (await deps.screenshots.latest(uuid)));
+  });
+
+  return app;
+}

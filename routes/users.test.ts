@@ -1,0 +1,96 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fixture, json, type Fixture } from './test-helpers.ts';
+import { getUserById, getUserByUsername } from '../db/users.ts';
+
+let f: Fixture;
+let admin: string;
+let superadmin: string;
+test.before(async () => {
+  f = await fixture();
+  admin = await f.login('admin');
+  superadmin = await f.login('superadmin');
+});
+test.after(async () => {
+  await f.close();
+});
+
+const req = (method: string, path: string, cookie: string, body?: unknown) => f.app.request(path, json(method, body, cookie));
+
+test('list and get never expose the password hash', async () => {
+  const res = await req('GET', '/api/users', admin);
+  assert.is(res.status, 200);
+  const list = await res.json();
+  assert.equal(list.map((u: { username: string }) => u.username).sort(), ['admin', 'editor', 'superadmin', 'user']);
+  assert.not.ok(JSON.stringify(list).includes('scrypt'));
+  const one = await (await req('GET', `/api/users/${f.ids.user}`, admin)).json();
+  assert.equal(Object.keys(one).sort(), ['createdAt', 'id', 'isActive', 'language', 'lastLoginAt', 'lockedUntil', 'passwordChangedAt', 'role', 'updatedAt', 'username']);
+  assert.is((await req('GET', '/api/users/abc', admin)).status, 404);
+});
+
+test('create: 201 with id; duplicate (any case) 409; bad body 400 naming fields; generated password once', async () => {
+  const res = await req('POST', '/api/users', admin, { username: 'anna', password: 'anna password', role: 'editor', language: 'de' });
+  assert.is(res.status, 201);
+  const anna = await res.json();
+  assert.ok(anna.id > 0);
+  assert.is(anna.role, 'editor');
+  assert.is(anna.language, 'de');
+  assert.is((await req('POST', '/api/users', admin, { username: 'ANNA', password: 'other password', role: 'user' })).status, 409);
+  const bad = await req('POST', '/api/users', admin, { username: '', password: 'short', role: 'king' });
+  assert.is(bad.status, 400);
+  const body = await bad.json();
+  assert.equal([...new Set(body.issues.map((i: { path: string }) => i.path))].sort(), ['password', 'role', 'username']);
+  assert.is(body.error, 'invalid username, password, role');
+  const gen = await (await req('POST', '/api/users', admin, { username: 'bert', role: 'user' })).json();
+  assert.match(gen.generatedPassword, /^[A-Za-z0-9_-]{16}$/);
+  await f.login('bert', gen.generatedPassword);
+});
+
+test('admins cannot create, edit, reset or delete superadmins, nor grant the role', async () => {
+  assert.is((await req('POST', '/api/users', admin, { username: 'boss', password: 'boss password', role: 'superadmin' })).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}`, admin, { language: 'en' })).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}/password`, admin, { password: 'hijack password' })).status, 403);
+  assert.is((await req('DELETE', `/api/users/${f.ids.superadmin}`, admin)).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.editor}`, admin, { role: 'superadmin' })).status, 403);
+  assert.is((await getUserById(f.db, f.ids.editor))!.role, 'editor');
+  // …but may promote to admin, and a superadmin may grant superadmin.
+  assert.is((await (await req('PUT', `/api/users/${f.ids.editor}`, admin, { role: 'admin' })).json()).role, 'admin');
+  assert.is((await (await req('PUT', `/api/users/${f.ids.editor}`, superadmin, { role: 'superadmin' })).json()).role, 'superadmin');
+  await req('PUT', `/api/users/${f.ids.editor}`, superadmin, { role: 'editor' });
+});
+
+test('nobody changes their own role, deactivates or deletes themselves', async () => {
+  assert.is((await req('PUT', `/api/users/${f.ids.admin}`, admin, { role: 'user' })).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}`, superadmin, { role: 'admin' })).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.admin}`, admin, { isActive: false })).status, 403);
+  assert.is((await req('DELETE', `/api/users/${f.ids.superadmin}`, superadmin)).status, 403);
+  assert.is((await req('DELETE', `/api/users/${f.ids.admin}`, admin)).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.admin}/password`, admin, { password: 'my new password' })).status, 403);
+  // Same role and own language are fine.
+  assert.is((await req('PUT', `/api/users/${f.ids.admin}`, admin, { role: 'admin', language: 'en' })).status, 200);
+});
+
+test('admin DELETE deactivates (soft); superadmin DELETE removes the row (hard)', async () => {
+  const carl = await (await req('POST', '/api/users', admin, { username: 'carl', password: 'carl password', role: 'user' })).json();
+  const carlCookie = await f.login('carl', 'carl password');
+  const soft = await req('DELETE', `/api/users/${carl.id}`, admin);
+  assert.equal(await soft.json(), { success: true, mode: 'deactivated' });
+  assert.is((await getUserById(f.db, carl.id))!.isActive, false);
+  assert.is((await f.app.request('/api/auth/me', { headers: { cookie: carlCookie } })).status, 401);
+  const hard = await req('DELETE', `/api/users/${carl.id}`, superadmin);
+  assert.equal(await hard.json(), { success: true, mode: 'deleted' });
+  assert.is(await getUserById(f.db, carl.id), undefined);
+  assert.is((await req('DELETE', `/api/users/${carl.id}`, superadmin)).status, 404);
+});
+
+test('password reset by an admin works and revokes the sessions; rename conflicts are 409', async () => {
+  const userCookie = await f.login('user');
+  assert.is((await req('PUT', `/api/users/${f.ids.user}/password`, admin, { password: 'reset password' })).status, 200);
+  assert.is((await f.app.request('/api/auth/me', { headers: { cookie: userCookie } })).status, 401);
+  await f.login('user', 'reset password');
+  assert.is((await req('PUT', `/api/users/${f.ids.user}`, admin, { username: 'Admin' })).status, 409);
+  assert.is((await req('PUT', `/api/users/${f.ids.user}`, admin, { username: 'user2' })).status, 200);
+  assert.ok(await getUserByUsername(f.db, 'user2'));
+});
+
+test.run();

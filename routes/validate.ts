@@ -1,0 +1,37 @@
+/**
+ * `validate(target, schema)`: Hono's `validator()` with a zod schema (http.md: a bad body answers
+ * 400 `{error, issues}` naming the offending fields, never 500). `error` names the fields, e.g.
+ * `invalid limit, since`; `issues` is `[{path, message}]` with dotted paths.
+ * Malformed JSON never reaches here: app.ts answers 400 `{error: 'invalid JSON'}` first.
+ */
+import type { Context, ValidationTargets } from 'hono';
+import { validator } from 'hono/validator';
+import type { z } from 'zod';
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export function toIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Issue[] {
+  return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+export function invalidBody(c: Context, issues: Issue[]) {
+  const fields = [...new Set(issues.map((i) => i.path || 'body'))];
+  return c.json({ error: `invalid ${fields.join(', ')}`, issues }, 400);
+}
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+export function validate<T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) {
+  return validator(target, async (value, c) => {
+    if (target === 'json') {
+      const type = (c.req.header('content-type') ?? '').split(';')[0].trim();
+      if (!JSON_TYPE.test(type)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
+    }
+    const parsed = await schema.safeParseAsync(value);
+    if (!parsed.success) return invalidBody(c, toIssues(parsed.error.issues));
+    return parsed.data as z.output<S>;
+  });
+}
