@@ -4,18 +4,18 @@ import * as assert from 'uvu/assert';
 import { createActor, SimulatedClock } from 'xstate';
 import { clientMachine } from './client.machine.ts';
 import { toRecord } from './client.record.ts';
+import { restoredSnapshot } from './client.restore.ts';
 import { emptyRecord, type ClientRecord } from './client.types.ts';
 
 const UUID = '9b8d1856-ff34-4864-a726-12de072d0f77';
 const GRACE = 170_000;
 
-function start(record: Partial<ClientRecord> = {}, now = 1_000_000, extra: { recentErrors?: number[]; recentWarns?: number[] } = {}) {
+function start(record: Partial<ClientRecord> = {}, now = 1_000_000, restore = false) {
   const clock = new SimulatedClock();
   clock.set(now);
-  const actor = createActor(clientMachine, {
-    clock,
-    input: { record: { ...emptyRecord(UUID, 0), ...record }, now, graceMs: GRACE, ...extra },
-  }).start();
+  const input = { record: { ...emptyRecord(UUID, 0), ...record }, now, graceMs: GRACE };
+  const actor = createActor(clientMachine, { clock, input, ...(restore ? { snapshot: restoredSnapshot(input) } : {}) }).start();
+  if (restore) actor.send({ type: 'RESUME', at: now });
   const rec = () => toRecord(actor.getSnapshot(), clock.now());
   const send = (e: any) => actor.send({ at: clock.now(), ...e });
   return { clock, actor, rec, send };
@@ -128,6 +128,7 @@ test('restore: last seen 100 s ago goes offline 70 s later; region states come b
   const { clock, rec } = start(
     { lastAlive: now - 100_000, connectivity: 'online', processStatus: 'crashed', serviceStatus: 'failed', screenHealthStatus: 'OK', recoveryState: 'waiting_manual' },
     now,
+    true,
   );
   assert.is(rec().connectivity, 'online');
   assert.is(rec().processStatus, 'crashed');
@@ -140,8 +141,8 @@ test('restore: last seen 100 s ago goes offline 70 s later; region states come b
 });
 
 test('restore: a client silent longer than the grace period starts offline; never seen stays unknown', () => {
-  assert.is(start({ lastAlive: 0 }, 500_000).rec().connectivity, 'offline');
-  assert.is(start({ lastAlive: null }, 500_000).rec().connectivity, 'unknown');
+  assert.is(start({ lastAlive: 0, connectivity: 'online' }, 500_000, true).rec().connectivity, 'offline');
+  assert.is(start({ lastAlive: null }, 500_000, true).rec().connectivity, 'unknown');
 });
 
 test('discovery fills identity; meta updates description and group', () => {

@@ -4,9 +4,10 @@
  * effects; the supervisor persists and publishes what changes.
  *
  * The grace timer is an `after` delay computed from absolute times kept in context (decision 2), so
- * an actor restored from the database goes offline at lastAlive + grace, not grace after restart.
+ * an actor restored from the database (actors/client.restore.ts) goes offline at lastAlive + grace,
+ * not grace after the restart.
  */
-import { assign, setup } from 'xstate';
+import { and, assign, not, setup, stateIn } from 'xstate';
 import type { CaptureType, ClientEvent, ClientRecord } from './client.types.ts';
 
 const HOUR = 3_600_000;
@@ -23,8 +24,6 @@ export type ClientContext = Omit<
   expectedChanging: boolean; // the expected event changes on screen (video): identical screenshots mean frozen
   recentErrors: number[]; // receive times of ERROR logs in the last hour
   recentWarns: number[];
-  /** Region states persisted before a restart; each region starts in them (see `restoring`). */
-  boot: Pick<ClientRecord, 'processStatus' | 'serviceStatus' | 'screenHealthStatus' | 'recoveryState'>;
 };
 
 export interface ClientInput {
@@ -39,21 +38,30 @@ type Ev<T extends ClientEvent['type']> = Extract<ClientEvent, { type: T }>;
 
 const within = (times: number[], now: number) => times.filter((t) => now - t < HOUR);
 
-/** One guarded transition per reported status, each to the state of that name. */
-function toReported<S extends string, G extends string, A extends string>(states: readonly S[], guard: G, actions: A[]) {
-  return states.map((s) => ({ guard: { type: guard, params: { value: s } }, target: `.${s}`, actions }));
+/**
+ * One guarded transition per reported status, each to the state of that name, skipped when the
+ * region is in it already (a self-transition would cost a full exit/entry on every health message).
+ */
+function toReported<S extends string, G extends string, A extends string>(region: string, states: readonly S[], guard: G, actions: A[]) {
+  return states.map((s) => ({
+    // (cast: XState's types cannot follow a guard name passed in as a type parameter)
+    guard: and([{ type: guard, params: { value: s } } as never, not(stateIn(`#client.${region}.${s}`))]),
+    target: `.${s}`,
+    actions,
+  }));
 }
 
-/**
- * A region's first state: `restoring` picks the state persisted before a restart (XState does not
- * re-arm anything for snapshots, so actors are always created fresh from their record, decision 2).
- */
-function restoring<S extends string>(states: readonly S[], region: keyof ClientContext['boot'], fallback: S) {
+/** The context of a client from its record (a new client, or one restored by actors/client.restore.ts). */
+export function initialContext(input: ClientInput): ClientContext {
+  const { connectivity, processStatus, serviceStatus, screenHealthStatus, recoveryState, status, statusReasons, ...rest } = input.record;
   return {
-    always: [
-      ...states.map((s) => ({ guard: { type: 'persisted' as const, params: { region, value: s } }, target: s })),
-      { target: fallback },
-    ],
+    ...rest,
+    now: input.now,
+    graceMs: input.graceMs,
+    expectedKnown: false,
+    expectedChanging: false,
+    recentErrors: within(input.recentErrors ?? [], input.now),
+    recentWarns: within(input.recentWarns ?? [], input.now),
   };
 }
 
@@ -72,13 +80,10 @@ export const clientMachine = setup({
     grace: ({ context }) => Math.max(0, (context.lastAlive ?? context.now) + context.graceMs - context.now),
   },
   guards: {
-    persisted: ({ context }, p: { region: keyof ClientContext['boot']; value: string }) => context.boot[p.region] === p.value,
     reportsProcess: ({ event }, p: { value: string }) =>
       (event.type === 'HEARTBEAT' || event.type === 'HEALTH') && event.processStatus === p.value,
     reportsScreen: ({ event }, p: { value: string }) => event.type === 'HEALTH' && event.screenStatus === p.value,
     recoveryIs: ({ event }, p: { value: string }) => event.type === 'RECOVERY' && event.state === p.value,
-    neverSeen: ({ context }) => context.lastAlive === null,
-    withinGrace: ({ context }) => context.lastAlive !== null && context.now - context.lastAlive < context.graceMs,
     frozenByScreenshots: ({ context, event }) =>
       event.type === 'SCREENSHOT' && event.captureType === 'periodic' && event.identicalToPrevious && context.expectedChanging,
   },
@@ -151,21 +156,7 @@ export const clientMachine = setup({
 }).createMachine({
   id: 'client',
   type: 'parallel',
-  context: ({ input }) => {
-    const { connectivity, processStatus, serviceStatus, screenHealthStatus, recoveryState, status, statusReasons, ...rest } =
-      input.record;
-    return {
-      ...rest,
-      boot: { processStatus, serviceStatus, screenHealthStatus, recoveryState },
-      now: input.now,
-      graceMs: input.graceMs,
-      expectedKnown: false,
-      expectedChanging: false,
-      recentErrors: within(input.recentErrors ?? [], input.now),
-      recentWarns: within(input.recentWarns ?? [], input.now),
-    };
-  },
-  // Events that only move the clock or identity forward, whatever the regions do.
+  context: ({ input }) => initialContext(input),
   // Events no region reacts to. (A root handler does not run when a region handles the same event,
   // so identity and log counting ride on the connectivity transition below.)
   on: {
@@ -175,7 +166,7 @@ export const clientMachine = setup({
   },
   states: {
     connectivity: {
-      initial: 'restoring',
+      initial: 'unknown',
       // Any message the client itself sends marks it seen and restarts the grace timer (the target
       // `.online` is exited and entered again, so its `after` is re-armed; `reenter: true` here would
       // make the whole machine the transition domain and pre-empt the other regions). A retained
@@ -188,25 +179,26 @@ export const clientMachine = setup({
         SCREENSHOT: { target: '.online', actions: 'seen' },
       },
       states: {
-        restoring: {
-          always: [{ guard: 'neverSeen', target: 'unknown' }, { guard: 'withinGrace', target: 'online' }, { target: 'offline' }],
-        },
         unknown: {},
-        online: { after: { grace: 'offline' } },
+        online: {
+          after: { grace: 'offline' },
+          // After a restore from the database: enter `online` again so its grace timer is armed
+          // (XState does not re-arm `after` for a restored snapshot, decision 2).
+          on: { RESUME: { target: 'online', reenter: true } },
+        },
         offline: {},
       },
     },
     process: {
-      initial: 'restoring',
+      initial: 'unknown',
       on: {
-        HEARTBEAT: [...toReported(PROCESS, 'reportsProcess', ['processFields']), { actions: 'processFields' }],
+        HEARTBEAT: [...toReported('process', PROCESS, 'reportsProcess', ['processFields']), { actions: 'processFields' }],
         HEALTH: [
-          ...toReported(PROCESS, 'reportsProcess', ['processFields', 'healthFields']),
+          ...toReported('process', PROCESS, 'reportsProcess', ['processFields', 'healthFields']),
           { actions: ['processFields', 'healthFields'] },
         ],
       },
       states: {
-        restoring: restoring(PROCESS, 'processStatus', 'unknown'),
         unknown: {},
         starting: {},
         running: {},
@@ -215,9 +207,8 @@ export const clientMachine = setup({
       },
     },
     service: {
-      initial: 'restoring',
+      initial: 'ok',
       states: {
-        restoring: restoring(['ok', 'failed'] as const, 'serviceStatus', 'ok'),
         ok: { on: { SERVICE_FAILED: { target: 'failed', actions: ['clock', 'serviceFailed'] } } },
         failed: {
           on: {
@@ -230,18 +221,17 @@ export const clientMachine = setup({
       },
     },
     screen: {
-      initial: 'restoring',
+      initial: 'UNKNOWN',
       on: {
-        HEALTH: toReported(SCREEN, 'reportsScreen', []),
+        HEALTH: toReported('screen', SCREEN, 'reportsScreen', []),
         SCREENSHOT: [{ guard: 'frozenByScreenshots', target: '.FROZEN', actions: 'screenshot' }, { actions: 'screenshot' }],
       },
-      states: { restoring: restoring(SCREEN, 'screenHealthStatus', 'UNKNOWN'), OK: {}, BLACK: {}, FROZEN: {}, UNKNOWN: {} },
+      states: { OK: {}, BLACK: {}, FROZEN: {}, UNKNOWN: {} },
     },
     recovery: {
-      initial: 'restoring',
-      on: { RECOVERY: toReported(RECOVERY, 'recoveryIs', []) },
+      initial: 'idle',
+      on: { RECOVERY: toReported('recovery', RECOVERY, 'recoveryIs', []) },
       states: {
-        restoring: restoring(RECOVERY, 'recoveryState', 'idle'),
         idle: {},
         restarting_app: {},
         rebooting: {},

@@ -11,7 +11,7 @@ export type ClientSnapshot = SnapshotFrom<typeof clientMachine>;
 
 export function toRecord(snap: ClientSnapshot, now: number): ClientRecord {
   const v = snap.value as Record<string, string>;
-  const { now: _now, graceMs: _g, expectedKnown, expectedChanging: _c, recentErrors, recentWarns, boot: _b, ...rest } = snap.context;
+  const { now: _now, graceMs: _g, expectedKnown, expectedChanging: _c, recentErrors, recentWarns, ...rest } = snap.context;
   const base = {
     ...rest,
     connectivity: v.connectivity as ClientRecord['connectivity'],
@@ -24,10 +24,15 @@ export function toRecord(snap: ClientSnapshot, now: number): ClientRecord {
   return { ...base, status, statusReasons: reasons };
 }
 
-/** Fields whose change is a state change (written at the next flush); `lastAlive` alone is freshness. */
+/**
+ * Freshness fields: they move with every message. A change of only these is written at most every
+ * FRESHNESS_WRITE_SECONDS (decision 4); any other change is a state change, written at the next flush.
+ */
+const FRESHNESS: ReadonlySet<string> = new Set(['lastAlive', 'lastFrameUpdate']);
+
 export function significantlyDifferent(a: ClientRecord, b: ClientRecord): boolean {
   for (const key of Object.keys(a) as (keyof ClientRecord)[]) {
-    if (key === 'lastAlive') continue;
+    if (FRESHNESS.has(key)) continue;
     const x = a[key];
     const y = b[key];
     if (x === y) continue;
@@ -36,4 +41,26 @@ export function significantlyDifferent(a: ClientRecord, b: ClientRecord): boolea
     return true;
   }
   return false;
+}
+
+/**
+ * Fast path for the hot case: when a snapshot differs from the previous one only in freshness
+ * (same region states, every other context field the same value or the same reference), answer the
+ * updated record without deriving the status again; otherwise null. Time-based status rules are
+ * re-evaluated by the supervisor's periodic tick.
+ */
+export function freshnessOnly(prev: ClientRecord, prevSnap: ClientSnapshot, snap: ClientSnapshot): ClientRecord | null {
+  const v = snap.value as Record<string, string>;
+  if (
+    v.connectivity !== prev.connectivity ||
+    v.process !== prev.processStatus ||
+    v.service !== prev.serviceStatus ||
+    v.screen !== prev.screenHealthStatus ||
+    v.recovery !== prev.recoveryState
+  )
+    return null;
+  const a = prevSnap.context as unknown as Record<string, unknown>;
+  const b = snap.context as unknown as Record<string, unknown>;
+  for (const key in b) if (key !== 'now' && !FRESHNESS.has(key) && a[key] !== b[key]) return null;
+  return { ...prev, lastAlive: snap.context.lastAlive, lastFrameUpdate: snap.context.lastFrameUpdate };
 }

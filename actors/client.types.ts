@@ -128,4 +128,6 @@ export type ClientEvent =
   | { type: 'UPDATE_META'; at: number; description?: string | null; groupId?: number | null; isActive?: boolean }
   | { type: 'EXPECTED_EVENT'; at: number; eventId: string | null; changing: boolean }
   | { type: 'RECOVERY'; at: number; state: RecoveryState }
-  | { type: 'TICK'; at: number };
+  | { type: 'TICK'; at: number }
+  /** Internal: sent once after a restore so the grace timer of `online` is armed. */
+  | { type: 'RESUME'; at: number };

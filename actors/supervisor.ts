@@ -7,7 +7,8 @@
  */
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { clientMachine } from './client.machine.ts';
-import { significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
+import { freshnessOnly, significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
+import { restoredSnapshot } from './client.restore.ts';
 import { emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
 import { OutageDetector } from './outage.ts';
 import type { EventBus } from '../lib/bus.ts';
@@ -28,6 +29,7 @@ type ClientActor = Actor<typeof clientMachine>;
 interface Entry {
   actor: ClientActor;
   record: ClientRecord; // last observed, derived status included
+  snap: ClientSnapshot | null; // the snapshot `record` was made from
 }
 
 export interface SupervisorDeps {
@@ -88,7 +90,7 @@ export class Supervisor {
     try {
       for (const record of records) {
         if (this.#clients.has(record.uuid)) continue;
-        this.#spawn(record, errors.get(record.uuid), warns.get(record.uuid));
+        this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid));
       }
     } finally {
       this.#quiet = false;
@@ -112,7 +114,7 @@ export class Supervisor {
   ensure(uuid: string): boolean {
     if (this.#clients.has(uuid)) return false;
     const record = emptyRecord(uuid, this.#deps.clock.now());
-    this.#spawn(record);
+    this.#spawn(record, false);
     this.#deps.persist(uuid, true);
     this.#deps.bus.emit({ type: 'client-changed', uuid });
     return true;
@@ -156,15 +158,19 @@ export class Supervisor {
     this.#online = 0;
   }
 
-  #spawn(record: ClientRecord, recentErrors?: number[], recentWarns?: number[]): Entry {
+  /** A new client starts from the machine's initial states; a persisted one from its record. */
+  #spawn(record: ClientRecord, restore: boolean, recentErrors?: number[], recentWarns?: number[]): Entry {
     const { clock, graceMs, inspect } = this.#deps;
+    const now = clock.now();
+    const input = { record, now, graceMs, recentErrors, recentWarns };
     const actor = createActor(clientMachine, {
       id: `client:${record.uuid}`,
       clock,
       inspect,
-      input: { record, now: clock.now(), graceMs, recentErrors, recentWarns },
+      input,
+      ...(restore ? { snapshot: restoredSnapshot(input) } : {}),
     });
-    const entry: Entry = { actor, record };
+    const entry: Entry = { actor, record, snap: null };
     this.#clients.set(record.uuid, entry);
     if (record.connectivity === 'online') this.#online++;
     actor.subscribe({
@@ -174,6 +180,7 @@ export class Supervisor {
     actor.start();
     // Restoring may change the connectivity (a client silent for longer than the grace period).
     this.#observe(record.uuid, entry, actor.getSnapshot());
+    if (restore) actor.send({ type: 'RESUME', at: now });
     return entry;
   }
 
@@ -181,6 +188,15 @@ export class Supervisor {
     if (this.#clients.get(uuid) !== entry || snap.status !== 'active') return;
     const now = this.#deps.clock.now();
     const prev = entry.record;
+    // Hot path (most health messages): nothing moved but the client's freshness.
+    const fresh = entry.snap && freshnessOnly(prev, entry.snap, snap);
+    entry.snap = snap;
+    if (fresh) {
+      entry.record = fresh;
+      this.#deps.persist(uuid, false);
+      this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: fresh.lastAlive! });
+      return;
+    }
     const next = toRecord(snap, now);
     entry.record = next;
     if (significantlyDifferent(prev, next)) {
@@ -250,7 +266,7 @@ export class Supervisor {
     } catch {
       /* already stopped by the error */
     }
-    this.#spawn(entry.record);
+    this.#spawn(entry.record, true);
   }
 }
 

@@ -1,0 +1,198 @@
+/**
+ * The runtime: composes database, writer, supervisor, fleet, broker connection (and the embedded
+ * broker when no external one is configured), retention and the Hono app. Both entry points
+ * (scripts/start.node.ts, scripts/start.deno.ts) call `startRuntime` and only add the HTTP listener.
+ */
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import { Supervisor } from './actors/supervisor.ts';
+import { Fleet } from './actors/fleet.ts';
+import { openDatabase, type Db } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { BatchedWriter } from './db/writer.ts';
+import { loadClients, upsertClientStatement } from './db/clients.ts';
+import { recentLogLevels } from './db/logs.ts';
+import { ScreenshotStore } from './db/screenshots.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
+import { connectBroker, type BrokerConnection } from './broker/connection.ts';
+import { createIngest } from './broker/ingest.ts';
+import { DropCounter } from './broker/drops.ts';
+import { parseTopic, topics } from './broker/topics.ts';
+import { bootstrapSuperadmin } from './lib/bootstrap.ts';
+import { Retention } from './lib/retention.ts';
+import { EventBus } from './lib/bus.ts';
+import { realClock, type Clock } from './lib/clock.ts';
+import { logger } from './lib/logger.ts';
+import { createApp } from './app.ts';
+
+const log = logger('runtime');
+
+const TICK_MS = 15_000; // re-evaluate time-based status rules
+const HOUR = 3_600_000;
+
+export interface RuntimeOptions {
+  clock?: Clock;
+}
+
+export interface Runtime {
+  config: Readonly<Config>;
+  app: ReturnType<typeof createApp>;
+  db: Db;
+  bus: EventBus;
+  writer: BatchedWriter;
+  supervisor: Supervisor;
+  fleet: Fleet;
+  drops: DropCounter;
+  broker: { url: string; embeddedPort: number | null; connection: BrokerConnection };
+  /** Set when this start created the first superadmin with a generated password: print it once. */
+  initialAdmin: { username: string; password: string } | null;
+  startedAt: number;
+  restoreMs: number;
+  /** MQTT messages handed to ingestion since start. */
+  stats: { messagesIn: number };
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Readonly<Config>, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const clock = opts.clock ?? realClock;
+  const startedAt = clock.now();
+
+  const db = await openDatabase(config.DATABASE_URL!, config.DATABASE_AUTH_TOKEN);
+  const applied = await migrate(db);
+  if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
+
+  const bus = new EventBus();
+  let supervisor: Supervisor | null = null;
+  const writer = new BatchedWriter(db, {
+    flushMs: config.WRITE_FLUSH_MS,
+    freshnessMs: config.FRESHNESS_WRITE_SECONDS * 1000,
+    now: () => clock.now(),
+    clientUpsert: (uuid) => {
+      const record = supervisor?.get(uuid);
+      return record ? upsertClientStatement(record, clock.now()) : null;
+    },
+  });
+  const initialAdmin = await bootstrapSuperadmin(db, writer, config, clock.now());
+
+  supervisor = new Supervisor({
+    clock,
+    bus,
+    graceMs: config.heartbeatGraceSeconds * 1000,
+    persist: (uuid, urgent) => writer.markClient(uuid, urgent),
+  });
+  const restoreStarted = performance.now();
+  const [records, recent] = await Promise.all([loadClients(db), recentLogLevels(db, clock.now() - HOUR)]);
+  supervisor.restore(records, recent);
+  const restoreMs = performance.now() - restoreStarted;
+  log.info(`restored ${records.length} client actors in ${restoreMs.toFixed(0)} ms`);
+  writer.start();
+
+  const screenshots = new ScreenshotStore(join(config.DATA_DIR!, 'screenshots'), {
+    history: config.SCREENSHOT_HISTORY,
+    priorityTtlMs: config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000,
+    now: () => clock.now(),
+  });
+
+  const drops = new DropCounter();
+  const stats = { messagesIn: 0 };
+
+  let embedded: EmbeddedBroker | null = null;
+  if (config.embeddedBroker) {
+    // Until device accounts and ACLs exist, the embedded broker never listens beyond loopback.
+    embedded = await startEmbeddedBroker({
+      host: '127.0.0.1',
+      port: config.MQTT_EMBEDDED_PORT,
+      maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
+      // The broker drops oversized publishes before they reach us: count them here.
+      onOversize: (info) => {
+        const parsed = info.topic ? parseTopic(info.topic) : null;
+        drops.record('too_large', parsed && 'uuid' in parsed ? parsed.uuid : null, `${info.bytes} bytes, ${info.action}`);
+      },
+    });
+  }
+  const url = embedded
+    ? `mqtt://127.0.0.1:${embedded.port}`
+    : `${config.MQTT_TLS_ENABLED ? 'mqtts' : 'mqtt'}://${config.MQTT_BROKER_HOST}:${config.MQTT_BROKER_PORT}`;
+
+  let fleet: Fleet | null = null;
+  let ingest: ReturnType<typeof createIngest> | null = null;
+  const connection = connectBroker({
+    url,
+    username: config.MQTT_USER,
+    password: config.MQTT_PASSWORD,
+    clientId: config.MQTT_CLIENT_ID ?? `infoscreen-server-${crypto.randomUUID().slice(0, 8)}`,
+    // A persistent session keeps QoS 1 telemetry sent while we were away, but only a stable client
+    // id can resume it; with a random id every restart would leave an orphan session behind.
+    clean: config.MQTT_CLIENT_ID === undefined,
+    keepalive: config.MQTT_KEEPALIVE,
+    protocolVersion: embedded ? 4 : (config.MQTT_PROTOCOL_VERSION as 4 | 5),
+    tls: config.MQTT_TLS_ENABLED
+      ? { ca: config.MQTT_TLS_CA_CERT, cert: config.MQTT_TLS_CERTFILE, key: config.MQTT_TLS_KEYFILE, rejectUnauthorized: !config.MQTT_TLS_INSECURE }
+      : undefined,
+    onMessage: (topic, payload) => {
+      stats.messagesIn++;
+      ingest?.handle(topic, payload);
+    },
+    onStatus: (status) => {
+      if (status === 'connected') void fleet?.republishRetained();
+    },
+  });
+
+  fleet = new Fleet({
+    supervisor,
+    writer,
+    publisher: connection,
+    screenshots,
+    topics: { groupId: topics.groupId, serviceFailed: topics.serviceFailed },
+    graceSeconds: config.heartbeatGraceSeconds,
+    now: () => clock.now(),
+  });
+  ingest = createIngest({ port: fleet, publisher: connection, drops, maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES, now: () => clock.now() });
+
+  const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, now: () => clock.now() });
+  retention.start();
+  const tick = setInterval(() => supervisor!.tick(), TICK_MS);
+  (tick as { unref?: () => void }).unref?.();
+
+  const app = createApp({
+    config,
+    db,
+    writer,
+    fleet,
+    screenshots,
+    bus,
+    brokerStatus: () => ({ connected: connection.connected }),
+    drops: () => drops.snapshot(),
+    now: () => clock.now(),
+  });
+
+  let closed: Promise<void> | null = null;
+  const close = () =>
+    (closed ??= (async () => {
+      // Order matters (issue: graceful shutdown): stop ingesting, flush, then close broker and DB.
+      clearInterval(tick);
+      await retention.stop();
+      await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
+      await writer.stop();
+      supervisor!.stop();
+      await embedded?.close().catch((err) => log.warn('closing the embedded broker failed', err));
+      db.close();
+    })());
+
+  return {
+    config,
+    app,
+    db,
+    bus,
+    writer,
+    supervisor,
+    fleet,
+    drops,
+    broker: { url, embeddedPort: embedded?.port ?? null, connection },
+    initialAdmin,
+    startedAt,
+    restoreMs,
+    stats,
+    close,
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * `npm run bench:ingest`: drives the real server (embedded broker, file database) at saturation
+ * and prints ingest throughput, rows persisted, publish → actor-state latency, and, in fresh child
+ * processes, RSS and start-up restore time with 10,000 and 50,000 client actors.
+ *
+ *   npm run bench:ingest -- --clients 10000 --seconds 10 --connections 4 --sizes 10000,50000
+ *
+ * Targets (issue 2): ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors < 1 GiB RSS, restore < 3 s.
+ */
+import { Worker } from 'node:worker_threads';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { startRuntime } from '../runtime.ts';
+import { openDatabase } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { upsertClientStatement } from '../db/clients.ts';
+import { emptyRecord } from '../actors/client.types.ts';
+import { setQuiet } from '../lib/logger.ts';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '4' },
+    sizes: { type: 'string', default: '10000,50000' },
+  },
+});
+const clients = Number(values.clients);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const sizes = values.sizes!.split(',').filter(Boolean).map(Number);
+
+setQuiet(true);
+const micros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] : NaN);
+const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+console.log(`bench:ingest on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`);
+
+// ── 1. throughput and latency ───────────────────────────────────────────────────────────────
+{
+  const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+  const rt = await startRuntime(
+    loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password' }),
+  );
+  while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 20));
+  const probeUuids = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  const probes = new Set(probeUuids);
+  const latencies: number[] = [];
+  rt.bus.on((e) => {
+    if (e.type !== 'client-changed' || !probes.has(e.uuid)) return;
+    const pid = rt.supervisor.get(e.uuid)?.processPid ?? 0;
+    if (pid > 1e15) latencies.push((micros() - pid) / 1000);
+  });
+
+  const in0 = rt.stats.messagesIn;
+  const w0 = rt.writer.stats.statementsWritten;
+  const t0 = performance.now();
+  // Workers do not inherit `--import tsx`: register tsx inside the worker, then load the module.
+  const entry = new URL('./bench/load-worker.ts', import.meta.url).href;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, {
+    eval: true,
+    workerData: { url: rt.broker.url, clients, seconds, connections, probeEveryMs: 20, probeUuids },
+  });
+  const result = await new Promise<{ sent: number; probes: number }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  // Let the broker deliver what is in flight, then flush.
+  let last = -1;
+  while (rt.stats.messagesIn !== last) {
+    last = rt.stats.messagesIn;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const elapsed = (performance.now() - t0 - 250) / 1000;
+  await rt.writer.drain();
+  const received = rt.stats.messagesIn - in0;
+  const rows = rt.writer.stats.statementsWritten - w0;
+  latencies.sort((a, b) => a - b);
+  console.log('\nIngest at saturation (embedded broker, file database, one process):');
+  console.log(`  published ${f(result.sent)} msgs to ${f(clients)} clients over ${connections} connections in ${seconds} s`);
+  console.log(`  ingested  ${f(received)} msgs → ${f(received / elapsed)} msgs/s (dropped as invalid: ${rt.drops.snapshot().total})`);
+  console.log(`  persisted ${f(rows)} rows (log rows + client rows) → ${f(rows / elapsed)} rows/s; writer failures: ${rt.writer.stats.failedStatements}`);
+  console.log(`  publish → actor state latency over ${latencies.length} probes: p50 ${f(pct(latencies, 50), 1)} ms, p99 ${f(pct(latencies, 99), 1)} ms, max ${f(latencies.at(-1) ?? NaN, 1)} ms`);
+  console.log(`  client actors: ${f(rt.supervisor.size)}; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB (server + load thread)`);
+  await rt.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+// ── 2. memory and restore time with N client actors ─────────────────────────────────────────
+for (const n of sizes) {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-restore-'));
+  const url = `file:${dir}/restore.db`;
+  const db = await openDatabase(url);
+  await migrate(db);
+  const now = Date.now();
+  for (let i = 0; i < n; i += 5000) {
+    const batch = [];
+    for (let k = i; k < Math.min(n, i + 5000); k++) {
+      const r = emptyRecord(`00000000-0000-4000-8000-${k.toString(16).padStart(12, '0')}`, now - 86_400_000);
+      batch.push(
+        upsertClientStatement(
+          { ...r, discovered: true, hostname: `pi-${k}`, ip: `10.0.${(k >> 8) & 255}.${k & 255}`, lastAlive: now - (k % 120) * 1000, connectivity: 'online', processStatus: 'running', screenHealthStatus: 'OK' },
+          now,
+        ),
+      );
+    }
+    await db.batch(batch, 'write');
+  }
+  db.close();
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', new URL('./bench/restore-child.ts', import.meta.url).pathname, url, dir], {
+    encoding: 'utf8',
+  });
+  const line = child.stdout.trim().split('\n').at(-1) ?? '';
+  try {
+    const r = JSON.parse(line);
+    console.log(
+      `\n${f(n)} client actors: restore ${f(r.restoreMs)} ms (whole start-up ${f(r.startMs)} ms), RSS ${f(r.rssMb)} MiB, heap ${f(r.heapMb)} MiB`,
+    );
+  } catch {
+    console.log(`\n${f(n)} client actors: child failed\n${child.stdout}\n${child.stderr}`);
+  }
+  await rm(dir, { recursive: true, force: true });
+}
