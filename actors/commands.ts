@@ -1,0 +1,353 @@
+/**
+ * The command registry: owns every live command actor (root actors in a Map, like the client
+ * supervisor), issues new commands under the safety lockout, routes acks and client sightings to
+ * them, persists every transition through the writer, puts every transition on the bus, restores
+ * unsettled commands at start-up with their original deadlines, and runs the expiry sweep.
+ */
+import { createActor, fromPromise, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { commandMachine, type PublishInput } from './command.machine.ts';
+import {
+  DEFAULT_TIMERS,
+  isRebootKind,
+  isTerminal,
+  type CommandAction,
+  type CommandEvent,
+  type CommandRecord,
+  type CommandStatus,
+  type CommandTimers,
+} from './command.types.ts';
+import type { CommandAck } from '../broker/ingest.port.ts';
+import type { Publisher } from '../broker/publisher.ts';
+import { upsertCommandStatement } from '../db/commands.ts';
+import type { EventBus } from '../lib/bus.ts';
+import type { Clock } from '../lib/clock.ts';
+import { logger, rateLimiter } from '../lib/logger.ts';
+
+const log = logger('commands');
+
+type CommandActor = Actor<typeof commandMachine>;
+type CommandSnapshot = SnapshotFrom<typeof commandMachine>;
+
+export interface LockoutPolicy {
+  max: number; // reboot-kind commands per client…
+  windowMs: number; // …in any rolling window of this length
+}
+
+export interface CommandTopics {
+  commands(uuid: string): string;
+  commandAlias(uuid: string): string;
+  legacyRestart(uuid: string): string;
+}
+
+export interface RegistryDeps {
+  clock: Clock;
+  bus: EventBus;
+  publisher: Publisher;
+  topics: CommandTopics;
+  /** Persist a command row (the writer's enqueue). */
+  persist: (record: CommandRecord) => void;
+  timers?: CommandTimers;
+  lockout?: LockoutPolicy;
+  expirySeconds?: number; // default 240, bounded to 180–360 (commands.md "Timers")
+  inspect?: (event: InspectionEvent) => void;
+  /** Every transition, for the client actor's recovery region and bulk runs. */
+  onTransition?: (record: CommandRecord, from: CommandStatus | null) => void;
+}
+
+export interface IssueRequest {
+  uuid: string;
+  action: CommandAction;
+  reason: string | null;
+  requestedBy: number | null;
+  expirySeconds?: number;
+  bulkRunId?: string | null;
+}
+
+export interface IssueResult {
+  command: CommandRecord;
+  blocked: boolean;
+}
+
+/** The wire payload: exactly the eight keys of mqtt.md, identical bytes on both topics. */
+export function commandPayload(c: PublishInput): string {
+  return JSON.stringify({
+    schema_version: '1.0',
+    command_id: c.commandId,
+    client_uuid: c.clientUuid,
+    action: c.action,
+    issued_at: wireTime(c.issuedAt),
+    expires_at: wireTime(c.expiresAt),
+    requested_by: c.requestedBy,
+    reason: c.reason,
+  });
+}
+
+const wireTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class CommandRegistry {
+  #live = new Map<string, { actor: CommandActor; record: CommandRecord }>();
+  #recentRebootKinds = new Map<string, number[]>(); // uuid → creation times inside the lockout window
+  #d: RegistryDeps & { timers: CommandTimers; lockout: LockoutPolicy };
+  #machine;
+  #ignoredLog = rateLimiter(60_000);
+  #waiters = new Map<string, Array<(r: CommandRecord) => void>>();
+
+  constructor(deps: RegistryDeps) {
+    this.#d = { timers: DEFAULT_TIMERS, lockout: { max: 3, windowMs: 15 * 60_000 }, ...deps };
+    const { publisher, topics, clock } = this.#d;
+    this.#machine = commandMachine.provide({
+      actors: {
+        // Canonical + compat topics with identical bytes; reboots also on the legacy topic.
+        // Resolves when the broker confirmed every QoS 1 publish (PUBACK).
+        publish: fromPromise<{ at: number }, PublishInput>(async ({ input }) => {
+          const payload = commandPayload(input);
+          const opts = { qos: 1 as const, retain: false };
+          await Promise.all([
+            publisher.publish(topics.commands(input.clientUuid), payload, opts),
+            publisher.publish(topics.commandAlias(input.clientUuid), payload, opts),
+            input.action === 'reboot_host'
+              ? publisher.publish(topics.legacyRestart(input.clientUuid), JSON.stringify({ action: 'restart' }), opts)
+              : null,
+          ]);
+          return { at: clock.now() };
+        }),
+      },
+    });
+  }
+
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
+  /** Live command records (those with an actor), newest first. */
+  live(): CommandRecord[] {
+    return Array.from(this.#live.values(), (e) => e.record).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  get(commandId: string): CommandRecord | undefined {
+    return this.#live.get(commandId)?.record;
+  }
+
+  /** Reboot-kind commands a client may still get in the current window. */
+  lockoutRemaining(uuid: string): number {
+    return Math.max(0, this.#d.lockout.max - this.#windowed(uuid).length);
+  }
+
+  /** Start-up: actors for unsettled commands, with their original absolute deadlines. */
+  restore(records: CommandRecord[], rebootKinds: Array<{ uuid: string; createdAt: number }>): void {
+    for (const r of rebootKinds) this.#remember(r.uuid, r.createdAt);
+    for (const record of records) this.#spawn(record, true);
+  }
+
+  /** Creates a command, or records it as blocked_safety when the lockout would be exceeded. */
+  issue(req: IssueRequest): IssueResult {
+    const now = this.#d.clock.now();
+    const issuedAt = Math.floor(now / 1000) * 1000; // whole seconds on the wire
+    const expiry = Math.min(360, Math.max(180, req.expirySeconds ?? this.#d.expirySeconds ?? 240));
+    const base: CommandRecord = {
+      commandId: crypto.randomUUID(),
+      clientUuid: req.uuid,
+      action: req.action,
+      status: 'queued',
+      reason: req.reason,
+      requestedBy: req.requestedBy,
+      issuedAt,
+      expiresAt: issuedAt + expiry * 1000,
+      publishedAt: null,
+      ackedAt: null,
+      executionStartedAt: null,
+      completedAt: null,
+      failedAt: null,
+      errorCode: null,
+      errorMessage: null,
+      stageDeadline: now + this.#d.timers.queued,
+      lastSeenAt: null,
+      bulkRunId: req.bulkRunId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (isRebootKind(req.action) && this.#windowed(req.uuid).length >= this.#d.lockout.max) {
+      const blocked: CommandRecord = {
+        ...base,
+        status: 'blocked_safety',
+        stageDeadline: null,
+        failedAt: now,
+        errorCode: 'lockout_threshold',
+        errorMessage: `at most ${this.#d.lockout.max} reboot-kind commands per client in ${this.#d.lockout.windowMs / 60_000} minutes`,
+      };
+      this.#d.persist(blocked);
+      this.#emit(blocked, null);
+      return { command: blocked, blocked: true };
+    }
+    if (isRebootKind(req.action)) this.#remember(req.uuid, now);
+    this.#spawn(base, false);
+    this.#d.persist(base);
+    this.#emit(base, null);
+    if (this.#d.publisher.connected) this.#send(base.commandId, { type: 'START', at: now });
+    return { command: this.get(base.commandId) ?? base, blocked: false };
+  }
+
+  /** Resolves once the command has left queued / publish_in_progress (for the 202 / 500 answer). */
+  settledPublish(commandId: string): Promise<CommandRecord | undefined> {
+    const current = this.get(commandId);
+    if (!current || (current.status !== 'queued' && current.status !== 'publish_in_progress')) return Promise.resolve(current);
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(commandId) ?? [];
+      list.push(resolve);
+      this.#waiters.set(commandId, list);
+    });
+  }
+
+  /** An ack from a client; unknown commands and other clients' commands are logged and ignored. */
+  ack(uuid: string, ack: CommandAck, at: number): void {
+    const entry = this.#live.get(ack.commandId);
+    if (!entry) return this.#ignored(uuid, `ack for unknown or settled command ${ack.commandId}`, at);
+    if (entry.record.clientUuid !== uuid)
+      return this.#ignored(uuid, `ack for command ${ack.commandId} of another client (${entry.record.clientUuid})`, at);
+    this.#send(ack.commandId, { type: 'ACK', at, status: ack.status, errorCode: ack.errorCode, errorMessage: ack.errorMessage });
+  }
+
+  /** The client sent a heartbeat, health or discovery: its live commands hear of it. */
+  clientSeen(uuid: string, kind: 'heartbeat' | 'health' | 'discovery', at: number): void {
+    for (const [id, e] of this.#live) if (e.record.clientUuid === uuid) this.#send(id, { type: 'CLIENT_SEEN', at, kind });
+  }
+
+  /** Cancels a live command before execution; answers the record (unchanged when too late). */
+  cancel(commandId: string, by: number | null): CommandRecord | undefined {
+    if (!this.#live.has(commandId)) return undefined;
+    this.#send(commandId, { type: 'CANCEL', at: this.#d.clock.now(), by });
+    return this.get(commandId);
+  }
+
+  /** The broker (re)connected: queued commands can publish now. */
+  brokerConnected(): void {
+    const at = this.#d.clock.now();
+    for (const [id, e] of this.#live) if (e.record.status === 'queued') this.#send(id, { type: 'START', at });
+  }
+
+  /** Expiry sweep (commands.md): catches whatever a timer missed. */
+  sweep(): void {
+    const at = this.#d.clock.now();
+    for (const [id, e] of this.#live) if (!isTerminal(e.record.status) && at > e.record.expiresAt) this.#send(id, { type: 'SWEEP', at });
+  }
+
+  stop(): void {
+    for (const e of this.#live.values()) e.actor.stop();
+    this.#live.clear();
+  }
+
+  #spawn(record: CommandRecord, restore: boolean): void {
+    const { clock, inspect, timers } = this.#d;
+    const input = { record, timers, now: clock.now() };
+    const snapshot = restore
+      ? this.#machine.resolveState({
+          value: isTerminal(record.status) ? record.status : { live: record.status },
+          context: { ...withoutStatus(record), now: clock.now(), timers },
+        })
+      : undefined;
+    const actor = createActor(this.#machine, { id: `command:${record.commandId}`, clock, inspect, input, snapshot });
+    const entry = { actor, record };
+    this.#live.set(record.commandId, entry);
+    actor.subscribe({
+      next: (snap) => this.#observe(entry, snap),
+      error: (err) => {
+        log.error(`command actor ${record.commandId} failed; marking it failed`, err);
+        this.#settle(entry, { ...entry.record, status: 'failed', errorCode: 'internal_error', errorMessage: String(err), failedAt: clock.now() });
+      },
+    });
+    actor.start();
+    // Timers of a restored command are re-armed with the time left (decision 2); a deadline that
+    // passed while the server was down fires at once.
+    if (restore) actor.send({ type: 'RESUME', at: clock.now() });
+  }
+
+  #observe(entry: { actor: CommandActor; record: CommandRecord }, snap: CommandSnapshot): void {
+    const value = snap.value as string | { live: string };
+    const status = (typeof value === 'string' ? value : value.live) as CommandStatus;
+    const prev = entry.record;
+    const { now: _now, timers: _t, ...ctx } = snap.context;
+    const next: CommandRecord = { ...ctx, status, updatedAt: this.#d.clock.now() };
+    if (status === prev.status && sameRecord(prev, next)) return;
+    entry.record = next;
+    this.#d.persist(next);
+    if (status !== prev.status) this.#emit(next, prev.status);
+    if (status !== 'queued' && status !== 'publish_in_progress') this.#release(next);
+    const settled = snap.status === 'done' || (isTerminal(status) && !escalationPending(next));
+    if (settled) this.#settle(entry, next);
+  }
+
+  #settle(entry: { actor: CommandActor; record: CommandRecord }, record: CommandRecord): void {
+    if (this.#live.get(record.commandId) !== entry) return;
+    this.#live.delete(record.commandId);
+    if (entry.record !== record) {
+      entry.record = record;
+      this.#d.persist(record);
+    }
+    this.#release(record);
+    queueMicrotask(() => entry.actor.stop());
+  }
+
+  #release(record: CommandRecord): void {
+    const waiters = this.#waiters.get(record.commandId);
+    if (!waiters) return;
+    this.#waiters.delete(record.commandId);
+    for (const w of waiters) w(record);
+  }
+
+  #emit(record: CommandRecord, from: CommandStatus | null): void {
+    this.#d.bus.emit({
+      type: 'command',
+      commandId: record.commandId,
+      uuid: record.clientUuid,
+      action: record.action,
+      from,
+      to: record.status,
+      errorCode: record.errorCode,
+      errorMessage: record.errorMessage,
+      at: record.updatedAt,
+    });
+    this.#d.onTransition?.(record, from);
+  }
+
+  #send(commandId: string, event: CommandEvent): void {
+    const entry = this.#live.get(commandId);
+    if (!entry) return;
+    try {
+      entry.actor.send(event);
+    } catch (err) {
+      log.error(`command ${commandId} rejected ${event.type}`, err);
+    }
+  }
+
+  #windowed(uuid: string): number[] {
+    const since = this.#d.clock.now() - this.#d.lockout.windowMs;
+    const list = (this.#recentRebootKinds.get(uuid) ?? []).filter((t) => t > since);
+    this.#recentRebootKinds.set(uuid, list);
+    return list;
+  }
+
+  #remember(uuid: string, at: number): void {
+    const list = this.#recentRebootKinds.get(uuid) ?? [];
+    list.push(at);
+    this.#recentRebootKinds.set(uuid, list);
+  }
+
+  #ignored(uuid: string, message: string, at: number): void {
+    if (this.#ignoredLog(uuid, at)) log.warn(`${message}: ignored`);
+  }
+}
+
+function withoutStatus(r: CommandRecord): Omit<CommandRecord, 'status'> {
+  const { status: _s, ...rest } = r;
+  return rest;
+}
+
+/** A failed / timed-out / expired last rung of automatic recovery still escalates after a cooldown. */
+function escalationPending(r: CommandRecord): boolean {
+  return (r.status === 'failed' || r.status === 'timed_out' || r.status === 'expired') && r.requestedBy === null && r.action === 'reboot_host';
+}
+
+function sameRecord(a: CommandRecord, b: CommandRecord): boolean {
+  for (const key of Object.keys(b) as (keyof CommandRecord)[]) if (key !== 'updatedAt' && a[key] !== b[key]) return false;
+  return true;
+}
