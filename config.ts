@@ -65,6 +65,13 @@ export const envSchema = z.object({
   SESSION_TTL_HOURS: int(12, 1, 24 * 90), // hours
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'), // auto: Secure when the request came over https
 
+  POLL_INTERVAL_SECONDS: int(30, 1, 3600), // seconds: command expiry sweep (and scheduler poll)
+  COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds from issued_at to expires_at (commands.md)
+  CRASH_RECOVERY_ENABLED: bool(false),
+  CRASH_RECOVERY_GRACE_SECONDS: int(180, 10, 86_400), // seconds: heartbeat older than this = candidate
+  CRASH_RECOVERY_LOCKOUT_MINUTES: int(15, 1, 1440), // minutes: reboot-kind lockout window
+  CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds: expiry of recovery commands
+
   WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
   FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
 });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { Supervisor } from './actors/supervisor.ts';
 import { Fleet } from './actors/fleet.ts';
+import { CommandRegistry } from './actors/commands.ts';
+import { loadUnsettledCommands, recentRebootKinds, upsertCommandStatement } from './db/commands.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { BatchedWriter } from './db/writer.ts';
@@ -42,6 +44,7 @@ export interface Runtime {
   writer: BatchedWriter;
   supervisor: Supervisor;
   fleet: Fleet;
+  commands: CommandRegistry;
   drops: DropCounter;
   broker: { url: string; embeddedPort: number | null; connection: BrokerConnection };
   /** Set when this start created the first superadmin with a generated password: print it once. */
@@ -85,6 +88,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   supervisor.restore(records, recent);
   const restoreMs = performance.now() - restoreStarted;
   log.info(`restored ${records.length} client actors in ${restoreMs.toFixed(0)} ms`);
+  const lockoutMs = config.CRASH_RECOVERY_LOCKOUT_MINUTES * 60_000;
+  const [unsettled, rebootKinds] = await Promise.all([loadUnsettledCommands(db), recentRebootKinds(db, clock.now() - lockoutMs)]);
   writer.start();
 
   const screenshots = new ScreenshotStore(join(config.DATA_DIR!, 'screenshots'), {
@@ -115,6 +120,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     : `${config.MQTT_TLS_ENABLED ? 'mqtts' : 'mqtt'}://${config.MQTT_BROKER_HOST}:${config.MQTT_BROKER_PORT}`;
 
   let fleet: Fleet | null = null;
+  let commands: CommandRegistry | null = null;
   let ingest: ReturnType<typeof createIngest> | null = null;
   const connection = connectBroker({
     url,
@@ -134,12 +140,27 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       ingest?.handle(topic, payload);
     },
     onStatus: (status) => {
-      if (status === 'connected') void fleet?.republishRetained();
+      if (status !== 'connected') return;
+      void fleet?.republishRetained();
+      commands?.brokerConnected();
     },
   });
 
+  commands = new CommandRegistry({
+    clock,
+    bus,
+    publisher: connection,
+    topics,
+    persist: (record) => writer.enqueue(upsertCommandStatement(record)),
+    lockout: { max: 3, windowMs: lockoutMs },
+    expirySeconds: config.COMMAND_EXPIRY_SECONDS,
+  });
+  commands.restore(unsettled, rebootKinds);
+  if (unsettled.length) log.info(`restored ${unsettled.length} unsettled commands`);
+
   fleet = new Fleet({
     supervisor,
+    commands,
     writer,
     publisher: connection,
     screenshots,
@@ -153,6 +174,9 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   retention.start();
   const tick = setInterval(() => supervisor!.tick(), TICK_MS);
   (tick as { unref?: () => void }).unref?.();
+  // commands.md "Expiry sweep": every poll interval, independently of the per-actor timers.
+  const sweep = setInterval(() => commands!.sweep(), config.POLL_INTERVAL_SECONDS * 1000);
+  (sweep as { unref?: () => void }).unref?.();
 
   const app = createApp({
     config,
@@ -162,6 +186,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     screenshots,
     bus,
     brokerStatus: () => ({ connected: connection.connected }),
+    commandsCount: () => commands!.liveCount,
     drops: () => drops.snapshot(),
     now: () => clock.now(),
   });
@@ -171,10 +196,13 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     (closed ??= (async () => {
       // Order matters (issue: graceful shutdown): stop ingesting, flush, then close broker and DB.
       clearInterval(tick);
+      clearInterval(sweep);
       await retention.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
-      await writer.stop();
+      // Actors stop first so no timer fires after the final flush; their state is already queued.
       supervisor!.stop();
+      commands!.stop();
+      await writer.stop();
       await embedded?.close().catch((err) => log.warn('closing the embedded broker failed', err));
       db.close();
     })());
@@ -187,6 +215,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     writer,
     supervisor,
     fleet,
+    commands,
     drops,
     broker: { url, embeddedPort: embedded?.port ?? null, connection },
     initialAdmin,

@@ -33,6 +33,12 @@ export interface FleetTopics {
   serviceFailed(uuid: string): string;
 }
 
+/** What the Fleet needs of the command registry (actors/commands.ts). */
+export interface CommandSink {
+  ack(uuid: string, ack: CommandAck, at: number): void;
+  clientSeen(uuid: string, kind: 'heartbeat' | 'health' | 'discovery', at: number): void;
+}
+
 export interface FleetDeps {
   supervisor: Supervisor;
   writer: BatchedWriter;
@@ -41,8 +47,8 @@ export interface FleetDeps {
   topics: FleetTopics;
   graceSeconds: number;
   now: () => number;
-  /** Later issues (commands) plug in here; until then an ack is logged and ignored. */
-  onCommandAck?: (uuid: string, ack: CommandAck, at: number) => void;
+  /** The command registry: acks go to it, and it hears when a client shows signs of life. */
+  commands?: CommandSink;
   /** Extra cleanup when a client is deleted (credentials, commands…). */
   onClientDeleted?: (uuid: string) => Promise<void>;
 }
@@ -63,11 +69,15 @@ export class Fleet implements FleetApi {
 
   discovery(uuid: string, info: DiscoveryInfo, at: number): { groupId: number | null } {
     this.#d.supervisor.send(uuid, { type: 'DISCOVERED', at, ...info });
+    this.#d.commands?.clientSeen(uuid, 'discovery', at);
     return { groupId: this.#d.supervisor.get(uuid)?.groupId ?? null };
   }
 
   clientEvent(uuid: string, event: Parameters<Supervisor['send']>[1]): void {
     this.#d.supervisor.send(uuid, event);
+    // commands.md: reboots and shutdowns are followed by the client's silence and return.
+    if (event.type === 'HEARTBEAT') this.#d.commands?.clientSeen(uuid, 'heartbeat', event.at);
+    else if (event.type === 'HEALTH') this.#d.commands?.clientSeen(uuid, 'health', event.at);
   }
 
   log(uuid: string, entry: LogEntry, at: number): void {
@@ -82,7 +92,7 @@ export class Fleet implements FleetApi {
   }
 
   commandAck(uuid: string, ack: CommandAck, at: number): void {
-    if (this.#d.onCommandAck) return this.#d.onCommandAck(uuid, ack, at);
+    if (this.#d.commands) return this.#d.commands.ack(uuid, ack, at);
     // commands.md: an ack for an unknown command is logged and ignored.
     if (this.#ackLog(uuid, at)) log.warn(`ack for unknown command ${ack.commandId} from ${uuid} ignored`);
   }

@@ -153,9 +153,8 @@ export class Supervisor {
   stop(): void {
     if (this.#settleTimer !== null) this.#deps.clock.clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
+    // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
     for (const entry of this.#clients.values()) entry.actor.stop();
-    this.#clients.clear();
-    this.#online = 0;
   }
 
   /** A new client starts from the machine's initial states; a persisted one from its record. */

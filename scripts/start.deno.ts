@@ -1,0 +1,70 @@
+/**
+ * Deno entry point (`npx deno task start`, deno.json): the same runtime as scripts/start.node.ts,
+ * served with `Deno.serve`; graceful shutdown on SIGINT/SIGTERM within 5 s (decisions.md §6).
+ * npm packages resolve from the installed node_modules ("nodeModulesDir": "manual"), so it starts
+ * offline once `npm ci` has run.
+ */
+import { loadConfig, ConfigError } from '../config.ts';
+import { startRuntime } from '../runtime.ts';
+import { announce } from './announce.ts';
+
+// The few Deno APIs used here, declared so `tsc` (Node types only) checks this file too; under
+// Deno the module-local declaration has no runtime effect and the global `Deno` is used.
+interface DenoServer {
+  shutdown(): Promise<void>;
+}
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  serve(
+    opts: { port: number; hostname: string; onListen?: (addr: { port: number; hostname: string }) => void },
+    handler: (req: Request) => Response | Promise<Response>,
+  ): DenoServer;
+  addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  exit(code?: number): never;
+};
+
+const SHUTDOWN_DEADLINE_MS = 5000;
+const HTTP_DRAIN_MS = 1000; // open SSE streams never finish on their own; stop waiting for them
+
+let config;
+try {
+  config = loadConfig(Deno.env.toObject());
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    Deno.exit(2);
+  }
+  throw err;
+}
+
+const runtime = await startRuntime(config);
+const host = config.HOST!;
+const server = Deno.serve(
+  {
+    port: config.PORT, // 0 picks a free port; the banner prints the real one (the smoke test reads it)
+    hostname: host,
+    onListen: ({ port }) => announce(runtime, `http://${displayHost(host)}:${port}`),
+  },
+  runtime.app.fetch,
+);
+
+function displayHost(h: string): string {
+  return h === '0.0.0.0' || h === '::' ? 'localhost' : h.includes(':') ? `[${h}]` : h;
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  const force = setTimeout(() => {
+    console.error('shutdown took longer than 5 s; exiting anyway');
+    Deno.exit(1);
+  }, SHUTDOWN_DEADLINE_MS);
+  await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, HTTP_DRAIN_MS))]);
+  await runtime.close();
+  clearTimeout(force);
+  Deno.exit(0);
+}
+Deno.addSignalListener('SIGINT', () => void shutdown('SIGINT'));
+Deno.addSignalListener('SIGTERM', () => void shutdown('SIGTERM'));
