@@ -145,6 +145,19 @@ test('restore: a client silent longer than the grace period starts offline; neve
   assert.is(start({ lastAlive: null }, 500_000, true).rec().connectivity, 'unknown');
 });
 
+test('restore: a RESUME that arrives after the grace period ran out takes the client offline at once', () => {
+  const now = 10_000_000;
+  const clock = new SimulatedClock();
+  clock.set(now);
+  const input = { record: { ...emptyRecord(UUID, 0), lastAlive: now - 100_000, connectivity: 'online' as const }, now, graceMs: GRACE };
+  const actor = createActor(clientMachine, { clock, input, snapshot: restoredSnapshot(input) }).start();
+  const rec = () => toRecord(actor.getSnapshot(), clock.now());
+  clock.increment(70_000); // not resumed yet: no grace timer runs
+  assert.is(rec().connectivity, 'online');
+  actor.send({ type: 'RESUME', at: clock.now() });
+  assert.is(rec().connectivity, 'offline');
+});
+
 test('discovery fills identity; meta updates description and group', () => {
   const { rec, send } = start();
   send({ type: 'DISCOVERED', hostname: 'pi-101', ip: '10.0.0.5', hardware: { model: 'Pi 4' }, softwareVersion: '2.1' });

@@ -7,10 +7,12 @@
  */
 import { createActor, type Actor, type InspectionEvent } from 'xstate';
 import { clientMachine } from './client.machine.ts';
-import { freshnessOnly, significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
+import { firstRecord, freshnessOnly, significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
 import { restoredSnapshot } from './client.restore.ts';
+import type { ClientInput } from './client.context.ts';
 import { emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
 import { OutageDetector } from './outage.ts';
+import { DeadlineQueue } from './deadlines.ts';
 import type { EventBus } from '../lib/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -24,12 +26,24 @@ const log = logger('supervisor');
  */
 const OFFLINE_ALERT_SETTLE_MS = 30_000;
 
+/**
+ * A restored client still silent this long (ms) before its deadline gets its RESUME then (see
+ * `restore`); RESUME arms the time left itself, so this only has to cover a late timer.
+ */
+const RESUME_LEAD_MS = 10_000;
+
 type ClientActor = Actor<typeof clientMachine>;
 
 interface Entry {
   actor: ClientActor;
   record: ClientRecord; // last observed, derived status included
   snap: ClientSnapshot | null; // the snapshot `record` was made from
+}
+
+/** A restored online client whose grace timer is not armed yet (see `restore`). */
+interface PendingResume {
+  entry: Entry;
+  lastAlive: number; // as restored: a different value means the client talked since
 }
 
 export interface SupervisorDeps {
@@ -56,11 +70,13 @@ export class Supervisor {
   #pendingOffline: Array<{ uuid: string; message: string; at: number }> = [];
   #settleTimer: unknown = null;
   #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
+  #resumes: DeadlineQueue<PendingResume>;
   failures = 0; // actors that threw and were recreated
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
     this.#outage = new OutageDetector({ windowMs: deps.graceMs });
+    this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
   }
 
   get size(): number {
@@ -75,7 +91,15 @@ export class Supervisor {
     return this.#outage.active;
   }
 
-  /** Start-up: one actor per persisted client, timers re-armed from `last_alive`. */
+  /**
+   * Start-up: one actor per persisted client, timers re-armed from `last_alive`.
+   *
+   * A restored actor's grace timer only runs once it is entered again (RESUME, decision 2), and
+   * any message from the client enters it again anyway: with health every 5 s most of the fleet
+   * arms its own timer within seconds. So RESUME, the costliest step of a restore (~20 µs each), is
+   * only sent to a client still silent shortly before its deadline (`last_alive` + grace), which
+   * it then reaches exactly as if it had been armed at start-up. One timer serves all of them.
+   */
   restore(records: ClientRecord[], recentLogs: RecentLog[] = []): void {
     const errors = new Map<string, number[]>();
     const warns = new Map<string, number[]>();
@@ -86,15 +110,22 @@ export class Supervisor {
       list.push(l.at);
       m.set(l.uuid, list);
     }
+    const now = this.#deps.clock.now();
     this.#quiet = true;
     try {
       for (const record of records) {
         if (this.#clients.has(record.uuid)) continue;
-        this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid));
+        const entry = this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid));
+        const lastAlive = entry.record.lastAlive;
+        if (entry.record.connectivity !== 'online' || lastAlive === null) continue;
+        const resumeAt = lastAlive + this.#deps.graceMs - RESUME_LEAD_MS;
+        if (resumeAt > now) this.#resumes.add(resumeAt, { entry, lastAlive });
+        else entry.actor.send({ type: 'RESUME', at: now }); // due within the lead: arm it now
       }
     } finally {
       this.#quiet = false;
     }
+    this.#resumes.arm();
   }
 
   has(uuid: string): boolean {
@@ -153,6 +184,7 @@ export class Supervisor {
   stop(): void {
     if (this.#settleTimer !== null) this.#deps.clock.clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
+    this.#resumes.clear();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
     for (const entry of this.#clients.values()) entry.actor.stop();
   }
@@ -162,25 +194,34 @@ export class Supervisor {
     const { clock, graceMs, inspect } = this.#deps;
     const now = clock.now();
     const input = { record, now, graceMs, recentErrors, recentWarns };
-    const actor = createActor(clientMachine, {
-      id: `client:${record.uuid}`,
-      clock,
-      inspect,
-      input,
-      ...(restore ? { snapshot: restoredSnapshot(input) } : {}),
-    });
+    // A restored actor needs no `input` (the snapshot carries the context); the actor keeps its
+    // options for life, so passing it anyway would keep the loaded row alive for every client.
+    // (cast: XState's types require `input` whenever the machine declares one)
+    const start = (restore ? { snapshot: restoredSnapshot(input) } : { input }) as { input: ClientInput };
+    const actor = createActor(clientMachine, { id: `client:${record.uuid}`, clock, inspect, ...start });
+    const uuid = record.uuid; // (the closures below must not keep the loaded record alive)
     const entry: Entry = { actor, record, snap: null };
-    this.#clients.set(record.uuid, entry);
+    this.#clients.set(uuid, entry);
     if (record.connectivity === 'online') this.#online++;
     actor.subscribe({
-      next: (snap) => this.#observe(record.uuid, entry, snap),
-      error: (err) => this.#recover(record.uuid, err),
+      // XState also notifies when an event changed nothing (RESUME, an event no state handles):
+      // the same snapshot object again, nothing to persist or announce.
+      next: (snap) => {
+        if (snap !== entry.snap) this.#observe(uuid, entry, snap);
+      },
+      error: (err) => this.#recover(uuid, err),
     });
+    // Starting notifies the observer with the first snapshot: that derives the record (restoring may
+    // change the connectivity: a client silent for longer than the grace period).
     actor.start();
-    // Restoring may change the connectivity (a client silent for longer than the grace period).
-    this.#observe(record.uuid, entry, actor.getSnapshot());
-    if (restore) actor.send({ type: 'RESUME', at: now });
     return entry;
+  }
+
+  /** A restored client silent until shortly before its deadline: enter `online` again (arms the time left). */
+  #resumeIfSilent({ entry, lastAlive }: PendingResume): void {
+    if (this.#clients.get(entry.record.uuid) !== entry || entry.record.connectivity !== 'online') return;
+    if (entry.actor.getSnapshot().context.lastAlive !== lastAlive) return; // it talked: its own timer runs
+    entry.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
   }
 
   #observe(uuid: string, entry: Entry, snap: ClientSnapshot): void {
@@ -196,7 +237,7 @@ export class Supervisor {
       this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: fresh.lastAlive! });
       return;
     }
-    const next = toRecord(snap, now);
+    const next = entry.snap === null ? firstRecord(prev, snap, now) : toRecord(snap, now);
     entry.record = next;
     if (significantlyDifferent(prev, next)) {
       this.#deps.persist(uuid, true);
@@ -265,7 +306,8 @@ export class Supervisor {
     } catch {
       /* already stopped by the error */
     }
-    this.#spawn(entry.record, true);
+    const next = this.#spawn(entry.record, true);
+    if (next.record.connectivity === 'online') next.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
   }
 }
 

@@ -1,5 +1,5 @@
 /** Named queries for the clients table: the persisted copy of each client actor's record. */
-import type { InStatement, Row } from '@libsql/client';
+import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
 import type { ClientRecord } from '../actors/client.types.ts';
 import { fromIso, iso } from '../lib/time.ts';
@@ -74,16 +74,63 @@ export function upsertClientStatement(r: ClientRecord, now: number): InStatement
   return { sql: UPSERT_SQL, args: [...COLUMNS.map(([, field, kind]) => toValue(kind, r[field])), iso(now)] };
 }
 
-export function rowToRecord(row: Row): ClientRecord {
-  const out: Record<string, unknown> = {};
-  for (const [column, field, kind] of COLUMNS) out[field] = fromValue(kind, row[column]);
-  if (!Array.isArray(out.statusReasons)) out.statusReasons = [];
-  return out as unknown as ClientRecord;
+/** Per record field: read its column's value out of a row's values (COLUMNS order). */
+const read = Object.fromEntries(COLUMNS.map(([, field, kind], i) => [field, (values: readonly unknown[]) => fromValue(kind, values[i])])) as {
+  [K in keyof ClientRecord]: (values: readonly unknown[]) => ClientRecord[K];
+};
+
+/**
+ * The values of one row, in COLUMNS order → record. One object literal, so every loaded record
+ * shares one hidden class (built key by key, a 33-field object becomes a slow dictionary in V8).
+ */
+function valuesToRecord(values: readonly unknown[]): ClientRecord {
+  const statusReasons = read.statusReasons(values);
+  return {
+    uuid: read.uuid(values),
+    description: read.description(values),
+    hostname: read.hostname(values),
+    ip: read.ip(values),
+    hardware: read.hardware(values),
+    softwareVersion: read.softwareVersion(values),
+    groupId: read.groupId(values),
+    isActive: read.isActive(values),
+    discovered: read.discovered(values),
+    createdAt: read.createdAt(values),
+    discoveredAt: read.discoveredAt(values),
+    lastAlive: read.lastAlive(values),
+    connectivity: read.connectivity(values),
+    processStatus: read.processStatus(values),
+    currentProcess: read.currentProcess(values),
+    processPid: read.processPid(values),
+    currentEventId: read.currentEventId(values),
+    expectedEventId: read.expectedEventId(values),
+    screenHealthStatus: read.screenHealthStatus(values),
+    lastFrameUpdate: read.lastFrameUpdate(values),
+    serviceStatus: read.serviceStatus(values),
+    serviceFailedAt: read.serviceFailedAt(values),
+    serviceFailedUnit: read.serviceFailedUnit(values),
+    mqttReconnectCount: read.mqttReconnectCount(values),
+    mqttLastDisconnectAt: read.mqttLastDisconnectAt(values),
+    mqttReconnectRoseAt: read.mqttReconnectRoseAt(values),
+    recoveryState: read.recoveryState(values),
+    latestScreenshotType: read.latestScreenshotType(values),
+    latestScreenshotAt: read.latestScreenshotAt(values),
+    priorityScreenshotType: read.priorityScreenshotType(values),
+    priorityScreenshotAt: read.priorityScreenshotAt(values),
+    status: read.status(values),
+    statusReasons: Array.isArray(statusReasons) ? statusReasons : [],
+  };
 }
 
+/**
+ * Every client's record (start-up restore). Each row comes back as one JSON array: the client
+ * library builds a row object with a property per column, which for 50,000 rows × 33 columns cost
+ * ~1.1 s here against ~0.2 s for one column parsed with JSON.parse. (JSON text columns arrive as
+ * strings inside the array and are parsed like before.)
+ */
 export async function loadClients(db: Db): Promise<ClientRecord[]> {
-  const rs = await db.execute(`SELECT ${NAMES.join(', ')} FROM clients`);
-  return rs.rows.map(rowToRecord);
+  const rs = await db.execute(`SELECT json_array(${NAMES.join(', ')}) FROM clients`);
+  return rs.rows.map((row) => valuesToRecord(JSON.parse(String(row[0]))));
 }
 
 export function deleteClientStatement(uuid: string): InStatement {

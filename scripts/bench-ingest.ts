@@ -1,11 +1,14 @@
 /**
  * `npm run bench:ingest`: drives the real server (embedded broker, file database) at saturation
- * and prints ingest throughput, rows persisted, publish → actor-state latency, and, in fresh child
- * processes, RSS and start-up restore time with 10,000 and 50,000 client actors.
+ * and prints ingest throughput, rows persisted, publish → actor-state latency; then publishes at a
+ * fixed rate (`--rate`, below saturation: at saturation queues grow and latency only measures the
+ * backlog) and prints the latency there; and, in fresh child processes, RSS and start-up restore
+ * time with 10,000 and 50,000 client actors.
  *
- *   npm run bench:ingest -- --clients 10000 --seconds 10 --connections 4 --sizes 10000,50000
+ *   npm run bench:ingest -- --clients 10000 --seconds 10 --connections 4 --rate 10000 --sizes 10000,50000
  *
- * Targets (issue 2): ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors < 1 GiB RSS, restore < 3 s.
+ * Targets (foundation issue, item 11): ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors
+ * < 1 GiB RSS, restore < 3 s.
  */
 import { Worker } from 'node:worker_threads';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,12 +30,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '4' },
     sizes: { type: 'string', default: '10000,50000' },
+    rate: { type: 'string', default: '10000' }, // msgs/s of the fixed-rate phase; 0 skips it
   },
 });
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const sizes = values.sizes!.split(',').filter(Boolean).map(Number);
+const rate = Number(values.rate);
 
 setQuiet(true);
 const micros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -45,49 +50,65 @@ console.log(`bench:ingest on ${cpus().length} cores (${cpus()[0]?.model ?? 'unkn
 {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
   const rt = await startRuntime(
-    loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password' }),
+    loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password' }),
   );
   while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 20));
   const probeUuids = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`);
   const probes = new Set(probeUuids);
-  const latencies: number[] = [];
+  let latencies: number[] = [];
   rt.bus.on((e) => {
     if (e.type !== 'client-changed' || !probes.has(e.uuid)) return;
     const pid = rt.supervisor.get(e.uuid)?.processPid ?? 0;
     if (pid > 1e15) latencies.push((micros() - pid) / 1000);
   });
 
-  const in0 = rt.stats.messagesIn;
-  const w0 = rt.writer.stats.statementsWritten;
-  const t0 = performance.now();
-  // Workers do not inherit `--import tsx`: register tsx inside the worker, then load the module.
-  const entry = new URL('./bench/load-worker.ts', import.meta.url).href;
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, {
-    eval: true,
-    workerData: { url: rt.broker.url, clients, seconds, connections, probeEveryMs: 20, probeUuids },
-  });
-  const result = await new Promise<{ sent: number; probes: number }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  // Let the broker deliver what is in flight, then flush.
-  let last = -1;
-  while (rt.stats.messagesIn !== last) {
-    last = rt.stats.messagesIn;
-    await new Promise((r) => setTimeout(r, 250));
+  /** One load run (`rate` 0: saturation): what was sent, ingested and persisted, and the probe latencies. */
+  async function run(rate: number) {
+    latencies = [];
+    const in0 = rt.stats.messagesIn;
+    const w0 = rt.writer.stats.statementsWritten;
+    const t0 = performance.now();
+    // Workers do not inherit `--import tsx`: register tsx inside the worker, then load the module.
+    const entry = new URL('./bench/load-worker.ts', import.meta.url).href;
+    const tsxApi = import.meta.resolve('tsx/esm/api');
+    const worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, {
+      eval: true,
+      workerData: { url: rt.broker.url, clients, seconds, connections, probeEveryMs: 20, probeUuids, rate },
+    });
+    const result = await new Promise<{ sent: number; probes: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    // Let the broker deliver what is in flight, then flush.
+    let last = -1;
+    while (rt.stats.messagesIn !== last) {
+      last = rt.stats.messagesIn;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const elapsed = (performance.now() - t0 - 250) / 1000;
+    await rt.writer.drain();
+    const received = rt.stats.messagesIn - in0;
+    const rows = rt.writer.stats.statementsWritten - w0;
+    return { sent: result.sent, received, rows, elapsed, latencies: latencies.sort((a, b) => a - b) };
   }
-  const elapsed = (performance.now() - t0 - 250) / 1000;
-  await rt.writer.drain();
-  const received = rt.stats.messagesIn - in0;
-  const rows = rt.writer.stats.statementsWritten - w0;
-  latencies.sort((a, b) => a - b);
+  const latencyLine = (l: number[]) =>
+    `  publish → actor state latency over ${l.length} probes: p50 ${f(pct(l, 50), 1)} ms, p99 ${f(pct(l, 99), 1)} ms, max ${f(l.at(-1) ?? NaN, 1)} ms`;
+
+  const sat = await run(0);
   console.log('\nIngest at saturation (embedded broker, file database, one process):');
-  console.log(`  published ${f(result.sent)} msgs to ${f(clients)} clients over ${connections} connections in ${seconds} s`);
-  console.log(`  ingested  ${f(received)} msgs → ${f(received / elapsed)} msgs/s (dropped as invalid: ${rt.drops.snapshot().total})`);
-  console.log(`  persisted ${f(rows)} rows (log rows + client rows) → ${f(rows / elapsed)} rows/s; writer failures: ${rt.writer.stats.failedStatements}`);
-  console.log(`  publish → actor state latency over ${latencies.length} probes: p50 ${f(pct(latencies, 50), 1)} ms, p99 ${f(pct(latencies, 99), 1)} ms, max ${f(latencies.at(-1) ?? NaN, 1)} ms`);
+  console.log(`  published ${f(sat.sent)} msgs to ${f(clients)} clients over ${connections} connections in ${seconds} s`);
+  console.log(`  ingested  ${f(sat.received)} msgs → ${f(sat.received / sat.elapsed)} msgs/s (dropped as invalid: ${rt.drops.snapshot().total})`);
+  console.log(`  persisted ${f(sat.rows)} rows (log rows + client rows) → ${f(sat.rows / sat.elapsed)} rows/s; writer failures: ${rt.writer.stats.failedStatements}`);
+  console.log(latencyLine(sat.latencies));
   console.log(`  client actors: ${f(rt.supervisor.size)}; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB (server + load thread)`);
+
+  if (rate > 0) {
+    // Same server, same clients (steady state), paced below saturation: latency without a backlog.
+    const paced = await run(rate);
+    console.log(`\nIngest at a fixed ${f(rate)} msgs/s (same server and clients):`);
+    console.log(`  published ${f(paced.sent)} msgs in ${seconds} s; ingested ${f(paced.received)} msgs → ${f(paced.received / paced.elapsed)} msgs/s`);
+    console.log(latencyLine(paced.latencies));
+  }
   await rt.close();
   await rm(dir, { recursive: true, force: true });
 }
@@ -105,7 +126,8 @@ for (const n of sizes) {
       const r = emptyRecord(`00000000-0000-4000-8000-${k.toString(16).padStart(12, '0')}`, now - 86_400_000);
       batch.push(
         upsertClientStatement(
-          { ...r, discovered: true, hostname: `pi-${k}`, ip: `10.0.${(k >> 8) & 255}.${k & 255}`, lastAlive: now - (k % 120) * 1000, connectivity: 'online', processStatus: 'running', screenHealthStatus: 'OK' },
+          // (status as the actor derives it, so a restore finds nothing to write back)
+          { ...r, discovered: true, hostname: `pi-${k}`, ip: `10.0.${(k >> 8) & 255}.${k & 255}`, lastAlive: now - (k % 120) * 1000, connectivity: 'online', processStatus: 'running', screenHealthStatus: 'OK', status: 'healthy', statusReasons: [] },
           now,
         ),
       );

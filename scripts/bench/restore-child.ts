@@ -10,7 +10,7 @@ setQuiet(true);
 const [dbUrl, dataDir] = process.argv.slice(2);
 const t0 = performance.now();
 const rt = await startRuntime(
-  loadConfig({ ENV: 'test', DATABASE_URL: dbUrl, DATA_DIR: dataDir, MQTT_EMBEDDED_PORT: '0', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password' }),
+  loadConfig({ ENV: 'test', DATABASE_URL: dbUrl, DATA_DIR: dataDir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password' }),
 );
 const startMs = performance.now() - t0;
 (globalThis as { gc?: () => void }).gc?.();
