@@ -1,0 +1,175 @@
+/**
+ * The broker side of the runtime (issue 3), composed in one place so runtime.ts stays small: the
+ * server account, the embedded broker with its enforcement hooks (or nothing, for an external
+ * broker), device provisioning, Mosquitto file regeneration, and the operator overview.
+ *
+ * Anonymous access (MQTT_ALLOW_ANONYMOUS) is refused in production (config.ts checks it first;
+ * this is the second lock) and announced loudly: it is for a developer's laptop only.
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Writes } from '../db/logs.ts';
+import { getCredentialByUsername, listCredentials } from '../db/credentials.ts';
+import { logger } from '../lib/logger.ts';
+import type { DropCounter } from './drops.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded.ts';
+import { MosquittoSync } from './mosquitto-files.ts';
+import { brokerOverview, type BrokerOverview, type OverviewQuery } from './overview.ts';
+import { Provisioning } from './provisioning.ts';
+import { createBrokerSecurity, type BrokerSecurity } from './security.ts';
+import { resolveServerAccount, type ServerAccount } from './server-account.ts';
+import { parseTopic } from './topics.ts';
+
+const log = logger('broker');
+
+export interface BrokerSideDeps {
+  config: Readonly<Config>;
+  db: Db;
+  writer: Writes;
+  drops: DropCounter;
+  now: () => number;
+  /** A device's current group (the live actors). */
+  groupOf: (uuid: string) => number | null;
+  /** Create the client record when unknown (the fleet). */
+  ensureClient: (uuid: string) => void;
+  /** Whether the server's own MQTT connection is up (for the overview). */
+  serverConnected: () => boolean;
+}
+
+export interface BrokerSide {
+  /** Where the server's own connection goes, and as whom. */
+  url: string;
+  account: ServerAccount | null;
+  embedded: EmbeddedBroker | null;
+  security: BrokerSecurity | null;
+  provisioning: Provisioning;
+  mosquitto: MosquittoSync | null;
+  /** For the Fleet: awaited before the new group_id is published (Mosquitto ACL first). */
+  onGroupsChanged(uuids: string[]): Promise<void>;
+  overview(q?: OverviewQuery): Promise<BrokerOverview>;
+  close(): Promise<void>;
+}
+
+export const ANONYMOUS_WARNING = [
+  '!!! MQTT_ALLOW_ANONYMOUS=true: the embedded broker accepts connections WITHOUT credentials and',
+  '!!! does not restrict what they publish or subscribe. For local development only; the broker',
+  '!!! stays on loopback. Never use this with real devices (refused with ENV=production).',
+].join('\n');
+
+function connectHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
+  const c = d.config;
+  if (c.MQTT_ALLOW_ANONYMOUS && c.isProduction) throw new Error('MQTT_ALLOW_ANONYMOUS is refused with ENV=production');
+  const account = resolveServerAccount(c, { generate: c.embeddedBroker || c.MOSQUITTO_CONFIG_DIR !== undefined });
+  const limits = { publishRate: c.MQTT_PUBLISH_RATE, publishBurst: c.MQTT_PUBLISH_BURST, maxPayloadBytes: c.MQTT_MAX_PAYLOAD_BYTES };
+
+  let security: BrokerSecurity | null = null;
+  let embedded: EmbeddedBroker | null = null;
+  if (c.embeddedBroker) {
+    if (c.MQTT_ALLOW_ANONYMOUS) log.warn(`\n${ANONYMOUS_WARNING}`);
+    security = createBrokerSecurity({
+      allowAnonymous: c.MQTT_ALLOW_ANONYMOUS,
+      server: account!,
+      findDevice: async (username) => {
+        const cred = await getCredentialByUsername(d.db, username);
+        return cred ? { uuid: cred.uuid, passwordHash: cred.passwordHash } : null;
+      },
+      groupOf: d.groupOf,
+      publishRate: { perSecond: c.MQTT_PUBLISH_RATE, burst: c.MQTT_PUBLISH_BURST },
+      now: d.now,
+    });
+    const tls = c.MQTT_EMBEDDED_TLS_PORT !== undefined
+      ? { port: c.MQTT_EMBEDDED_TLS_PORT, cert: readPem(c.MQTT_EMBEDDED_TLS_CERT!, 'certificate'), key: readPem(c.MQTT_EMBEDDED_TLS_KEY!, 'key') }
+      : undefined;
+    embedded = await startEmbeddedBroker({
+      host: c.MQTT_EMBEDDED_HOST!,
+      port: c.MQTT_EMBEDDED_PORT,
+      tls,
+      maxPayloadBytes: c.MQTT_MAX_PAYLOAD_BYTES,
+      enforcing: !c.MQTT_ALLOW_ANONYMOUS,
+      ...security.hooks,
+      attach: security.attach,
+      // The broker drops oversized publishes before they reach us: count them here.
+      onOversize: (info) => {
+        const parsed = info.topic ? parseTopic(info.topic) : null;
+        d.drops.record('too_large', parsed && 'uuid' in parsed ? parsed.uuid : null, `${info.bytes} bytes, ${info.action}`);
+      },
+    });
+  }
+  const url = embedded
+    ? `mqtt://${connectHost(embedded.host)}:${embedded.port}`
+    : `${c.MQTT_TLS_ENABLED ? 'mqtts' : 'mqtt'}://${c.MQTT_BROKER_HOST}:${c.MQTT_BROKER_PORT}`;
+
+  const mosquitto = c.MOSQUITTO_CONFIG_DIR
+    ? new MosquittoSync({
+        db: d.db,
+        dir: c.MOSQUITTO_CONFIG_DIR,
+        pidFile: c.MOSQUITTO_PID_FILE,
+        server: account!,
+        groupOf: d.groupOf,
+        conf: { port: c.MQTT_BROKER_PORT, maxPayloadBytes: c.MQTT_MAX_PAYLOAD_BYTES },
+        overwriteConf: false,
+        now: d.now,
+      })
+    : null;
+  // The files must match the database before the first device connects.
+  if (mosquitto) await mosquitto.sync();
+
+  const provisioning = new Provisioning({
+    db: d.db,
+    writer: d.writer,
+    now: d.now,
+    ensureClient: d.ensureClient,
+    onChanged: async (uuid, change) => {
+      // issue 3 §3: a rotated, revoked or deleted account loses its live session at once.
+      if (change !== 'create') security?.disconnect(uuid);
+      await mosquitto?.sync();
+    },
+  });
+
+  return {
+    url,
+    account,
+    embedded,
+    security,
+    provisioning,
+    mosquitto,
+    onGroupsChanged: async () => {
+      await mosquitto?.sync();
+    },
+    overview: async (q) =>
+      brokerOverview(
+        {
+          mode: embedded ? 'embedded' : 'external',
+          url,
+          anonymousAllowed: embedded ? c.MQTT_ALLOW_ANONYMOUS : null,
+          listeners: embedded ? { mqtt: `${embedded.host}:${embedded.port}`, tls: embedded.tlsPort === null ? null : `${embedded.host}:${embedded.tlsPort}` } : null,
+          limits,
+          serverConnected: d.serverConnected(),
+          security,
+          drops: d.drops,
+          mosquitto: mosquitto?.status ?? null,
+          credentials: await listCredentials(d.db),
+          now: d.now(),
+        },
+        q,
+      ),
+    close: async () => {
+      await mosquitto?.close();
+      await embedded?.close();
+    },
+  };
+}
+
+function readPem(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`cannot read MQTT_EMBEDDED_TLS ${what} "${path}": ${(err as Error).message}`);
+  }
+}
