@@ -80,6 +80,23 @@ test('acks for unknown commands and for another client are ignored', async () =>
   assert.is(reg.get(command.commandId)!.status, 'published');
 });
 
+test('cancel answers the canceled record (it has just left the registry); too late answers it unchanged', async () => {
+  const { reg, persisted } = setup();
+  const { command } = reg.issue({ uuid: A, action: 'reboot_host', reason: null, requestedBy: 1 });
+  await reg.settledPublish(command.commandId);
+  const canceled = reg.cancel(command.commandId, 1);
+  assert.is(canceled?.status, 'canceled');
+  assert.is(canceled?.errorCode, 'canceled');
+  assert.is(persisted.at(-1)!.status, 'canceled');
+  assert.is(reg.get(command.commandId), undefined, 'a canceled command is settled');
+
+  const c2 = reg.issue({ uuid: B, action: 'restart_app', reason: null, requestedBy: 1 }).command;
+  await reg.settledPublish(c2.commandId);
+  reg.ack(B, { commandId: c2.commandId, status: 'execution_started', errorCode: null, errorMessage: null }, Date.now());
+  assert.is(reg.cancel(c2.commandId, 1)?.status, 'execution_started', 'after execution started: unchanged');
+  assert.is(reg.cancel(crypto.randomUUID(), 1), undefined, 'unknown');
+});
+
 test('lockout: the 4th reboot-kind command in 15 minutes is blocked_safety; shutdowns do not count', async () => {
   const { reg, clock } = setup();
   for (const action of ['reboot_host', 'restart_app', 'shutdown_host', 'reboot_host'] as const)

@@ -214,9 +214,11 @@ export class CommandRegistry {
 
   /** Cancels a live command before execution; answers the record (unchanged when too late). */
   cancel(commandId: string, by: number | null): CommandRecord | undefined {
-    if (!this.#live.has(commandId)) return undefined;
+    const entry = this.#live.get(commandId);
+    if (!entry) return undefined;
     this.#send(commandId, { type: 'CANCEL', at: this.#d.clock.now(), by });
-    return this.get(commandId);
+    // Not `this.get()`: a canceled command is settled and already left the map.
+    return entry.record;
   }
 
   /** The broker (re)connected: queued commands can publish now. */

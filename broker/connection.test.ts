@@ -130,8 +130,9 @@ test('persistent session: QoS 1 messages sent while the server was disconnected 
   const dev = await device();
   await dev.publishAsync(topics.ack(UUID), '{"command_id":"c1","status":"completed"}', { qos: 1 });
   assert.not.ok(conn.connected, 'published while the server was away');
-  await until(() => received.length === before + 1, 'queued message delivered', 5000);
-  assert.match(received.at(-1)!, /commands\/ack/);
+  // (A QoS 1 message of the previous test may be redelivered too: the session replays unacked ones.)
+  await until(() => received.slice(before).some((t) => /commands\/ack/.test(t)), 'queued message delivered', 5000);
+  assert.ok(received.slice(before).some((t) => /commands\/ack/.test(t)));
 });
 
 test('close() resolves while the broker is down and stops retrying', async () => {

@@ -93,6 +93,8 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
 
   client.on('connect', (connack) => {
     connects++;
+    // Small packets (commands, PUBACKs) must not wait for Nagle's algorithm (~40 ms each way).
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
     delay = backoff.initial;
     lastError = null;
     log.info(`connected to ${opts.url} as ${opts.clientId} (session present: ${connack.sessionPresent})`);
@@ -105,6 +107,9 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
   });
 
   client.on('message', (topic, payload) => {
+    // A persistent session redelivers what we do not acknowledge; after DISCONNECT mqtt.js can no
+    // longer acknowledge, so storing such a message would store it twice after the restart.
+    if (closed && !clean) return;
     try {
       opts.onMessage(topic, payload);
     } catch (err) {
@@ -150,6 +155,11 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
+      // A clean session loses whatever the broker still has in flight for us (already PUBACKed to
+      // the devices): unsubscribe first, the UNSUBACK comes after those deliveries. A persistent
+      // session keeps them at the broker instead (see the message handler).
+      if (clean && client.connected)
+        await withTimeout(client.unsubscribeAsync([...SUBSCRIPTIONS]), 1500).catch(() => {});
       // A graceful DISCONNECT waits for in-flight PUBACKs; don't let a dead broker hold shutdown.
       const graceful = client.connected ? client.endAsync(false) : Promise.reject(new Error('offline'));
       await withTimeout(graceful, 2000).catch(() => client.endAsync(true));

@@ -1,0 +1,168 @@
+/**
+ * Owner of the bulk runs (commands.md "Bulk actions"): one bulk-run actor per run, its `issueOne`
+ * wired to the command registry (lockout per client, `bulk_run_id` on every command), and the
+ * terminal command transitions from the bus routed to the run that issued them.
+ *
+ * Runs live in memory only: their commands are persisted (with `bulk_run_id`) like any other and
+ * survive a restart, but a run interrupted by a restart issues nothing more (documented in README).
+ * The last `keepFinished` finished runs stay readable; older ones are dropped.
+ */
+import { createActor, fromPromise, type Actor } from 'xstate';
+import {
+  bulkRunMachine, DEFAULT_WINDOW, type BulkCounts, type BulkRunInput, type IssueOneInput, type IssueOneOutput,
+} from './bulk-run.machine.ts';
+import { isTerminal, type CommandAction } from './command.types.ts';
+import type { IssueRequest, IssueResult } from './commands.ts';
+import type { EventBus } from '../lib/bus.ts';
+import { logger } from '../lib/logger.ts';
+
+const log = logger('bulk-runs');
+
+export interface BulkRunRequest {
+  groupId: number;
+  uuids: string[]; // the selection, in issuing order
+  action: CommandAction;
+  reason: string;
+  requestedBy: number | null;
+}
+
+export interface BulkRunView {
+  id: string;
+  groupId: number;
+  action: CommandAction;
+  reason: string;
+  requestedBy: number | null;
+  status: 'running' | 'done';
+  targets: number;
+  commandIds: string[];
+  counts: BulkCounts;
+  aborted: boolean;
+  abortReason: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface BulkRunsDeps {
+  commands: { issue(req: IssueRequest): IssueResult };
+  bus: EventBus;
+  now: () => number;
+  window?: number; // commands in flight per run (default 5)
+  keepFinished?: number; // finished runs kept readable (default 100)
+}
+
+interface Run {
+  actor: Actor<typeof bulkRunMachine>;
+  groupId: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export class BulkRuns {
+  #d: BulkRunsDeps;
+  #runs = new Map<string, Run>(); // insertion order = start order
+  #byCommand = new Map<string, string>(); // command id → run id, while the command is in flight
+  #off: () => void;
+
+  constructor(deps: BulkRunsDeps) {
+    this.#d = deps;
+    this.#off = deps.bus.on((e) => {
+      if (e.type !== 'command' || !isTerminal(e.to) || e.to === 'blocked_safety') return;
+      const runId = this.#byCommand.get(e.commandId);
+      if (!runId) return;
+      this.#byCommand.delete(e.commandId);
+      this.#runs.get(runId)?.actor.send({ type: 'FINISHED', commandId: e.commandId, status: e.to });
+    });
+  }
+
+  /** Starts a run; resolves once its first wave is issued (so the answer lists those commands). */
+  start(req: BulkRunRequest): Promise<BulkRunView> {
+    const id = crypto.randomUUID();
+    const machine = bulkRunMachine.provide({
+      actors: {
+        issueOne: fromPromise<IssueOneOutput, IssueOneInput>(async ({ input }) => {
+          const { command, blocked } = this.#d.commands.issue({
+            uuid: input.uuid,
+            action: input.action,
+            reason: input.reason,
+            requestedBy: input.requestedBy,
+            bulkRunId: input.runId,
+          });
+          // Mapped synchronously after issue(): a terminal transition needs at least a broker round trip.
+          if (!blocked) this.#byCommand.set(command.commandId, input.runId);
+          return { commandId: command.commandId, blocked };
+        }),
+      },
+    });
+    const input: BulkRunInput = {
+      runId: id,
+      targets: req.uuids,
+      action: req.action,
+      reason: req.reason,
+      requestedBy: req.requestedBy,
+      window: this.#d.window ?? DEFAULT_WINDOW,
+    };
+    const run: Run = { actor: createActor(machine, { id: `bulk-run:${id}`, input }), groupId: req.groupId, startedAt: this.#d.now(), finishedAt: null };
+    this.#runs.set(id, run);
+    return new Promise((resolve) => {
+      let answered = false;
+      run.actor.subscribe({
+        next: (snap) => {
+          if (snap.status === 'done' && run.finishedAt === null) {
+            run.finishedAt = this.#d.now();
+            const c = snap.context.counts;
+            log.info(`bulk run ${id} (group ${req.groupId}) done: ${JSON.stringify(c)}${snap.context.aborted ? `; ${snap.context.abortReason}` : ''}`);
+            this.#prune();
+          }
+          if (!answered && snap.value !== 'deciding' && snap.value !== 'issuing') {
+            answered = true;
+            resolve(this.get(id)!);
+          }
+        },
+        error: (err) => log.error(`bulk run ${id} failed`, err),
+      });
+      run.actor.start();
+    });
+  }
+
+  get(id: string): BulkRunView | undefined {
+    const run = this.#runs.get(id);
+    if (!run) return undefined;
+    const snap = run.actor.getSnapshot();
+    const c = snap.context;
+    return {
+      id,
+      groupId: run.groupId,
+      action: c.action,
+      reason: c.reason,
+      requestedBy: c.requestedBy,
+      status: snap.status === 'done' ? 'done' : 'running',
+      targets: c.targets.length,
+      commandIds: c.commandIds,
+      counts: c.counts,
+      aborted: c.aborted,
+      abortReason: c.abortReason,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+    };
+  }
+
+  /** Runs newest first. */
+  list(): BulkRunView[] {
+    return [...this.#runs.keys()].reverse().map((id) => this.get(id)!);
+  }
+
+  stop(): void {
+    this.#off();
+    for (const run of this.#runs.values()) run.actor.stop();
+    this.#byCommand.clear();
+  }
+
+  #prune(): void {
+    const keep = this.#d.keepFinished ?? 100;
+    const finished = [...this.#runs].filter(([, r]) => r.finishedAt !== null);
+    for (const [id, r] of finished.slice(0, Math.max(0, finished.length - keep))) {
+      r.actor.stop();
+      this.#runs.delete(id);
+    }
+  }
+}
