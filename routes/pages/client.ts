@@ -1,0 +1,100 @@
+/**
+ * `/clients/{uuid}` (http.md "Dashboard pages"; role user): for field staff first the latest
+ * screenshot, what the screen should be playing vs. what it plays, last seen and the actions; then
+ * live status with reasons, process, screen health, MQTT reconnects, details and group assignment
+ * (admin), logs with level filter and keyset paging (admin, like the logs API).
+ * Fragments: `/clients/{uuid}/logs` (the logs card) and POST `/clients/{uuid}/group`.
+ */
+import { Hono, type Context } from 'hono';
+import type { ClientRecord, LogLevel } from '../../actors/client.types.ts';
+import { LOG_LEVELS } from '../../db/logs.ts';
+import { isLogCursor, logPage } from '../../db/log-pages.ts';
+import { isUuid } from '../client-json.ts';
+import type { AppEnv } from '../middleware/session.ts';
+import { isHtmx, partial, render } from '../../views/render.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+
+const LOG_PAGE = 50;
+
+interface LogsQuery {
+  level: LogLevel | '';
+  before: string;
+}
+
+/** `?level=&before=`; null when a value is not one we would ever produce (→ 400). */
+function parseLogsQuery(c: Context): LogsQuery | null {
+  const level = (c.req.query('level') ?? '').toUpperCase();
+  const before = c.req.query('before') ?? '';
+  if (level && !(LOG_LEVELS as readonly string[]).includes(level)) return null;
+  if (before && !isLogCursor(before)) return null;
+  return { level: level as LogLevel | '', before };
+}
+
+export function clientPages(deps: PageDeps) {
+  const app = new Hono<AppEnv>();
+  const user = pageRole('user', deps);
+  const admin = pageRole('admin', deps);
+  const find = (raw: string): ClientRecord | undefined => (isUuid(raw) ? deps.fleet.get(raw) : undefined);
+
+  const logsData = async (r: ClientRecord, q: LogsQuery) => {
+    const page = await logPage(deps.db, r.uuid, { level: q.level || undefined, before: q.before || undefined, limit: LOG_PAGE });
+    const link = (before: string, fragment = false) => {
+      const p = new URLSearchParams();
+      if (q.level) p.set('level', q.level);
+      if (before) p.set('before', before);
+      const s = p.toString();
+      return `/clients/${r.uuid}${fragment ? '/logs' : ''}${s ? `?${s}` : ''}`;
+    };
+    return { logs: page.logs, next: page.next, level: q.level, before: q.before, logsLink: link };
+  };
+
+  app.get('/clients/:uuid', user, async (c) => {
+    const r = find(c.req.param('uuid'));
+    if (!r) return errorPage(c, deps, 404);
+    const it = pageContext(c, deps);
+    const q = parseLogsQuery(c);
+    if (!q) return errorPage(c, deps, 400);
+    const version = deps.hub.version;
+    const logs = it.can('admin') ? await logsData(r, q) : {};
+    const data = {
+      ...it,
+      title: r.description || r.hostname || r.uuid,
+      r: deps.fleet.get(r.uuid) ?? r, // freshest record after the await
+      groups: await deps.groups.list(),
+      notice: null,
+      liveUrl: `/live/clients/${r.uuid}?v=${version}`,
+      ...logs,
+    };
+    return render(c, { page: 'client', data });
+  });
+
+  app.get('/clients/:uuid/logs', admin, async (c) => {
+    const r = find(c.req.param('uuid'));
+    if (!r) return errorPage(c, deps, 404);
+    const q = parseLogsQuery(c);
+    if (!q) return errorPage(c, deps, 400);
+    const query = new URL(c.req.url).search;
+    if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}${query}`, 303);
+    const it = pageContext(c, deps);
+    c.header('Vary', 'HX-Request');
+    c.header('Cache-Control', 'no-store');
+    return c.html(partial('client-logs', { ...it, r, ...(await logsData(r, q)) }));
+  });
+
+  app.post('/clients/:uuid/group', admin, async (c) => {
+    const r = find(c.req.param('uuid'));
+    if (!r) return errorPage(c, deps, 404);
+    const raw = (await c.req.parseBody()).groupId;
+    const groups = await deps.groups.list();
+    const groupId = raw === '' || raw === undefined ? null : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    if (Number.isNaN(groupId) || (groupId !== null && !groups.some((g) => g.id === groupId))) return errorPage(c, deps, 400);
+    const updated = await deps.fleet.updateClient(r.uuid, { groupId });
+    if (!updated) return errorPage(c, deps, 404);
+    if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}`, 303);
+    const it = pageContext(c, deps);
+    c.header('Vary', 'HX-Request');
+    return c.html(partial('client-group', { ...it, r: updated, groups, notice: it.t('client.group.saved') }));
+  });
+
+  return app;
+}

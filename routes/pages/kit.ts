@@ -1,0 +1,67 @@
+/**
+ * What every dashboard route shares: its dependencies, the view context of a request, the role
+ * guard for pages and fragments, and the HTML error page. A fragment URL is never a way around a
+ * page's role (issue 5 "Security"): pages and their fragments use the same guard.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { roleRank, type Role } from '../../db/users.ts';
+import type { GroupNames } from '../../db/group-names.ts';
+import type { AppEnv } from '../middleware/session.ts';
+import type { RouteDeps } from '../deps.ts';
+import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
+import type { LiveHub } from './live-hub.ts';
+
+export interface PageDeps extends RouteDeps {
+  hub: LiveHub;
+  groups: GroupNames;
+}
+
+export type PageContext = ViewContext & { outage: boolean };
+
+export function pageContext(c: Context<AppEnv>, deps: PageDeps, title?: string): PageContext {
+  return { ...viewContext(c, c.var.user, deps.now()), outage: deps.hub.outageSuspected, title };
+}
+
+/** A local path to return to after signing in; anything else (`//evil`, `https:`) becomes `/`. */
+export function safeNext(raw: string | undefined | null): string {
+  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || /[\u0000-\u001f]/.test(raw)) return '/';
+  return raw.slice(0, 2000);
+}
+
+/**
+ * Anonymous: a page redirects to the login form (and back afterwards); an htmx request gets 401
+ * with `HX-Redirect`, so the whole page goes to the login form instead of a fragment swap.
+ * Signed in below `min`: 403 error page (or fragment).
+ */
+export function pageRole(min: Role, deps: PageDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.var.user;
+    if (!user) {
+      const here = isHtmx(c) ? safeNext(pathOf(c.req.header('hx-current-url'))) : safeNext(pathOf(c.req.url));
+      const login = `/login${here === '/' ? '' : `?next=${encodeURIComponent(here)}`}`;
+      if (isHtmx(c) || c.req.header('accept')?.includes('text/event-stream')) {
+        c.header('HX-Redirect', login);
+        return c.body(null, 401);
+      }
+      return c.redirect(login, 303);
+    }
+    if (roleRank(user.role) < roleRank(min)) return errorPage(c, deps, 403);
+    await next();
+  };
+}
+
+function pathOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url, 'http://x');
+    return u.pathname + u.search;
+  } catch {
+    return null;
+  }
+}
+
+export function errorPage(c: Context<AppEnv>, deps: PageDeps, status: 400 | 403 | 404 | 500): Response {
+  const it = pageContext(c, deps);
+  const message = it.t(`error.${status}`);
+  return render(c, { page: 'error', fragment: 'error', data: { ...it, title: it.t('error.title'), status, message }, status });
+}

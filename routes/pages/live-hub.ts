@@ -1,0 +1,243 @@
+/**
+ * The live hub (http.md "Live updates"): one bus subscription per app; connections (the dashboard's
+ * HTML stream and the JSON `/api/stream`) subscribe here. Bus events are coalesced per client and
+ * delivered in batches:
+ *
+ * - the main lane flushes at most every `flushMs` (500 ms), leading edge: a quiet fleet's first
+ *   change goes out at once, a busy one's at most twice a second, each client at most once per
+ *   batch (≤ 1 update per client per 500 ms, issue 5);
+ * - "last seen" alone moves every ~5 s for every healthy client (mqtt.md health cadence) and is
+ *   the bulk of all events, so it has its own slower lane (`seenFlushMs`); relative times are
+ *   kept fresh in the browser anyway.
+ *
+ * Every batch bumps `version`; a connection that reconnects with an older version is resynced
+ * (sent the current state) instead of being replayed a gap. Timers run only while something is
+ * pending or someone is connected, and are unref'd: an idle hub never keeps a process alive.
+ */
+import type { BusEvent, EventBus } from '../../lib/bus.ts';
+
+export type AlertEvent = Extract<BusEvent, { type: 'alert' }>;
+export type CommandEvent = Extract<BusEvent, { type: 'command' }>;
+export type StatusEvent = Extract<BusEvent, { type: 'client-status' }>;
+
+export interface Batch {
+  version: number;
+  /** Clients whose record changed (status, meta, anything but freshness). */
+  changed: Set<string>;
+  removed: Set<string>;
+  /** Freshness only: uuid → lastAlive. */
+  seen: Map<string, number>;
+  /** The latest status event per client. */
+  statuses: Map<string, StatusEvent>;
+  alerts: AlertEvent[];
+  /** The latest transition per command. */
+  commands: Map<string, CommandEvent>;
+  outageChanged: boolean;
+  /** Render cache shared by every connection for this batch (same fragment, same language). */
+  cache: Map<string, unknown>;
+}
+
+export interface LiveSink {
+  deliver(batch: Batch): void;
+  /** Keep-alive tick (every `keepAliveMs`). */
+  ping(): void;
+  /** The hub is closing (server shutdown): end the stream. */
+  close(): void;
+}
+
+export interface LiveHubOptions {
+  flushMs?: number; // main lane, ms
+  seenFlushMs?: number; // last-seen lane, ms
+  keepAliveMs?: number; // comment line interval, ms (http.md: every 25 s)
+}
+
+const unref = (t: ReturnType<typeof setTimeout>) => ((t as { unref?: () => void }).unref?.(), t);
+
+export class LiveHub {
+  readonly flushMs: number;
+  readonly seenFlushMs: number;
+  readonly keepAliveMs: number;
+  #sinks = new Set<LiveSink>();
+  #off: (() => void) | null;
+  #version = 0;
+  #outage = false;
+  #main = emptyPending();
+  #seen = new Map<string, number>();
+  #mainTimer: ReturnType<typeof setTimeout> | null = null;
+  #seenTimer: ReturnType<typeof setTimeout> | null = null;
+  #pingTimer: ReturnType<typeof setInterval> | null = null;
+  #lastMainFlush = -Infinity;
+  #closed = false;
+
+  constructor(bus: EventBus | undefined, opts: LiveHubOptions = {}) {
+    this.flushMs = opts.flushMs ?? 500;
+    this.seenFlushMs = opts.seenFlushMs ?? 5000;
+    this.keepAliveMs = opts.keepAliveMs ?? 25_000;
+    this.#off = bus ? bus.on((e) => this.#onEvent(e)) : null;
+  }
+
+  /** Bumped by every delivered batch. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The supervisor's outage heuristic, as last announced on the bus (clients.md "Fleet view"). */
+  get outageSuspected(): boolean {
+    return this.#outage;
+  }
+
+  get connections(): number {
+    return this.#sinks.size;
+  }
+
+  subscribe(sink: LiveSink): () => void {
+    if (this.#closed) {
+      sink.close();
+      return () => {};
+    }
+    this.#sinks.add(sink);
+    this.#pingTimer ??= setInterval(() => this.#sinks.forEach((s) => safely(() => s.ping())), this.keepAliveMs);
+    unref(this.#pingTimer);
+    return () => {
+      this.#sinks.delete(sink);
+      if (this.#sinks.size === 0) this.#idle();
+    };
+  }
+
+  /** Ends every stream and stops listening (runtime shutdown). */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#off?.();
+    const sinks = [...this.#sinks];
+    this.#sinks.clear();
+    this.#idle();
+    for (const s of sinks) safely(() => s.close());
+  }
+
+  #idle(): void {
+    // Whatever was pending is dropped undelivered: the next connection must resync.
+    this.#version++;
+    for (const t of [this.#mainTimer, this.#seenTimer]) if (t) clearTimeout(t);
+    if (this.#pingTimer) clearInterval(this.#pingTimer);
+    this.#mainTimer = this.#seenTimer = this.#pingTimer = null;
+    this.#main = emptyPending();
+    this.#seen.clear();
+  }
+
+  #onEvent(e: BusEvent): void {
+    if (e.type === 'alert' && (e.kind === 'outage-suspected' || e.kind === 'outage-resolved')) {
+      this.#outage = e.kind === 'outage-suspected';
+      this.#main.outageChanged = true;
+    }
+    // Nobody listening: nothing to coalesce (the next connection resyncs from the live records).
+    if (this.#sinks.size === 0) {
+      if (e.type !== 'client-seen') this.#version++;
+      return;
+    }
+    const m = this.#main;
+    switch (e.type) {
+      case 'client-seen':
+        this.#seen.set(e.uuid, e.lastAlive);
+        this.#scheduleSeen();
+        return;
+      case 'client-status':
+        m.statuses.set(e.uuid, e);
+        m.changed.add(e.uuid);
+        m.removed.delete(e.uuid);
+        break;
+      case 'client-changed':
+        m.changed.add(e.uuid);
+        m.removed.delete(e.uuid);
+        break;
+      case 'client-removed':
+        m.removed.add(e.uuid);
+        m.changed.delete(e.uuid);
+        m.statuses.delete(e.uuid);
+        this.#seen.delete(e.uuid);
+        break;
+      case 'alert':
+        m.alerts.push(e);
+        break;
+      case 'command':
+        m.commands.set(e.commandId, e);
+        break;
+    }
+    this.#scheduleMain();
+  }
+
+  #scheduleMain(): void {
+    if (this.#mainTimer) return;
+    const wait = Math.max(0, this.#lastMainFlush + this.flushMs - Date.now());
+    this.#mainTimer = unref(setTimeout(() => this.#flushMain(), wait));
+  }
+
+  #scheduleSeen(): void {
+    this.#seenTimer ??= unref(setTimeout(() => this.#flushSeen(), this.seenFlushMs));
+  }
+
+  #flushMain(): void {
+    this.#mainTimer = null;
+    this.#lastMainFlush = Date.now();
+    const p = this.#main;
+    this.#main = emptyPending();
+    this.#deliver({ ...p, seen: new Map() });
+  }
+
+  #flushSeen(): void {
+    this.#seenTimer = null;
+    if (this.#seen.size === 0) return;
+    const seen = this.#seen;
+    this.#seen = new Map();
+    this.#deliver({ ...emptyPending(), seen });
+  }
+
+  #deliver(b: Omit<Batch, 'version' | 'cache'>): void {
+    const batch: Batch = { ...b, version: ++this.#version, cache: new Map() };
+    for (const s of this.#sinks) safely(() => s.deliver(batch));
+  }
+}
+
+function emptyPending() {
+  return {
+    changed: new Set<string>(),
+    removed: new Set<string>(),
+    seen: new Map<string, number>(),
+    statuses: new Map<string, StatusEvent>(),
+    alerts: [] as AlertEvent[],
+    commands: new Map<string, CommandEvent>(),
+    outageChanged: false,
+  };
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    console.error('[live] connection failed', err);
+  }
+}
+
+const hubs = new WeakMap<EventBus, LiveHub>();
+
+/** The one hub of a bus (the app creates it; the runtime closes it on shutdown). */
+export function liveHubFor(bus: EventBus | undefined, opts?: LiveHubOptions): LiveHub {
+  if (!bus) return new LiveHub(undefined, opts);
+  let hub = hubs.get(bus);
+  if (!hub) hubs.set(bus, (hub = new LiveHub(bus, opts)));
+  return hub;
+}
+
+/** Ends every live stream of this bus's hub (runtime.close; no-op when none was created). */
+export function closeLiveStreams(bus: EventBus): void {
+  hubs.get(bus)?.close();
+  hubs.delete(bus);
+}
+
+/** Computes a value once per batch for every connection (counts, fragments per language). */
+export function cached<T>(batch: Pick<Batch, 'cache'>, key: string, make: () => T): T {
+  if (batch.cache.has(key)) return batch.cache.get(key) as T;
+  const value = make();
+  batch.cache.set(key, value);
+  return value;
+}

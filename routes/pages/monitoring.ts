@@ -1,0 +1,87 @@
+/**
+ * `/monitoring` (http.md "Dashboard pages"; role admin, like the monitoring APIs it mirrors):
+ * status table of all clients with reasons (worst first, paged), the crashed/unreachable panel,
+ * the service-failed panel with per-row acknowledge, recent errors, and the outage banner (layout).
+ * Paging links ask for the `#status-table` fragment; acknowledging answers the service panel.
+ */
+import { Hono } from 'hono';
+import type { ClientRecord } from '../../actors/client.types.ts';
+import { recentErrors } from '../../db/logs.ts';
+import { isAlive, isUuid } from '../client-json.ts';
+import type { AppEnv } from '../middleware/session.ts';
+import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
+import { bySeverity } from './overview.model.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+
+export const TABLE_PAGE = 100; // rows per page of the status table
+const RECENT_ERRORS = 20;
+
+export interface CrashedEntry {
+  r: ClientRecord;
+  reason: 'process_crashed' | 'heartbeat_stale';
+}
+
+/** clients.md "Fleet view": active clients whose process crashed or whose heartbeat is stale. */
+export function crashedList(records: ClientRecord[], graceSeconds: number, now: number): CrashedEntry[] {
+  return records
+    .filter((r) => r.isActive && (r.processStatus === 'crashed' || !isAlive(r, graceSeconds, now)))
+    .map((r) => ({ r, reason: r.processStatus === 'crashed' ? ('process_crashed' as const) : ('heartbeat_stale' as const) }))
+    .sort((a, b) => (a.reason === b.reason ? bySeverity(a.r, b.r) : a.reason === 'process_crashed' ? -1 : 1));
+}
+
+/** Newest failure first (clients.md "Fleet view"). */
+export function serviceFailedList(records: ClientRecord[]): ClientRecord[] {
+  return records.filter((r) => r.serviceFailedAt !== null).sort((a, b) => b.serviceFailedAt! - a.serviceFailedAt!);
+}
+
+export function tablePage(records: ClientRecord[], page: number) {
+  const pages = Math.max(1, Math.ceil(records.length / TABLE_PAGE));
+  const p = Math.min(Math.max(1, page), pages);
+  const rows = [...records].sort(bySeverity).slice((p - 1) * TABLE_PAGE, p * TABLE_PAGE);
+  return { page: p, pages, rows };
+}
+
+export function parsePage(raw: string | undefined): number {
+  return raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
+}
+
+/** The panels and the table (no database read: the live stream re-renders these). */
+export function monitoringLive(deps: PageDeps, page: number) {
+  const version = deps.hub.version;
+  const records = deps.fleet.list();
+  const t = deps.now();
+  const table = tablePage(records, page);
+  return {
+    counts: deps.fleet.counts(),
+    crashed: crashedList(records, deps.fleet.graceSeconds, t),
+    serviceFailed: serviceFailedList(records),
+    ...table,
+    liveUrl: `/live/monitoring?page=${table.page}&v=${version}`,
+  };
+}
+
+export function monitoringPages(deps: PageDeps) {
+  const app = new Hono<AppEnv>();
+  const admin = pageRole('admin', deps);
+
+  app.get('/monitoring', admin, async (c) => {
+    const it = pageContext(c, deps);
+    const page = parsePage(c.req.query('page'));
+    const errors = isHtmx(c) ? [] : await recentErrors(deps.db, RECENT_ERRORS);
+    const data = { ...it, title: it.t('monitoring.title'), ...monitoringLive(deps, page), errors };
+    return render(c, { page: 'monitoring', fragment: 'monitoring-table', data });
+  });
+
+  // Acknowledge a service failure (http.md: clear_service_failed): flag and retained topic cleared.
+  app.post('/monitoring/service-failed/:uuid/ack', admin, async (c) => {
+    const uuid = c.req.param('uuid');
+    if (!isUuid(uuid) || !deps.fleet.get(uuid)) return errorPage(c, deps, 404);
+    await deps.fleet.clearServiceFailed(uuid);
+    if (!isHtmx(c)) return c.redirect('/monitoring', 303);
+    const it: ViewContext = pageContext(c, deps);
+    c.header('Vary', 'HX-Request');
+    return c.html(partial('monitoring-service', { ...it, serviceFailed: serviceFailedList(deps.fleet.list()), notice: it.t('monitoring.service.acked') }));
+  });
+
+  return app;
+}

@@ -1,0 +1,115 @@
+/**
+ * The fleet overview's selection (http.md "Dashboard pages": counts, one card per group, filters
+ * All / Online / Offline / Warnings, search by name/room/uuid/ip). Pure: the page, its fragment
+ * and the live stream all select with these functions, so a live update can tell whether a client
+ * belongs on a given browser's page.
+ */
+import type { ClientRecord, ClientStatus } from '../../actors/client.types.ts';
+import type { GroupName } from '../../db/group-names.ts';
+
+export const FILTERS = ['all', 'online', 'offline', 'warnings'] as const;
+export type Filter = (typeof FILTERS)[number];
+
+export interface OverviewQuery {
+  filter: Filter;
+  q: string;
+  /** One group only (`none`: unassigned), or every group. */
+  group: number | 'none' | null;
+}
+
+/** Clients listed per card before "show all" (a page for 10,000 screens must stay small). */
+export const CARD_LIMIT = 50;
+
+/** Worst first: what needs attention leads every list. */
+export const SEVERITY: Record<ClientStatus, number> = { critical: 0, offline: 1, warning: 2, healthy: 3 };
+
+export function parseOverviewQuery(get: (k: string) => string | undefined): OverviewQuery {
+  const f = get('filter');
+  const filter = (FILTERS as readonly string[]).includes(f ?? '') ? (f as Filter) : 'all';
+  const q = (get('q') ?? '').trim().slice(0, 100);
+  const g = get('group');
+  const group = g === 'none' ? 'none' : g && /^\d{1,9}$/.test(g) ? Number(g) : null;
+  return { filter, q, group };
+}
+
+/** The query string of a selection (links, the live stream's URL), defaults left out. */
+export function overviewSearch(q: OverviewQuery, extra: Record<string, string> = {}): string {
+  const p = new URLSearchParams();
+  if (q.filter !== 'all') p.set('filter', q.filter);
+  if (q.q) p.set('q', q.q);
+  if (q.group !== null) p.set('group', String(q.group));
+  for (const [k, v] of Object.entries(extra)) p.set(k, v);
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const displayName = (r: Pick<ClientRecord, 'uuid' | 'description' | 'hostname'>) => r.description || r.hostname || r.uuid;
+
+export function matches(r: ClientRecord, q: OverviewQuery): boolean {
+  if (q.group !== null && (q.group === 'none' ? r.groupId !== null : r.groupId !== q.group)) return false;
+  if (q.filter === 'online' && r.connectivity !== 'online') return false;
+  if (q.filter === 'offline' && r.status !== 'offline') return false;
+  if (q.filter === 'warnings' && r.status !== 'warning' && r.status !== 'critical') return false;
+  if (q.q) {
+    const needle = q.q.toLowerCase();
+    const hay = [r.description, r.hostname, r.uuid, r.ip];
+    if (!hay.some((v) => v !== null && v.toLowerCase().includes(needle))) return false;
+  }
+  return true;
+}
+
+export function bySeverity(a: ClientRecord, b: ClientRecord): number {
+  return SEVERITY[a.status] - SEVERITY[b.status] || displayName(a).localeCompare(displayName(b)) || a.uuid.localeCompare(b.uuid);
+}
+
+export interface GroupCard {
+  /** DOM id of the card (`g-12`, `g-none`). */
+  key: string;
+  id: number | null;
+  name: string | null;
+  /** The whole group, whatever the filter: the health bar. */
+  total: number;
+  online: number;
+  offline: number;
+  /** Matching clients, worst first, at most `limit` (unless one group is selected). */
+  clients: ClientRecord[];
+  /** Matching clients beyond the limit. */
+  more: number;
+}
+
+export const cardKey = (groupId: number | null) => (groupId === null ? 'g-none' : `g-${groupId}`);
+
+/**
+ * One card per group in display order, "Unassigned" last. Cards without a match are left out
+ * while a filter or search is active; a client whose group no longer exists counts as unassigned.
+ */
+export function buildCards(records: ClientRecord[], groups: GroupName[], q: OverviewQuery, limit = CARD_LIMIT): GroupCard[] {
+  const known = new Set(groups.map((g) => g.id));
+  const cards = new Map<number | null, GroupCard>();
+  for (const g of groups) cards.set(g.id, { key: cardKey(g.id), id: g.id, name: g.name, total: 0, online: 0, offline: 0, clients: [], more: 0 });
+  const unassigned: GroupCard = { key: cardKey(null), id: null, name: null, total: 0, online: 0, offline: 0, clients: [], more: 0 };
+  for (const r of records) {
+    const card = (r.groupId !== null && known.has(r.groupId) ? cards.get(r.groupId) : undefined) ?? unassigned;
+    card.total++;
+    if (r.connectivity === 'online') card.online++;
+    if (r.status === 'offline') card.offline++;
+    if (matches(r, { ...q, group: null })) card.clients.push(r);
+  }
+  const narrowed = q.filter !== 'all' || q.q !== '';
+  const out: GroupCard[] = [];
+  for (const card of [...cards.values(), unassigned]) {
+    if (q.group !== null && card.id !== (q.group === 'none' ? null : q.group)) continue;
+    if (card.clients.length === 0 && (narrowed || card.id === null)) continue;
+    card.clients.sort(bySeverity);
+    const cap = q.group !== null ? Infinity : limit;
+    card.more = Math.max(0, card.clients.length - cap);
+    if (card.more) card.clients = card.clients.slice(0, cap);
+    out.push(card);
+  }
+  return out;
+}
+
+/** "Show all N screens" of a card: the same selection, narrowed to that group. */
+export function moreLinkFor(query: OverviewQuery): (g: Pick<GroupCard, 'id'>) => string {
+  return (g) => overviewSearch({ ...query, group: g.id ?? 'none' });
+}

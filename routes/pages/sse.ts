@@ -1,0 +1,138 @@
+/**
+ * One server-sent-events connection bound to the live hub (http.md "Live updates"). A view turns
+ * hub batches into frames; this module owns the stream: the (re)connect resync, the keep-alive
+ * comment, ordering (a view may render asynchronously; frames still leave in batch order) and
+ * backpressure (a browser that cannot keep up loses its backlog and gets one resync instead, so a
+ * slow phone never holds the server's memory or falls further and further behind).
+ */
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { Batch, LiveHub } from './live-hub.ts';
+
+export interface Frame {
+  event?: string;
+  data: string;
+}
+
+export interface StreamView {
+  /** The current state, as frames (sent on connect unless the browser is already current). */
+  resync(): Promise<Frame[]> | Frame[];
+  /**
+   * The browser already shows the current state (no resync): set up what `update` compares
+   * against (which rows are on the page) without sending anything.
+   */
+  prime?(): Promise<void> | void;
+  /** What this browser must see of a batch (nothing is fine). */
+  update(batch: Batch): Promise<Frame[]> | Frame[];
+}
+
+/** Frames queued unsent before the connection is considered behind. */
+export const MAX_BACKLOG = 64;
+
+/** `event:`/`id:`/`data:` lines; multi-line data becomes several `data:` lines (SSE spec). */
+export function formatFrame(f: Frame, id?: number): string {
+  const lines: string[] = [];
+  if (f.event) lines.push(`event: ${f.event.replace(/[\r\n]/g, '')}`);
+  for (const line of f.data.split(/\r\n|\r|\n/)) lines.push(`data: ${line}`);
+  if (id !== undefined) lines.push(`id: ${id}`);
+  return lines.join('\n') + '\n\n';
+}
+
+/**
+ * Answers the SSE response. `knownVersion` is what the browser already shows: the page's render
+ * version on first connect (`?v=`), the last frame id (`Last-Event-ID`) on reconnect.
+ */
+export function liveStream(c: Context, hub: LiveHub, view: StreamView, knownVersion: number | null): Response {
+  c.header('X-Accel-Buffering', 'no'); // a proxy must not buffer the stream
+  return streamSSE(c, async (stream) => {
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    stream.onAbort(() => finish());
+    const out = new Outbox(stream, finish, () => run(resync));
+
+    // Work for this connection runs one at a time, in order (views may await a database read).
+    let chain: Promise<void> = Promise.resolve();
+    const run = (work: () => Promise<void>) => {
+      chain = chain.then(work).catch((err) => {
+        console.error('[live] stream view failed', err);
+        finish();
+      });
+    };
+    const resync = async () => {
+      const version = hub.version;
+      out.reset();
+      for (const f of await view.resync()) out.push(formatFrame(f, version));
+    };
+
+    const unsubscribe = hub.subscribe({
+      deliver: (batch) =>
+        run(async () => {
+          if (out.behind) return; // a resync is on its way (onBehindDrained)
+          for (const f of await view.update(batch)) out.push(formatFrame(f, batch.version));
+        }),
+      ping: () => out.push(': keep-alive\n\n'),
+      close: () => finish(),
+    });
+    if (knownVersion === null || knownVersion !== hub.version) run(resync);
+    else {
+      out.push(': connected\n\n'); // flush the headers now: the browser shows "live" at once
+      if (view.prime) run(async () => void (await view.prime!()));
+    }
+    await finished;
+    unsubscribe();
+    out.stop();
+  });
+}
+
+/** Serialises writes; drops the backlog (and flags `behind`) when the browser falls behind. */
+class Outbox {
+  #queue: string[] = [];
+  #writing = false;
+  #stopped = false;
+  behind = false;
+  constructor(
+    private readonly stream: SSEStreamingApi,
+    private readonly onClosed: () => void,
+    /** The backlog was dropped and the last write has gone out: time to resync. */
+    private readonly onBehindDrained: () => void,
+  ) {}
+
+  push(frame: string): void {
+    if (this.#stopped) return;
+    if (this.#queue.length >= MAX_BACKLOG) {
+      this.#queue = [];
+      this.behind = true; // the next batch resyncs this connection instead
+      return;
+    }
+    this.#queue.push(frame);
+    void this.#pump();
+  }
+
+  /** Before a resync: nothing queued is worth sending any more. */
+  reset(): void {
+    this.#queue = [];
+    this.behind = false;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#queue = [];
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#writing) return;
+    this.#writing = true;
+    try {
+      while (this.#queue.length && !this.#stopped) {
+        // Everything queued so far goes out in one write.
+        const chunk = this.#queue.join('');
+        this.#queue = [];
+        await this.stream.write(chunk);
+        if (this.stream.aborted || this.stream.closed) return this.onClosed();
+      }
+    } finally {
+      this.#writing = false;
+    }
+    if (this.behind && !this.#stopped) this.onBehindDrained();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The dashboard's static files, served by our own routes (issue 5: no CDN, no build step):
+ * htmx 4 and its SSE extension from node_modules, our CSS and JS from views/static. URLs carry a
+ * content hash (`/static/app.css?v=1a2b3c4d`), so browsers may cache them for a year and still
+ * never run a stale copy after an update.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+
+const ROOT = new URL('../', import.meta.url);
+
+/** URL path → file (relative to the project root) and content type. A fixed list: nothing else is served. */
+export const ASSETS: Record<string, { file: string; type: string }> = {
+  '/vendor/htmx.min.js': { file: 'node_modules/htmx.org/dist/htmx.min.js', type: 'text/javascript; charset=utf-8' },
+  '/vendor/hx-sse.js': { file: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
+  '/static/app.css': { file: 'views/static/app.css', type: 'text/css; charset=utf-8' },
+  '/static/app.js': { file: 'views/static/app.js', type: 'text/javascript; charset=utf-8' },
+};
+
+interface Loaded {
+  body: Uint8Array;
+  hash: string;
+  type: string;
+}
+
+const loaded = new Map<string, Loaded>();
+
+/** The file behind an asset path (read once), or undefined for anything not in the list. */
+export function loadAsset(path: string): Loaded | undefined {
+  const spec = ASSETS[path];
+  if (!spec) return undefined;
+  let a = loaded.get(path);
+  if (!a) {
+    const body = readFileSync(new URL(spec.file, ROOT));
+    a = { body, hash: createHash('sha256').update(body).digest('hex').slice(0, 10), type: spec.type };
+    loaded.set(path, a);
+  }
+  return a;
+}
+
+/** `/static/app.css?v=<hash>` for templates. */
+export function assetUrl(path: string): string {
+  const a = loadAsset(path);
+  return a ? `${path}?v=${a.hash}` : path;
+}

@@ -1,0 +1,79 @@
+// Dashboard behaviour that HTML alone cannot do (CSP: this file is the only script besides htmx;
+// no inline handlers, no eval). Everything here is progressive: without it the pages still read.
+(() => {
+  'use strict';
+  const doc = document;
+
+  // ── Connection indicator: live / reconnecting / offline (http.md "Live updates") ──────────
+  let failures = 0;
+  const setConn = (state) => {
+    const el = doc.getElementById('conn');
+    if (!el) return;
+    el.dataset.state = state;
+    const text = el.querySelector('.conn-text');
+    if (text) text.textContent = el.dataset[state] || '';
+  };
+  const hasStream = () => !!doc.querySelector('[hx-sse\\:connect]');
+  doc.addEventListener('DOMContentLoaded', () => setConn(hasStream() ? (navigator.onLine ? 'connecting' : 'offline') : 'idle'));
+  doc.addEventListener('htmx:sse:after:connection', () => {
+    failures = 0;
+    setConn('live');
+  });
+  doc.addEventListener('htmx:sse:before:connection', (e) => {
+    if (e.detail && e.detail.connection && e.detail.connection.attempt > 0) setConn(navigator.onLine ? 'reconnecting' : 'offline');
+  });
+  doc.addEventListener('htmx:sse:error', () => {
+    failures++;
+    setConn(!navigator.onLine || failures >= 4 ? 'offline' : 'reconnecting');
+  });
+  // A swapped-out connector (new filter) closes; its successor connects right away.
+  doc.addEventListener('htmx:sse:close', () => setConn(hasStream() ? 'connecting' : 'idle'));
+  window.addEventListener('offline', () => setConn('offline'));
+  window.addEventListener('online', () => hasStream() && setConn('reconnecting'));
+
+  // ── Relative times ("3 min ago") stay fresh without the server ────────────────────────────
+  const UNITS = [['day', 86400000], ['hour', 3600000], ['minute', 60000], ['second', 1000]];
+  const ago = (rtf, ms) => {
+    const diff = ms - Date.now();
+    if (Math.abs(diff) < 5000) return doc.body.dataset.justNow || rtf.format(0, 'second');
+    const [unit, size] = UNITS.find(([, s]) => Math.abs(diff) >= s) || UNITS[3];
+    return rtf.format(Math.trunc(diff / size), unit);
+  };
+  const refreshTimes = () => {
+    const rtf = new Intl.RelativeTimeFormat(doc.documentElement.lang || 'en', { numeric: 'auto', style: 'short' });
+    for (const el of doc.querySelectorAll('time[data-ago][datetime]')) {
+      const ms = Date.parse(el.getAttribute('datetime'));
+      if (!Number.isNaN(ms)) el.textContent = ago(rtf, ms);
+    }
+  };
+  setInterval(refreshTimes, 10000);
+  doc.addEventListener('DOMContentLoaded', refreshTimes);
+
+  // ── Toasts: dismiss on click, fade after a while, never more than five ────────────────────
+  const TOAST_MS = 8000;
+  const MAX_TOASTS = 5;
+  const armToasts = () => {
+    const box = doc.getElementById('toasts');
+    if (!box) return;
+    const toasts = box.querySelectorAll('.toast');
+    for (let i = 0; i < toasts.length - MAX_TOASTS; i++) toasts[i].remove();
+    for (const t of box.querySelectorAll('.toast:not([data-armed])')) {
+      t.dataset.armed = '1';
+      setTimeout(() => t.remove(), TOAST_MS);
+    }
+  };
+  // Toasts arrive through SSE partial swaps: watch the container rather than htmx's events.
+  doc.addEventListener('DOMContentLoaded', () => {
+    const box = doc.getElementById('toasts');
+    if (box) new MutationObserver(armToasts).observe(box, { childList: true });
+  });
+  doc.addEventListener('click', (e) => {
+    const close = e.target.closest && e.target.closest('.toast-close');
+    if (close) close.closest('.toast').remove();
+    // A click outside an open menu closes it.
+    for (const d of doc.querySelectorAll('details.menu[open]')) if (!d.contains(e.target)) d.removeAttribute('open');
+  });
+  doc.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') for (const d of doc.querySelectorAll('details.menu[open]')) d.removeAttribute('open');
+  });
+})();
