@@ -23,7 +23,12 @@ import { clientsRoutes } from './routes/clients.ts';
 import { clientLogsRoutes } from './routes/client-logs.ts';
 import { screenshotRoutes } from './routes/screenshots.ts';
 import { healthRoutes } from './routes/health.ts';
+import { credentialsRoutes } from './routes/credentials.ts';
+import { brokerRoutes } from './routes/broker.ts';
+import { commandsRoutes } from './routes/commands.ts';
+import { bulkRunsRoutes } from './routes/bulk-runs.ts';
 import { toIssues } from './routes/validate.ts';
+import { DASHBOARD_CSP, dashboardRoutes } from './routes/pages/index.ts';
 
 export type { AppDeps };
 
@@ -61,7 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
 
-  app.use(secureHeaders());
+  app.use(secureHeaders({ contentSecurityPolicy: DASHBOARD_CSP })); // routes/pages/index.ts: why this policy
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }));
   app.use(csrf({ origin: sameHost }));
   // Reject unparsable JSON once, up front, with one message (validators would only see `{}`).
@@ -94,8 +99,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(d));
   app.route('/api/users', usersRoutes(d));
   app.route('/api/clients', clientsRoutes(d));
+  app.route('/api/clients', credentialsRoutes(d)); // /{uuid}/credentials (issue 3)
+  app.route('/api/broker', brokerRoutes(d));
   app.route('/api/client-logs', clientLogsRoutes(d));
+  // Remote commands (commands.md): /api/clients/{uuid}/restart…, /api/clients/commands/{id}, /api/commands.
+  if (d.commands) app.route('/api', commandsRoutes({ ...d, commands: d.commands }));
+  if (d.bulkRuns) app.route('/api', bulkRunsRoutes({ ...d, bulkRuns: d.bulkRuns }));
   app.route('/screenshots', screenshotRoutes(d));
+  app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files (issue 5)
   return app;
 }
 

@@ -24,6 +24,50 @@ const int = (def: number, min: number, max: number) =>
       return n;
     });
 
+/** Like `int`, but unset stays undefined (a feature that is off unless configured). */
+const optInt = (min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** Stage names of commands.md "Timers" (actors/command.types.ts CommandTimers). */
+const COMMAND_TIMER_KEYS = [
+  'queued', 'publish', 'ack', 'executionStartRestartApp', 'executionStartHost', 'silence',
+  'rebootShutdown', 'reconnect', 'recoveredComplete', 'executionComplete', 'escalation',
+] as const;
+const commandTimerMap = z.partialRecord(z.enum(COMMAND_TIMER_KEYS), z.int().min(50).max(3_600_000));
+
+/** A JSON object `{stage: milliseconds}`; unset stages keep the defaults of commands.md. */
+const commandTimers = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return {};
+    let raw: unknown;
+    try {
+      raw = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of stage → milliseconds, e.g. {"ack":20000}' });
+      return z.NEVER;
+    }
+    const parsed = commandTimerMap.safeParse(raw);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+      ctx.addIssue({ code: 'custom', message: `${why} (stages: ${COMMAND_TIMER_KEYS.join(', ')}; 50–3600000 ms)` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
 const str = (def?: string) =>
   z
     .string()
@@ -53,6 +97,16 @@ export const envSchema = z.object({
   MQTT_TLS_INSECURE: bool(false),
   MQTT_EMBEDDED_PORT: int(1883, 0, 65535), // 0 = any free port (tests)
   MQTT_MAX_PAYLOAD_BYTES: int(1_048_576, 1024, 16_777_216), // bytes; larger payloads are dropped and counted
+  // Broker security (issue 3; mqtt.md "Who may publish and subscribe").
+  MQTT_ALLOW_ANONYMOUS: bool(false), // development only; refused with ENV=production
+  MQTT_EMBEDDED_HOST: str('127.0.0.1'), // beyond loopback only while anonymous access is off
+  MQTT_EMBEDDED_TLS_PORT: optInt(0, 65535), // unset: no TLS listener; 0 = any free port
+  MQTT_EMBEDDED_TLS_CERT: str(), // PEM certificate (chain) for the TLS listener
+  MQTT_EMBEDDED_TLS_KEY: str(), // PEM private key for the TLS listener
+  MQTT_PUBLISH_RATE: int(20, 1, 100_000), // messages per second per device connection, sustained; excess dropped
+  MQTT_PUBLISH_BURST: int(1000, 1, 1_000_000), // messages a device connection may send at once (a reconnect flushes its backlog)
+  MOSQUITTO_CONFIG_DIR: str(), // set: regenerate Mosquitto's password and ACL files here on every change
+  MOSQUITTO_PID_FILE: str(), // set: SIGHUP this Mosquitto after regenerating (reloads the files)
 
   HEARTBEAT_GRACE_PERIOD_DEV: int(180, 5, 86_400), // seconds
   HEARTBEAT_GRACE_PERIOD_PROD: int(170, 5, 86_400), // seconds
@@ -67,6 +121,7 @@ export const envSchema = z.object({
 
   POLL_INTERVAL_SECONDS: int(30, 1, 3600), // seconds: command expiry sweep (and scheduler poll)
   COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds from issued_at to expires_at (commands.md)
+  COMMAND_TIMERS: commandTimers, // JSON {stage: ms} overriding commands.md "Timers", e.g. {"ack":20000}
   CRASH_RECOVERY_ENABLED: bool(false),
   CRASH_RECOVERY_GRACE_SECONDS: int(180, 10, 86_400), // seconds: heartbeat older than this = candidate
   CRASH_RECOVERY_LOCKOUT_MINUTES: int(15, 1, 1440), // minutes: reboot-kind lockout window
@@ -105,8 +160,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const c = result.data;
   const problems: string[] = [];
   if (c.MQTT_TLS_ENABLED && !c.MQTT_BROKER_HOST) problems.push('MQTT_TLS_ENABLED: needs MQTT_BROKER_HOST (TLS applies to an external broker)');
-  if ((c.MQTT_USER === undefined) !== (c.MQTT_PASSWORD === undefined) && c.MQTT_BROKER_HOST)
-    problems.push('MQTT_USER/MQTT_PASSWORD: set both or neither');
+  if ((c.MQTT_USER === undefined) !== (c.MQTT_PASSWORD === undefined)) problems.push('MQTT_USER/MQTT_PASSWORD: set both or neither');
+  if (c.MQTT_USER?.startsWith('infoscreen-client-')) problems.push('MQTT_USER: "infoscreen-client-…" names are device accounts (mqtt.md)');
+  if (c.MQTT_ALLOW_ANONYMOUS && c.ENV === 'production')
+    problems.push('MQTT_ALLOW_ANONYMOUS: refused with ENV=production (anonymous broker access is for local development only)');
+  if (c.MQTT_ALLOW_ANONYMOUS && !isLoopback(c.MQTT_EMBEDDED_HOST!))
+    problems.push('MQTT_EMBEDDED_HOST: with MQTT_ALLOW_ANONYMOUS the embedded broker stays on loopback (127.0.0.1)');
+  if (c.MQTT_EMBEDDED_TLS_PORT !== undefined && (!c.MQTT_EMBEDDED_TLS_CERT || !c.MQTT_EMBEDDED_TLS_KEY))
+    problems.push('MQTT_EMBEDDED_TLS_PORT: needs MQTT_EMBEDDED_TLS_CERT and MQTT_EMBEDDED_TLS_KEY');
   if (problems.length) throw new ConfigError(problems);
   const isProduction = c.ENV === 'production';
   return Object.freeze({
@@ -115,4 +176,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     isProduction,
     embeddedBroker: !c.MQTT_BROKER_HOST,
   });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import { Supervisor } from './actors/supervisor.ts';
 import { Fleet } from './actors/fleet.ts';
 import { CommandRegistry } from './actors/commands.ts';
+import { DEFAULT_TIMERS } from './actors/command.types.ts';
+import { BulkRuns } from './actors/bulk-runs.ts';
 import { loadUnsettledCommands, recentRebootKinds, upsertCommandStatement } from './db/commands.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -15,14 +17,15 @@ import { BatchedWriter } from './db/writer.ts';
 import { loadClients, upsertClientStatement } from './db/clients.ts';
 import { recentLogLevels } from './db/logs.ts';
 import { ScreenshotStore } from './db/screenshots.ts';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.ts';
+import { startBrokerSide, type BrokerSide } from './broker/setup.ts';
 import { connectBroker, type BrokerConnection } from './broker/connection.ts';
 import { createIngest } from './broker/ingest.ts';
 import { DropCounter } from './broker/drops.ts';
-import { parseTopic, topics } from './broker/topics.ts';
+import { topics } from './broker/topics.ts';
 import { bootstrapSuperadmin } from './lib/bootstrap.ts';
 import { Retention } from './lib/retention.ts';
 import { EventBus } from './lib/bus.ts';
+import { closeLiveStreams } from './routes/pages/live-hub.ts';
 import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
 import { createApp } from './app.ts';
@@ -45,8 +48,11 @@ export interface Runtime {
   supervisor: Supervisor;
   fleet: Fleet;
   commands: CommandRegistry;
+  bulkRuns: BulkRuns;
   drops: DropCounter;
   broker: { url: string; embeddedPort: number | null; connection: BrokerConnection };
+  /** Broker security (issue 3): server account, embedded enforcement, provisioning, Mosquitto files. */
+  brokerSide: BrokerSide;
   /** Set when this start created the first superadmin with a generated password: print it once. */
   initialAdmin: { username: string; password: string } | null;
   startedAt: number;
@@ -101,31 +107,27 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const drops = new DropCounter();
   const stats = { messagesIn: 0 };
 
-  let embedded: EmbeddedBroker | null = null;
-  if (config.embeddedBroker) {
-    // Until device accounts and ACLs exist, the embedded broker never listens beyond loopback.
-    embedded = await startEmbeddedBroker({
-      host: '127.0.0.1',
-      port: config.MQTT_EMBEDDED_PORT,
-      maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES,
-      // The broker drops oversized publishes before they reach us: count them here.
-      onOversize: (info) => {
-        const parsed = info.topic ? parseTopic(info.topic) : null;
-        drops.record('too_large', parsed && 'uuid' in parsed ? parsed.uuid : null, `${info.bytes} bytes, ${info.action}`);
-      },
-    });
-  }
-  const url = embedded
-    ? `mqtt://127.0.0.1:${embedded.port}`
-    : `${config.MQTT_TLS_ENABLED ? 'mqtts' : 'mqtt'}://${config.MQTT_BROKER_HOST}:${config.MQTT_BROKER_PORT}`;
-
   let fleet: Fleet | null = null;
+  let connection: BrokerConnection | null = null;
+  const brokerSide = await startBrokerSide({
+    config,
+    db,
+    writer,
+    drops,
+    now: () => clock.now(),
+    groupOf: (uuid) => supervisor!.get(uuid)?.groupId ?? null,
+    ensureClient: (uuid) => void fleet!.ensureClient(uuid),
+    serverConnected: () => connection?.connected ?? false,
+  });
+  const embedded = brokerSide.embedded;
+  const url = brokerSide.url;
+
   let commands: CommandRegistry | null = null;
   let ingest: ReturnType<typeof createIngest> | null = null;
-  const connection = connectBroker({
+  connection = connectBroker({
     url,
-    username: config.MQTT_USER,
-    password: config.MQTT_PASSWORD,
+    username: brokerSide.account?.username ?? config.MQTT_USER,
+    password: brokerSide.account?.password ?? config.MQTT_PASSWORD,
     clientId: config.MQTT_CLIENT_ID ?? `infoscreen-server-${crypto.randomUUID().slice(0, 8)}`,
     // A persistent session keeps QoS 1 telemetry sent while we were away, but only a stable client
     // id can resume it; with a random id every restart would leave an orphan session behind.
@@ -154,9 +156,11 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     persist: (record) => writer.enqueue(upsertCommandStatement(record)),
     lockout: { max: 3, windowMs: lockoutMs },
     expirySeconds: config.COMMAND_EXPIRY_SECONDS,
+    timers: { ...DEFAULT_TIMERS, ...config.COMMAND_TIMERS },
   });
   commands.restore(unsettled, rebootKinds);
   if (unsettled.length) log.info(`restored ${unsettled.length} unsettled commands`);
+  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now() });
 
   fleet = new Fleet({
     supervisor,
@@ -167,6 +171,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     topics: { groupId: topics.groupId, serviceFailed: topics.serviceFailed },
     graceSeconds: config.heartbeatGraceSeconds,
     now: () => clock.now(),
+    onClientDeleted: async (uuid) => void (await brokerSide.provisioning.forget(uuid)),
+    onGroupsChanged: (uuids) => brokerSide.onGroupsChanged(uuids),
   });
   ingest = createIngest({ port: fleet, publisher: connection, drops, maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES, now: () => clock.now() });
 
@@ -186,7 +192,11 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     screenshots,
     bus,
     brokerStatus: () => ({ connected: connection.connected }),
+    provisioning: brokerSide.provisioning,
+    brokerOverview: (q) => brokerSide.overview(q),
     commandsCount: () => commands!.liveCount,
+    commands,
+    bulkRuns,
     drops: () => drops.snapshot(),
     now: () => clock.now(),
   });
@@ -195,15 +205,17 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const close = () =>
     (closed ??= (async () => {
       // Order matters (issue: graceful shutdown): stop ingesting, flush, then close broker and DB.
+      closeLiveStreams(bus); // end the dashboard's SSE streams: open streams keep an HTTP server from closing
       clearInterval(tick);
       clearInterval(sweep);
       await retention.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       // Actors stop first so no timer fires after the final flush; their state is already queued.
       supervisor!.stop();
+      bulkRuns.stop();
       commands!.stop();
       await writer.stop();
-      await embedded?.close().catch((err) => log.warn('closing the embedded broker failed', err));
+      await brokerSide.close().catch((err) => log.warn('closing the embedded broker failed', err));
       db.close();
     })());
 
@@ -216,8 +228,10 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     supervisor,
     fleet,
     commands,
+    bulkRuns,
     drops,
     broker: { url, embeddedPort: embedded?.port ?? null, connection },
+    brokerSide,
     initialAdmin,
     startedAt,
     restoreMs,

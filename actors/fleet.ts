@@ -51,6 +51,11 @@ export interface FleetDeps {
   commands?: CommandSink;
   /** Extra cleanup when a client is deleted (credentials, commands…). */
   onClientDeleted?: (uuid: string) => Promise<void>;
+  /**
+   * Clients moved to another group, awaited BEFORE their retained group_id is published: the broker's
+   * ACL (Mosquitto files) must know the new group before the device subscribes to its topics.
+   */
+  onGroupsChanged?: (uuids: string[]) => Promise<void>;
 }
 
 export class Fleet implements FleetApi {
@@ -128,17 +133,41 @@ export class Fleet implements FleetApi {
   // ── operator actions ───────────────────────────────────────────────────────────────────────
 
   async updateClient(uuid: string, update: ClientUpdate): Promise<ClientRecord | undefined> {
-    const before = this.#d.supervisor.get(uuid);
-    if (!before) return undefined;
-    this.#d.supervisor.send(uuid, { type: 'UPDATE_META', at: this.#d.now(), ...update });
-    if (update.groupId !== undefined && update.groupId !== before.groupId) await this.publishGroup(uuid, update.groupId);
+    const moved = this.#apply(uuid, update);
+    if (moved === undefined) return undefined;
+    if (moved) await this.#groupsChanged([uuid]);
     return this.#d.supervisor.get(uuid);
   }
 
   async assignGroup(uuids: string[], groupId: number | null): Promise<number> {
     let n = 0;
-    for (const uuid of uuids) if (await this.updateClient(uuid, { groupId })) n++;
+    const moved: string[] = [];
+    for (const uuid of uuids) {
+      const m = this.#apply(uuid, { groupId });
+      if (m === undefined) continue;
+      n++;
+      if (m) moved.push(uuid);
+    }
+    if (moved.length) await this.#groupsChanged(moved);
     return n;
+  }
+
+  /** Creates the client record when unknown (provisioning a device before it ever connected). */
+  ensureClient(uuid: string): boolean {
+    return this.#d.supervisor.ensure(uuid);
+  }
+
+  /** UPDATE_META; answers whether the group changed, or undefined for an unknown client. */
+  #apply(uuid: string, update: ClientUpdate): boolean | undefined {
+    const before = this.#d.supervisor.get(uuid);
+    if (!before) return undefined;
+    this.#d.supervisor.send(uuid, { type: 'UPDATE_META', at: this.#d.now(), ...update });
+    return update.groupId !== undefined && update.groupId !== before.groupId;
+  }
+
+  async #groupsChanged(uuids: string[]): Promise<void> {
+    await this.#d.onGroupsChanged?.(uuids).catch((err) => log.warn(`group change hook failed: ${(err as Error).message}`));
+    for (const uuid of uuids) await this.publishGroup(uuid, this.#d.supervisor.get(uuid)?.groupId ?? null);
   }
 
   async deleteClient(uuid: string): Promise<boolean> {

@@ -1,7 +1,8 @@
 /** Every route of this layer, table-driven: 401 anonymous, 403 below the role, allowed at the role. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, UUID_A, UUID_C, type Fixture } from './test-helpers.ts';
+import { json, UUID_A, UUID_C } from './test-helpers.ts';
+import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
 import { roleRank, ROLES, type Role } from '../db/users.ts';
 
 // Targets that do not exist, so the "allowed" probe never changes anything (answers 404/400/200).
@@ -23,6 +24,15 @@ const ROUTES: [method: string, path: string, role: Role, body?: unknown][] = [
   ['GET', '/api/clients/crashed', 'admin'],
   ['GET', '/api/clients/service_failed', 'admin'],
   ['POST', `/api/clients/${UUID_C}/clear_service_failed`, 'admin'],
+  ['POST', `/api/clients/${UUID_C}/restart`, 'admin', {}],
+  ['POST', `/api/clients/${UUID_C}/restart_app`, 'admin', {}],
+  ['POST', `/api/clients/${UUID_C}/shutdown`, 'admin', {}],
+  ['GET', '/api/clients/commands/no-such-command', 'admin'],
+  ['POST', '/api/clients/commands/no-such-command/cancel', 'admin'],
+  ['GET', `/api/clients/${UUID_A}/commands`, 'admin'],
+  ['GET', '/api/commands', 'admin'],
+  ['POST', '/api/groups/9999/restart', 'admin', { reason: 'access probe' }],
+  ['GET', '/api/bulk-runs/no-such-run', 'admin'],
   ['GET', `/api/client-logs/${UUID_A}/logs`, 'admin'],
   ['GET', '/api/client-logs/summary', 'admin'],
   ['GET', '/api/client-logs/recent-errors', 'admin'],
@@ -31,11 +41,11 @@ const ROUTES: [method: string, path: string, role: Role, body?: unknown][] = [
   ['GET', `/screenshots/${UUID_A}/priority`, 'user'],
 ];
 
-let f: Fixture;
+let f: RealFleetFixture;
 const cookies = {} as Record<Role, string>;
 test.before(async () => {
-  f = await fixture();
-  f.fleet.put({ uuid: UUID_A });
+  f = await realFleetFixture();
+  await f.seed({ uuid: UUID_A });
   for (const role of ROLES) cookies[role] = await f.login(role);
 });
 test.after(async () => {

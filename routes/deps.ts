@@ -8,6 +8,10 @@ import type { Writes } from '../db/logs.ts';
 import type { FleetApi } from '../actors/fleet.types.ts';
 import type { ScreenshotSource } from './screenshots.ts';
 import type { EventBus } from '../lib/bus.ts';
+import type { CommandsApi } from './commands.ts';
+import type { BulkRunsApi } from './bulk-runs.ts';
+import type { Provisioning } from '../broker/provisioning.ts';
+import type { BrokerOverview, OverviewQuery } from '../broker/overview.ts';
 
 export type { Writes };
 
@@ -23,6 +27,14 @@ export interface AppDeps {
   commandsCount?: () => number;
   /** MQTT input dropped as invalid, shown under `broker.drops` in /health when given. */
   drops?: () => unknown;
+  /** Device MQTT accounts (issue 3): `POST/DELETE /api/clients/{uuid}/credentials` need it. */
+  provisioning?: Pick<Provisioning, 'provision' | 'revoke' | 'status'>;
+  /** The operator view of the broker: `GET /api/broker` needs it. */
+  brokerOverview?: (q: OverviewQuery) => Promise<BrokerOverview>;
+  /** The command registry (actors/commands.ts): the command routes are mounted only when given. */
+  commands?: CommandsApi;
+  /** Bulk runs (actors/bulk-runs.ts): `POST /api/groups/{id}/restart`, `GET /api/bulk-runs/{id}` need it. */
+  bulkRuns?: BulkRunsApi;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

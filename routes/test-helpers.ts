@@ -1,8 +1,16 @@
 /**
  * Shared fixtures for the route tests (not a test file itself): a real libSQL database (temp
  * file, migrated), the real BatchedWriter (drained by the routes, not started), a Map-backed
- * FleetApi, one user per role, and small request helpers around `app.request()`.
+ * FleetApi, one user per role, and small request helpers around `app.request()`. Commands go
+ * through the real CommandRegistry and BulkRuns on a SimulatedClock with a recording publisher.
+ * test-real-fleet.ts builds on this with the real Supervisor + Fleet instead of MapFleet.
  */
+import { SimulatedClock } from 'xstate';
+import { CommandRegistry } from '../actors/commands.ts';
+import { BulkRuns } from '../actors/bulk-runs.ts';
+import { upsertCommandStatement } from '../db/commands.ts';
+import { EventBus } from '../lib/bus.ts';
+import { topics } from '../broker/topics.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +25,7 @@ import { emptyRecord, type ClientRecord, type ClientStatus } from '../actors/cli
 import type { ClientUpdate, FleetApi, FleetCounts } from '../actors/fleet.types.ts';
 import type { ScreenshotSource } from './screenshots.ts';
 import { createApp } from '../app.ts';
+import type { InStatement } from '@libsql/client';
 
 export const PASSWORD = 'correct horse battery';
 /** Cheap scrypt for fixtures only (the stored hash carries its own cost). */
@@ -75,6 +84,17 @@ export class MapFleet implements FleetApi {
   commandAck = () => {};
 }
 
+/** Stands in for the broker connection: records publishes; `fail` makes them reject (no PUBACK). */
+export class RecordingPublisher {
+  connected = true;
+  fail = false;
+  published: Array<{ topic: string; payload: string; retain?: boolean }> = [];
+  async publish(topic: string, payload: string | Uint8Array, opts?: { retain: boolean }) {
+    if (this.fail) throw new Error('broker refused the publish');
+    this.published.push({ topic, payload: String(payload), retain: opts?.retain ?? false });
+  }
+}
+
 export class MapScreenshots implements ScreenshotSource {
   latestBytes = new Map<string, Uint8Array>();
   priorityBytes = new Map<string, Uint8Array>();
@@ -90,6 +110,14 @@ export interface Fixture {
   screenshots: MapScreenshots;
   config: Readonly<Config>;
   clock: { t: number };
+  /** The command actors' clock (starts at `clock.t`); advance it with `increment`. */
+  commandClock: SimulatedClock;
+  commands: CommandRegistry;
+  bulkRuns: BulkRuns;
+  publisher: RecordingPublisher;
+  bus: EventBus;
+  /** Where the writer pulls client rows from at flush time (test-real-fleet.ts points it at its supervisor). */
+  clientRows: { upsert: (uuid: string) => InStatement | null };
   ids: Record<Role, number>;
   /** Signs in (password PASSWORD) and answers the `sid=…` cookie pair. */
   login(username: string, password?: string): Promise<string>;
@@ -103,7 +131,8 @@ export async function fixture(env: Record<string, string> = {}): Promise<Fixture
   const db = await openDatabase(config.DATABASE_URL!);
   await migrate(db);
   const clock = { t: Date.parse('2026-03-02T10:00:00Z') };
-  const writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 30_000, now: () => clock.t, clientUpsert: () => null });
+  const clientRows: Fixture['clientRows'] = { upsert: () => null };
+  const writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 30_000, now: () => clock.t, clientUpsert: (uuid) => clientRows.upsert(uuid) });
   const ids = {} as Record<Role, number>;
   for (const role of ['user', 'editor', 'admin', 'superadmin'] as Role[]) {
     writer.enqueue(insertUserStatement({ username: role, passwordHash: await hashPassword(PASSWORD, FAST), role }, clock.t));
@@ -112,15 +141,27 @@ export async function fixture(env: Record<string, string> = {}): Promise<Fixture
   for (const role of ['user', 'editor', 'admin', 'superadmin'] as Role[]) ids[role] = (await getUserByUsername(db, role))!.id;
   const fleet = new MapFleet();
   const screenshots = new MapScreenshots();
-  const app = createApp({ config, db, writer, fleet, screenshots, brokerStatus: () => ({ connected: true }), now: () => clock.t });
+  const commandClock = new SimulatedClock();
+  commandClock.set(clock.t);
+  const bus = new EventBus();
+  const publisher = new RecordingPublisher();
+  const commands = new CommandRegistry({
+    clock: commandClock, bus, publisher, topics, persist: (r) => writer.enqueue(upsertCommandStatement(r)),
+  });
+  const bulkRuns = new BulkRuns({ commands, bus, now: () => commandClock.now() });
+  const app = createApp({
+    config, db, writer, fleet, screenshots, bus, commands, bulkRuns, brokerStatus: () => ({ connected: true }), now: () => clock.t,
+  });
   const login = async (username: string, password = PASSWORD) => {
     const res = await app.request('/api/auth/login', json('POST', { username, password }));
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
     return cookieOf(res);
   };
   return {
-    app, db, writer, fleet, screenshots, config, clock, ids, login,
+    app, db, writer, fleet, screenshots, config, clock, commandClock, commands, bulkRuns, publisher, bus, clientRows, ids, login,
     close: async () => {
+      bulkRuns.stop();
+      commands.stop();
       await writer.stop();
       db.close();
       rmSync(dir, { recursive: true, force: true });

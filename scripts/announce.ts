@@ -6,9 +6,7 @@ export function announce(runtime: Runtime, url: string): void {
   const lines = [
     `infoscreen-server listening on ${url}`,
     `  dashboard: ${url}/   health: ${url}/health`,
-    broker.embeddedPort !== null
-      ? `  MQTT: embedded broker on mqtt://127.0.0.1:${broker.embeddedPort} (loopback only)`
-      : `  MQTT: external broker ${broker.url}`,
+    broker.embeddedPort !== null ? embeddedLine(runtime) : `  MQTT: external broker ${broker.url}`,
     `  database: ${config.DATABASE_URL}   clients restored: ${runtime.supervisor.size} in ${runtime.restoreMs.toFixed(0)} ms`,
   ];
   if (initialAdmin) {
@@ -21,4 +19,14 @@ export function announce(runtime: Runtime, url: string): void {
     );
   }
   console.log(lines.join('\n'));
+}
+
+/** Where devices connect, and whether they must authenticate (issue 3: anonymous access announced loudly). */
+function embeddedLine(runtime: Runtime): string {
+  const e = runtime.brokerSide.embedded!;
+  const tls = e.tlsPort !== null ? `, mqtts://${e.host}:${e.tlsPort}` : '';
+  const access = runtime.config.MQTT_ALLOW_ANONYMOUS
+    ? 'ANONYMOUS ACCESS ON (development only, loopback only)'
+    : 'device accounts + ACL enforced; provision with `npm run provision -- <uuid>`';
+  return `  MQTT: embedded broker on mqtt://${e.host}:${e.port}${tls} (${access})`;
 }

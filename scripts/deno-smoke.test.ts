@@ -53,6 +53,7 @@ test('deno task start serves /health, ingests MQTT, and stops on SIGTERM within 
     DATABASE_URL: `file:${join(dir, 'smoke.db')}`,
     DATA_DIR: dir,
     MQTT_EMBEDDED_PORT: '0',
+    MQTT_ALLOW_ANONYMOUS: 'true', // the smoke test's devices connect without accounts
     NO_COLOR: '1',
   };
   delete env.MQTT_BROKER_HOST; // always the embedded broker here

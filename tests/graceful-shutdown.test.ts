@@ -1,0 +1,135 @@
+/**
+ * The real server process (`node --import tsx scripts/start.node.ts`): starts on PORT=0 and prints
+ * its URL, serves /health, exits 0 within 5 s of SIGTERM with a device and an HTTP keep-alive
+ * connection open, and has flushed what it ingested. A bad environment stops start-up with one
+ * message naming every bad key (config.ts).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../db/client.ts';
+import { examples, UUID } from '../broker/test-fixtures.ts';
+import { topics } from '../broker/topics.ts';
+import { deadline, device, pub, sleep, tempDir, waitFor, type TempDir } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const children = new Set<ChildProcess>();
+const dirs: TempDir[] = [];
+
+interface Server {
+  child: ChildProcess;
+  out: () => string;
+  err: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/** Spawns the entry point with only `env` (plus PATH/HOME): nothing leaks in from the outer shell. */
+function startServer(env: Record<string, string>): Server {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
+    child.once('exit', (code, signal) => {
+      children.delete(child);
+      r({ code, signal, at: Date.now() });
+    }),
+  );
+  return { child, out: () => out, err: () => err, exited };
+}
+
+function env(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MQTT_EMBEDDED_PORT: '0',
+    DATABASE_URL: `file:${join(dir, 'x.db')}`,
+    DATA_DIR: dir,
+    DEFAULT_SUPERADMIN_PASSWORD: 'graceful shutdown test',
+    MQTT_ALLOW_ANONYMOUS: 'true', // devices connect without accounts here (development-only switch)
+    ...extra,
+  };
+}
+
+test.after(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  for (const d of dirs) d.remove();
+});
+
+test('starts on PORT=0, prints its URL, serves /health, exits 0 within 5 s of SIGTERM, pending writes flushed', async () => {
+  const tmp = tempDir('infoscreen-e2e-shutdown-');
+  dirs.push(tmp);
+  // A long flush interval: nothing reaches the database unless the shutdown flushes it.
+  const server = startServer(env(tmp.dir, { WRITE_FLUSH_MS: '10000' }));
+  const early = server.exited.then((e) => {
+    throw new Error(`server exited early (${e.code ?? e.signal}): ${server.err()}`);
+  });
+  early.catch(() => {});
+  const url = await Promise.race([
+    early,
+    waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.out())?.[1], 'the listening line', 30_000),
+  ]);
+  const mqttUrl = /embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/.exec(server.out())?.[1];
+  assert.ok(mqttUrl, server.out());
+
+  const health = await fetch(`${url}/health`); // undici keeps this connection alive afterwards
+  assert.is(health.status, 200);
+  const body = await health.json();
+  assert.is(body.db.ok, true);
+  assert.is(typeof body.uptime, 'number');
+  await waitFor(async () => (await (await fetch(`${url}/health`)).json()).broker.connected, 'the server connected to its broker');
+
+  const dev = await device(mqttUrl!);
+  try {
+    await pub(dev, topics.discovery, examples.discovery);
+    await pub(dev, topics.log(UUID, 'ERROR'), examples.log);
+    // The PUBACKs above only mean the broker has them: wait until the server has the client.
+    await waitFor(async () => (await (await fetch(`${url}/health`)).json()).actors.clients === 1, 'the client actor');
+    await sleep(100); // and the log that followed on the same connection
+
+    const sent = Date.now();
+    server.child.kill('SIGTERM');
+    const exit = await Promise.race([server.exited, deadline(6000)]);
+    assert.ok(exit, `still running 6 s after SIGTERM\n${server.out()}\n${server.err()}`);
+    assert.is(exit!.code, 0, server.err());
+    assert.ok(exit!.at - sent <= 5000, `exit took ${exit!.at - sent} ms`);
+  } finally {
+    await dev.endAsync(true).catch(() => {});
+  }
+
+  const db = await openDatabase(`file:${join(tmp.dir, 'x.db')}`);
+  try {
+    const logs = await db.execute({ sql: 'SELECT message FROM client_logs WHERE client_uuid = ?', args: [UUID] });
+    assert.equal(logs.rows.map((r) => r.message), ['Process vlc crashed'], 'the queued log row was flushed');
+    const clients = await db.execute({ sql: 'SELECT hostname, discovered FROM clients WHERE uuid = ?', args: [UUID] });
+    assert.is(clients.rows.length, 1, 'the client row was flushed at shutdown');
+    assert.is(clients.rows[0].hostname, 'infoscreen-42');
+  } finally {
+    db.close();
+  }
+});
+
+test('a bad environment exits non-zero with one message naming every bad key', async () => {
+  const tmp = tempDir('infoscreen-e2e-shutdown-');
+  dirs.push(tmp);
+  const server = startServer(env(tmp.dir, { PORT: 'abc', MQTT_KEEPALIVE: '-1' }));
+  const exit = await Promise.race([server.exited, deadline(30_000)]);
+  assert.ok(exit, 'still running with a bad environment');
+  assert.ok(exit!.code !== 0 && exit!.code !== null, `exit code ${exit!.code}`);
+  const err = server.err();
+  assert.is(err.match(/Invalid configuration/g)?.length, 1, err);
+  assert.match(err, /PORT: must be an integer between 0 and 65535, got "abc"/);
+  assert.match(err, /MQTT_KEEPALIVE: must be an integer between 5 and 3600, got "-1"/);
+  assert.not.match(err, /\n\s+at /, 'a message, not a stack trace');
+  assert.not.match(server.out(), /listening/);
+});
+
+test.run();
