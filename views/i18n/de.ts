@@ -1,7 +1,19 @@
 /** German message catalog (same keys as en.ts; tsc fails when one is missing). */
 import type { MessageKey } from './en.ts';
+import * as commands from './messages/commands.ts';
+import * as admin from './messages/admin.ts';
+import * as scheduler from './messages/scheduler.ts';
+import * as inspector from './messages/inspector.ts';
+import * as fieldwork from './messages/fieldwork.ts';
 
-export const de: Record<MessageKey, string> = {
+type FeatureKey =
+  | keyof typeof commands.en
+  | keyof typeof admin.en
+  | keyof typeof scheduler.en
+  | keyof typeof inspector.en
+  | keyof typeof fieldwork.en;
+
+const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
   'nav.overview': 'Übersicht',
   'nav.monitoring': 'Überwachung',
@@ -176,4 +188,13 @@ export const de: Record<MessageKey, string> = {
   'error.400': 'Die Anfrage war ungültig.',
   'error.500': 'Auf dem Server ist ein Fehler aufgetreten.',
   'error.back': 'Zurück zur Übersicht',
+};
+
+export const de: Record<MessageKey, string> = {
+  ...core,
+  ...commands.de,
+  ...admin.de,
+  ...scheduler.de,
+  ...inspector.de,
+  ...fieldwork.de,
 };

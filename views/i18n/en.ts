@@ -2,7 +2,13 @@
  * English message catalog: the source of every key (de.ts must have the same keys, checked by tsc).
  * `{name}` placeholders are filled by `t(key, params)`; values are plain text (escaped on output).
  */
-export const en = {
+import * as commands from './messages/commands.ts';
+import * as admin from './messages/admin.ts';
+import * as scheduler from './messages/scheduler.ts';
+import * as inspector from './messages/inspector.ts';
+import * as fieldwork from './messages/fieldwork.ts';
+
+const core = {
   'app.title': 'Infoscreens',
   'nav.overview': 'Overview',
   'nav.monitoring': 'Monitoring',
@@ -178,5 +184,14 @@ export const en = {
   'error.500': 'Something went wrong on the server.',
   'error.back': 'Back to the overview',
 } as const;
+
+export const en = {
+  ...core,
+  ...commands.en,
+  ...admin.en,
+  ...scheduler.en,
+  ...inspector.en,
+  ...fieldwork.en,
+};
 
 export type MessageKey = keyof typeof en;
