@@ -50,7 +50,7 @@ console.log(`bench:ingest on ${cpus().length} cores (${cpus()[0]?.model ?? 'unkn
 {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
   const rt = await startRuntime(
-    loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password' }),
+    loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password', WRITE_FLUSH_MS: process.env.WRITE_FLUSH_MS }),
   );
   while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 20));
   const probeUuids = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`);
