@@ -10,6 +10,7 @@
  * freshness-only change by comparing references). Field names inside the groups are the record's.
  */
 import type { ClientEvent, ClientRecord } from './client.types.ts';
+import { RECOVERY_OFF, restoredLadder, type RecoveryLadder, type RecoveryPolicy } from './client.recovery.ts';
 
 const HOUR = 3_600_000;
 const RECENT_LOG_CAP = 20; // timestamps kept per level: enough for the "≥ 5 WARN in the last hour" rule
@@ -42,6 +43,7 @@ export interface ClientContext {
   expected: Expected;
   recentErrors: number[]; // receive times of ERROR logs in the last hour (never mutated: replaced)
   recentWarns: number[];
+  recovery: RecoveryLadder; // crash-recovery ladder (actors/client.recovery.ts)
   now: number; // time of the latest event (server clock)
   graceMs: number;
 }
@@ -52,6 +54,8 @@ export interface ClientInput {
   graceMs: number;
   recentErrors?: number[];
   recentWarns?: number[];
+  recovery?: RecoveryPolicy; // default: crash recovery off
+  rebootKinds?: number[]; // creation times of the client's recent reboot-kind commands (restore)
 }
 
 type Ev<T extends ClientEvent['type']> = Extract<ClientEvent, { type: T }>;
@@ -92,6 +96,7 @@ export function initialContext(input: ClientInput): ClientContext {
     expected: { expectedEventId: r.expectedEventId, expectedKnown: false, expectedChanging: false },
     recentErrors: within(input.recentErrors ?? NONE, input.now),
     recentWarns: within(input.recentWarns ?? NONE, input.now),
+    recovery: restoredLadder(input.recovery ?? RECOVERY_OFF, r, input.rebootKinds, input.now),
     now: input.now,
     graceMs: input.graceMs,
   };

@@ -2,14 +2,18 @@
  * The client machine (clients.md): one actor per screen, parallel regions connectivity / process /
  * service / screen / recovery. Pure: it reads no clock (every event carries `at`) and has no side
  * effects; the supervisor persists and publishes what changes. Its context and what each event
- * changes in it are in actors/client.context.ts.
+ * changes in it are in actors/client.context.ts. The one effect, `requestCommand` (the recovery
+ * ladder asks for a command), is a no-op here and injected by the supervisor with `.provide()`;
+ * the ladder's rules are in actors/client.recovery.ts.
  *
  * The grace timer is an `after` delay computed from absolute times kept in context (decision 2), so
  * an actor restored from the database (actors/client.restore.ts) goes offline at lastAlive + grace,
  * not grace after the restart.
  */
-import { and, assign, not, setup, stateIn } from 'xstate';
+import { and, assign, not, raise, setup, stateIn } from 'xstate';
 import type { ClientEvent } from './client.types.ts';
+import type { CommandAction, CommandStatus } from './command.types.ts';
+import * as ladder from './client.recovery.ts';
 import {
   discovered,
   expectedEvent,
@@ -44,6 +48,29 @@ const PROCESS = ['unknown', 'starting', 'running', 'crashed', 'stopped'] as cons
 const SCREEN = ['OK', 'BLACK', 'FROZEN', 'UNKNOWN'] as const;
 const RECOVERY = ['idle', 'restarting_app', 'rebooting', 'waiting_manual'] as const;
 
+// ── recovery ladder transitions (actors/client.recovery.ts) ──────────────────────────────────
+const UNSUCCESSFUL = ['failed', 'timed_out', 'expired'] as const satisfies readonly CommandStatus[];
+const isLadder = (action: CommandAction, statuses?: readonly CommandStatus[]) => ({ type: 'ladderCommand' as const, params: { action, statuses } });
+const note = (adopt: CommandAction | null) => ({ type: 'noteCommand' as const, params: { adopt } });
+const request = (action: CommandAction, reason?: ladder.RecoveryReason) => [
+  { type: 'startStep' as const, params: { action, reason } },
+  { type: 'requestCommand' as const, params: ({ context }: { context: ClientContext }) => ({ action, reason: context.recovery.reason! }) },
+];
+/** The process reports `running` again: the ladder succeeded. */
+const runningAgain = { guard: { type: 'reportsProcess' as const, params: { value: 'running' } }, target: 'idle', actions: 'endLadder' as const };
+/** A crash report while the process was not crashed yet, with recovery on. */
+const crashedNow = and(['crashReported', not(stateIn('#client.process.crashed')), 'recoveryEnabled']);
+const ladderStart = [
+  { guard: and([crashedNow, 'noRecentRebootKind']), target: 'restarting_app', actions: request('restart_app', 'process_crashed') },
+  // commands.md: no candidate with a reboot-kind command in the lockout window: the ladder is exhausted.
+  { guard: crashedNow, target: 'waiting_manual', actions: { type: 'waitManual' as const, params: { reason: 'process_crashed' as const } } },
+];
+/** Any state: an operator's command ends the ladder (a human is on it); a new reboot-kind is counted. */
+const operatorOrNote = (adopt: CommandAction | null) => [
+  { guard: 'operatorActed' as const, target: 'idle', actions: [note(null), 'endLadder' as const] },
+  { guard: { type: 'noteworthy' as const, params: { adopt } }, actions: note(adopt) },
+];
+
 export const clientMachine = setup({
   types: {
     context: {} as ClientContext,
@@ -53,6 +80,10 @@ export const clientMachine = setup({
   delays: {
     /** Time left until the grace period after `lastAlive` runs out (0: at once). */
     grace: ({ context }) => Math.max(0, (context.lastAlive ?? context.now) + context.graceMs - context.now),
+    /** The recovery ladder's current step gives up (absolute deadline in context). */
+    recoveryDeadline: ({ context }) => ladder.untilDeadline(context),
+    /** After going offline: until the silence is older than CRASH_RECOVERY_GRACE_SECONDS. */
+    recoveryStale: ({ context }) => ladder.untilStale(context),
   },
   guards: {
     graceOver: ({ context, event }) => context.lastAlive !== null && event.at - context.lastAlive >= context.graceMs,
@@ -62,6 +93,15 @@ export const clientMachine = setup({
     recoveryIs: ({ event }, p: { value: string }) => event.type === 'RECOVERY' && event.state === p.value,
     frozenByScreenshots: ({ context, event }) =>
       event.type === 'SCREENSHOT' && event.captureType === 'periodic' && event.identicalToPrevious && context.expected.expectedChanging,
+    crashReported: ({ event }) => (event.type === 'HEARTBEAT' || event.type === 'HEALTH') && event.processStatus === 'crashed',
+    recoveryEnabled: ({ context }) => ladder.enabled(context),
+    noRecentRebootKind: ({ context, event }) => ladder.noRecentRebootKind(context, ladder.eventTime(context, event)),
+    ladderCommand: ({ context, event }, p: { action: CommandAction; statuses?: readonly CommandStatus[] }) =>
+      ladder.isLadderCommand(context, event, p.action, p.statuses),
+    operatorActed: ({ event }) => ladder.operatorActed(event),
+    /** Worth an assign: a new reboot-kind command, or the ladder's command to adopt. */
+    noteworthy: ({ context, event }, p: { adopt: CommandAction | null }) =>
+      ladder.newRebootKind(event) || (p.adopt !== null && context.recovery.commandId === null && ladder.isLadderCommand(context, event, p.adopt)),
   },
   // One assign per event: XState copies the context and rebuilds the snapshot once per assign.
   actions: {
@@ -78,6 +118,14 @@ export const clientMachine = setup({
     serviceCleared: assign(({ event }) => serviceCleared(event)),
     meta: assign(({ context, event }) => metaUpdated(context, event as Ev<'UPDATE_META'>)),
     expected: assign(({ event }) => expectedEvent(event as Ev<'EXPECTED_EVENT'>)),
+    startStep: assign(({ context, event }, p: { action: CommandAction; reason?: ladder.RecoveryReason }) =>
+      ladder.startStep(context, event, p.action, p.reason),
+    ),
+    waitManual: assign(({ context, event }, p?: { reason?: ladder.RecoveryReason }) => ladder.waitManual(context, event, p?.reason)),
+    endLadder: assign(({ context }) => ladder.endLadder(context)),
+    noteCommand: assign(({ context, event }, p: { adopt: CommandAction | null }) => ladder.noteCommand(context, event, p.adopt)),
+    /** Effect: ask for the ladder's command (injected by the supervisor: CommandRegistry.issue). */
+    requestCommand: (_, _p: { action: CommandAction; reason: ladder.RecoveryReason }) => {},
   },
 }).createMachine({
   id: 'client',
@@ -120,7 +168,15 @@ export const clientMachine = setup({
             ],
           },
         },
-        offline: {},
+        // commands.md: a heartbeat older than CRASH_RECOVERY_GRACE_SECONDS makes a recovery candidate.
+        offline: {
+          after: {
+            recoveryStale: {
+              guard: and(['recoveryEnabled', stateIn('#client.recovery.idle')]),
+              actions: raise(({ context }) => ({ type: 'HEARTBEAT_STALE' as const, at: ladder.staleAt(context) })),
+            },
+          },
+        },
       },
     },
     process: {
@@ -163,11 +219,54 @@ export const clientMachine = setup({
     recovery: {
       initial: 'idle',
       on: { RECOVERY: toReported('recovery', RECOVERY, 'recoveryIs') },
+      // The crash-recovery ladder (commands.md "Crash auto-recovery"; rules in actors/client.recovery.ts).
+      // Its steps are transition actions, not entry actions: RESUME re-enters a restored step to arm
+      // its deadline (decision 2) without asking for the command again.
       states: {
-        idle: {},
-        restarting_app: {},
-        rebooting: {},
-        waiting_manual: {},
+        idle: {
+          on: {
+            HEARTBEAT: ladderStart,
+            HEALTH: ladderStart,
+            HEARTBEAT_STALE: [
+              { guard: and(['recoveryEnabled', 'noRecentRebootKind']), target: 'rebooting', actions: request('reboot_host', 'heartbeat_stale') },
+              { guard: 'recoveryEnabled', target: 'waiting_manual', actions: { type: 'waitManual', params: { reason: 'heartbeat_stale' } } },
+            ],
+            COMMAND_UPDATE: { guard: { type: 'noteworthy', params: { adopt: null } }, actions: note(null) },
+          },
+        },
+        restarting_app: {
+          // Not running again within the grace: reboot (recovery switched off meanwhile: stop).
+          after: { recoveryDeadline: [{ guard: 'recoveryEnabled', target: 'rebooting', actions: request('reboot_host') }, { target: 'idle', actions: 'endLadder' }] },
+          on: {
+            HEARTBEAT: runningAgain,
+            HEALTH: runningAgain,
+            COMMAND_UPDATE: [
+              { guard: isLadder('restart_app', ['blocked_safety']), target: 'waiting_manual', actions: [note('restart_app'), 'waitManual'] },
+              { guard: and([isLadder('restart_app', UNSUCCESSFUL), 'recoveryEnabled']), target: 'rebooting', actions: [note('restart_app'), ...request('reboot_host')] },
+              { guard: isLadder('restart_app', [...UNSUCCESSFUL, 'canceled']), target: 'idle', actions: 'endLadder' },
+              ...operatorOrNote('restart_app'),
+            ],
+            RESUME: { target: 'restarting_app', reenter: true, actions: 'clock' },
+          },
+        },
+        rebooting: {
+          // Neither back to running nor escalated by expiry + grace: a human has to look.
+          after: { recoveryDeadline: { target: 'waiting_manual', actions: 'waitManual' } },
+          on: {
+            HEARTBEAT: runningAgain,
+            HEALTH: runningAgain,
+            COMMAND_UPDATE: [
+              // A failed / timed-out / expired reboot escalates after the cooldown (command machine).
+              { guard: isLadder('reboot_host', ['blocked_safety', 'manual_intervention_required']), target: 'waiting_manual', actions: [note('reboot_host'), 'waitManual'] },
+              { guard: isLadder('reboot_host', ['canceled']), target: 'idle', actions: 'endLadder' },
+              { guard: and([isLadder('reboot_host', ['completed']), stateIn('#client.process.running')]), target: 'idle', actions: 'endLadder' },
+              ...operatorOrNote('reboot_host'),
+            ],
+            RESUME: { target: 'rebooting', reenter: true, actions: 'clock' },
+          },
+        },
+        // Shown until an operator acts (clients.md: critical, manual_intervention_required).
+        waiting_manual: { on: { COMMAND_UPDATE: operatorOrNote(null) } },
       },
     },
   },

@@ -2,6 +2,8 @@
  * Types shared by the client machine, the supervisor, ingestion and the routes. The client actor
  * owns everything in `ClientRecord`; the database row is its persisted copy (clients.md).
  */
+import type { RecoveryReason } from './client.recovery.ts';
+import type { CommandAction, CommandStatus } from './command.types.ts';
 
 export type Connectivity = 'unknown' | 'online' | 'offline';
 export type ProcessStatus = 'unknown' | 'starting' | 'running' | 'crashed' | 'stopped';
@@ -41,6 +43,9 @@ export interface ClientRecord {
   mqttLastDisconnectAt: number | null;
   mqttReconnectRoseAt: number | null;
   recoveryState: RecoveryState;
+  recoveryCommandId: string | null; // the crash-recovery ladder's current command (actors/client.recovery.ts)
+  recoveryReason: RecoveryReason | null; // process_crashed | heartbeat_stale while a ladder runs or waits for a human
+  recoveryDeadline: number | null; // when the ladder's current step gives up (restarting_app, rebooting)
   latestScreenshotType: CaptureType | null;
   latestScreenshotAt: number | null;
   priorityScreenshotType: CaptureType | null;
@@ -79,6 +84,9 @@ export function emptyRecord(uuid: string, now: number): ClientRecord {
     mqttLastDisconnectAt: null,
     mqttReconnectRoseAt: null,
     recoveryState: 'idle',
+    recoveryCommandId: null,
+    recoveryReason: null,
+    recoveryDeadline: null,
     latestScreenshotType: null,
     latestScreenshotAt: null,
     priorityScreenshotType: null,
@@ -128,6 +136,19 @@ export type ClientEvent =
   | { type: 'UPDATE_META'; at: number; description?: string | null; groupId?: number | null; isActive?: boolean }
   | { type: 'EXPECTED_EVENT'; at: number; eventId: string | null; changing: boolean }
   | { type: 'RECOVERY'; at: number; state: RecoveryState }
+  /** A transition of one of this client's commands (CommandRegistry → supervisor): drives the recovery ladder. */
+  | {
+      type: 'COMMAND_UPDATE';
+      at: number;
+      commandId: string;
+      action: CommandAction;
+      status: CommandStatus;
+      requestedBy: number | null; // null: automatic recovery
+      createdAt: number;
+      created: boolean; // the command's first transition
+    }
+  /** Internal (raised when the silence outlasts CRASH_RECOVERY_GRACE_SECONDS): a stale-heartbeat candidate. */
+  | { type: 'HEARTBEAT_STALE'; at: number }
   | { type: 'TICK'; at: number }
   /** Internal: sent once after a restore so the grace timer of `online` is armed. */
   | { type: 'RESUME'; at: number };

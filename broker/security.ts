@@ -50,6 +50,11 @@ export interface BrokerSecurity {
   attach(aedes: Aedes): void;
   /** Close every connection of this device at once (revocation, rotation); answers how many. */
   disconnect(uuid: string): number;
+  /**
+   * Close the device's connections whose password was checked at or before `changedAt` (a change
+   * another process made, broker/credential-watch.ts): sessions opened with the new password stay.
+   */
+  disconnectCheckedBefore(uuid: string, changedAt: number): number;
   identityOf(client: Client): Identity | undefined;
   registry: DeviceRegistry;
   throttle: AuthThrottle;
@@ -77,6 +82,7 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
   // connection completes after it. A change counter per device catches that (see 'clientReady').
   const changes = new Map<string, number>();
   const checkedAt = new WeakMap<Client, number>();
+  const checkedTime = new WeakMap<Client, number>(); // when its password check began (clock time)
   let generation = 0;
   const failLog = rateLimiter(60_000);
   let aedes: Aedes | null = null;
@@ -120,7 +126,7 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
     }
     const release = wait > 0 ? throttle.hold(address) : () => {};
     const started = generation;
-    const run = () =>
+    const run = (begun = now()) =>
       identify(client, username, password?.toString('utf8')).then(
         (id) => {
           release();
@@ -136,6 +142,7 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
           throttle.succeeded(address);
           identities.set(client, id);
           checkedAt.set(client, started);
+          checkedTime.set(client, begun);
           done(null, true);
         },
         (err) => {
@@ -144,7 +151,7 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
           done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
         },
       );
-    if (wait > 0) setTimeout(run, wait);
+    if (wait > 0) setTimeout(() => void run(), wait);
     else void run();
   };
 
@@ -217,10 +224,20 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
     return clients.length;
   }
 
+  function disconnectCheckedBefore(uuid: string, changedAt: number): number {
+    const stale = registry.clientsOf(uuid).filter((c) => (checkedTime.get(c) ?? -Infinity) <= changedAt);
+    for (const c of stale) {
+      registry.totals.disconnectedByServer++;
+      c.close();
+    }
+    return stale.length;
+  }
+
   return {
     hooks: { authenticate, authorizePublish, authorizeSubscribe, authorizeForward },
     attach,
     disconnect,
+    disconnectCheckedBefore,
     identityOf: (c) => identities.get(c),
     registry,
     throttle,

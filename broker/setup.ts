@@ -14,6 +14,7 @@ import { getCredentialByUsername, listCredentials } from '../db/credentials.ts';
 import { logger } from '../lib/logger.ts';
 import type { DropCounter } from './drops.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded.ts';
+import { startCredentialWatch } from './credential-watch.ts';
 import { MosquittoSync } from './mosquitto-files.ts';
 import { brokerOverview, type BrokerOverview, type OverviewQuery } from './overview.ts';
 import { Provisioning } from './provisioning.ts';
@@ -101,6 +102,10 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       },
     });
   }
+  // Revocations and rotations by the provisioning CLI (another process) cut live sessions too.
+  const watch = security
+    ? startCredentialWatch({ db: d.db, disconnect: security.disconnectCheckedBefore, intervalMs: c.POLL_INTERVAL_SECONDS * 1000, now: d.now })
+    : null;
   const url = embedded
     ? `mqtt://${connectHost(embedded.host)}:${embedded.port}`
     : `${c.MQTT_TLS_ENABLED ? 'mqtts' : 'mqtt'}://${c.MQTT_BROKER_HOST}:${c.MQTT_BROKER_PORT}`;
@@ -160,6 +165,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
         q,
       ),
     close: async () => {
+      watch?.stop();
       await mosquitto?.close();
       await embedded?.close();
     },

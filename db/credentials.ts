@@ -96,3 +96,15 @@ export async function persistedGroups(db: Db): Promise<Map<string, number | null
   const rs = await db.execute('SELECT uuid, group_id FROM clients');
   return new Map(rs.rows.map((r) => [String(r.uuid), r.group_id === null ? null : Number(r.group_id)]));
 }
+
+/**
+ * Accounts revoked or rotated at or after `since` (another process, the provisioning CLI, may have
+ * changed them: broker/credential-watch.ts). ISO times compare as text.
+ */
+export async function credentialsChangedSince(db: Db, since: number): Promise<Array<{ uuid: string; changedAt: number }>> {
+  const rs = await db.execute({
+    sql: 'SELECT uuid, revoked_at, rotated_at FROM device_credentials WHERE revoked_at >= ?1 OR rotated_at >= ?1',
+    args: [iso(since)],
+  });
+  return rs.rows.map((r) => ({ uuid: String(r.uuid), changedAt: Math.max(fromIso(r.revoked_at) ?? 0, fromIso(r.rotated_at) ?? 0) }));
+}

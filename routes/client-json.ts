@@ -49,6 +49,10 @@ export function clientJson(r: ClientRecord) {
     mqttLastDisconnectAt: iso(r.mqttLastDisconnectAt),
     mqttReconnectRoseAt: iso(r.mqttReconnectRoseAt),
     recoveryState: r.recoveryState,
+    // The crash-recovery ladder (commands.md "Crash auto-recovery", actors/client.recovery.ts).
+    recoveryCommandId: r.recoveryCommandId,
+    recoveryReason: r.recoveryReason,
+    recoveryDeadline: iso(r.recoveryDeadline),
     latestScreenshotType: r.latestScreenshotType,
     latestScreenshotAt: iso(r.latestScreenshotAt),
     priorityScreenshotType: r.priorityScreenshotType,

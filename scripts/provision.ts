@@ -10,7 +10,9 @@
  * Passwords are printed exactly once and stored only as hashes; every action is audited as
  * `cli:<os user>`. With MOSQUITTO_CONFIG_DIR set, the Mosquitto files are regenerated (and
  * Mosquitto reloaded via MOSQUITTO_PID_FILE). A running server sees new and rotated accounts at
- * the next CONNECT; to cut a live session at once, use the API (DELETE/POST …/credentials).
+ * the next CONNECT, and its embedded broker closes live sessions of accounts revoked or rotated here
+ * within POLL_INTERVAL_SECONDS (broker/credential-watch.ts); the API (DELETE/POST …/credentials)
+ * cuts them at once.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
