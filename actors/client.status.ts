@@ -37,7 +37,9 @@ export function deriveStatus(r: Omit<ClientRecord, 'status' | 'statusReasons'>, 
   if (x.recentErrors.some((t) => now - t < HOUR)) warning.push('recent_errors');
   if (x.recentWarns.filter((t) => now - t < HOUR).length >= 5) warning.push('recent_warnings');
   if (r.mqttReconnectRoseAt !== null && now - r.mqttReconnectRoseAt < HOUR) warning.push('mqtt_reconnects');
-  if (x.expectedKnown && r.expectedEventId !== r.currentEventId) warning.push('event_mismatch');
+  // A mismatch needs an expected event: with nothing scheduled (or no group) whatever the client
+  // shows is not "a different event than the scheduler expects" (docs/scheduler.md).
+  if (x.expectedKnown && eventExpected && r.expectedEventId !== r.currentEventId) warning.push('event_mismatch');
   if (warning.length) return { status: 'warning', reasons: warning };
 
   return { status: 'healthy', reasons: [] };

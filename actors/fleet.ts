@@ -61,6 +61,7 @@ export interface FleetDeps {
 export class Fleet implements FleetApi {
   #d: FleetDeps;
   #ackLog = rateLimiter(60_000);
+  #expected = new Map<string, string>(); // uuid → the expected event it was last told ("id|changing", '' = none)
 
   constructor(deps: FleetDeps) {
     this.#d = deps;
@@ -174,6 +175,7 @@ export class Fleet implements FleetApi {
     const record = this.#d.supervisor.get(uuid);
     if (!record) return false;
     this.#d.supervisor.remove(uuid);
+    this.#expected.delete(uuid);
     this.#d.writer.forgetClient(uuid);
     this.#d.writer.enqueue(deleteClientStatement(uuid), ...deleteClientData(uuid));
     await this.#d.writer.drain();
@@ -191,6 +193,23 @@ export class Fleet implements FleetApi {
     // mqtt.md: an empty retained payload clears the notice; the client's retain-clear echo is ignored.
     await this.#clearRetained(this.#d.topics.serviceFailed(uuid));
     return true;
+  }
+
+  /**
+   * Expected vs actual (clients.md): the scheduler's expected event per group reaches each client
+   * actor as EXPECTED_EVENT, only when it differs from what that client was last told. `complete`:
+   * every group is in the map, so clients of other groups and unassigned ones expect nothing.
+   */
+  expectEvents(byGroup: ReadonlyMap<number, { eventId: string; changing: boolean } | null>, complete: boolean): void {
+    const at = this.#d.now();
+    for (const r of this.#d.supervisor.list()) {
+      if (r.groupId === null ? !complete : !byGroup.has(r.groupId) && !complete) continue;
+      const want = (r.groupId !== null && byGroup.get(r.groupId)) || null;
+      const key = want ? `${want.eventId}|${want.changing}` : '';
+      if (this.#expected.get(r.uuid) === key) continue;
+      this.#expected.set(r.uuid, key);
+      this.#d.supervisor.send(r.uuid, { type: 'EXPECTED_EVENT', at, eventId: want?.eventId ?? null, changing: want?.changing ?? false });
+    }
   }
 
   /** Publishes a client's retained group id (empty payload when unassigned). */

@@ -5,7 +5,8 @@
  *
  * Client rows are pulled from their owner (the actor) at flush time, so a row is always written with
  * its latest state. A state change is due at the next flush; pure freshness (`last_alive` moving) is
- * due at most every `freshnessMs` per client.
+ * due at most every `freshnessMs` per client. `writeAtomic` writes one group of statements as its
+ * own transaction (all or nothing) in the same queue order.
  */
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
@@ -20,6 +21,15 @@ export interface WriterOptions {
   now?: () => number;
   /** The upsert for a client's current row, or null when the client no longer exists. */
   clientUpsert: (uuid: string) => InStatement | null;
+}
+
+/** A writer that can write a group of statements as one transaction (BatchedWriter.writeAtomic). */
+export interface AtomicWrites {
+  writeAtomic(statements: InStatement[]): Promise<void>;
+}
+
+export function canWriteAtomic(writer: object): writer is AtomicWrites {
+  return typeof (writer as Partial<AtomicWrites>).writeAtomic === 'function';
 }
 
 export interface WriterStats {
@@ -91,9 +101,36 @@ export class BatchedWriter {
       await this.#flushing;
       if (!all) return;
     }
+    await this.#exclusive(() => this.#flushOnce(all));
+  }
+
+  /**
+   * Writes `statements` as one transaction of their own, for writes that must be all or nothing
+   * (the holiday CSV import, docs/scheduler.md "Holidays"): everything queued before goes first (a
+   * full flush), then the group, never split at `maxBatch` and never retried statement by statement.
+   * Rejects, with nothing of the group written, when the transaction fails.
+   */
+  async writeAtomic(statements: InStatement[]): Promise<void> {
+    let failure: { error: unknown } | null = null;
+    await this.#exclusive(async () => {
+      await this.#flushOnce(true);
+      if (statements.length === 0) return;
+      try {
+        await this.#db.batch(statements, 'write');
+        this.stats.statementsWritten += statements.length;
+      } catch (error) {
+        log.warn(`atomic group of ${statements.length} failed, nothing of it written: ${(error as Error).message}`);
+        failure = { error };
+      }
+    });
+    if (failure) throw (failure as { error: unknown }).error;
+  }
+
+  /** Runs `work` while no flush runs, and holds off every other flush until it is done. */
+  async #exclusive(work: () => Promise<void>): Promise<void> {
     // Another waiter may have started the next flush first: wait until none runs.
     while (this.#flushing) await this.#flushing;
-    this.#flushing = this.#flushOnce(all).finally(() => {
+    this.#flushing = work().finally(() => {
       this.#flushing = null;
     });
     await this.#flushing;

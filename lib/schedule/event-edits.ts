@@ -1,0 +1,141 @@
+/**
+ * Event writes (scheduler.md "Data"; docs/scheduler.md "Events, exceptions, the API"), shared by
+ * `/api/events` and the dashboard's event form: the body is completed against the stored event
+ * (`completeDraft`), the group checked, the statements go through the one writer, and the
+ * scheduler republishes the affected groups before the answer. An occurrence is named by its
+ * original start; exceptions are keyed by it.
+ */
+import { deleteEventStatements, deleteSkipStatement, draftOf, exceptionStatement, getEvent, insertEventStatement, updateEventStatement } from '../../db/events.ts';
+import { getGroup } from '../../db/groups.ts';
+import { nextId } from '../../db/ids.ts';
+import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
+import { expand } from './recurrence.ts';
+import { parseInstant } from './rfc5545.ts';
+import type { ScheduleEvent } from './types.ts';
+import { conflict, invalid, notFound, ok, rejected, zodIssues, type EditResult, type EditWrites, type ScheduleEditDeps } from './edit-result.ts';
+
+export interface OccurrenceSpan {
+  start: number; // the occurrence's original start (UTC ms): its name
+  end: number;
+}
+
+export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
+  const load = async (id: number): Promise<EditResult<ScheduleEvent>> => {
+    const ev = await getEvent(d.db, id);
+    return ev ? ok(ev) : notFound('event not found');
+  };
+  /** After a write the row is there: the writer drained before. */
+  const reload = async (id: number): Promise<ScheduleEvent> => (await getEvent(d.db, id))!;
+  const noGroup = async (groupId: number) => ((await getGroup(d.db, groupId)) ? null : rejected(`group ${groupId} does not exist`, 'groupId'));
+  const groups = (...ids: number[]) => ({ groups: [...new Set(ids)] });
+
+  /** The occurrence of a series starting exactly at `at` (before exceptions). */
+  function occurrence(ev: ScheduleEvent, at: string | number): EditResult<OccurrenceSpan> {
+    const start = typeof at === 'number' ? at : parseInstant(at);
+    if (start === null) return rejected('the occurrence date must be yyyyMMddTHHmmssZ or ISO 8601 with a zone');
+    if (!ev.recurrenceRule) return rejected('only an occurrence of a recurring event can be skipped or detached');
+    const occ = expand({ start: ev.start, end: ev.end, timezone: ev.timezone, rule: ev.recurrenceRule }, start, start + 1).find((o) => o.start === start);
+    return occ ? ok({ start: occ.start, end: occ.end }) : notFound('the event has no occurrence starting at that time');
+  }
+
+  /** The event and its occurrence at `at`, for the exception edits. */
+  const loadOccurrence = async (id: number, at: string | number): Promise<EditResult<{ ev: ScheduleEvent; occ: OccurrenceSpan }>> => {
+    const ev = await load(id);
+    if (!ev.ok) return ev;
+    const occ = occurrence(ev.value, at);
+    return occ.ok ? ok({ ev: ev.value, occ: occ.value }) : occ;
+  };
+
+  async function createEvent(body: EventCreateBody): Promise<EditResult<ScheduleEvent>> {
+    const checked = completeDraft(body, null, d.config.SCHEDULE_TIMEZONE);
+    if (!checked.ok) return invalid(checked.issues);
+    const missing = await noGroup(checked.draft.groupId);
+    if (missing) return missing;
+    const id = await nextId(d.db, 'events');
+    await w.write([insertEventStatement(id, checked.draft, d.now())], groups(checked.draft.groupId));
+    return ok(await reload(id));
+  }
+
+  /** Partial: omitted fields keep their values; the merged event is checked whole. */
+  async function updateEvent(id: number, body: EventUpdateBody): Promise<EditResult<ScheduleEvent>> {
+    const found = await load(id);
+    if (!found.ok) return found;
+    const ev = found.value;
+    const checked = completeDraft(body, draftOf(ev), d.config.SCHEDULE_TIMEZONE);
+    if (!checked.ok) return invalid(checked.issues);
+    const missing = checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null;
+    if (missing) return missing;
+    await w.write([updateEventStatement(ev.id, checked.draft, d.now())], groups(ev.groupId, checked.draft.groupId)); // both groups when it moves
+    return ok(await reload(ev.id));
+  }
+
+  return {
+    occurrence,
+    createEvent,
+    updateEvent,
+
+    getEvent: (id: number): Promise<ScheduleEvent | null> => getEvent(d.db, id),
+
+    /** A whole event body (the dashboard form: every field, checked like `POST`) for a new (id null) or stored event. */
+    async saveEvent(id: number | null, raw: unknown): Promise<EditResult<ScheduleEvent>> {
+      const parsed = eventCreateSchema.safeParse(raw);
+      if (!parsed.success) return invalid(zodIssues(parsed.error.issues));
+      return id === null ? createEvent(parsed.data) : updateEvent(id, parsed.data);
+    },
+
+    /** Deletes the event and its exceptions (a detached copy's occurrence stays out of its series as a skip). */
+    async deleteEvent(id: number): Promise<EditResult<ScheduleEvent>> {
+      const found = await load(id);
+      if (!found.ok) return found;
+      await w.write(deleteEventStatements(id), groups(found.value.groupId));
+      return found;
+    },
+
+    /** Skips an occurrence (again: nothing to do); a detached one is a conflict. Answers the series. */
+    async skip(id: number, at: string | number): Promise<EditResult<ScheduleEvent>> {
+      const r = await loadOccurrence(id, at);
+      if (!r.ok) return r;
+      const { ev, occ } = r.value;
+      const existing = ev.exceptions.find((x) => x.occurrence === occ.start);
+      if (existing?.kind === 'detached') return conflict(`that occurrence was detached into event ${existing.detachedEventId}`);
+      if (!existing) await w.write([exceptionStatement(ev.id, occ.start, 'skipped', null, d.now())], groups(ev.groupId));
+      return ok(await reload(ev.id));
+    },
+
+    /** Takes a skipped occurrence back (not in http.md: the dashboard's "undo"). Answers the series. */
+    async unskip(id: number, at: string | number): Promise<EditResult<ScheduleEvent>> {
+      const r = await loadOccurrence(id, at);
+      if (!r.ok) return r;
+      const { ev, occ } = r.value;
+      if (ev.exceptions.some((x) => x.occurrence === occ.start && x.kind === 'skipped')) {
+        await w.write([deleteSkipStatement(ev.id, occ.start)], groups(ev.groupId));
+      }
+      return ok(await reload(ev.id));
+    },
+
+    /**
+     * The occurrence leaves the series as a one-off event (`detachedFrom` set), the exception in the
+     * same write; `raw` (fields as `PUT`, checked here after the conflict check) changes the copy.
+     */
+    async detach(id: number, at: string | number, raw: unknown = {}): Promise<EditResult<{ event: ScheduleEvent; series: ScheduleEvent }>> {
+      const r = await loadOccurrence(id, at);
+      if (!r.ok) return r;
+      const { ev, occ } = r.value;
+      if (ev.exceptions.some((x) => x.occurrence === occ.start)) return conflict('that occurrence is already skipped or detached');
+      const body = eventUpdateSchema.safeParse(raw ?? {});
+      if (!body.success) return invalid(zodIssues(body.error.issues));
+      const base: EventDraft = { ...draftOf(ev), start: occ.start, end: occ.end, recurrenceRule: null };
+      const checked = completeDraft({ ...body.data, recurrenceRule: null }, base, d.config.SCHEDULE_TIMEZONE);
+      if (!checked.ok) return invalid(checked.issues);
+      const missing = checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null;
+      if (missing) return missing;
+      const copy = await nextId(d.db, 'events');
+      const t = d.now();
+      await w.write(
+        [insertEventStatement(copy, checked.draft, t, { eventId: ev.id, occurrence: occ.start }), exceptionStatement(ev.id, occ.start, 'detached', copy, t)],
+        groups(ev.groupId, checked.draft.groupId),
+      );
+      return ok({ event: await reload(copy), series: await reload(ev.id) });
+    },
+  };
+}

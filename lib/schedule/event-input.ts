@@ -1,0 +1,147 @@
+/**
+ * Event request bodies (http.md "Request bodies": camelCase, type-specific fields in an object
+ * named after the type, omitted fields take the system defaults) as zod schemas, and the check of
+ * a complete event. Shared by the JSON API and the dashboard's event form.
+ */
+import { z } from 'zod';
+import { checkRule } from './recurrence.ts';
+import { parseInstant } from './rfc5545.ts';
+import { isTimeZone } from './zone.ts';
+import { EVENT_TYPES, type EventFields, type EventType } from './types.ts';
+
+export const MAX_EVENT_MS = 31 * 86_400_000; // one occurrence lasts at most 31 days
+
+const url = z.url({ protocol: /^https?$/ }).max(2000);
+const instant = z.string().transform((v, ctx) => {
+  const ms = parseInstant(v);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: 'must be ISO 8601 with a zone (2026-04-01T06:00:00Z) or 20260401T060000Z' });
+    return z.NEVER;
+  }
+  return ms;
+});
+const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Vienna');
+const rule = z
+  .string()
+  .max(500)
+  .nullable()
+  .transform((v, ctx) => {
+    if (v === null || v.trim() === '') return null;
+    const r = checkRule(v);
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.message });
+      return z.NEVER;
+    }
+    return r.rule;
+  });
+
+const presentation = z.object({
+  files: z.array(url).max(500).default([]),
+  slideInterval: z.number().int().min(1).max(86_400).nullish(),
+  pageProgress: z.boolean().nullish(),
+  autoProgress: z.boolean().nullish(),
+});
+const website = z.object({ url: url.nullish() });
+const video = z.object({
+  url,
+  autoplay: z.boolean().nullish(),
+  loop: z.boolean().nullish(),
+  volume: z.number().min(0).max(1).nullish(),
+  muted: z.boolean().nullish(),
+});
+const message = z.object({ text: z.string().trim().min(1).max(5000) });
+
+/** Every field of an event body; all optional so that PUT can send only what changes. */
+export const eventFieldsSchema = z.object({
+  groupId: z.number().int().positive(),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(2000).nullable(),
+  eventType: z.enum(EVENT_TYPES),
+  start: instant,
+  end: instant,
+  timezone,
+  recurrenceRule: rule,
+  skipHolidays: z.boolean(),
+  isActive: z.boolean(),
+  presentation: presentation.nullable(),
+  website: website.nullable(),
+  video: video.nullable(),
+  message: message.nullable(),
+});
+
+export const eventCreateSchema = eventFieldsSchema.partial().required({ groupId: true, title: true, eventType: true, start: true, end: true });
+export const eventUpdateSchema = eventFieldsSchema.partial();
+
+export type EventCreateBody = z.output<typeof eventCreateSchema>;
+export type EventUpdateBody = z.output<typeof eventUpdateSchema>;
+
+/** A complete event as stored (what db/events.ts writes). */
+export interface EventDraft {
+  groupId: number;
+  title: string;
+  description: string | null;
+  eventType: EventType;
+  start: number;
+  end: number;
+  timezone: string;
+  recurrenceRule: string | null;
+  skipHolidays: boolean;
+  isActive: boolean;
+  fields: EventFields;
+}
+
+export type DraftCheck = { ok: true; draft: EventDraft } | { ok: false; issues: Array<{ path: string; message: string }> };
+
+/**
+ * Combines a body with the event it updates (or defaults for a new one) and checks what only the
+ * whole event can tell: end after start, the type's required fields. Only the object of the
+ * event's own type is kept.
+ */
+export function completeDraft(body: EventUpdateBody, base: EventDraft | null, defaultTimezone: string): DraftCheck {
+  const eventType = (body.eventType ?? base?.eventType)!;
+  const pick = <K extends keyof EventFields>(k: K) => (body[k] !== undefined ? body[k] ?? undefined : base?.fields[k]);
+  const draft: EventDraft = {
+    groupId: (body.groupId ?? base?.groupId)!,
+    title: (body.title ?? base?.title)!,
+    description: body.description !== undefined ? body.description || null : base?.description ?? null,
+    eventType,
+    start: (body.start ?? base?.start)!,
+    end: (body.end ?? base?.end)!,
+    timezone: body.timezone ?? base?.timezone ?? defaultTimezone,
+    recurrenceRule: body.recurrenceRule !== undefined ? body.recurrenceRule : base?.recurrenceRule ?? null,
+    skipHolidays: body.skipHolidays ?? base?.skipHolidays ?? false,
+    isActive: body.isActive ?? base?.isActive ?? true,
+    fields: {},
+  };
+  const issues: Array<{ path: string; message: string }> = [];
+  if (!(draft.end > draft.start)) issues.push({ path: 'end', message: 'must be after start' });
+  else if (draft.end - draft.start > MAX_EVENT_MS) issues.push({ path: 'end', message: 'an occurrence lasts at most 31 days' });
+  const p = pick('presentation') as z.output<typeof presentation> | undefined;
+  const w = pick('website') as z.output<typeof website> | undefined;
+  const v = pick('video') as z.output<typeof video> | undefined;
+  const m = pick('message') as z.output<typeof message> | undefined;
+  switch (eventType) {
+    case 'presentation':
+      if (!p || p.files.length === 0) issues.push({ path: 'presentation.files', message: 'a presentation needs at least one file URL' });
+      else draft.fields.presentation = { files: p.files, slideInterval: p.slideInterval ?? null, pageProgress: p.pageProgress ?? null, autoProgress: p.autoProgress ?? null };
+      break;
+    case 'website':
+      if (!w?.url) issues.push({ path: 'website.url', message: 'a website needs a URL' });
+      else draft.fields.website = { url: w.url };
+      break;
+    case 'webuntis':
+      draft.fields.website = { url: w?.url ?? null }; // null: the supplement_table_url setting
+      break;
+    case 'video':
+      if (!v) issues.push({ path: 'video.url', message: 'a video needs a URL' });
+      else draft.fields.video = { url: v.url, autoplay: v.autoplay ?? null, loop: v.loop ?? null, volume: v.volume ?? null, muted: v.muted ?? null };
+      break;
+    case 'message':
+      if (!m) issues.push({ path: 'message.text', message: 'a message needs a text' });
+      else draft.fields.message = { text: m.text };
+      break;
+    case 'other':
+      break;
+  }
+  return issues.length ? { ok: false, issues } : { ok: true, draft };
+}

@@ -1,0 +1,112 @@
+/**
+ * Holidays CSV (scheduler.md "Data": CSV import with a report). A header row names the columns:
+ * `name` and `start_date`, `end_date` (aliases: start/from/von/beginn, end/to/bis/ende), optional
+ * `region`; comma or semicolon separated (whatever the header uses), RFC 4180 quoting, optional
+ * UTF-8 BOM. Dates `YYYY-MM-DD` or `DD.MM.YYYY`; an empty end date means a one-day holiday.
+ *
+ * A bad row is reported with its line number and left out; a file that cannot be read as a whole
+ * (no header, missing columns, too many rows, unterminated quote) is a fatal error: nothing of it
+ * is imported.
+ */
+import { daysBetween, MAX_HOLIDAY_DAYS, type HolidayDraft } from './holidays.ts';
+
+export const MAX_CSV_ROWS = 10_000;
+
+export type CsvParse =
+  | { ok: true; rows: Array<HolidayDraft & { line: number }>; errors: Array<{ line: number; message: string }> }
+  | { ok: false; error: string };
+
+const ALIASES: Record<string, 'name' | 'region' | 'start' | 'end'> = {
+  name: 'name', holiday: 'name', bezeichnung: 'name', title: 'name',
+  region: 'region', state: 'region', bundesland: 'region',
+  start_date: 'start', start: 'start', from: 'start', von: 'start', beginn: 'start', date: 'start', datum: 'start',
+  end_date: 'end', end: 'end', to: 'end', bis: 'end', ende: 'end',
+};
+
+/** Splits CSV text into records of fields with the line each record starts on; null on an open quote. */
+function records(text: string, sep: string): Array<{ line: number; fields: string[] }> | null {
+  const out: Array<{ line: number; fields: string[] }> = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let line = 1;
+  let startLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') (field += '"'), i++;
+        else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+    } else if (ch === '"' && field === '') quoted = true;
+    else if (ch === sep) fields.push(field), (field = '');
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      fields.push(field);
+      out.push({ line: startLine, fields });
+      fields = [];
+      field = '';
+      startLine = ++line;
+    } else field += ch;
+  }
+  if (quoted) return null;
+  if (field !== '' || fields.length) fields.push(field), out.push({ line: startLine, fields });
+  return out.filter((r) => r.fields.some((f) => f.trim() !== ''));
+}
+
+/** `2026-07-03` or `03.07.2026` → `2026-07-03`, null when not a real date. */
+export function parseDate(value: string): string | null {
+  const v = value.trim();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
+  let y: number, mo: number, d: number;
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(v))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else return null;
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
+  return t.toISOString().slice(0, 10);
+}
+
+export function parseHolidaysCsv(input: string): CsvParse {
+  const text = input.replace(/^\uFEFF/, '');
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const recs = records(text, sep);
+  if (recs === null) return { ok: false, error: 'unterminated quoted field' };
+  if (recs.length === 0) return { ok: false, error: 'the file is empty' };
+  const header = recs[0].fields.map((h) => ALIASES[h.trim().toLowerCase().replace(/[\s-]+/g, '_')]);
+  const col = (k: 'name' | 'region' | 'start' | 'end') => header.indexOf(k);
+  const missing = (['name', 'start'] as const).filter((k) => col(k) < 0);
+  if (missing.length) return { ok: false, error: `line ${recs[0].line}: header must name the columns name, start_date, end_date (optional region); missing ${missing.join(', ')}` };
+  if (recs.length - 1 > MAX_CSV_ROWS) return { ok: false, error: `too many rows (${recs.length - 1}; at most ${MAX_CSV_ROWS})` };
+
+  const rows: Array<HolidayDraft & { line: number }> = [];
+  const errors: Array<{ line: number; message: string }> = [];
+  for (const { line, fields } of recs.slice(1)) {
+    if (fields.length > header.length) {
+      errors.push({ line, message: `${fields.length} fields, the header has ${header.length}` });
+      continue;
+    }
+    const get = (k: 'name' | 'region' | 'start' | 'end') => (col(k) >= 0 ? (fields[col(k)] ?? '').trim() : '');
+    const name = get('name');
+    const startDate = parseDate(get('start'));
+    const endDate = get('end') === '' ? startDate : parseDate(get('end'));
+    const problems: string[] = [];
+    if (!name) problems.push('name is empty');
+    else if (name.length > 200) problems.push('name is longer than 200 characters');
+    if (get('region').length > 100) problems.push('region is longer than 100 characters');
+    if (!startDate) problems.push(`start date "${get('start')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
+    if (!endDate) problems.push(`end date "${get('end')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
+    if (startDate && endDate && endDate < startDate) problems.push('end date is before the start date');
+    if (startDate && endDate && daysBetween(startDate, endDate) >= MAX_HOLIDAY_DAYS) problems.push(`longer than ${MAX_HOLIDAY_DAYS} days`);
+    if (problems.length) {
+      errors.push({ line, message: problems.join('; ') });
+      continue;
+    }
+    rows.push({ line, name, region: get('region'), startDate: startDate!, endDate: endDate! });
+  }
+  return { ok: true, rows, errors };
+}

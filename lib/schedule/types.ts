@@ -1,0 +1,87 @@
+/**
+ * The scheduling domain (scheduler.md "Data"): groups, events with their exceptions, holidays.
+ * Times are UTC epoch ms; holiday dates are local calendar dates `YYYY-MM-DD`.
+ */
+
+export const EVENT_TYPES = ['presentation', 'website', 'webuntis', 'video', 'message', 'other'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Type-specific fields as the editor gave them. `null` = not given: the system default applies
+ * when the payload is built (settings.ts), so changing a default reaches every event that kept it.
+ */
+export interface PresentationFields {
+  files: string[];
+  slideInterval: number | null; // seconds
+  pageProgress: boolean | null;
+  autoProgress: boolean | null;
+}
+export interface WebsiteFields {
+  url: string | null; // null only for webuntis: the `supplement_table_url` setting
+}
+export interface VideoFields {
+  url: string;
+  autoplay: boolean | null;
+  loop: boolean | null;
+  volume: number | null; // 0–1
+  muted: boolean | null;
+}
+export interface MessageFields {
+  text: string;
+}
+export interface EventFields {
+  presentation?: PresentationFields;
+  website?: WebsiteFields;
+  video?: VideoFields;
+  message?: MessageFields;
+}
+
+export interface Group {
+  id: number;
+  name: string;
+  description: string | null;
+  displayOrder: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One occurrence taken out of a series: skipped, or detached into a standalone event. */
+export interface EventException {
+  occurrence: number; // the occurrence's original start (UTC ms)
+  kind: 'skipped' | 'detached';
+  detachedEventId: number | null;
+}
+
+export interface ScheduleEvent {
+  id: number;
+  groupId: number;
+  title: string;
+  description: string | null;
+  eventType: EventType;
+  start: number; // first occurrence
+  end: number;
+  timezone: string; // IANA zone the recurrence is expanded in
+  recurrenceRule: string | null; // normalised RRULE body (recurrence.ts checkRule)
+  skipHolidays: boolean;
+  isActive: boolean;
+  fields: EventFields;
+  exceptions: EventException[];
+  /** Set on an event detached from a series: which series, which occurrence. */
+  detachedFrom: { eventId: number; occurrence: number } | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Holiday {
+  id: number;
+  name: string;
+  region: string; // '' when none
+  startDate: string; // YYYY-MM-DD, inclusive
+  endDate: string; // YYYY-MM-DD, inclusive
+}
+
+export interface Occurrence {
+  event: ScheduleEvent;
+  start: number;
+  end: number;
+}

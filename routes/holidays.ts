@@ -1,0 +1,92 @@
+/**
+ * `/api/holidays` (http.md endpoint table: admin only; scheduler.md "Data"). One planner
+ * (lib/schedule/holidays.ts) serves single holidays and the CSV import: overlapping holidays with
+ * the same normalised name + region merge, an overlap with a different holiday is a conflict (409
+ * for one holiday, reported and left out by the import). An import is parsed and planned whole
+ * before anything is written; a fatal error (unreadable file, missing header) writes nothing, and
+ * the import is written in one transaction of its own (all or nothing). Writes are the schedule
+ * edits (lib/schedule/edits.ts), shared with the dashboard.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from 'zod';
+import { getHoliday, listHolidays } from '../db/holidays.ts';
+import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { parseDate } from '../lib/schedule/holidays-csv.ts';
+import type { Holiday } from '../lib/schedule/types.ts';
+import { holidayJson } from './event-json.ts';
+import { requireRole } from './middleware/roles.ts';
+import type { AppEnv } from './middleware/session.ts';
+import { validate } from './validate.ts';
+import type { RouteDeps } from './deps.ts';
+import { failureAnswer, pathId } from './schedule-failure.ts';
+
+const date = z.string().transform((v, ctx) => {
+  const d = parseDate(v);
+  if (d) return d;
+  ctx.addIssue({ code: 'custom', message: 'must be a date YYYY-MM-DD' });
+  return z.NEVER;
+});
+const fields = z.object({
+  name: z.string().trim().min(1).max(200),
+  region: z.string().trim().max(100).default(''),
+  startDate: date,
+  endDate: date.optional(), // default: the start date (a one-day holiday)
+});
+const rangeQuery = z.object({ from: date.optional(), to: date.optional() });
+
+export function holidaysRoutes(deps: RouteDeps) {
+  const { db } = deps;
+  const app = new Hono<AppEnv>();
+  const admin = requireRole('admin');
+  app.use('*', admin);
+  const edits = scheduleEdits(deps);
+  const id = (raw: string) => pathId(raw) ?? -1; // -1: no holiday, answered 404 like an unknown id
+
+  const find = async (raw: string): Promise<Holiday> => {
+    const h = await getHoliday(db, id(raw));
+    if (!h) throw new HTTPException(404, { message: 'holiday not found' });
+    return h;
+  };
+
+  app.get('/', validate('query', rangeQuery), async (c) => c.json((await listHolidays(db, c.req.valid('query'))).map(holidayJson)));
+
+  // One holiday: inserted (201), merged into the same holiday (200), already covered (200), or 409.
+  app.post('/', validate('json', fields), async (c) => {
+    const r = await edits.addHoliday(c.req.valid('json'));
+    if (!r.ok) return failureAnswer(c, r);
+    const { holiday, outcome } = r.value;
+    return c.json({ ...holidayJson(holiday), outcome }, outcome === 'inserted' ? 201 : 200);
+  });
+
+  // CSV upload: multipart field `file` (or a text/csv body); `?dry_run=1` reports without writing.
+  app.post('/upload', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    let text: string;
+    if (type.startsWith('multipart/form-data')) {
+      const file = (await c.req.parseBody())['file'];
+      if (!(file instanceof File)) return c.json({ error: 'expected a multipart field "file" with the CSV' }, 400);
+      text = await file.text();
+    } else if (/^text\/(csv|plain)\b/i.test(type)) text = await c.req.text();
+    else return c.json({ error: 'expected multipart/form-data (field "file") or Content-Type: text/csv' }, 415);
+    const dryRun = /^(1|true|yes)$/.test(c.req.query('dry_run') ?? '');
+    const r = await edits.importHolidays(text, { dryRun });
+    if (!r.ok) return c.json({ error: `nothing imported: ${r.reason === 'rejected' ? r.message : r.reason}`, fatal: true }, 400);
+    return c.json({ success: true, dryRun, report: r.value });
+  });
+
+  app.get('/:id', async (c) => c.json(holidayJson(await find(c.req.param('id')))));
+
+  // An edit is planned like a new holiday against all the others: it may merge into one of them.
+  app.put('/:id', validate('json', fields.partial()), async (c) => {
+    const r = await edits.updateHoliday(id(c.req.param('id')), c.req.valid('json'));
+    return r.ok ? c.json({ ...holidayJson(r.value.holiday), outcome: r.value.outcome }) : failureAnswer(c, r);
+  });
+
+  app.delete('/:id', async (c) => {
+    const r = await edits.deleteHoliday(id(c.req.param('id')));
+    return r.ok ? c.json({ success: true }) : failureAnswer(c, r);
+  });
+
+  return app;
+}

@@ -1,0 +1,35 @@
+/**
+ * `/api/system-settings` (http.md: admin, key/value; scheduler.md "Data": the defaults of event
+ * types). GET answers every known key with its typed value (the default when unset); POST takes
+ * some keys (`null` resets one to its default), refuses unknown keys and values of the wrong type
+ * (400 naming them), and republishes every group (defaults are applied when payloads are built).
+ * The write is the schedule edits' `saveSettings` (lib/schedule/edits.ts).
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { listSettings } from '../db/settings.ts';
+import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { SETTINGS, SETTING_KEYS, settingValues, type SettingKey } from '../lib/schedule/settings.ts';
+import { requireRole } from './middleware/roles.ts';
+import type { AppEnv } from './middleware/session.ts';
+import { validate } from './validate.ts';
+import type { RouteDeps } from './deps.ts';
+
+const body = z.strictObject(
+  Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].schema.nullable().optional()])) as {
+    [K in SettingKey]: z.ZodOptional<z.ZodNullable<(typeof SETTINGS)[K]['schema']>>;
+  },
+);
+
+export function systemSettingsRoutes(deps: RouteDeps) {
+  const { db } = deps;
+  const app = new Hono<AppEnv>();
+  app.use('*', requireRole('admin'));
+  const edits = scheduleEdits(deps);
+
+  app.get('/', async (c) => c.json(settingValues(await listSettings(db))));
+
+  app.post('/', validate('json', body), async (c) => c.json(await edits.saveSettings(c.req.valid('json') as Partial<Record<SettingKey, unknown>>)));
+
+  return app;
+}
