@@ -1,0 +1,154 @@
+/**
+ * The schedule pages in a real browser (issue 6 item 6): headless Chromium (playwright-core with
+ * Debian's chromium) against the real runtime behind a real HTTP server. Creates a group, builds a
+ * weekly event (Monday + Wednesday) with the recurrence builder (Alpine shows the weekday boxes
+ * only for "weekly"), sees the 10-occurrence preview refresh without a reload, saves, and finds
+ * the occurrences on the week timeline. At 360×740 /schedule, the event form and /groups never
+ * scroll sideways; no CSP violation anywhere. Screenshots go to test-artifacts/.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN_PASSWORD, embeddedTarget, startHarness, tempDir, type Harness, type TempDir } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
+const TZ = 'Europe/Vienna';
+const TITLE = '<b>Morning</b> news';
+
+let tmp: TempDir;
+let h: Harness;
+let server: ServerType;
+let base = '';
+let browser: Browser | null = null;
+const cspErrors: string[] = [];
+
+/** Monday of the current week in the schedule's zone, as YYYY-MM-DD (the server's "this week"). */
+function mondayThisWeek(): string {
+  const local = new Date(new Date().toLocaleString('en-US', { timeZone: TZ }));
+  const d = new Date(Date.UTC(local.getFullYear(), local.getMonth(), local.getDate()));
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+test.before(async () => {
+  if (!existsSync(CHROMIUM)) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  tmp = tempDir('infoscreen-schedule-browser-');
+  h = await startHarness(tmp.dir, embeddedTarget(), { SCHEDULE_TIMEZONE: TZ });
+  server = serve({ fetch: h.rt.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+});
+
+test.after(async () => {
+  await browser?.close();
+  if (server) {
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    await new Promise((r) => server.close(r));
+  }
+  await h?.close();
+  tmp?.remove();
+});
+
+async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser!.newPage({ viewport, locale: 'en-GB' });
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to|Alpine Expression Error/i.test(m.text())) cspErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => cspErrors.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    cspErrors.push(`dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
+  return page;
+}
+
+async function login(page: Page, next: string) {
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.fill('#username', 'superadmin');
+  await page.fill('#password', ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL(`${base}${next}`), page.click('button[type=submit]')]);
+}
+
+const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+test('create a group, build a weekly event with the preview, see it on the week timeline', async () => {
+  if (!browser) return console.log('NOTICE: /usr/bin/chromium missing: browser test skipped');
+  const page = await newPage();
+  await login(page, '/groups');
+  await page.fill('#g-new-name', 'Aula');
+  await page.click('.group-new button[type=submit]');
+  await page.waitForSelector('.group-card h2:text("Aula")');
+  assert.match((await page.textContent('#groups-body .notice')) ?? '', /Group created/);
+
+  await page.click('.group-card a:text("Schedule")');
+  await page.waitForURL(/\/schedule\?group=\d+/);
+  await Promise.all([page.waitForURL(/\/schedule\/events\/new/), page.click('a:text("New event")')]);
+  const monday = mondayThisWeek();
+  await page.fill('#ev-title', TITLE);
+  await page.fill('#ev-url', 'https://example.org/news');
+  await page.fill('#ev-date', monday);
+  await page.fill('#ev-start', '08:00');
+  await page.fill('#ev-end', '09:00');
+  // Alpine: the weekday boxes and the end options only show for a repeating rule.
+  assert.not.ok(await page.isVisible('fieldset.weekdays'), 'weekday boxes hidden while "does not repeat"');
+  assert.ok(await page.isVisible('#ev-url'), 'URL shown for a website');
+  assert.not.ok(await page.isVisible('#ev-text'), 'message text hidden for a website');
+  await page.selectOption('#rec-freq', 'weekly');
+  await page.waitForSelector('fieldset.weekdays', { state: 'visible' });
+  assert.ok(await page.isChecked('input[name=byDay][value="0"]'), 'Monday preselected (the start date)');
+  await page.click('fieldset.weekdays label:has(input[value="2"])'); // the chip's label: the box itself is visually hidden
+  assert.ok(await page.isChecked('input[name=byDay][value="2"]'));
+  // The preview refreshes on change (htmx, no reload): ten occurrences, all 08:00 local.
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+  await page.waitForFunction(() => document.querySelectorAll('#preview .preview-list li').length === 10, undefined, { timeout: 5000 });
+  const items = await page.$$eval('#preview .preview-list li', (lis) => lis.map((li) => li.textContent ?? ''));
+  assert.ok(items.every((t) => /08:00 – 09:00/.test(t)), items.join(' | '));
+  assert.ok(items.some((t) => /^Mon/.test(t)) && items.some((t) => /^Wed/.test(t)), items.join(' | '));
+  await page.click('button:text("Preview")');
+  await page.waitForSelector('#preview .preview-list li');
+  assert.is(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 7, 'same document: no reload');
+  await page.screenshot({ path: new URL('event-form-desktop.png', ARTIFACTS).pathname, fullPage: true });
+
+  await Promise.all([page.waitForURL(/\/schedule\?group=\d+&view=week&date=.*done=created/), page.click('button:text("Create event")')]);
+  assert.match((await page.textContent('#schedule-body .notice')) ?? '', /Event created/);
+  const blocks = page.locator('.tl-view-week .tl-occ');
+  assert.is(await blocks.count(), 2, 'Monday and Wednesday on the week grid');
+  assert.ok(await blocks.first().isVisible());
+  assert.match((await blocks.first().textContent()) ?? '', /08:00–09:00\s*<b>Morning<\/b> news/);
+  assert.is(await page.locator('.agenda-item').count(), 2);
+  await page.screenshot({ path: new URL('schedule-week-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  await page.close();
+});
+
+test('phone 360×740: no sideways scroll on /schedule (week and day), the event form and /groups', async () => {
+  if (!browser) return;
+  const page = await newPage({ width: 360, height: 740 });
+  await login(page, '/schedule');
+  const monday = mondayThisWeek();
+  for (const [name, path] of [
+    ['schedule-week', `/schedule?view=week&date=${monday}`],
+    ['schedule-day', `/schedule?view=day&date=${monday}`],
+    ['event-form', `/schedule/events/new?date=${monday}`],
+    ['groups', '/groups'],
+  ] as const) {
+    await page.goto(`${base}${path}`);
+    assert.ok(await noSidewaysScroll(page), `${name} scrolls sideways`);
+    await page.screenshot({ path: new URL(`${name}-phone.png`, ARTIFACTS).pathname, fullPage: true });
+  }
+  // The week grid gives way to the agenda on a phone; the day grid stays.
+  await page.goto(`${base}/schedule?view=week&date=${monday}`);
+  assert.not.ok(await page.isVisible('.tl-view-week'));
+  assert.ok(await page.isVisible('.agenda-item'));
+  await page.goto(`${base}/schedule?view=day&date=${monday}`);
+  assert.ok(await page.isVisible('.tl-view-day .tl-occ'));
+  await page.close();
+  assert.equal(cspErrors, [], 'no CSP violation, no script error, no injected dialog');
+});
+
+test.run();
