@@ -7,7 +7,7 @@
  * survive a restart, but a run interrupted by a restart issues nothing more (documented in README).
  * The last `keepFinished` finished runs stay readable; older ones are dropped.
  */
-import { createActor, fromPromise, type Actor } from 'xstate';
+import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import {
   bulkRunMachine, DEFAULT_WINDOW, type BulkCounts, type BulkRunInput, type IssueOneInput, type IssueOneOutput,
 } from './bulk-run.machine.ts';
@@ -48,6 +48,8 @@ export interface BulkRunsDeps {
   now: () => number;
   window?: number; // commands in flight per run (default 5)
   keepFinished?: number; // finished runs kept readable (default 100)
+  /** The actor inspector's hook (issue 7), passed to every run's actor. */
+  inspect?: (e: InspectionEvent) => void;
 }
 
 interface Run {
@@ -101,7 +103,7 @@ export class BulkRuns {
       requestedBy: req.requestedBy,
       window: this.#d.window ?? DEFAULT_WINDOW,
     };
-    const run: Run = { actor: createActor(machine, { id: `bulk-run:${id}`, input }), groupId: req.groupId, startedAt: this.#d.now(), finishedAt: null };
+    const run: Run = { actor: createActor(machine, { id: `bulk-run:${id}`, input, inspect: this.#d.inspect }), groupId: req.groupId, startedAt: this.#d.now(), finishedAt: null };
     this.#runs.set(id, run);
     return new Promise((resolve) => {
       let answered = false;
