@@ -28,7 +28,14 @@ import { brokerRoutes } from './routes/broker.ts';
 import { commandsRoutes } from './routes/commands.ts';
 import { bulkRunsRoutes } from './routes/bulk-runs.ts';
 import { toIssues } from './routes/validate.ts';
+import { groupsRoutes } from './routes/groups.ts';
+import { eventsRoutes } from './routes/events.ts';
+import { holidaysRoutes } from './routes/holidays.ts';
+import { systemSettingsRoutes } from './routes/system-settings.ts';
 import { DASHBOARD_CSP, dashboardRoutes } from './routes/pages/index.ts';
+import { notFoundHandler } from './routes/pages/not-found.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { inspectorRoutes } from './routes/inspector.ts';
 
 export type { AppDeps };
 
@@ -64,7 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     log.error(`${c.req.method} ${c.req.path} failed`, err);
     return c.json({ error: 'internal error' }, 500);
   });
-  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.notFound(notFoundHandler(d)); // JSON under /api/, the HTML error page for dashboard paths (issue 5)
 
   app.use(secureHeaders({ contentSecurityPolicy: DASHBOARD_CSP })); // routes/pages/index.ts: why this policy
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }));
@@ -105,7 +112,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Remote commands (commands.md): /api/clients/{uuid}/restart…, /api/clients/commands/{id}, /api/commands.
   if (d.commands) app.route('/api', commandsRoutes({ ...d, commands: d.commands }));
   if (d.bulkRuns) app.route('/api', bulkRunsRoutes({ ...d, bulkRuns: d.bulkRuns }));
+  if (d.inspector) app.route('/api/inspector', inspectorRoutes({ inspector: d.inspector })); // issue 7 (inspector.md)
   app.route('/screenshots', screenshotRoutes(d));
+  app.route('/api/groups', groupsRoutes(d)); // scheduling (issue 6; scheduler.md)
+  app.route('/api/events', eventsRoutes(d));
+  app.route('/api/holidays', holidaysRoutes(d));
+  app.route('/api/system-settings', systemSettingsRoutes(d));
+  app.route('/api/metrics', metricsRoutes(d)); // activity per minute (issue 5 "Fleet metrics")
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files (issue 5)
   return app;
 }

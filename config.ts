@@ -3,6 +3,7 @@
  * Everything else receives values from the frozen `Config` object, never from `process.env`.
  */
 import { z } from 'zod';
+import { isTimeZone } from './lib/schedule/zone.ts';
 
 const bool = (def: boolean) =>
   z
@@ -127,6 +128,43 @@ export const envSchema = z.object({
   CRASH_RECOVERY_LOCKOUT_MINUTES: int(15, 1, 1440), // minutes: reboot-kind lockout window
   CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds: expiry of recovery commands
 
+  PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(v.trim())) {
+        ctx.addIssue({ code: 'custom', message: `must be an http(s) URL like https://screens.example.org, got "${v}"` });
+        return z.NEVER;
+      }
+      return v.trim().replace(/\/+$/, '');
+    }), // absolute dashboard URL for links that leave the browser (label QR codes); unset: the request's origin
+
+  // Scheduling (issue 6; scheduler.md). POLL_INTERVAL_SECONDS above is also the scheduler's poll.
+  SCHEDULE_TIMEZONE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const tz = v === undefined || v.trim() === '' ? 'Europe/Vienna' : v.trim();
+      if (!isTimeZone(tz)) {
+        ctx.addIssue({ code: 'custom', message: `must be an IANA time zone like Europe/Vienna or UTC, got "${v}"` });
+        return z.NEVER;
+      }
+      return tz;
+    }), // default zone of new events; recurrences expand in their event's zone
+  EVENTS_WINDOW_DAYS: int(7, 2, 366), // days of occurrences the scheduler keeps expanded ahead
+  REFRESH_SECONDS: int(0, 0, 86_400), // seconds: also republish unchanged event lists this often; 0 = only on change
+  POWER_INTENT_PUBLISH_ENABLED: bool(false), // publish the retained TV power intent per group
+  POWER_INTENT_HEARTBEAT_ENABLED: bool(true), // republish an unchanged intent every poll (same intent_id)
+  POWER_INTENT_EXPIRY_MULTIPLIER: int(3, 1, 100), // expires_at = issued_at + max(this × poll interval, …
+  POWER_INTENT_MIN_EXPIRY_SECONDS: int(90, 1, 86_400), // … this) seconds
+
+  // Actor inspector (issue 7; inspector.md): `stately` also forwards every inspection event to
+  // Stately's inspector through the optional @statelyai/inspect (relay on port 8091; development only).
+  INSPECT: z
+    .enum(['off', 'stately', ''])
+    .optional()
+    .transform((v) => (v === 'stately' ? 'stately' : 'off')),
   WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
   FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
 });

@@ -10,6 +10,10 @@ import { Fleet } from './actors/fleet.ts';
 import { CommandRegistry } from './actors/commands.ts';
 import { DEFAULT_TIMERS } from './actors/command.types.ts';
 import { BulkRuns } from './actors/bulk-runs.ts';
+import { SchedulerService } from './actors/scheduler.ts';
+import { RecoveryRequests } from './actors/recovery-requests.ts';
+import { InspectionFeed } from './actors/inspection/feed.ts';
+import { registerMachines, startStately } from './actors/inspection/setup.ts';
 import { loadUnsettledCommands, recentRebootKinds, upsertCommandStatement } from './db/commands.ts';
 import { openDatabase, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
@@ -25,6 +29,7 @@ import { topics } from './broker/topics.ts';
 import { bootstrapSuperadmin } from './lib/bootstrap.ts';
 import { Retention } from './lib/retention.ts';
 import { EventBus } from './lib/bus.ts';
+import { ActivityMetrics, attachBus, startMetricsTicker } from './lib/metrics.ts';
 import { closeLiveStreams } from './routes/pages/live-hub.ts';
 import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
@@ -37,6 +42,8 @@ const HOUR = 3_600_000;
 
 export interface RuntimeOptions {
   clock?: Clock;
+  /** The actor inspector's feed (issue 7); `false` runs without it (bench:ingest --inspector off). Default on. */
+  inspector?: boolean;
 }
 
 export interface Runtime {
@@ -59,6 +66,12 @@ export interface Runtime {
   restoreMs: number;
   /** MQTT messages handed to ingestion since start. */
   stats: { messagesIn: number };
+  /** The scheduler (issue 6): retained event lists and power intents per group. */
+  scheduler: SchedulerService;
+  /** Messages, commands and errors per minute over the last hour (dashboard chart, /api/metrics). */
+  metrics: ActivityMetrics;
+  /** The actor inspector's feed (issue 7, inspector.md); null when started with `inspector: false`. */
+  inspector: InspectionFeed | null;
   close(): Promise<void>;
 }
 
@@ -83,19 +96,40 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   });
   const initialAdmin = await bootstrapSuperadmin(db, writer, config, clock.now());
 
+  // Actor inspector (issue 7): every root actor gets the feed's `inspect`; INSPECT=stately also forwards.
+  const inspector = opts.inspector === false ? null : new InspectionFeed({ now: () => clock.now() });
+  const stately = inspector ? await startStately(config.INSPECT, inspector) : null;
+  const inspect = inspector?.inspect;
+
+  const lockoutMs = config.CRASH_RECOVERY_LOCKOUT_MINUTES * 60_000;
+  // Crash recovery (commands.md): the client actors' ladder issues through the registry (below).
+  const recoveryRequests = new RecoveryRequests(config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS);
   supervisor = new Supervisor({
     clock,
     bus,
     graceMs: config.heartbeatGraceSeconds * 1000,
     persist: (uuid, urgent) => writer.markClient(uuid, urgent),
+    inspect,
+    recovery: {
+      policy: {
+        enabled: config.CRASH_RECOVERY_ENABLED,
+        graceMs: config.CRASH_RECOVERY_GRACE_SECONDS * 1000,
+        lockoutMs,
+        expiryMs: config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS * 1000,
+      },
+      request: recoveryRequests.request,
+    },
   });
   const restoreStarted = performance.now();
-  const [records, recent] = await Promise.all([loadClients(db), recentLogLevels(db, clock.now() - HOUR)]);
-  supervisor.restore(records, recent);
+  const [records, recent, rebootKinds] = await Promise.all([
+    loadClients(db),
+    recentLogLevels(db, clock.now() - HOUR),
+    recentRebootKinds(db, clock.now() - lockoutMs),
+  ]);
+  supervisor.restore(records, recent, rebootKinds);
   const restoreMs = performance.now() - restoreStarted;
   log.info(`restored ${records.length} client actors in ${restoreMs.toFixed(0)} ms`);
-  const lockoutMs = config.CRASH_RECOVERY_LOCKOUT_MINUTES * 60_000;
-  const [unsettled, rebootKinds] = await Promise.all([loadUnsettledCommands(db), recentRebootKinds(db, clock.now() - lockoutMs)]);
+  const unsettled = await loadUnsettledCommands(db);
   writer.start();
 
   const screenshots = new ScreenshotStore(join(config.DATA_DIR!, 'screenshots'), {
@@ -106,6 +140,10 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   const drops = new DropCounter();
   const stats = { messagesIn: 0 };
+  const metrics = new ActivityMetrics({ now: () => clock.now() });
+  metrics.track('errors', () => drops.snapshot().total); // MQTT input dropped as invalid
+  const detachMetrics = attachBus(metrics, bus);
+  const stopMetricsTicker = startMetricsTicker(metrics, bus, 10_000, () => clock.now());
 
   let fleet: Fleet | null = null;
   let connection: BrokerConnection | null = null;
@@ -123,6 +161,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const url = brokerSide.url;
 
   let commands: CommandRegistry | null = null;
+  let scheduler: SchedulerService | null = null;
   let ingest: ReturnType<typeof createIngest> | null = null;
   connection = connectBroker({
     url,
@@ -139,12 +178,14 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       : undefined,
     onMessage: (topic, payload) => {
       stats.messagesIn++;
+      metrics.message(topic);
       ingest?.handle(topic, payload);
     },
     onStatus: (status) => {
       if (status !== 'connected') return;
       void fleet?.republishRetained();
       commands?.brokerConnected();
+      scheduler?.brokerConnected(); // scheduler.md: event lists and power intents again after every (re)connect
     },
   });
 
@@ -157,10 +198,14 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     lockout: { max: 3, windowMs: lockoutMs },
     expirySeconds: config.COMMAND_EXPIRY_SECONDS,
     timers: { ...DEFAULT_TIMERS, ...config.COMMAND_TIMERS },
+    inspect,
+    // Every transition reaches the client's actor: its crash-recovery ladder moves on them.
+    onTransition: (record, from) => supervisor!.commandChanged(record, from),
   });
   commands.restore(unsettled, rebootKinds);
+  recoveryRequests.attach(commands);
   if (unsettled.length) log.info(`restored ${unsettled.length} unsettled commands`);
-  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now() });
+  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now(), inspect });
 
   fleet = new Fleet({
     supervisor,
@@ -175,6 +220,25 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     onGroupsChanged: (uuids) => brokerSide.onGroupsChanged(uuids),
   });
   ingest = createIngest({ port: fleet, publisher: connection, drops, maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES, now: () => clock.now() });
+  // Scheduling (issue 6): groups' retained event lists, TV power intents, expected events. Started
+  // after ingestion is wired: the load awaits the database, and no message may arrive unhandled.
+  scheduler = new SchedulerService({
+    clock,
+    db,
+    publisher: connection,
+    pollSeconds: config.POLL_INTERVAL_SECONDS,
+    refreshSeconds: config.REFRESH_SECONDS,
+    windowDays: config.EVENTS_WINDOW_DAYS,
+    powerIntent: {
+      enabled: config.POWER_INTENT_PUBLISH_ENABLED,
+      heartbeat: config.POWER_INTENT_HEARTBEAT_ENABLED,
+      expiryMultiplier: config.POWER_INTENT_EXPIRY_MULTIPLIER,
+      minExpirySeconds: config.POWER_INTENT_MIN_EXPIRY_SECONDS,
+    },
+    expected: fleet,
+    inspect,
+  });
+  await scheduler.start();
 
   const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, now: () => clock.now() });
   retention.start();
@@ -198,17 +262,26 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     commands,
     bulkRuns,
     drops: () => drops.snapshot(),
+    metrics,
+    scheduler,
+    inspector: inspector ?? undefined,
     now: () => clock.now(),
   });
+  if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine
 
   let closed: Promise<void> | null = null;
   const close = () =>
     (closed ??= (async () => {
       // Order matters (issue: graceful shutdown): stop ingesting, flush, then close broker and DB.
       closeLiveStreams(bus); // end the dashboard's SSE streams: open streams keep an HTTP server from closing
+      inspector?.close(); // and the inspector's
+      stately?.stop();
       clearInterval(tick);
       clearInterval(sweep);
+      stopMetricsTicker();
+      detachMetrics();
       await retention.stop();
+      scheduler!.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       // Actors stop first so no timer fires after the final flush; their state is already queued.
       supervisor!.stop();
@@ -236,6 +309,9 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     startedAt,
     restoreMs,
     stats,
+    metrics,
+    scheduler,
+    inspector,
     close,
   };
 }

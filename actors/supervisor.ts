@@ -10,6 +10,8 @@ import { clientMachine } from './client.machine.ts';
 import { firstRecord, freshnessOnly, significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
 import { restoredSnapshot } from './client.restore.ts';
 import type { ClientInput } from './client.context.ts';
+import { commandUpdate, type RecoveryPolicy, type RecoveryReason } from './client.recovery.ts';
+import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
 import { emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
 import { OutageDetector } from './outage.ts';
 import { DeadlineQueue } from './deadlines.ts';
@@ -54,6 +56,12 @@ export interface SupervisorDeps {
   persist: (uuid: string, urgent: boolean) => void;
   /** Shared inspection callback for every actor (the inspector hooks in here). */
   inspect?: (event: InspectionEvent) => void;
+  /**
+   * Crash recovery (commands.md; actors/client.recovery.ts): the policy every client actor gets and
+   * the effect its ladder asks for commands with (the runtime: CommandRegistry.issue, which applies
+   * the lockout). Without it, recovery is off.
+   */
+  recovery?: { policy: RecoveryPolicy; request: (uuid: string, action: CommandAction, reason: RecoveryReason) => void };
 }
 
 export interface RecentLog {
@@ -71,10 +79,15 @@ export class Supervisor {
   #settleTimer: unknown = null;
   #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
   #resumes: DeadlineQueue<PendingResume>;
+  #machine: typeof clientMachine;
   failures = 0; // actors that threw and were recreated
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
+    const recovery = deps.recovery;
+    this.#machine = recovery
+      ? clientMachine.provide({ actions: { requestCommand: ({ context }, p) => recovery.request(context.identity.uuid, p.action, p.reason) } })
+      : clientMachine;
     this.#outage = new OutageDetector({ windowMs: deps.graceMs });
     this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
   }
@@ -100,9 +113,11 @@ export class Supervisor {
    * only sent to a client still silent shortly before its deadline (`last_alive` + grace), which
    * it then reaches exactly as if it had been armed at start-up. One timer serves all of them.
    */
-  restore(records: ClientRecord[], recentLogs: RecentLog[] = []): void {
+  restore(records: ClientRecord[], recentLogs: RecentLog[] = [], rebootKinds: Array<{ uuid: string; createdAt: number }> = []): void {
     const errors = new Map<string, number[]>();
     const warns = new Map<string, number[]>();
+    const kinds = new Map<string, number[]>(); // the candidate rule of crash recovery needs them
+    for (const k of rebootKinds) kinds.set(k.uuid, [...(kinds.get(k.uuid) ?? []), k.createdAt].sort((a, b) => a - b));
     for (const l of recentLogs) {
       const m = l.level === 'ERROR' ? errors : l.level === 'WARN' ? warns : null;
       if (!m) continue;
@@ -115,7 +130,9 @@ export class Supervisor {
     try {
       for (const record of records) {
         if (this.#clients.has(record.uuid)) continue;
-        const entry = this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid));
+        const entry = this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid), kinds.get(record.uuid));
+        // Mid-way through the recovery ladder: RESUME arms its deadline (it may fire at once).
+        if (midLadder(entry.record)) entry.actor.send({ type: 'RESUME', at: now });
         const lastAlive = entry.record.lastAlive;
         if (entry.record.connectivity !== 'online' || lastAlive === null) continue;
         const resumeAt = lastAlive + this.#deps.graceMs - RESUME_LEAD_MS;
@@ -162,6 +179,11 @@ export class Supervisor {
     }
   }
 
+  /** A transition of one of a client's commands (CommandRegistry `onTransition`): its recovery ladder hears it. */
+  commandChanged(record: CommandRecord, from: CommandStatus | null): void {
+    if (this.#clients.has(record.clientUuid)) this.send(record.clientUuid, commandUpdate(record, from));
+  }
+
   /** Stops and drops a client's actor. */
   remove(uuid: string): boolean {
     const entry = this.#clients.get(uuid);
@@ -190,15 +212,15 @@ export class Supervisor {
   }
 
   /** A new client starts from the machine's initial states; a persisted one from its record. */
-  #spawn(record: ClientRecord, restore: boolean, recentErrors?: number[], recentWarns?: number[]): Entry {
+  #spawn(record: ClientRecord, restore: boolean, recentErrors?: number[], recentWarns?: number[], rebootKinds?: number[]): Entry {
     const { clock, graceMs, inspect } = this.#deps;
     const now = clock.now();
-    const input = { record, now, graceMs, recentErrors, recentWarns };
+    const input = { record, now, graceMs, recentErrors, recentWarns, recovery: this.#deps.recovery?.policy, rebootKinds };
     // A restored actor needs no `input` (the snapshot carries the context); the actor keeps its
     // options for life, so passing it anyway would keep the loaded row alive for every client.
     // (cast: XState's types require `input` whenever the machine declares one)
     const start = (restore ? { snapshot: restoredSnapshot(input) } : { input }) as { input: ClientInput };
-    const actor = createActor(clientMachine, { id: `client:${record.uuid}`, clock, inspect, ...start });
+    const actor = createActor(this.#machine, { id: `client:${record.uuid}`, clock, inspect, ...start });
     const uuid = record.uuid; // (the closures below must not keep the loaded record alive)
     const entry: Entry = { actor, record, snap: null };
     this.#clients.set(uuid, entry);
@@ -306,10 +328,13 @@ export class Supervisor {
     } catch {
       /* already stopped by the error */
     }
-    const next = this.#spawn(entry.record, true);
-    if (next.record.connectivity === 'online') next.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
+    const next = this.#spawn(entry.record, true, undefined, undefined, entry.snap?.context.recovery.rebootKinds);
+    if (next.record.connectivity === 'online' || midLadder(next.record)) next.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
   }
 }
+
+/** A recovery step with a deadline to re-arm after a restore. */
+const midLadder = (r: ClientRecord) => r.recoveryState === 'restarting_app' || r.recoveryState === 'rebooting';
 
 function label(r: ClientRecord): string {
   return r.description || r.hostname || r.uuid;

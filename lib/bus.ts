@@ -10,6 +10,8 @@ export type BusEvent =
   | { type: 'client-seen'; uuid: string; lastAlive: number }
   | { type: 'client-changed'; uuid: string }
   | { type: 'client-removed'; uuid: string }
+  /** lib/metrics.ts: the activity counters moved on (every ~10 s), so live charts redraw. */
+  | { type: 'metrics'; at: number }
   | { type: 'alert'; kind: string; severity: 'info' | 'warning' | 'critical'; message: string; uuid?: string; at: number }
   | {
       type: 'command';

@@ -12,6 +12,9 @@ import type { CommandsApi } from './commands.ts';
 import type { BulkRunsApi } from './bulk-runs.ts';
 import type { Provisioning } from '../broker/provisioning.ts';
 import type { BrokerOverview, OverviewQuery } from '../broker/overview.ts';
+import type { ScheduleChange } from '../actors/scheduler.ts';
+import type { ActivityMetrics } from '../lib/metrics.ts';
+import type { InspectionFeed } from '../actors/inspection/feed.ts';
 
 export type { Writes };
 
@@ -35,6 +38,12 @@ export interface AppDeps {
   commands?: CommandsApi;
   /** Bulk runs (actors/bulk-runs.ts): `POST /api/groups/{id}/restart`, `GET /api/bulk-runs/{id}` need it. */
   bulkRuns?: BulkRunsApi;
+  /** Messages/commands/errors per minute (lib/metrics.ts): `/api/metrics` and the activity chart need it. */
+  metrics?: ActivityMetrics;
+  /** The scheduler (actors/scheduler.ts): every schedule edit republishes the affected groups at once. */
+  scheduler?: { changed(change: ScheduleChange): Promise<void> };
+  /** The actor inspector's feed (actors/inspection/feed.ts): `/inspector*` and `/api/inspector/*` need it. */
+  inspector?: InspectionFeed;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

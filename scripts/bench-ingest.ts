@@ -6,6 +6,7 @@
  * time with 10,000 and 50,000 client actors.
  *
  *   npm run bench:ingest -- --clients 10000 --seconds 10 --connections 4 --rate 10000 --sizes 10000,50000
+ *   npm run bench:ingest -- --inspector off   # without the actor inspector's feed (issue 7: its cost)
  *
  * Targets (foundation issue, item 11): ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors
  * < 1 GiB RSS, restore < 3 s.
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '4' },
     sizes: { type: 'string', default: '10000,50000' },
     rate: { type: 'string', default: '10000' }, // msgs/s of the fixed-rate phase; 0 skips it
+    inspector: { type: 'string', default: 'on' }, // on | off: the actor inspector's feed (runtime default: on)
   },
 });
 const clients = Number(values.clients);
@@ -45,12 +47,15 @@ const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1,
 const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 console.log(`bench:ingest on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`);
+const inspectorOn = values.inspector !== 'off';
+console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on|off)`);
 
 // ── 1. throughput and latency ───────────────────────────────────────────────────────────────
 {
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
   const rt = await startRuntime(
     loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password', WRITE_FLUSH_MS: process.env.WRITE_FLUSH_MS }),
+    { inspector: inspectorOn },
   );
   while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 20));
   const probeUuids = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`);

@@ -15,6 +15,16 @@ export const ASSETS: Record<string, { file: string; type: string }> = {
   '/vendor/hx-sse.js': { file: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
   '/static/app.css': { file: 'views/static/app.css', type: 'text/css; charset=utf-8' },
   '/static/app.js': { file: 'views/static/app.js', type: 'text/javascript; charset=utf-8' },
+  // Alpine's CSP build (no eval: routes/pages/index.ts); our components for it; admin pages' CSS.
+  '/vendor/alpine.js': { file: 'node_modules/@alpinejs/csp/dist/cdn.min.js', type: 'text/javascript; charset=utf-8' },
+  '/static/admin.js': { file: 'views/static/admin.js', type: 'text/javascript; charset=utf-8' },
+  '/static/admin.css': { file: 'views/static/admin.css', type: 'text/css; charset=utf-8' },
+  '/static/fieldwork.css': { file: 'views/static/fieldwork.css', type: 'text/css; charset=utf-8' },
+  '/static/fieldwork.js': { file: 'views/static/fieldwork.js', type: 'text/javascript; charset=utf-8' },
+  '/static/schedule.css': { file: 'views/static/schedule.css', type: 'text/css; charset=utf-8' }, // issue 6: groups, schedule, holidays
+  '/static/schedule.js': { file: 'views/static/schedule.js', type: 'text/javascript; charset=utf-8' },
+  '/static/inspector.css': { file: 'views/static/inspector.css', type: 'text/css; charset=utf-8' }, // issue 7: actor inspector
+  '/static/inspector.js': { file: 'views/static/inspector.js', type: 'text/javascript; charset=utf-8' },
 };
 
 interface Loaded {

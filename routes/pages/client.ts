@@ -13,6 +13,7 @@ import { isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { clientCommandsData, issuedNotice } from './client-commands.ts';
 
 const LOG_PAGE = 50;
 
@@ -56,14 +57,17 @@ export function clientPages(deps: PageDeps) {
     if (!q) return errorPage(c, deps, 400);
     const version = deps.hub.version;
     const logs = it.can('admin') ? await logsData(r, q) : {};
+    // Actions + command history (client-commands.ts); `?issued=` shows the outcome of a no-JS POST.
+    const commands = await clientCommandsData(deps, it, r, await issuedNotice(deps, it, r.uuid, c.req.query('issued')));
     const data = {
       ...it,
       title: r.description || r.hostname || r.uuid,
       r: deps.fleet.get(r.uuid) ?? r, // freshest record after the await
       groups: await deps.groups.list(),
-      notice: null,
       liveUrl: `/live/clients/${r.uuid}?v=${version}`,
       ...logs,
+      ...commands,
+      notice: null,
     };
     return render(c, { page: 'client', data });
   });

@@ -5,11 +5,14 @@
  *
  * Content-Security-Policy (`DASHBOARD_CSP`, set in app.ts): only our own scripts, styles, images
  * and connections; no inline script or style, no eval. htmx 4 needs eval only for `hx-on`,
- * `js:` values and trigger filters, which the dashboard does not use. Alpine.js is NOT loaded:
- * its standard build compiles every expression with `new AsyncFunction` (needs 'unsafe-eval',
- * which would turn any HTML-injection bug into script execution through `x-*` attributes), and its
- * CSP build (`@alpinejs/csp`) is not installed. The little local state there is (menus, filters,
- * toasts, the connection indicator) is native HTML (`<details>`, GET forms) plus views/static/app.js.
+ * `js:` values and trigger filters, which the dashboard does not use. Alpine.js is loaded as its
+ * CSP build (`@alpinejs/csp`, served as /vendor/alpine.js): the standard build compiles every
+ * expression with `new AsyncFunction` (needs 'unsafe-eval', which would turn any HTML-injection bug
+ * into script execution through `x-*` attributes); the CSP build only evaluates its own small
+ * expression language. Components are registered with `Alpine.data` in views/static/admin.js and
+ * templates only name them (`x-data="commandForm"`, `x-on:click="ask"`). Alpine carries small local
+ * state (the command confirmation dialog); menus, filters, toasts and the connection indicator are
+ * native HTML (`<details>`, GET forms) plus views/static/app.js. Pages read the same without it.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -25,6 +28,21 @@ import { overviewPages } from './overview.ts';
 import { monitoringPages } from './monitoring.ts';
 import { clientPages } from './client.ts';
 import { liveRoutes } from './live.ts';
+import { alertCenterFor } from '../../lib/alerts.ts';
+import { clientCommandPages } from './client-commands.ts';
+import { commandAuditPages } from './commands.ts';
+import { alertPages } from './alerts.ts';
+import { userPages } from './users.ts';
+import { settingsPages } from './settings.ts';
+import { searchPages } from './search.ts';
+import { labelPages } from './label.ts';
+import { exportRoutes } from './export.ts';
+import { rememberPageDeps } from './not-found.ts';
+import { inspectorPages } from './inspector.ts';
+import { groupPages } from './groups.ts';
+import { schedulePages } from './schedule.ts';
+import { scheduleEventPages } from './schedule.events.ts';
+import { holidayPages } from './holidays.ts';
 
 const log = logger('dashboard');
 
@@ -42,7 +60,14 @@ export const DASHBOARD_CSP = {
 };
 
 export function dashboardRoutes(deps: RouteDeps) {
-  const d: PageDeps = { ...deps, hub: liveHubFor(deps.bus), groups: new GroupNames(deps.db, deps.now) };
+  const d: PageDeps = {
+    ...deps,
+    // The alert center first: it must have recorded an alert before the hub renders its toast.
+    alerts: alertCenterFor(deps.bus, (...s) => deps.writer.enqueue(...s)),
+    hub: liveHubFor(deps.bus),
+    groups: new GroupNames(deps.db, deps.now),
+  };
+  rememberPageDeps(deps, d); // the app's HTML 404 renders with these (not-found.ts)
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
     if (err instanceof HTTPException && err.status < 500) {
@@ -57,6 +82,19 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', overviewPages(d));
   app.route('/', monitoringPages(d));
   app.route('/', clientPages(d));
+  app.route('/', clientCommandPages(d)); // commands, alerts, users, settings (issue 5 admin part)
+  app.route('/', commandAuditPages(d));
+  app.route('/', alertPages(d));
+  app.route('/', userPages(d));
+  app.route('/', settingsPages(d));
+  app.route('/', searchPages(d)); // fieldwork: search-first home, labels, monitoring export
+  app.route('/', labelPages(d));
+  app.route('/', exportRoutes(d));
+  app.route('/', inspectorPages(d)); // actor inspector (issue 7; superadmin)
+  app.route('/', groupPages(d)); // scheduling (issue 6): groups, schedule + event form, holidays
+  app.route('/', schedulePages(d));
+  app.route('/', scheduleEventPages(d));
+  app.route('/', holidayPages(d));
   app.route('/', liveRoutes(d));
   return app;
 }

@@ -10,10 +10,13 @@ import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
 import type { LiveHub } from './live-hub.ts';
+import type { AlertCenter } from '../../lib/alerts.ts';
 
 export interface PageDeps extends RouteDeps {
   hub: LiveHub;
   groups: GroupNames;
+  /** Alert dedup + persistence (lib/alerts.ts): toasts ask it for an alert's counter. */
+  alerts: AlertCenter;
 }
 
 export type PageContext = ViewContext & { outage: boolean };

@@ -11,10 +11,13 @@
  *   kept fresh in the browser anyway.
  *
  * Every batch bumps `version`; a connection that reconnects with an older version is resynced
- * (sent the current state) instead of being replayed a gap. Timers run only while something is
+ * (sent the current state) instead of being replayed a gap. Resync renders are shared the same
+ * way as batch renders (`once`): a fleet of browsers reconnecting together (server restart,
+ * Wi-Fi back) costs one render per view, not one per browser. Timers run only while something is
  * pending or someone is connected, and are unref'd: an idle hub never keeps a process alive.
  */
 import type { BusEvent, EventBus } from '../../lib/bus.ts';
+import { closeAlertCenter } from '../../lib/alerts.ts';
 
 export type AlertEvent = Extract<BusEvent, { type: 'alert' }>;
 export type CommandEvent = Extract<BusEvent, { type: 'command' }>;
@@ -68,6 +71,7 @@ export class LiveHub {
   #pingTimer: ReturnType<typeof setInterval> | null = null;
   #lastMainFlush = -Infinity;
   #closed = false;
+  #resync: { version: number; until: number; cache: Map<string, unknown> } | null = null;
 
   constructor(bus: EventBus | undefined, opts: LiveHubOptions = {}) {
     this.flushMs = opts.flushMs ?? 500;
@@ -88,6 +92,20 @@ export class LiveHub {
 
   get connections(): number {
     return this.#sinks.size;
+  }
+
+  /**
+   * The render cache for connect-time resyncs: one per version and flush window. Whatever a
+   * resync rendered stays correct for a browser connecting later in the same window: every change
+   * since is still pending in this hub and reaches that browser with the next batch (it subscribed
+   * before its resync, sse.ts).
+   */
+  resyncCache(): Pick<Batch, 'cache'> {
+    const now = Date.now();
+    const r = this.#resync;
+    if (r && r.version === this.#version && now < r.until) return r;
+    this.#resync = { version: this.#version, until: now + this.flushMs, cache: new Map() };
+    return this.#resync;
   }
 
   subscribe(sink: LiveSink): () => void {
@@ -123,6 +141,7 @@ export class LiveHub {
     this.#mainTimer = this.#seenTimer = this.#pingTimer = null;
     this.#main = emptyPending();
     this.#seen.clear();
+    this.#resync = null;
   }
 
   #onEvent(e: BusEvent): void {
@@ -232,6 +251,7 @@ export function liveHubFor(bus: EventBus | undefined, opts?: LiveHubOptions): Li
 export function closeLiveStreams(bus: EventBus): void {
   hubs.get(bus)?.close();
   hubs.delete(bus);
+  closeAlertCenter(bus); // the dashboard's other bus listener (lib/alerts.ts)
 }
 
 /** Computes a value once per batch for every connection (counts, fragments per language). */

@@ -120,17 +120,18 @@ test('a stale or reconnecting browser is resynced with the current state', async
   r.close();
 });
 
-test('filtered view: a client entering the selection re-renders the list; seen updates only shown rows', async () => {
+test('filtered view: a client entering the selection re-renders its card; seen updates only shown rows', async () => {
   const c = await connect(`/live/overview?filter=offline&v=0`, user);
   await c.until(/#groups/);
   c.take();
   setStatus(UUID_B, 'offline', 'offline', ['heartbeat_stale']);
-  await c.until(/#groups/);
+  await c.until(/hx-target="#g-none"/); // its card alone: the set of cards did not change
   assert.match(c.s.text, /c-22222222/);
+  assert.not.match(c.s.text, /#groups/);
   c.take();
   setStatus(UUID_B, 'healthy', 'online');
-  await c.until(/#groups/);
-  assert.not.match(c.s.text.split('#groups')[1], /c-22222222/, 'left the offline selection');
+  await c.until(/hx-target="#g-none"/);
+  assert.not.match(c.s.text.split('hx-target="#g-none"')[1], /c-22222222/, 'left the offline selection');
   c.take();
   bus.emit({ type: 'client-seen', uuid: UUID_A, lastAlive: f.clock.t + 1000 }); // shown (offline filter)
   bus.emit({ type: 'client-seen', uuid: UUID_B, lastAlive: f.clock.t + 1000 }); // not shown
@@ -226,8 +227,9 @@ test('a card cut at its limit re-renders only when a hidden client sorts into it
   await c.until(/#fleet-counts/);
   assert.not.match(c.take(), /#groups|c-55555555-0000-4000-8000-000000000059/);
   setStatus(hidden, 'critical', 'online', ['screen_black']);
-  await c.until(/#groups/);
+  await c.until(/hx-target="#g-5"/); // that card alone
   assert.match(c.s.text, /c-55555555-0000-4000-8000-000000000059/);
+  assert.not.match(c.s.text, /#groups|hx-target="#g-none"/, 'no other card');
   c.close();
   for (const uuid of many) f.fleet.records.delete(uuid);
 });

@@ -17,6 +17,7 @@ import { clientView, monitoringView, overviewView, type Viewer } from './live-vi
 import { jsonStreamView } from './stream-json.ts';
 import { parseOverviewQuery } from './overview.model.ts';
 import { parsePage } from './monitoring.ts';
+import { withActivityChart } from './metrics.ts';
 
 function knownVersion(c: Context): number | null {
   const raw = c.req.header('last-event-id') ?? c.req.query('v');
@@ -37,7 +38,7 @@ export function liveRoutes(deps: PageDeps) {
   );
 
   app.get('/live/monitoring', pageRole('admin', deps), (c) =>
-    liveStream(c, hub, monitoringView(deps, viewer(c), parsePage(c.req.query('page'))), knownVersion(c)),
+    liveStream(c, hub, withActivityChart(monitoringView(deps, viewer(c), parsePage(c.req.query('page'))), deps.metrics, viewer(c), deps.now), knownVersion(c)),
   );
 
   app.get('/live/clients/:uuid', pageRole('user', deps), (c) => {

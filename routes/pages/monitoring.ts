@@ -6,12 +6,16 @@
  */
 import { Hono } from 'hono';
 import type { ClientRecord } from '../../actors/client.types.ts';
+import type { CommandRecord } from '../../actors/command.types.ts';
+import { openAlertIdsOf } from '../../db/alerts.ts';
 import { recentErrors } from '../../db/logs.ts';
 import { isAlive, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
 import { bySeverity } from './overview.model.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { activityChart } from './metrics.ts';
+import { acknowledgeAlerts } from './alerts.ts';
 
 export const TABLE_PAGE = 100; // rows per page of the status table
 const RECENT_ERRORS = 20;
@@ -21,11 +25,14 @@ export interface CrashedEntry {
   reason: 'process_crashed' | 'heartbeat_stale';
 }
 
+/** Why a client is in the crashed/unreachable panel (a crashed process wins over a stale heartbeat). */
+export const crashReason = (r: Pick<ClientRecord, 'processStatus'>): CrashedEntry['reason'] => (r.processStatus === 'crashed' ? 'process_crashed' : 'heartbeat_stale');
+
 /** clients.md "Fleet view": active clients whose process crashed or whose heartbeat is stale. */
 export function crashedList(records: ClientRecord[], graceSeconds: number, now: number): CrashedEntry[] {
   return records
     .filter((r) => r.isActive && (r.processStatus === 'crashed' || !isAlive(r, graceSeconds, now)))
-    .map((r) => ({ r, reason: r.processStatus === 'crashed' ? ('process_crashed' as const) : ('heartbeat_stale' as const) }))
+    .map((r) => ({ r, reason: crashReason(r) }))
     .sort((a, b) => (a.reason === b.reason ? bySeverity(a.r, b.r) : a.reason === 'process_crashed' ? -1 : 1));
 }
 
@@ -45,15 +52,35 @@ export function parsePage(raw: string | undefined): number {
   return raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
 }
 
+/** The command shown in a crashed row: its action and where it stands. */
+export type RowCommand = Pick<CommandRecord, 'action' | 'status'>;
+
+/**
+ * The newest live command per client among `uuids` (actors/commands.ts `live()`, newest first;
+ * not in the routes' CommandsApi pick, hence the optional lookup). Settled commands leave the
+ * registry; the row then shows the last transition the live stream delivered.
+ */
+export function latestLiveCommands(deps: PageDeps, uuids: Iterable<string>): Map<string, RowCommand> {
+  const want = new Set(uuids);
+  const out = new Map<string, RowCommand>();
+  const registry = deps.commands as { live?: () => CommandRecord[] } | undefined;
+  if (!want.size || !registry?.live) return out;
+  for (const c of registry.live()) if (want.has(c.clientUuid) && !out.has(c.clientUuid)) out.set(c.clientUuid, { action: c.action, status: c.status });
+  return out;
+}
+
 /** The panels and the table (no database read: the live stream re-renders these). */
 export function monitoringLive(deps: PageDeps, page: number) {
   const version = deps.hub.version;
   const records = deps.fleet.list();
   const t = deps.now();
   const table = tablePage(records, page);
+  const crashed = crashedList(records, deps.fleet.graceSeconds, t);
   return {
     counts: deps.fleet.counts(),
-    crashed: crashedList(records, deps.fleet.graceSeconds, t),
+    crashed,
+    latestCommands: latestLiveCommands(deps, crashed.map((x) => x.r.uuid)),
+    commandsEnabled: !!deps.commands,
     serviceFailed: serviceFailedList(records),
     ...table,
     liveUrl: `/live/monitoring?page=${table.page}&v=${version}`,
@@ -68,15 +95,19 @@ export function monitoringPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     const page = parsePage(c.req.query('page'));
     const errors = isHtmx(c) ? [] : await recentErrors(deps.db, RECENT_ERRORS);
-    const data = { ...it, title: it.t('monitoring.title'), ...monitoringLive(deps, page), errors };
+    const chart = deps.metrics ? activityChart(deps.metrics.snapshot(), it.lang) : null; // issue 5 "Fleet metrics"
+    const data = { ...it, title: it.t('monitoring.title'), ...monitoringLive(deps, page), errors, chart };
     return render(c, { page: 'monitoring', fragment: 'monitoring-table', data });
   });
 
-  // Acknowledge a service failure (http.md: clear_service_failed): flag and retained topic cleared.
+  // Acknowledge a service failure (http.md: clear_service_failed): flag and retained topic cleared,
+  // and its open `service-failed` alert on /alerts acknowledged too (one fact, one acknowledgement).
   app.post('/monitoring/service-failed/:uuid/ack', admin, async (c) => {
     const uuid = c.req.param('uuid');
     if (!isUuid(uuid) || !deps.fleet.get(uuid)) return errorPage(c, deps, 404);
     await deps.fleet.clearServiceFailed(uuid);
+    await deps.writer.drain(); // the alert row may still sit in the writer's queue
+    await acknowledgeAlerts(deps, await openAlertIdsOf(deps.db, 'service-failed', uuid), c.var.user!.id);
     if (!isHtmx(c)) return c.redirect('/monitoring', 303);
     const it: ViewContext = pageContext(c, deps);
     c.header('Vary', 'HX-Request');

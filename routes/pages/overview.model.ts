@@ -17,8 +17,14 @@ export interface OverviewQuery {
   group: number | 'none' | null;
 }
 
-/** Clients listed per card before "show all" (a page for 10,000 screens must stay small). */
-export const CARD_LIMIT = 50;
+/**
+ * Clients listed per card before "show all" (a page for 10,000 screens must stay small): the
+ * worst first, so what needs attention is always listed. 12, not more: every structural live
+ * update re-sends the cards to every browser (bench:dashboard, README "Benchmarks").
+ */
+export const CARD_LIMIT = 12;
+/** One group alone ("show all"): still a window, for fleets that put thousands in one group (or none). */
+export const GROUP_LIMIT = 300;
 
 /** Worst first: what needs attention leads every list. */
 export const SEVERITY: Record<ClientStatus, number> = { critical: 0, offline: 1, warning: 2, healthy: 3 };
@@ -101,7 +107,7 @@ export function buildCards(records: ClientRecord[], groups: GroupName[], q: Over
     if (q.group !== null && card.id !== (q.group === 'none' ? null : q.group)) continue;
     if (card.clients.length === 0 && (narrowed || card.id === null)) continue;
     card.clients.sort(bySeverity);
-    const cap = q.group !== null ? Infinity : limit;
+    const cap = q.group !== null ? GROUP_LIMIT : limit;
     card.more = Math.max(0, card.clients.length - cap);
     if (card.more) card.clients = card.clients.slice(0, cap);
     out.push(card);

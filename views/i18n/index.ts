@@ -69,10 +69,24 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1000],
 ];
 
+// Built once per language: creating Intl formatters costs more than rendering a row, and live
+// fragments build a view context per fragment (bench:dashboard).
+const formatters = new Map<Lang, { t: T; rtf: Intl.RelativeTimeFormat; dtf: Intl.DateTimeFormat }>();
+function formattersFor(lang: Lang) {
+  let f = formatters.get(lang);
+  if (!f) {
+    f = {
+      t: translator(lang),
+      rtf: new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' }),
+      dtf: new Intl.DateTimeFormat(lang === 'de' ? 'de-AT' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' }),
+    };
+    formatters.set(lang, f);
+  }
+  return f;
+}
+
 export function i18n(lang: Lang, now: number): I18n {
-  const t = translator(lang);
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' });
-  const dtf = new Intl.DateTimeFormat(lang === 'de' ? 'de-AT' : 'en-GB', { dateStyle: 'short', timeStyle: 'medium' });
+  const { t, rtf, dtf } = formattersFor(lang);
   return {
     lang,
     t,

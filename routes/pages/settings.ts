@@ -1,0 +1,117 @@
+/**
+ * `/settings` (http.md "Dashboard pages"; every signed-in user): my language and my password
+ * (same rules as `PUT /api/auth/change-password`: current password, at least 8 characters, the
+ * other sessions end); for admins also the system settings (`GET/POST /api/system-settings`,
+ * admin): the scheduler's known keys with their types and defaults (lib/schedule/settings.ts),
+ * plus any other key stored in the key/value table (db/settings.ts) as text. Saved through the
+ * same store, validated with the same schemas.
+ *   POST /settings/language · POST /settings/password · POST /settings/system (admin)
+ */
+import { Hono, type Context } from 'hono';
+import { deleteUserSessionsStatement } from '../../db/sessions.ts';
+import { listSettings, setSettingsStatements } from '../../db/settings.ts';
+import { setPasswordStatement, updateUserStatement } from '../../db/users.ts';
+import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import { SETTINGS, SETTING_KEYS, settingValues, storedValue, type SettingKey } from '../../lib/schedule/settings.ts';
+import type { AppEnv } from '../middleware/session.ts';
+import { MIN_PASSWORD } from '../auth.ts';
+import { render, type RenderOptions } from '../../views/render.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+
+const MAX_VALUE = 10_000; // characters of a free-text setting
+
+export interface SettingField {
+  key: string;
+  type: 'number' | 'checkbox' | 'text';
+  value: string | number | boolean;
+  known: boolean;
+}
+
+/** The system settings as form fields: known keys typed (default when unset), others as text. */
+export async function systemFields(deps: PageDeps): Promise<SettingField[]> {
+  const stored = await listSettings(deps.db);
+  const typed = settingValues(stored) as Record<SettingKey, unknown>;
+  const known: SettingField[] = SETTING_KEYS.map((key) => {
+    const d = SETTINGS[key].default;
+    const type = typeof d === 'number' ? 'number' : typeof d === 'boolean' ? 'checkbox' : 'text';
+    return { key, type, value: typed[key] as string | number | boolean, known: true };
+  });
+  const other: SettingField[] = Object.keys(stored)
+    .filter((k) => !Object.hasOwn(SETTINGS, k))
+    .map((key) => ({ key, type: 'text', value: stored[key] ?? '', known: false }));
+  return [...known, ...other];
+}
+
+/** Form values → stored strings; the name of the first field that does not validate otherwise. */
+export function parseSystemForm(fields: SettingField[], body: Record<string, unknown>): { values: Record<string, string> } | { bad: string } {
+  const values: Record<string, string> = {};
+  for (const f of fields) {
+    const raw = body[`s.${f.key}`];
+    if (!f.known) {
+      if (typeof raw !== 'string') continue;
+      if (raw.length > MAX_VALUE) return { bad: f.key };
+      values[f.key] = raw;
+      continue;
+    }
+    const key = f.key as SettingKey;
+    const input = f.type === 'checkbox' ? raw === '1' : f.type === 'number' ? (typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN) : typeof raw === 'string' ? raw.trim() : '';
+    const parsed = SETTINGS[key].schema.safeParse(input);
+    if (!parsed.success) return { bad: f.key };
+    values[key] = storedValue(key, parsed.data);
+  }
+  return { values };
+}
+
+export function settingsPages(deps: PageDeps) {
+  const app = new Hono<AppEnv>();
+  const user = pageRole('user', deps);
+  const admin = pageRole('admin', deps);
+
+  const page = async (c: Context<AppEnv>, o: { notice?: string; error?: string; section?: string; status?: RenderOptions['status'] } = {}) => {
+    const it = pageContext(c, deps);
+    const fields = it.can('admin') ? await systemFields(deps) : [];
+    // `language` of the form: the stored choice, '' = from the browser.
+    const data = { ...it, title: it.t('settings.title'), fields, myLanguage: c.var.user!.language ?? '', notice: o.notice ?? null, error: o.error ?? null, section: o.section ?? null };
+    return render(c, { page: 'settings', data, status: o.status });
+  };
+
+  app.get('/settings', user, (c) => page(c));
+
+  app.post('/settings/language', user, async (c) => {
+    const raw = (await c.req.parseBody()).language;
+    if (raw !== '' && raw !== 'en' && raw !== 'de') return errorPage(c, deps, 400);
+    const stmt = updateUserStatement(c.var.user!.id, { language: raw || null }, deps.now());
+    deps.writer.enqueue(stmt!);
+    await deps.writer.drain();
+    c.var.user!.language = raw || null; // this answer already speaks the new language
+    return page(c, { notice: pageContext(c, deps).t('settings.language.saved'), section: 'language' });
+  });
+
+  app.post('/settings/password', user, async (c) => {
+    const t = pageContext(c, deps).t;
+    const body = await c.req.parseBody();
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 1001) : '');
+    const [current, next, repeat] = [str('current'), str('password'), str('repeat')];
+    const fail = (error: string) => page(c, { error, section: 'password', status: 400 });
+    if (next.length < MIN_PASSWORD || next.length > 1000) return fail(t('settings.password.short'));
+    if (next !== repeat) return fail(t('settings.password.mismatch'));
+    const me = c.var.user!;
+    if (!(await verifyPassword(current, me.passwordHash))) return fail(t('settings.password.wrong'));
+    // Other sessions end (a password change must lock out whoever else was signed in); this one stays.
+    deps.writer.enqueue(setPasswordStatement(me.id, await hashPassword(next), deps.now()), deleteUserSessionsStatement(me.id, c.var.sessionId ?? undefined));
+    await deps.writer.drain();
+    return page(c, { notice: t('settings.password.saved'), section: 'password' });
+  });
+
+  app.post('/settings/system', admin, async (c) => {
+    const t = pageContext(c, deps).t;
+    const fields = await systemFields(deps);
+    const result = parseSystemForm(fields, await c.req.parseBody());
+    if ('bad' in result) return page(c, { error: `${result.bad}: ${t('error.400')}`, section: 'system', status: 400 });
+    deps.writer.enqueue(...setSettingsStatements(result.values, deps.now()));
+    await deps.writer.drain();
+    return page(c, { notice: t('settings.system.saved'), section: 'system' });
+  });
+
+  return app;
+}
