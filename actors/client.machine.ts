@@ -4,16 +4,19 @@
  * effects; the supervisor persists and publishes what changes. Its context and what each event
  * changes in it are in actors/client.context.ts. The one effect, `requestCommand` (the recovery
  * ladder asks for a command), is a no-op here and injected by the supervisor with `.provide()`;
- * the ladder's rules are in actors/client.recovery.ts.
+ * the ladder's rules are in actors/client.recovery.ts, its region's chart in
+ * actors/client.recovery-region.ts (so this file reads as the overview of the regions).
  *
  * The grace timer is an `after` delay computed from absolute times kept in context (decision 2), so
  * an actor restored from the database (actors/client.restore.ts) goes offline at lastAlive + grace,
  * not grace after the restart.
  */
-import { and, assign, not, raise, setup, stateIn } from 'xstate';
+import { and, assign, raise, setup, stateIn } from 'xstate';
 import type { ClientEvent } from './client.types.ts';
 import type { CommandAction, CommandStatus } from './command.types.ts';
 import * as ladder from './client.recovery.ts';
+import { recoveryRegion } from './client.recovery-region.ts';
+import { toReported } from './client.reported.ts';
 import {
   discovered,
   expectedEvent,
@@ -32,44 +35,8 @@ import {
 
 type Ev<T extends ClientEvent['type']> = Extract<ClientEvent, { type: T }>;
 
-/**
- * One guarded transition per reported status, each to the state of that name, skipped when the
- * region is in it already (a self-transition would cost a full exit/entry on every health message).
- */
-function toReported<S extends string, G extends string>(region: string, states: readonly S[], guard: G) {
-  return states.map((s) => ({
-    // (cast: XState's types cannot follow a guard name passed in as a type parameter)
-    guard: and([{ type: guard, params: { value: s } } as never, not(stateIn(`#client.${region}.${s}`))]),
-    target: `.${s}`,
-  }));
-}
-
 const PROCESS = ['unknown', 'starting', 'running', 'crashed', 'stopped'] as const;
 const SCREEN = ['OK', 'BLACK', 'FROZEN', 'UNKNOWN'] as const;
-const RECOVERY = ['idle', 'restarting_app', 'rebooting', 'waiting_manual'] as const;
-
-// ── recovery ladder transitions (actors/client.recovery.ts) ──────────────────────────────────
-const UNSUCCESSFUL = ['failed', 'timed_out', 'expired'] as const satisfies readonly CommandStatus[];
-const isLadder = (action: CommandAction, statuses?: readonly CommandStatus[]) => ({ type: 'ladderCommand' as const, params: { action, statuses } });
-const note = (adopt: CommandAction | null) => ({ type: 'noteCommand' as const, params: { adopt } });
-const request = (action: CommandAction, reason?: ladder.RecoveryReason) => [
-  { type: 'startStep' as const, params: { action, reason } },
-  { type: 'requestCommand' as const, params: ({ context }: { context: ClientContext }) => ({ action, reason: context.recovery.reason! }) },
-];
-/** The process reports `running` again: the ladder succeeded. */
-const runningAgain = { guard: { type: 'reportsProcess' as const, params: { value: 'running' } }, target: 'idle', actions: 'endLadder' as const };
-/** A crash report while the process was not crashed yet, with recovery on. */
-const crashedNow = and(['crashReported', not(stateIn('#client.process.crashed')), 'recoveryEnabled']);
-const ladderStart = [
-  { guard: and([crashedNow, 'noRecentRebootKind']), target: 'restarting_app', actions: request('restart_app', 'process_crashed') },
-  // commands.md: no candidate with a reboot-kind command in the lockout window: the ladder is exhausted.
-  { guard: crashedNow, target: 'waiting_manual', actions: { type: 'waitManual' as const, params: { reason: 'process_crashed' as const } } },
-];
-/** Any state: an operator's command ends the ladder (a human is on it); a new reboot-kind is counted. */
-const operatorOrNote = (adopt: CommandAction | null) => [
-  { guard: 'operatorActed' as const, target: 'idle', actions: [note(null), 'endLadder' as const] },
-  { guard: { type: 'noteworthy' as const, params: { adopt } }, actions: note(adopt) },
-];
 
 export const clientMachine = setup({
   types: {
@@ -216,58 +183,8 @@ export const clientMachine = setup({
       },
       states: { OK: {}, BLACK: {}, FROZEN: {}, UNKNOWN: {} },
     },
-    recovery: {
-      initial: 'idle',
-      on: { RECOVERY: toReported('recovery', RECOVERY, 'recoveryIs') },
-      // The crash-recovery ladder (commands.md "Crash auto-recovery"; rules in actors/client.recovery.ts).
-      // Its steps are transition actions, not entry actions: RESUME re-enters a restored step to arm
-      // its deadline (decision 2) without asking for the command again.
-      states: {
-        idle: {
-          on: {
-            HEARTBEAT: ladderStart,
-            HEALTH: ladderStart,
-            HEARTBEAT_STALE: [
-              { guard: and(['recoveryEnabled', 'noRecentRebootKind']), target: 'rebooting', actions: request('reboot_host', 'heartbeat_stale') },
-              { guard: 'recoveryEnabled', target: 'waiting_manual', actions: { type: 'waitManual', params: { reason: 'heartbeat_stale' } } },
-            ],
-            COMMAND_UPDATE: { guard: { type: 'noteworthy', params: { adopt: null } }, actions: note(null) },
-          },
-        },
-        restarting_app: {
-          // Not running again within the grace: reboot (recovery switched off meanwhile: stop).
-          after: { recoveryDeadline: [{ guard: 'recoveryEnabled', target: 'rebooting', actions: request('reboot_host') }, { target: 'idle', actions: 'endLadder' }] },
-          on: {
-            HEARTBEAT: runningAgain,
-            HEALTH: runningAgain,
-            COMMAND_UPDATE: [
-              { guard: isLadder('restart_app', ['blocked_safety']), target: 'waiting_manual', actions: [note('restart_app'), 'waitManual'] },
-              { guard: and([isLadder('restart_app', UNSUCCESSFUL), 'recoveryEnabled']), target: 'rebooting', actions: [note('restart_app'), ...request('reboot_host')] },
-              { guard: isLadder('restart_app', [...UNSUCCESSFUL, 'canceled']), target: 'idle', actions: 'endLadder' },
-              ...operatorOrNote('restart_app'),
-            ],
-            RESUME: { target: 'restarting_app', reenter: true, actions: 'clock' },
-          },
-        },
-        rebooting: {
-          // Neither back to running nor escalated by expiry + grace: a human has to look.
-          after: { recoveryDeadline: { target: 'waiting_manual', actions: 'waitManual' } },
-          on: {
-            HEARTBEAT: runningAgain,
-            HEALTH: runningAgain,
-            COMMAND_UPDATE: [
-              // A failed / timed-out / expired reboot escalates after the cooldown (command machine).
-              { guard: isLadder('reboot_host', ['blocked_safety', 'manual_intervention_required']), target: 'waiting_manual', actions: [note('reboot_host'), 'waitManual'] },
-              { guard: isLadder('reboot_host', ['canceled']), target: 'idle', actions: 'endLadder' },
-              { guard: and([isLadder('reboot_host', ['completed']), stateIn('#client.process.running')]), target: 'idle', actions: 'endLadder' },
-              ...operatorOrNote('reboot_host'),
-            ],
-            RESUME: { target: 'rebooting', reenter: true, actions: 'clock' },
-          },
-        },
-        // Shown until an operator acts (clients.md: critical, manual_intervention_required).
-        waiting_manual: { on: { COMMAND_UPDATE: operatorOrNote(null) } },
-      },
-    },
+    // The crash-recovery ladder (commands.md "Crash auto-recovery"): its chart in
+    // actors/client.recovery-region.ts, its rules in actors/client.recovery.ts.
+    recovery: recoveryRegion,
   },
 });

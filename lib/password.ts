@@ -55,6 +55,10 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
+/** Password length policy (http.md: min 8 chars); the upper bound keeps scrypt's input sane. */
+export const MIN_PASSWORD = 8;
+export const MAX_PASSWORD = 1000;
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** A random URL-safe password: 6 bits of entropy per character (64 symbols, no modulo bias). */

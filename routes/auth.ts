@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { dummyHash, hashPassword, verifyPassword } from '../lib/password.ts';
+import { dummyHash, hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } from '../lib/password.ts';
 import {
   getUserById,
   getUserByUsername,
@@ -21,11 +21,10 @@ import { requireRole } from './middleware/roles.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 
-export const MIN_PASSWORD = 8;
 const BAD_LOGIN = 'invalid username or password';
 
 const loginBody = z.object({ username: z.string().trim().min(1).max(200), password: z.string().min(1).max(1000) });
-const changeBody = z.object({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().min(MIN_PASSWORD).max(1000) });
+const changeBody = z.object({ currentPassword: z.string().min(1).max(1000), newPassword: z.string().min(MIN_PASSWORD).max(MAX_PASSWORD) });
 
 export const meJson = (u: User) => ({ id: u.id, username: u.username, role: u.role, language: u.language });
 

@@ -11,41 +11,24 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { ADMIN_PASSWORD, device, embeddedTarget, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { device, pub, sleep, waitFor } from './helpers.ts';
+import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
 import { ackPayload } from '../scripts/sim/payloads.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const SCREEN = '51111111-aaaa-4aaa-8aaa-111111111111'; // acks every command
 const FAILED = '53333333-cccc-4ccc-8ccc-333333333333';
 const CRASHED = '54444444-dddd-4ddd-8ddd-444444444444'; // its process crashed; acks commands too
 const HOSTILE_REASON = '<img src=x onerror=alert(1)> frozen';
 
-let tmp: TempDir;
-let h: Harness;
-let server: ServerType;
-let base = '';
-let browser: Browser | null = null;
+const kit = new BrowserKit({ name: 'browser test', prefix: 'infoscreen-browser-cmd-', env: { HEARTBEAT_GRACE_PERIOD_DEV: '60' }, locale: 'de-AT' });
 let dev: MqttClient;
 let beat: ReturnType<typeof setInterval> | null = null;
-const problems: string[] = [];
 const iso = () => new Date().toISOString();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test.before(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  tmp = tempDir('infoscreen-browser-cmd-');
-  h = await startHarness(tmp.dir, embeddedTarget(), { HEARTBEAT_GRACE_PERIOD_DEV: '60' });
-  server = serve({ fetch: h.rt.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dev = await device(h.url);
+  if (!(await kit.start())) return;
+  dev = await device(kit.h.url);
   for (const [uuid, hostname] of [[SCREEN, 'raum-204'], [FAILED, 'turnsaal'], [CRASHED, 'foyer']]) {
     await pub(dev, 'infoscreen/discovery', { uuid, hostname, ip: '10.0.2.4', software_version: '2.4.1' });
   }
@@ -70,50 +53,21 @@ test.before(async () => {
   await dev.subscribeAsync([`infoscreen/${SCREEN}/commands`, `infoscreen/${CRASHED}/commands`], { qos: 1 });
   await pub(dev, `infoscreen/${FAILED}/service_failed`, { event: 'service_failed', unit: 'infoscreen-client.service', client_uuid: FAILED, failed_at: iso() }, { retain: true });
   await waitFor(
-    () => h.rt.fleet.size() === 3 && h.rt.fleet.get(FAILED)?.serviceFailedAt && h.rt.fleet.get(CRASHED)?.processStatus === 'crashed',
+    () => kit.h.rt.fleet.size() === 3 && kit.h.rt.fleet.get(FAILED)?.serviceFailedAt && kit.h.rt.fleet.get(CRASHED)?.processStatus === 'crashed',
     'three clients, one with a failed service, one crashed',
   );
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 });
 
 test.after(async () => {
   if (beat) clearInterval(beat);
-  await browser?.close();
   await dev?.endAsync();
-  if (server) {
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(); // open SSE streams (tech brief §3)
-    await new Promise((r) => server.close(r));
-  }
-  await h?.close();
-  tmp?.remove();
+  await kit.close();
 });
 
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser!.newPage({ viewport, locale: 'de-AT' });
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to|Alpine|Expression Error|is not defined/i.test(m.text())) problems.push(`${page.url()}: ${m.text().slice(0, 160)} @ ${m.location().url}:${m.location().lineNumber}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    problems.push(`dialog opened: ${d.message()}`); // an injected alert() would land here
-    void d.dismiss();
-  });
-  return page;
-}
-
-async function login(page: Page, next = '/') {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill('#username', 'superadmin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await Promise.all([page.waitForURL(`${base}${next}`), page.click('button[type=submit]')]);
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
-
 test('restart from the client page: confirm in the dialog, watch the command reach completed live', async () => {
-  if (!browser) return console.log('NOTICE: /usr/bin/chromium missing: browser test skipped');
-  const page = await newPage();
-  await login(page, `/clients/${SCREEN}`);
+  if (!kit.available) return;
+  const page = await kit.newPage();
+  await kit.login(page, `/clients/${SCREEN}`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
   // The reason is required: an empty one does not even open the dialog.
@@ -134,34 +88,34 @@ test('restart from the client page: confirm in the dialog, watch the command rea
   assert.match(row, /App neu starten[\s\S]*abgeschlossen[\s\S]*<img src=x onerror=alert\(1\)> frozen/);
   await page.waitForSelector('#toasts .toast[data-key^="command-completed"]', { timeout: 5000 });
   assert.match((await page.textContent('#toasts')) ?? '', /raum-204: App neu starten abgeschlossen/);
-  const stored = h.rt.db.execute({ sql: 'SELECT status, reason FROM client_commands WHERE client_uuid = ?', args: [SCREEN] });
+  const stored = kit.h.rt.db.execute({ sql: 'SELECT status, reason FROM client_commands WHERE client_uuid = ?', args: [SCREEN] });
   const rows = (await stored).rows;
   assert.is(rows.length, 1);
   assert.is(rows[0].reason, HOSTILE_REASON);
   await shot(page, 'client-command-completed');
   // The audit page lists it.
-  await page.goto(`${base}/commands?client=raum-204`);
+  await page.goto(`${kit.base}/commands?client=raum-204`);
   await page.waitForSelector('.cmd-table .cmd-status[data-status="completed"]');
   await page.close();
 });
 
 test('acknowledge a failed service in monitoring, then its alert on the alerts page', async () => {
-  if (!browser) return;
-  const page = await newPage();
-  await login(page, '/monitoring');
+  if (!kit.available) return;
+  const page = await kit.newPage();
+  await kit.login(page, '/monitoring');
   await page.waitForSelector(`#service-failed #sf-${FAILED}`);
   await page.click(`#sf-${FAILED} button`);
   await page.waitForSelector(`#sf-${FAILED}`, { state: 'detached' });
-  await waitFor(() => h.rt.fleet.get(FAILED)?.serviceFailedAt === null, 'the flag cleared');
+  await waitFor(() => kit.h.rt.fleet.get(FAILED)?.serviceFailedAt === null, 'the flag cleared');
   // Its service-failed alert was acknowledged with it: not in the open list, shown acknowledged under "all".
-  await page.goto(`${base}/alerts?show=all`);
+  await page.goto(`${kit.base}/alerts?show=all`);
   await page.waitForSelector('.alert-list .alert.is-acked', { timeout: 5000 });
   assert.is(await page.locator('.alert-list .alert.is-acked', { hasText: 'turnsaal' }).count(), 1, 'acknowledged with the service failure');
-  await page.goto(`${base}/alerts`);
+  await page.goto(`${kit.base}/alerts`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
   assert.is(await page.locator('.alert-list .alert', { hasText: 'turnsaal' }).count(), 0, 'not open');
   // Another alert of that screen arrives live and is acknowledged here.
-  h.rt.bus.emit({ type: 'alert', kind: 'client-offline', severity: 'warning', message: 'x', uuid: FAILED, at: Date.now() });
+  kit.h.rt.bus.emit({ type: 'alert', kind: 'client-offline', severity: 'warning', message: 'x', uuid: FAILED, at: Date.now() });
   const item = page.locator('.alert-list .alert', { hasText: 'turnsaal' });
   await item.waitFor();
   await shot(page, 'alerts-desktop');
@@ -172,15 +126,15 @@ test('acknowledge a failed service in monitoring, then its alert on the alerts p
 });
 
 test('a repeated alert shows one toast with a counter', async () => {
-  if (!browser) return;
-  const page = await newPage();
-  await login(page, '/');
+  if (!kit.available) return;
+  const page = await kit.newPage();
+  await kit.login(page, '/');
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
   const key = `#toasts .toast[data-key="client-offline|${SCREEN}"]`;
-  h.rt.bus.emit({ type: 'alert', kind: 'client-offline', severity: 'warning', message: 'x', uuid: SCREEN, at: Date.now() });
+  kit.h.rt.bus.emit({ type: 'alert', kind: 'client-offline', severity: 'warning', message: 'x', uuid: SCREEN, at: Date.now() });
   await page.waitForSelector(key, { timeout: 5000 });
   assert.not.match((await page.textContent(key)) ?? '', /-mal/);
-  h.rt.bus.emit({ type: 'alert', kind: 'client-offline', severity: 'warning', message: 'x', uuid: SCREEN, at: Date.now() });
+  kit.h.rt.bus.emit({ type: 'alert', kind: 'client-offline', severity: 'warning', message: 'x', uuid: SCREEN, at: Date.now() });
   await page.waitForSelector(`${key} .toast-count`, { timeout: 5000 });
   assert.is(await page.locator(key).count(), 1, 'one toast per alert');
   assert.match((await page.textContent(key)) ?? '', /raum-204 ist offline[\s\S]*2-mal/);
@@ -189,15 +143,15 @@ test('a repeated alert shows one toast with a counter', async () => {
 });
 
 test('restart from the crashed panel in monitoring: result and live status in the row; no CSP violation on the swap', async () => {
-  if (!browser) return;
-  const page = await newPage();
+  if (!kit.available) return;
+  const page = await kit.newPage();
   // Every CSP violation the page reports (not only console text): the settle step's setAttribute('style') lands here.
   await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.sourceFile}:${e.lineNumber}`));
   });
-  await login(page, '/monitoring');
+  await kit.login(page, '/monitoring');
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
   const row = `#crashed #cr-${CRASHED}`;
   await page.waitForSelector(row);
@@ -215,7 +169,7 @@ test('restart from the crashed panel in monitoring: result and live status in th
   // The device acks over MQTT; the row's status follows live, no reload.
   await page.waitForSelector(`#crc-${CRASHED} .cmd-status[data-status="completed"]`, { timeout: 10_000 });
   assert.match((await page.textContent(`#crc-${CRASHED}`)) ?? '', /App neu starten:[\s\S]*abgeschlossen/);
-  const stored = await h.rt.db.execute({ sql: 'SELECT action, reason FROM client_commands WHERE client_uuid = ?', args: [CRASHED] });
+  const stored = await kit.h.rt.db.execute({ sql: 'SELECT action, reason FROM client_commands WHERE client_uuid = ?', args: [CRASHED] });
   assert.equal(stored.rows.map((r) => [r.action, r.reason]), [['restart_app', HOSTILE_REASON]]);
   await shot(page, 'monitoring-row-restart');
   assert.equal(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), [], 'no CSP violation');
@@ -223,9 +177,9 @@ test('restart from the crashed panel in monitoring: result and live status in th
 });
 
 test('phone 360×740: the admin pages never scroll sideways; restart comes first on the client page', async () => {
-  if (!browser) return;
-  const page = await newPage({ width: 360, height: 740 });
-  await login(page, '/');
+  if (!kit.available) return;
+  const page = await kit.newPage(PHONE);
+  await kit.login(page, '/');
   for (const [name, path] of [
     ['client-actions', `/clients/${SCREEN}`],
     ['commands', '/commands'],
@@ -233,16 +187,16 @@ test('phone 360×740: the admin pages never scroll sideways; restart comes first
     ['users', '/users'],
     ['settings', '/settings'],
   ] as const) {
-    await page.goto(`${base}${path}`);
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${name} scrolls sideways`);
+    await page.goto(`${kit.base}${path}`);
+    assert.ok((await sidewaysScroll(page)) <= 0, `${name} scrolls sideways`);
     await shot(page, `${name}-phone`);
   }
-  await page.goto(`${base}/clients/${SCREEN}`);
+  await page.goto(`${kit.base}/clients/${SCREEN}`);
   const top = async (sel: string) => (await page.locator(sel).first().boundingBox())!.y;
   assert.ok((await top('#client-now')) < (await top('#reason-restart_app')), 'screenshot and last seen first');
   assert.ok((await top('#reason-restart_app')) < (await top('#client-status')), 'then the restart button');
   await page.close();
-  assert.equal(problems, [], 'no CSP violation, no Alpine error, no injected dialog');
+  assert.equal(kit.problems, [], 'no CSP violation, no Alpine error, no injected dialog');
 });
 
 test.run();

@@ -8,76 +8,38 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { ADMIN_PASSWORD, device, embeddedTarget, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { device, pub, waitFor } from './helpers.ts';
+import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const UUID = '77777777-aaaa-4aaa-8aaa-777777777777';
 const ACTOR = `client:${UUID}`;
 
-let tmp: TempDir;
-let h: Harness;
-let server: ServerType;
-let base = '';
-let browser: Browser | null = null;
+const kit = new BrowserKit({ name: 'browser test', prefix: 'infoscreen-inspector-', locale: 'en-GB' });
 let dev: MqttClient;
-const cspErrors: string[] = [];
 
 const heartbeat = (status: 'running' | 'crashed', pid: number) =>
   pub(dev, `infoscreen/${UUID}/heartbeat`, { uuid: UUID, timestamp: new Date().toISOString(), current_process: 'chromium', process_pid: pid, process_status: status });
 
 test.before(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  tmp = tempDir('infoscreen-inspector-');
-  h = await startHarness(tmp.dir, embeddedTarget());
-  server = serve({ fetch: h.rt.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dev = await device(h.url);
+  if (!(await kit.start())) return;
+  dev = await device(kit.h.url);
   await pub(dev, 'infoscreen/discovery', { uuid: UUID, hostname: 'aula-rechts', ip: '10.0.1.21', software_version: '2.4.1' });
   await heartbeat('running', 1111);
-  await waitFor(() => h.rt.inspector?.get(ACTOR)?.paths.includes('process.running'), 'the client actor running in the feed');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  await waitFor(() => kit.h.rt.inspector?.get(ACTOR)?.paths.includes('process.running'), 'the client actor running in the feed');
 });
 
 test.after(async () => {
-  await browser?.close();
   await dev?.endAsync();
-  if (server) {
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(); // open SSE streams (tech brief §3)
-    await new Promise((r) => server.close(r));
-  }
-  await h?.close();
-  tmp?.remove();
+  await kit.close();
 });
-
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser!.newPage({ viewport, locale: 'en-GB' });
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text());
-  });
-  return page;
-}
-
-async function login(page: Page, next: string) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill('#username', 'superadmin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await Promise.all([page.waitForURL(`${base}${next}`), page.click('button[type=submit]')]);
-}
 
 const state = (id: string) => `#inspector-chart [data-state="${id}"]`;
 
 test('a client crashes: the highlight moves and a history row appears without a reload; time travel', async () => {
-  if (!browser) return console.log('NOTICE: /usr/bin/chromium missing: browser test skipped');
-  const page = await newPage();
-  await login(page, `/inspector/${ACTOR}`);
+  if (!kit.available) return;
+  const page = await kit.newPage();
+  await kit.login(page, `/inspector/${ACTOR}`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
   await page.waitForSelector(`${state('client.process.running')}.is-active`);
   assert.not.ok(await page.isVisible(`${state('client.process.crashed')}.is-active`));
@@ -93,7 +55,7 @@ test('a client crashes: the highlight moves and a history row appears without a 
   assert.ok((await page.locator('#inspector-history > li').count()) > rowsBefore);
   assert.match((await page.textContent('#inspector-now .ctx')) ?? '', /"processPid": 2222/);
   assert.is(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 42, 'same document: no reload');
-  await page.screenshot({ path: new URL('inspector-actor-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  await shot(page, 'inspector-actor-desktop');
 
   // Time travel: the row that entered `running` shows the state and context as they were after it.
   const runningRow = page.locator('#inspector-history > li').filter({ has: page.locator('.h-to', { hasText: 'process.running' }) }).first();
@@ -111,23 +73,23 @@ test('a client crashes: the highlight moves and a history row appears without a 
 });
 
 test('the list: counts per machine and state, filter by state; readable on a phone', async () => {
-  if (!browser) return;
-  const page = await newPage({ width: 360, height: 740 });
-  await login(page, '/inspector');
+  if (!kit.available) return;
+  const page = await kit.newPage(PHONE);
+  await kit.login(page, '/inspector');
   assert.match((await page.textContent('.insp-counts')) ?? '', /process\.crashed/);
   await page.click('.insp-count-states a:has-text("process.crashed")');
   await page.waitForURL(/state=process\.crashed/);
   assert.ok(await page.isVisible(`[id="a-${ACTOR}"]`));
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'list scrolls sideways');
-  await page.screenshot({ path: new URL('inspector-list-phone.png', ARTIFACTS).pathname, fullPage: true });
-  await page.goto(`${base}/inspector/${ACTOR}`);
+  assert.ok((await sidewaysScroll(page)) <= 0, 'list scrolls sideways');
+  await shot(page, 'inspector-list-phone');
+  await page.goto(`${kit.base}/inspector/${ACTOR}`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'actor page scrolls sideways');
+  assert.ok((await sidewaysScroll(page)) <= 0, 'actor page scrolls sideways');
   await page.click('[data-chart-fit]');
   assert.ok(await page.evaluate(() => { const s = document.querySelector('#inspector-chart svg')!; return s.getBoundingClientRect().width <= window.innerWidth; }), 'fit to width');
-  await page.screenshot({ path: new URL('inspector-actor-phone.png', ARTIFACTS).pathname, fullPage: true });
+  await shot(page, 'inspector-actor-phone');
   await page.close();
-  assert.equal(cspErrors, [], 'no CSP violation');
+  assert.equal(kit.problems, [], 'no CSP violation');
 });
 
 test.run();

@@ -8,23 +8,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ADMIN_PASSWORD, embeddedTarget, startHarness, tempDir, type Harness, type TempDir } from './helpers.ts';
+import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const TZ = 'Europe/Vienna';
 const TITLE = '<b>Morning</b> news';
 
-let tmp: TempDir;
-let h: Harness;
-let server: ServerType;
-let base = '';
-let browser: Browser | null = null;
-const cspErrors: string[] = [];
+const kit = new BrowserKit({ name: 'browser test', prefix: 'infoscreen-schedule-browser-', env: { SCHEDULE_TIMEZONE: TZ }, locale: 'en-GB' });
 
 /** Monday of the current week in the schedule's zone, as YYYY-MM-DD (the server's "this week"). */
 function mondayThisWeek(): string {
@@ -35,52 +24,17 @@ function mondayThisWeek(): string {
 }
 
 test.before(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  tmp = tempDir('infoscreen-schedule-browser-');
-  h = await startHarness(tmp.dir, embeddedTarget(), { SCHEDULE_TIMEZONE: TZ });
-  server = serve({ fetch: h.rt.app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise<void>((r) => server.once('listening', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  await kit.start();
 });
 
 test.after(async () => {
-  await browser?.close();
-  if (server) {
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    await new Promise((r) => server.close(r));
-  }
-  await h?.close();
-  tmp?.remove();
+  await kit.close();
 });
 
-async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const page = await browser!.newPage({ viewport, locale: 'en-GB' });
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to|Alpine Expression Error/i.test(m.text())) cspErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => cspErrors.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => {
-    cspErrors.push(`dialog opened: ${d.message()}`);
-    void d.dismiss();
-  });
-  return page;
-}
-
-async function login(page: Page, next: string) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill('#username', 'superadmin');
-  await page.fill('#password', ADMIN_PASSWORD);
-  await Promise.all([page.waitForURL(`${base}${next}`), page.click('button[type=submit]')]);
-}
-
-const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
 test('create a group, build a weekly event with the preview, see it on the week timeline', async () => {
-  if (!browser) return console.log('NOTICE: /usr/bin/chromium missing: browser test skipped');
-  const page = await newPage();
-  await login(page, '/groups');
+  if (!kit.available) return;
+  const page = await kit.newPage();
+  await kit.login(page, '/groups');
   await page.fill('#g-new-name', 'Aula');
   await page.click('.group-new button[type=submit]');
   await page.waitForSelector('.group-card h2:text("Aula")');
@@ -113,7 +67,7 @@ test('create a group, build a weekly event with the preview, see it on the week 
   await page.click('button:text("Preview")');
   await page.waitForSelector('#preview .preview-list li');
   assert.is(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 7, 'same document: no reload');
-  await page.screenshot({ path: new URL('event-form-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  await shot(page, 'event-form-desktop');
 
   await Promise.all([page.waitForURL(/\/schedule\?group=\d+&view=week&date=.*done=created/), page.click('button:text("Create event")')]);
   assert.match((await page.textContent('#schedule-body .notice')) ?? '', /Event created/);
@@ -122,14 +76,14 @@ test('create a group, build a weekly event with the preview, see it on the week 
   assert.ok(await blocks.first().isVisible());
   assert.match((await blocks.first().textContent()) ?? '', /08:00–09:00\s*<b>Morning<\/b> news/);
   assert.is(await page.locator('.agenda-item').count(), 2);
-  await page.screenshot({ path: new URL('schedule-week-desktop.png', ARTIFACTS).pathname, fullPage: true });
+  await shot(page, 'schedule-week-desktop');
   await page.close();
 });
 
 test('phone 360×740: no sideways scroll on /schedule (week and day), the event form and /groups', async () => {
-  if (!browser) return;
-  const page = await newPage({ width: 360, height: 740 });
-  await login(page, '/schedule');
+  if (!kit.available) return;
+  const page = await kit.newPage(PHONE);
+  await kit.login(page, '/schedule');
   const monday = mondayThisWeek();
   for (const [name, path] of [
     ['schedule-week', `/schedule?view=week&date=${monday}`],
@@ -137,18 +91,18 @@ test('phone 360×740: no sideways scroll on /schedule (week and day), the event 
     ['event-form', `/schedule/events/new?date=${monday}`],
     ['groups', '/groups'],
   ] as const) {
-    await page.goto(`${base}${path}`);
-    assert.ok(await noSidewaysScroll(page), `${name} scrolls sideways`);
-    await page.screenshot({ path: new URL(`${name}-phone.png`, ARTIFACTS).pathname, fullPage: true });
+    await page.goto(`${kit.base}${path}`);
+    assert.ok((await sidewaysScroll(page)) <= 0, `${name} scrolls sideways`);
+    await shot(page, `${name}-phone`);
   }
   // The week grid gives way to the agenda on a phone; the day grid stays.
-  await page.goto(`${base}/schedule?view=week&date=${monday}`);
+  await page.goto(`${kit.base}/schedule?view=week&date=${monday}`);
   assert.not.ok(await page.isVisible('.tl-view-week'));
   assert.ok(await page.isVisible('.agenda-item'));
-  await page.goto(`${base}/schedule?view=day&date=${monday}`);
+  await page.goto(`${kit.base}/schedule?view=day&date=${monday}`);
   assert.ok(await page.isVisible('.tl-view-day .tl-occ'));
   await page.close();
-  assert.equal(cspErrors, [], 'no CSP violation, no script error, no injected dialog');
+  assert.equal(kit.problems, [], 'no CSP violation, no script error, no injected dialog');
 });
 
 test.run();

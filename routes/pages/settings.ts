@@ -11,10 +11,9 @@ import { Hono, type Context } from 'hono';
 import { deleteUserSessionsStatement } from '../../db/sessions.ts';
 import { listSettings, setSettingsStatements } from '../../db/settings.ts';
 import { setPasswordStatement, updateUserStatement } from '../../db/users.ts';
-import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import { hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } from '../../lib/password.ts';
 import { SETTINGS, SETTING_KEYS, settingValues, storedValue, type SettingKey } from '../../lib/schedule/settings.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { MIN_PASSWORD } from '../auth.ts';
 import { render, type RenderOptions } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 
@@ -93,7 +92,7 @@ export function settingsPages(deps: PageDeps) {
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 1001) : '');
     const [current, next, repeat] = [str('current'), str('password'), str('repeat')];
     const fail = (error: string) => page(c, { error, section: 'password', status: 400 });
-    if (next.length < MIN_PASSWORD || next.length > 1000) return fail(t('settings.password.short'));
+    if (next.length < MIN_PASSWORD || next.length > MAX_PASSWORD) return fail(t('settings.password.short'));
     if (next !== repeat) return fail(t('settings.password.mismatch'));
     const me = c.var.user!;
     if (!(await verifyPassword(current, me.passwordHash))) return fail(t('settings.password.wrong'));

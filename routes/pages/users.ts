@@ -1,58 +1,17 @@
 /**
- * `/users` (http.md "Roles and sessions" + "Dashboard pages"; admin+). The rules are those of
- * routes/users.ts, stated once here as `permissions()` so the page offers only what the server
- * then allows: admins manage user/editor/admin but never superadmins (nor grant that role);
- * nobody changes their own role, deactivates or deletes themselves; delete is a hard delete for a
- * superadmin and a deactivation for an admin; a password reset (or deactivation) ends the user's
- * sessions. Forms are plain POSTs (work without JavaScript); htmx swaps `#users` with the outcome.
+ * `/users` (http.md "Roles and sessions" + "Dashboard pages"; admin+). The rules and the writes
+ * live in lib/user-admin.ts (shared with `/api/users`): the page offers what `permissions()` allows
+ * and the operations enforce the same. This file parses the forms and renders the outcome. Forms
+ * are plain POSTs (work without JavaScript); htmx swaps `#users` with the outcome.
  *   POST /users  ·  POST /users/{id}  ·  POST /users/{id}/password  ·  POST /users/{id}/delete
  */
 import { Hono, type Context } from 'hono';
-import { generatePassword, hashPassword } from '../../lib/password.ts';
-import {
-  deleteUserStatements,
-  getUserById,
-  getUserByUsername,
-  insertUserStatement,
-  listUsers,
-  ROLES,
-  setPasswordStatement,
-  updateUserStatement,
-  type Role,
-  type User,
-  type UserChange,
-} from '../../db/users.ts';
-import { deleteUserSessionsStatement } from '../../db/sessions.ts';
+import { ROLES, type Role, type User, type UserChange } from '../../db/users.ts';
+import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../lib/user-admin.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { MIN_PASSWORD } from '../auth.ts';
 import { render } from '../../views/render.ts';
+import type { MessageKey } from '../../views/i18n/index.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-
-const USERNAME = /^[\p{L}\p{N}._@-]{1,64}$/u; // as routes/users.ts
-
-export interface Permissions {
-  /** Roles the actor may set on the target ([] = the role is fixed). */
-  roles: Role[];
-  edit: boolean;
-  deactivate: boolean;
-  /** 'hard' (superadmin), 'deactivate' (admin), or null. */
-  delete: 'hard' | 'deactivate' | null;
-  resetPassword: boolean;
-}
-
-/** What `actor` may do to `target` (routes/users.ts checkManage / checkGrant and the self rules). */
-export function permissions(actor: Pick<User, 'id' | 'role'>, target: Pick<User, 'id' | 'role'>): Permissions {
-  const self = actor.id === target.id;
-  const manage = target.role !== 'superadmin' || actor.role === 'superadmin';
-  const grantable = ROLES.filter((r) => r !== 'superadmin' || actor.role === 'superadmin');
-  return {
-    roles: manage && !self ? grantable : [],
-    edit: manage,
-    deactivate: manage && !self,
-    delete: manage && !self ? (actor.role === 'superadmin' ? 'hard' : 'deactivate') : null,
-    resetPassword: manage && !self,
-  };
-}
 
 type Status = 200 | 400 | 403 | 404 | 409;
 interface Outcome {
@@ -63,26 +22,35 @@ interface Outcome {
 
 const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 const langOf = (v: unknown): string | null | undefined => (v === 'en' || v === 'de' ? v : v === '' ? null : undefined);
+const isRole = (v: unknown): v is Role => ROLES.includes(v as Role);
+
+/** The form error of a refused operation (not_found is answered as the 404 page before). */
+const FAILURE: Record<Exclude<UserAdminFailure['reason'], 'not_found'>, { key: MessageKey; status: Status }> = {
+  forbidden: { key: 'users.error.forbidden', status: 403 },
+  invalid: { key: 'users.error.password', status: 400 },
+  conflict: { key: 'users.error.taken', status: 409 },
+};
 
 export function userPages(deps: PageDeps) {
   const app = new Hono<AppEnv>();
   const admin = pageRole('admin', deps);
-  const { db, writer, now } = deps;
+  const users = userAdmin(deps);
 
   const page = async (c: Context<AppEnv>, o: Outcome = {}) => {
     const it = pageContext(c, deps);
     const actor = c.var.user!;
-    const users = (await listUsers(db)).map((u) => ({ u, can: permissions(actor, u) }));
-    const grantable = ROLES.filter((r) => r !== 'superadmin' || actor.role === 'superadmin');
-    const data = { ...it, title: it.t('users.title'), users, grantable, roles: ROLES, notice: o.notice ?? null, error: o.error ?? null, now: now() };
+    const list = (await users.list()).map((u) => ({ u, can: permissions(actor, u) }));
+    const data = { ...it, title: it.t('users.title'), users: list, grantable: grantableRoles(actor), roles: ROLES, notice: o.notice ?? null, error: o.error ?? null, now: deps.now() };
     return render(c, { page: 'users', fragment: 'users-list', data, status: o.status ?? 200 });
   };
+  const refused = (c: Context<AppEnv>, f: UserAdminFailure) =>
+    f.reason === 'not_found' ? errorPage(c, deps, 404) : page(c, { error: pageContext(c, deps).t(FAILURE[f.reason].key), status: FAILURE[f.reason].status });
+  const forbidden = (c: Context<AppEnv>) => page(c, { error: pageContext(c, deps).t('users.error.forbidden'), status: 403 });
 
   /** The target of a path, or a 404 answer. */
   const target = async (c: Context<AppEnv>): Promise<User | Response> => {
-    const raw = c.req.param('id') ?? '';
-    const user = /^[1-9]\d{0,15}$/.test(raw) ? await getUserById(db, Number(raw)) : undefined;
-    return user ?? errorPage(c, deps, 404);
+    const found = await users.find(c.req.param('id') ?? '');
+    return found.ok ? found.value : errorPage(c, deps, 404);
   };
 
   app.get('/users', admin, (c) => page(c));
@@ -91,67 +59,50 @@ export function userPages(deps: PageDeps) {
     const t = pageContext(c, deps).t;
     const body = await c.req.parseBody();
     const username = field(body.username, 200).trim();
-    const role = field(body.role, 20) as Role;
-    const password = field(body.password, 1001);
-    const language = langOf(body.language) ?? null;
-    if (!USERNAME.test(username)) return page(c, { error: t('users.error.username'), status: 400 });
-    if (!ROLES.includes(role)) return errorPage(c, deps, 400);
-    if (!permissions(c.var.user!, { id: -1, role: 'user' }).roles.includes(role)) return page(c, { error: t('users.error.forbidden'), status: 403 });
-    if (password && (password.length < MIN_PASSWORD || password.length > 1000)) return page(c, { error: t('users.error.password'), status: 400 });
-    if (await getUserByUsername(db, username)) return page(c, { error: t('users.error.taken'), status: 409 });
-    const generated = password ? null : generatePassword(16);
-    writer.enqueue(insertUserStatement({ username, passwordHash: await hashPassword(password || generated!), role, language }, now()));
-    await writer.drain();
-    const notice = generated ? t('users.generated', { username, password: generated }) : t('users.created', { username });
-    return page(c, { notice });
+    const role = field(body.role, 20);
+    if (!isUsername(username)) return page(c, { error: t('users.error.username'), status: 400 });
+    if (!isRole(role)) return errorPage(c, deps, 400);
+    const password = field(body.password, 1001) || undefined;
+    const done = await users.create(c.var.user!, { username, role, password, language: langOf(body.language) ?? null });
+    if (!done.ok) return refused(c, done);
+    const generated = done.value.generatedPassword;
+    return page(c, { notice: generated ? t('users.generated', { username, password: generated }) : t('users.created', { username }) });
   });
 
   app.post('/users/:id', admin, async (c) => {
     const t = pageContext(c, deps).t;
     const user = await target(c);
     if (user instanceof Response) return user;
-    const can = permissions(c.var.user!, user);
-    if (!can.edit) return page(c, { error: t('users.error.forbidden'), status: 403 });
+    if (!permissions(c.var.user!, user).edit) return forbidden(c);
     const body = await c.req.parseBody();
     const change: UserChange = {};
     const username = field(body.username, 200).trim();
     if (username && username !== user.username) {
-      if (!USERNAME.test(username)) return page(c, { error: t('users.error.username'), status: 400 });
-      const other = await getUserByUsername(db, username);
-      if (other && other.id !== user.id) return page(c, { error: t('users.error.taken'), status: 409 });
+      if (!isUsername(username)) return page(c, { error: t('users.error.username'), status: 400 });
       change.username = username;
     }
     if (body.role !== undefined && body.role !== user.role) {
-      if (!can.roles.includes(body.role as Role)) return page(c, { error: t('users.error.forbidden'), status: 403 });
-      change.role = body.role as Role;
+      if (!isRole(body.role)) return forbidden(c);
+      change.role = body.role;
     }
     const language = langOf(body.language);
     if (language !== undefined) change.language = language;
-    if (body.active !== undefined) {
-      const active = body.active === '1';
-      if (active !== user.isActive) {
-        if (!can.deactivate) return page(c, { error: t('users.error.forbidden'), status: 403 });
-        change.isActive = active;
-      }
-    }
-    const stmt = updateUserStatement(user.id, change, now());
-    if (stmt) writer.enqueue(stmt);
-    if (change.isActive === false) writer.enqueue(deleteUserSessionsStatement(user.id));
-    await writer.drain();
-    return page(c, { notice: t('users.saved', { username: change.username ?? user.username }) });
+    if (body.active !== undefined && (body.active === '1') !== user.isActive) change.isActive = body.active === '1';
+    const saved = await users.update(c.var.user!, user, change);
+    if (!saved.ok) return refused(c, saved);
+    return page(c, { notice: t('users.saved', { username: saved.value.username }) });
   });
 
   app.post('/users/:id/password', admin, async (c) => {
     const t = pageContext(c, deps).t;
     const user = await target(c);
     if (user instanceof Response) return user;
-    if (!permissions(c.var.user!, user).resetPassword) return page(c, { error: t('users.error.forbidden'), status: 403 });
-    const password = field((await c.req.parseBody()).password, 1001);
-    if (password && (password.length < MIN_PASSWORD || password.length > 1000)) return page(c, { error: t('users.error.password'), status: 400 });
-    const generated = password ? null : generatePassword(16);
-    writer.enqueue(setPasswordStatement(user.id, await hashPassword(password || generated!), now()), deleteUserSessionsStatement(user.id));
-    await writer.drain();
+    if (!permissions(c.var.user!, user).resetPassword) return forbidden(c);
+    const password = field((await c.req.parseBody()).password, 1001) || undefined;
+    const reset = await users.resetPassword(c.var.user!, user, password);
+    if (!reset.ok) return refused(c, reset);
     const done = t('users.reset.done', { username: user.username });
+    const generated = reset.value.generatedPassword;
     return page(c, { notice: generated ? `${done} ${t('users.generated', { username: user.username, password: generated })}` : done });
   });
 
@@ -159,13 +110,11 @@ export function userPages(deps: PageDeps) {
     const t = pageContext(c, deps).t;
     const user = await target(c);
     if (user instanceof Response) return user;
-    const mode = permissions(c.var.user!, user).delete;
-    if (!mode) return page(c, { error: t('users.error.forbidden'), status: 403 });
+    if (!permissions(c.var.user!, user).delete) return forbidden(c);
     if ((await c.req.parseBody()).confirm !== '1') return errorPage(c, deps, 400); // the required checkbox
-    if (mode === 'hard') writer.enqueue(...deleteUserStatements(user.id));
-    else writer.enqueue(updateUserStatement(user.id, { isActive: false }, now())!, deleteUserSessionsStatement(user.id));
-    await writer.drain();
-    return page(c, { notice: t(mode === 'hard' ? 'users.deleted' : 'users.deactivated', { username: user.username }) });
+    const removed = await users.remove(c.var.user!, user);
+    if (!removed.ok) return refused(c, removed);
+    return page(c, { notice: t(removed.value.mode === 'deleted' ? 'users.deleted' : 'users.deactivated', { username: user.username }) });
   });
 
   return app;
