@@ -12,6 +12,7 @@
  * < 1 GiB RSS, restore < 3 s.
  */
 import { Worker } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +74,7 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
     const in0 = rt.stats.messagesIn;
     const w0 = rt.writer.stats.statementsWritten;
     const t0 = performance.now();
+    const elu0 = performance.eventLoopUtilization(); // the server's thread only (the load runs in a worker)
     // Workers do not inherit `--import tsx`: register tsx inside the worker, then load the module.
     const entry = new URL('./bench/load-worker.ts', import.meta.url).href;
     const tsxApi = import.meta.resolve('tsx/esm/api');
@@ -92,9 +94,10 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
     }
     const elapsed = (performance.now() - t0 - 250) / 1000;
     await rt.writer.drain();
+    const busyMs = performance.eventLoopUtilization(elu0).active;
     const received = rt.stats.messagesIn - in0;
     const rows = rt.writer.stats.statementsWritten - w0;
-    return { sent: result.sent, received, rows, elapsed, latencies: latencies.sort((a, b) => a - b) };
+    return { sent: result.sent, received, rows, elapsed, busyMs, latencies: latencies.sort((a, b) => a - b) };
   }
   const latencyLine = (l: number[]) =>
     `  publish → actor state latency over ${l.length} probes: p50 ${f(pct(l, 50), 1)} ms, p99 ${f(pct(l, 99), 1)} ms, max ${f(l.at(-1) ?? NaN, 1)} ms`;
@@ -113,6 +116,9 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
     console.log(`\nIngest at a fixed ${f(rate)} msgs/s (same server and clients):`);
     console.log(`  published ${f(paced.sent)} msgs in ${seconds} s; ingested ${f(paced.received)} msgs → ${f(paced.received / paced.elapsed)} msgs/s`);
     console.log(latencyLine(paced.latencies));
+    // CPU cost per message on the server's thread: steadier than saturation throughput on a shared
+    // machine, so this is the figure to compare `--inspector on` and `off` by.
+    console.log(`  server thread busy ${f((paced.busyMs * 1000) / paced.received, 1)} µs per message (event loop ${f((100 * paced.busyMs) / (paced.elapsed * 1000))} % busy)`);
   }
   await rt.close();
   await rm(dir, { recursive: true, force: true });

@@ -215,10 +215,15 @@ export class InspectionFeed {
 
   #record(actor: InspectedActor, snap: MachineSnapshotLike, event: EventLike): void {
     const now = this.#now();
+    // Fast path: XState keeps a snapshot's array of active state nodes when an event changes only
+    // the context (the common case: heartbeats, health), so identity means "same state value"
+    // without walking the parallel regions. Anything else falls back to comparing the values.
+    const prevNodes = (actor.snapshot as { _nodes?: unknown })._nodes;
+    const sameNodes = prevNodes !== undefined && prevNodes === (snap as { _nodes?: unknown })._nodes;
     actor.snapshot = snap;
     actor.updatedAt = now;
     actor.context = snap.context;
-    const transition = snap.status !== actor.status || !sameValue(actor.value, snap.value);
+    const transition = snap.status !== actor.status || (!sameNodes && !sameValue(actor.value, snap.value));
     const last = actor.history.last();
     if (!transition && last !== undefined && last.folded !== null) {
       // Another event that left the state as it was: fold it into the open row.
