@@ -3,18 +3,29 @@
  * by playwright-core, the real runtime (embedded broker) on ephemeral ports behind a real HTTP
  * server, login through the form, a list of problems seen in the browser (CSP violations, script
  * errors, injected dialogs), the sideways-scroll check for phones, screenshots in test-artifacts/
- * (gitignored) for a human to look at. Without /usr/bin/chromium the kit reports itself
- * unavailable and the tests skip.
+ * (gitignored) for a human to look at. Without /usr/bin/chromium every case is registered as
+ * skipped (`browserTests`), so a machine without a browser reports skips, never passes.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { test as uvuTest } from 'uvu';
 import { ADMIN_PASSWORD, embeddedTarget, startHarness, tempDir, type Harness, type TempDir } from './helpers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** Flags the CI container needs (no user namespaces, no GPU, no background traffic). */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+/**
+ * uvu's `test` for a browser suite: unchanged when chromium exists; otherwise every case is
+ * registered with `test.skip` (hooks and `run` stay), so the summary counts them as skipped.
+ */
+export function browserTests(t: typeof uvuTest): typeof uvuTest {
+  if (existsSync(CHROMIUM)) return t;
+  const skipped = ((name: string, fn: Parameters<typeof t.skip>[1]) => t.skip(name, fn)) as typeof uvuTest;
+  return Object.assign(skipped, { before: t.before, after: t.after, only: t.only, skip: t.skip, run: t.run });
+}
+
 export const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 360, height: 740 };

@@ -9,11 +9,13 @@
  * `defaultSettleDelay: 0`); the admin pages fit a 360 px phone. No CSP violation, no Alpine expression error.
  * Screenshots go to test-artifacts/.
  */
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
 import { device, pub, sleep, waitFor } from './helpers.ts';
-import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+
+const test = browserTests(uvuTest);
 import { ackPayload } from '../scripts/sim/payloads.ts';
 
 const SCREEN = '51111111-aaaa-4aaa-8aaa-111111111111'; // acks every command
@@ -65,7 +67,6 @@ test.after(async () => {
 });
 
 test('restart from the client page: confirm in the dialog, watch the command reach completed live', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page, `/clients/${SCREEN}`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
@@ -100,7 +101,6 @@ test('restart from the client page: confirm in the dialog, watch the command rea
 });
 
 test('acknowledge a failed service in monitoring, then its alert on the alerts page', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page, '/monitoring');
   await page.waitForSelector(`#service-failed #sf-${FAILED}`);
@@ -126,7 +126,6 @@ test('acknowledge a failed service in monitoring, then its alert on the alerts p
 });
 
 test('a repeated alert shows one toast with a counter', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page, '/');
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
@@ -143,7 +142,6 @@ test('a repeated alert shows one toast with a counter', async () => {
 });
 
 test('restart from the crashed panel in monitoring: result and live status in the row; no CSP violation on the swap', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   // Every CSP violation the page reports (not only console text): the settle step's setAttribute('style') lands here.
   await page.addInitScript(() => {
@@ -177,7 +175,6 @@ test('restart from the crashed panel in monitoring: result and live status in th
 });
 
 test('phone 360×740: the admin pages never scroll sideways; restart comes first on the client page', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage(PHONE);
   await kit.login(page, '/');
   for (const [name, path] of [

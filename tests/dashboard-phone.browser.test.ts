@@ -7,12 +7,14 @@
  * activity chart redraws over the live stream without a reload; no CSP violation anywhere.
  * Screenshots go to test-artifacts/ (phone-*.png).
  */
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
 import { device, pub, waitFor } from './helpers.ts';
-import { BrowserKit, PHONE, shot as kitShot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot as kitShot, sidewaysScroll } from './browser-kit.ts';
+
+const test = browserTests(uvuTest);
 
 const ROOM = '77777777-aaaa-4aaa-8aaa-777777777777';
 const LONG = '88888888-bbbb-4bbb-8bbb-888888888888';
@@ -61,7 +63,6 @@ async function phone(javaScriptEnabled = true): Promise<{ ctx: BrowserContext; p
 const shot = (page: Page, name: string) => kitShot(page, `phone-${name}`);
 
 test('360×740: no horizontal scroll on overview, search, monitoring, client and label pages', async () => {
-  if (!kit.available) return;
   const { ctx, page } = await phone();
   for (const [name, path, live] of [
     ['overview', '/', true],
@@ -82,7 +83,6 @@ test('360×740: no horizontal scroll on overview, search, monitoring, client and
 });
 
 test('search-first home: on a phone the overview opens with the search; typing an IP lists the screen', async () => {
-  if (!kit.available) return;
   const { ctx, page } = await phone();
   assert.ok(await page.isVisible('#phone-q'), 'the search-first field is shown on a phone');
   assert.not.ok(await page.isVisible('#fleet-form .search input'), 'one search box only');
@@ -106,7 +106,6 @@ test('search-first home: on a phone the overview opens with the search; typing a
 });
 
 test('search without JavaScript: the same form is a plain GET to /search', async () => {
-  if (!kit.available) return;
   const { ctx, page } = await phone(false);
   await page.fill('#phone-q', '10.0.8.1');
   await Promise.all([page.waitForURL(/\/search\?q=10\.0\.8\.1$/), page.press('#phone-q', 'Enter')]);
@@ -116,7 +115,6 @@ test('search without JavaScript: the same form is a plain GET to /search', async
 });
 
 test('label: QR code and facts; printing shows the label alone', async () => {
-  if (!kit.available) return;
   const { ctx, page } = await phone();
   await page.goto(`${kit.base}/clients/${ROOM}/label`);
   assert.ok(await page.isVisible('.label-qr svg'));
@@ -133,7 +131,6 @@ test('label: QR code and facts; printing shows the label alone', async () => {
 });
 
 test('activity chart: drawn on the monitoring page and redrawn live after a metrics tick', async () => {
-  if (!kit.available) return;
   const { ctx, page } = await phone();
   await page.goto(`${kit.base}/monitoring`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });

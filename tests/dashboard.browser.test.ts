@@ -6,11 +6,13 @@
  * client pages never scroll sideways; no CSP violation anywhere. Screenshots go to
  * test-artifacts/ (gitignored) for a human to look at.
  */
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
 import { device, pub, waitFor } from './helpers.ts';
-import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+
+const test = browserTests(uvuTest);
 import * as P from '../scripts/sim/payloads.ts';
 
 const QUIET = '11111111-aaaa-4aaa-8aaa-111111111111'; // goes silent during the test
@@ -58,7 +60,6 @@ test.after(async () => {
 });
 
 test('log in, watch a silent client turn offline without a reload', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page);
   assert.match(await page.textContent('h1, .nav a[aria-current]') ?? '', /Übersicht/);
@@ -83,7 +84,6 @@ test('log in, watch a silent client turn offline without a reload', async () => 
 });
 
 test('search narrows the list live; acknowledge a failed service', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page, '/monitoring');
   await page.waitForSelector(`#service-failed #sf-${FAILED}`);
@@ -100,7 +100,6 @@ test('search narrows the list live; acknowledge a failed service', async () => {
 });
 
 test('phone 360×740: no horizontal scroll on overview, monitoring and client detail', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage(PHONE);
   await kit.login(page);
   for (const [name, path] of [

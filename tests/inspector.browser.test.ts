@@ -6,11 +6,13 @@
  * they were (time travel) and "back to live" returns; the list page filters by state; at 360×740
  * nothing scrolls sideways; no CSP violation anywhere. Screenshots go to test-artifacts/.
  */
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
 import { device, pub, waitFor } from './helpers.ts';
-import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+
+const test = browserTests(uvuTest);
 
 const UUID = '77777777-aaaa-4aaa-8aaa-777777777777';
 const ACTOR = `client:${UUID}`;
@@ -37,7 +39,6 @@ test.after(async () => {
 const state = (id: string) => `#inspector-chart [data-state="${id}"]`;
 
 test('a client crashes: the highlight moves and a history row appears without a reload; time travel', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page, `/inspector/${ACTOR}`);
   await page.waitForSelector('#conn[data-state="live"]', { timeout: 5000 });
@@ -73,7 +74,6 @@ test('a client crashes: the highlight moves and a history row appears without a 
 });
 
 test('the list: counts per machine and state, filter by state; readable on a phone', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage(PHONE);
   await kit.login(page, '/inspector');
   assert.match((await page.textContent('.insp-counts')) ?? '', /process\.crashed/);

@@ -6,9 +6,11 @@
  * the occurrences on the week timeline. At 360×740 /schedule, the event form and /groups never
  * scroll sideways; no CSP violation anywhere. Screenshots go to test-artifacts/.
  */
-import { test } from 'uvu';
+import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BrowserKit, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+
+const test = browserTests(uvuTest);
 
 const TZ = 'Europe/Vienna';
 const TITLE = '<b>Morning</b> news';
@@ -32,7 +34,6 @@ test.after(async () => {
 });
 
 test('create a group, build a weekly event with the preview, see it on the week timeline', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage();
   await kit.login(page, '/groups');
   await page.fill('#g-new-name', 'Aula');
@@ -81,7 +82,6 @@ test('create a group, build a weekly event with the preview, see it on the week 
 });
 
 test('phone 360×740: no sideways scroll on /schedule (week and day), the event form and /groups', async () => {
-  if (!kit.available) return;
   const page = await kit.newPage(PHONE);
   await kit.login(page, '/schedule');
   const monday = mondayThisWeek();
