@@ -82,6 +82,24 @@ test('360×740: no horizontal scroll on overview, search, monitoring, client and
   await ctx.close();
 });
 
+test('phone menu: the nav links fold behind the Menu button and open with it; wide screens show them', async () => {
+  const { ctx, page } = await phone();
+  await page.goto(`${kit.base}/monitoring`);
+  await page.waitForSelector('.nav-toggle:not([hidden])');
+  assert.not.ok(await page.isVisible('#main-nav a[href="/commands"]'), 'closed on a phone');
+  assert.is(await page.getAttribute('.nav-toggle', 'aria-expanded'), 'false');
+  await page.click('.nav-toggle');
+  assert.ok(await page.isVisible('#main-nav a[href="/commands"]'), 'open after the tap');
+  assert.is(await page.getAttribute('.nav-toggle', 'aria-expanded'), 'true');
+  assert.is(await sidewaysScroll(page), 0);
+  await shot(page, 'menu-open');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.reload();
+  assert.not.ok(await page.isVisible('.nav-toggle'), 'no toggle on a wide screen');
+  assert.ok(await page.isVisible('#main-nav a[href="/commands"]'), 'wide screens show the links');
+  await ctx.close();
+});
+
 test('search-first home: on a phone the overview opens with the search; typing an IP lists the screen', async () => {
   const { ctx, page } = await phone();
   assert.ok(await page.isVisible('#phone-q'), 'the search-first field is shown on a phone');

@@ -15,6 +15,7 @@ export const ASSETS: Record<string, { file: string; type: string }> = {
   '/vendor/hx-sse.js': { file: 'node_modules/htmx.org/dist/ext/hx-sse.min.js', type: 'text/javascript; charset=utf-8' },
   '/static/app.css': { file: 'views/static/app.css', type: 'text/css; charset=utf-8' },
   '/static/app.js': { file: 'views/static/app.js', type: 'text/javascript; charset=utf-8' },
+  '/static/app-menu.js': { file: 'views/static/app-menu.js', type: 'text/javascript; charset=utf-8' },
   // Alpine's CSP build (no eval: routes/pages/index.ts); our components for it; admin pages' CSS.
   '/vendor/alpine.js': { file: 'node_modules/@alpinejs/csp/dist/cdn.min.js', type: 'text/javascript; charset=utf-8' },
   '/static/admin.js': { file: 'views/static/admin.js', type: 'text/javascript; charset=utf-8' },
