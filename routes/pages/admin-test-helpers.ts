@@ -27,10 +27,10 @@ export function assertInert(html: string) {
 }
 
 /** Opens an SSE stream; `until(re)` waits for a match in everything read so far. */
-export async function connect(app: App, path: string, cookie: string, open: AbortController[]) {
+export async function connect(app: App, path: string, cookie: string, open: AbortController[], headers: Record<string, string> = {}, waitMs = 3000) {
   const ac = new AbortController();
   open.push(ac);
-  const res = await app.request(path, { headers: { cookie }, signal: ac.signal });
+  const res = await app.request(path, { headers: { cookie, ...headers }, signal: ac.signal });
   assert.is(res.status, 200, path);
   assert.match(res.headers.get('content-type')!, /text\/event-stream/);
   const reader = res.body!.getReader();
@@ -43,7 +43,7 @@ export async function connect(app: App, path: string, cookie: string, open: Abor
       s.text += decoder.decode(value, { stream: true });
     }
   })();
-  const until = async (re: RegExp, ms = 3000) => {
+  const until = async (re: RegExp, ms = waitMs) => {
     const end = Date.now() + ms;
     while (!re.test(s.text)) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${re}; got:\n${s.text.slice(-1500)}`);

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { connect as connectStream } from './admin-test-helpers.ts';
 import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.ts';
 import { EventBus } from '../../lib/bus.ts';
 import { createApp } from '../../app.ts';
@@ -37,36 +38,7 @@ test.after(async () => {
 });
 
 /** Opens a stream and reads it into a growing text; `until(re)` waits for a match. */
-async function connect(path: string, cookie: string, headers: Record<string, string> = {}) {
-  const ac = new AbortController();
-  open.push(ac);
-  const res = await app.request(path, { headers: { cookie, ...headers }, signal: ac.signal });
-  assert.is(res.status, 200, path);
-  assert.match(res.headers.get('content-type')!, /text\/event-stream/);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const s = { text: '', done: false };
-  (async () => {
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) return void (s.done = true);
-      s.text += decoder.decode(value, { stream: true });
-    }
-  })();
-  const until = async (re: RegExp, ms = 2000) => {
-    const end = Date.now() + ms;
-    while (!re.test(s.text)) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${re}; got:\n${s.text.slice(-1500)}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  const take = () => {
-    const t = s.text;
-    s.text = '';
-    return t;
-  };
-  return { s, until, take, close: () => ac.abort() };
-}
+const connect = (path: string, cookie: string, headers: Record<string, string> = {}) => connectStream(app, path, cookie, open, headers, 2000);
 
 function setStatus(uuid: string, status: ClientStatus, connectivity: 'online' | 'offline', reasons: string[] = []) {
   const r = f.fleet.get(uuid)!;
