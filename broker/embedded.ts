@@ -126,8 +126,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const onSocket = (socket: net.Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    // Not setNoDelay here: with it, the frame guard's parallel 'data' listener and aedes' paused
-    // reads lost messages in tests/bad-input.e2e (unexplained yet); the server side sets it instead.
+    socket.setNoDelay(true);
     const client = aedes.handle(socket);
     // aedes reads in paused mode ('readable' + read()); a 'data' listener then only observes those
     // reads, it does not switch the socket to flowing mode (Node stream docs).

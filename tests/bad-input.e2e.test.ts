@@ -33,7 +33,12 @@ function badInputSuite(name: string, makeTarget: () => Promise<BrokerTarget>) {
     const before = h.rt.drops.snapshot();
     const inBefore = h.rt.stats.messagesIn;
     for (const [topic, payload] of messages) await pub(bad, topic, payload);
-    await waitFor(() => h.rt.stats.messagesIn >= inBefore + messages.length, `${messages.length} messages ingested`);
+    // Every message here is one to drop: wait for the drops themselves, not only for the arrivals
+    // (another message, e.g. a retained one, may arrive in between and satisfy a count of arrivals).
+    await waitFor(
+      () => h.rt.stats.messagesIn >= inBefore + messages.length && h.rt.drops.snapshot().total >= before.total + messages.length,
+      `${messages.length} messages ingested and dropped`,
+    );
     const after = h.rt.drops.snapshot();
     const delta: Partial<Record<DropReason, number>> = {};
     for (const [reason, n] of Object.entries(after.byReason) as [DropReason, number][])
