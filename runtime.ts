@@ -18,6 +18,7 @@ import { loadUnsettledCommands, recentRebootKinds, upsertCommandStatement } from
 import { openDatabase, type Db } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { BatchedWriter } from './db/writer.ts';
+import { deletePowerIntentStatement, listPowerIntents, savePowerIntentStatement } from './db/power-intents.ts';
 import { loadClients, upsertClientStatement } from './db/clients.ts';
 import { recentLogLevels } from './db/logs.ts';
 import { ScreenshotStore } from './db/screenshots.ts';
@@ -237,6 +238,10 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     },
     expected: fleet,
     inspect,
+    intents: {
+      load: () => listPowerIntents(db),
+      save: (groupId, state) => writer.enqueue(state ? savePowerIntentStatement(groupId, state, clock.now()) : deletePowerIntentStatement(groupId)),
+    },
   });
   await scheduler.start();
 

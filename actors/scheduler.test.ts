@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock, type InspectionEvent } from 'xstate';
 import { SchedulerService, type ExpectedEvent, type SchedulerDeps } from './scheduler.ts';
+import type { IntentState } from '../lib/schedule/power-intent.ts';
 import { openDatabase, type Db } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { insertGroupStatement, deleteGroupStatements } from '../db/groups.ts';
@@ -143,6 +144,33 @@ test('power intent: on at the start with a new id, heartbeats keep it, off at th
   assert.ok(off2.intent_id !== on.intent_id && off2.intent_id !== off1.intent_id);
   assert.is(svc.counters.intentTransitions, 2);
   assert.equal(svc.transitions().map((x) => [x.from, x.to]), [[null, 'off'], ['off', 'on'], ['on', 'off']]);
+});
+
+test('a restart keeps the intent_id when nothing semantic changed (persisted intents), and mints one when it did', async () => {
+  const stored = new Map<number, IntentState>();
+  const store = { load: async () => new Map(stored), save: (id: number, s: IntentState | null) => void (s ? stored.set(id, s) : stored.delete(id)) };
+  const first = await setup({ intents: store });
+  for (let i = 0; i < 4; i++) await first.poll(); // → 06:00, on
+  const on = intents(first.pub.take()).at(-1);
+  assert.is(on.desired_state, 'on');
+  assert.is(stored.get(12)?.intentId, on.intent_id, 'the transition was saved');
+  first.svc.stop();
+
+  // "Restart" at 06:30 on the same database: the event still runs, so the same id goes out again.
+  const at0630 = () => {
+    const c = new SimulatedClock();
+    c.set(t('2026-04-01T06:30:00Z'));
+    return c;
+  };
+  const again = await setup({ intents: store, newId: () => 'minted-after-restart', clock: at0630() });
+  const after = intents(again.pub.take());
+  assert.ok(after.length > 0 && after.every((x) => x.intent_id === on.intent_id && x.desired_state === 'on'), JSON.stringify(after));
+  again.svc.stop();
+
+  // Without the store the restart mints a new id for the same state.
+  const forgetful = await setup({ newId: () => 'minted-after-restart', clock: at0630() });
+  const fresh = intents(forgetful.pub.take()).at(-1);
+  assert.equal([fresh.intent_id, fresh.desired_state], ['minted-after-restart', 'on']);
 });
 
 test('back-to-back events: the intent stays on with the same id across the boundary', async () => {

@@ -66,6 +66,11 @@ export interface SchedulerDeps {
   /** Shared inspection callback (the inspector sees the scheduler like every other actor). */
   inspect?: (event: InspectionEvent) => void;
   newId?: () => string;
+  /**
+   * Where the last intent per group survives a restart (runtime: db/power-intents.ts through the
+   * writer), so unchanged semantics keep their intent_id. Without it ids live in memory only.
+   */
+  intents?: { load(): Promise<Map<number, IntentState>>; save(groupId: number, state: IntentState | null): void };
 }
 
 interface GroupWire {
@@ -106,6 +111,11 @@ export class SchedulerService {
     this.#book.setAllEvents(events);
     this.#book.setHolidays(holidays);
     this.#settings = settingValues(settings);
+    // The intents published before a restart: the first poll keeps their ids if nothing semantic
+    // changed (it still publishes them, as after every start).
+    for (const [id, intent] of (await this.#d.intents?.load()) ?? []) {
+      if (this.#book.has(id)) this.#wire.set(id, { events: null, eventsAt: 0, intent, intentPublished: false, expected: null, stableUntil: 0, version: -1 });
+    }
     const machine = schedulerMachine.provide({
       actors: { cycle: fromPromise<CycleResult, CycleWork>(({ input }) => this.#cycle(input)) },
     });
@@ -187,6 +197,7 @@ export class SchedulerService {
     for (const id of this.#toClear) {
       this.#toClear.delete(id);
       this.#wire.delete(id);
+      this.#d.intents?.save(id, null);
       jobs.push(
         this.#pub.clear(id).then((ok) => {
           if (ok) this.counters.cleared++;
@@ -241,7 +252,10 @@ export class SchedulerService {
     const step = nextIntent(w.intent, wanted, now, this.#policy, this.#d.newId ?? (() => crypto.randomUUID()));
     const heartbeat = !step.changed && w.intentPublished && work.full && this.#d.powerIntent.heartbeat;
     if (!step.changed && !heartbeat && !work.reconnect && w.intentPublished) return;
-    if (step.transition) this.counters.transition(id, w.intent, step.state, now);
+    if (step.transition) {
+      this.counters.transition(id, w.intent, step.state, now);
+      this.#d.intents?.save(id, step.state);
+    }
     w.intent = step.state;
     w.intentPublished = false;
     // scheduler.md: never publish an already expired intent.
