@@ -14,6 +14,7 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
+import { databaseAnswers } from './db/client.ts';
 import { logger } from './lib/logger.ts';
 import type { AppDeps, RouteDeps } from './routes/deps.ts';
 import { sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
@@ -95,7 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route(
     '/',
     healthRoutes({
-      dbOk: async () => (await d.db.execute('SELECT 1')).rows.length === 1,
+      dbOk: () => databaseAnswers(d.db),
       brokerConnected: () => d.brokerStatus().connected,
       drops: d.drops,
       clients: () => d.fleet.size(),

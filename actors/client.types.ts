@@ -54,6 +54,9 @@ export interface ClientRecord {
   statusReasons: string[];
 }
 
+/** Display name used across the dashboard, the API and alert texts: room, else hostname, else uuid. */
+export const clientName = (r: Pick<ClientRecord, 'uuid' | 'description' | 'hostname'>): string => r.description || r.hostname || r.uuid;
+
 /** A new client's record before anything is known about it. */
 export function emptyRecord(uuid: string, now: number): ClientRecord {
   return {

@@ -12,7 +12,7 @@ import { restoredSnapshot } from './client.restore.ts';
 import type { ClientInput } from './client.context.ts';
 import { commandUpdate, type RecoveryPolicy, type RecoveryReason } from './client.recovery.ts';
 import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
-import { emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
+import { clientName, emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
 import { OutageDetector } from './outage.ts';
 import { DeadlineQueue } from './deadlines.ts';
 import type { EventBus } from '../lib/bus.ts';
@@ -271,7 +271,7 @@ export class Supervisor {
       this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: next.lastAlive });
     if (prev.connectivity !== next.connectivity) this.#connectivityChanged(next, prev.connectivity, now);
     if (prev.serviceStatus !== 'failed' && next.serviceStatus === 'failed' && !this.#quiet)
-      this.#alert('service-failed', 'critical', `${label(next)}: service ${next.serviceFailedUnit ?? ''} failed`, uuid, now);
+      this.#alert('service-failed', 'critical', `${clientName(next)}: service ${next.serviceFailedUnit ?? ''} failed`, uuid, now);
     if (prev.status !== next.status)
       this.#deps.bus.emit({
         type: 'client-status',
@@ -291,10 +291,10 @@ export class Supervisor {
       const verdict = this.#outage.wentOffline(now, this.#online);
       if (verdict === 'outage')
         this.#alert('outage-suspected', 'critical', 'Broker or network outage suspected: most of the fleet went silent', undefined, now);
-      else if (verdict === 'single') this.#deferOfflineAlert(next.uuid, `${label(next)} went offline`, now);
+      else if (verdict === 'single') this.#deferOfflineAlert(next.uuid, `${clientName(next)} went offline`, now);
     } else if (next.connectivity === 'online' && before === 'offline') {
       if (this.#outage.cameOnline(this.#online)) this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
-      else if (!this.#outage.active) this.#alert('client-online', 'info', `${label(next)} is back online`, next.uuid, now);
+      else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
     }
   }
 
@@ -336,6 +336,3 @@ export class Supervisor {
 /** A recovery step with a deadline to re-arm after a restore. */
 const midLadder = (r: ClientRecord) => r.recoveryState === 'restarting_app' || r.recoveryState === 'rebooting';
 
-function label(r: ClientRecord): string {
-  return r.description || r.hostname || r.uuid;
-}

@@ -25,3 +25,8 @@ export async function openDatabase(url: string, authToken?: string): Promise<Db>
   await db.execute('PRAGMA foreign_keys=ON');
   return db;
 }
+
+/** Health check (`/health`): the database answers a trivial query. */
+export async function databaseAnswers(db: Db): Promise<boolean> {
+  return (await db.execute('SELECT 1')).rows.length === 1;
+}

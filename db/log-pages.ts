@@ -5,7 +5,7 @@
  */
 import type { Db } from './client.ts';
 import type { LogLevel } from '../actors/client.types.ts';
-import type { LogJson } from './logs.ts';
+import { toLog, type LogJson } from './logs.ts';
 
 export interface LogPage {
   logs: LogJson[];
@@ -29,24 +29,9 @@ export async function logPage(db: Db, uuid: string, q: { level?: LogLevel; befor
           ORDER BY timestamp DESC, id DESC LIMIT ?`,
     args,
   });
-  const rows = rs.rows.map((r) => ({
-    id: Number(r.id),
-    timestamp: String(r.timestamp),
-    level: String(r.level) as LogLevel,
-    message: String(r.message),
-    context: parseContext(r.context),
-  }));
+  const rows = rs.rows.map(toLog);
   const more = rows.length > q.limit;
   const logs = more ? rows.slice(0, q.limit) : rows;
   const last = logs.at(-1);
   return { logs, next: more && last ? `${last.timestamp}_${last.id}` : null };
-}
-
-function parseContext(raw: unknown): unknown {
-  if (raw === null || raw === undefined) return null;
-  try {
-    return JSON.parse(String(raw));
-  } catch {
-    return String(raw);
-  }
 }

@@ -38,7 +38,8 @@ function parseContext(raw: unknown): unknown {
   }
 }
 
-function toLog(r: Row): LogJson {
+/** A client_logs row as the API returns it (also used by log-pages.ts). */
+export function toLog(r: Row): LogJson {
   return {
     id: Number(r.id),
     timestamp: String(r.timestamp),

@@ -62,5 +62,4 @@ export function clientJson(r: ClientRecord) {
   };
 }
 
-/** Display name used across the dashboard and the monitoring API. */
-export const clientName = (r: Pick<ClientRecord, 'uuid' | 'description' | 'hostname'>) => r.description || r.hostname || r.uuid;
+export { clientName } from '../actors/client.types.ts';

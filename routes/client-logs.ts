@@ -9,29 +9,15 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { listLogs, logOverview, logSummary, recentErrors } from '../db/logs.ts';
 import type { ClientStatus } from '../actors/client.types.ts';
-import { iso, parseWireTime } from '../lib/time.ts';
+import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
-import { validate } from './validate.ts';
+import { intQuery, timeQuery, validate } from './validate.ts';
 import { clientName, isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
 
 const HOUR = 3_600_000;
 
-/** Positive integer query value; above `max` is clamped (http.md: limit max 500), junk is a 400. */
-const intParam = (def: number, max: number, clamp: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return def;
-      const n = /^\d{1,9}$/.test(v.trim()) ? Number(v) : NaN;
-      if (!(n >= 1) || (!clamp && n > max)) {
-        ctx.addIssue({ code: 'custom', message: `must be an integer from 1 to ${max}` });
-        return z.NEVER;
-      }
-      return Math.min(n, max);
-    });
 
 const logsQuery = z.object({
   level: z
@@ -39,20 +25,8 @@ const logsQuery = z.object({
     .optional()
     .transform((v) => v?.toUpperCase())
     .pipe(z.enum(['ERROR', 'WARN', 'INFO', 'DEBUG']).optional()),
-  limit: intParam(50, 500, true),
-  since: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      // An unencoded `+00:00` offset arrives as a space: put the plus back before parsing.
-      const ms = parseWireTime(v.replace(/ (\d{2}:?\d{2})$/, '+$1'));
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 timestamp' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  limit: intQuery(50, 1, 500),
+  since: timeQuery(),
 });
 
 export function clientLogsRoutes(deps: RouteDeps) {
@@ -66,12 +40,12 @@ export function clientLogsRoutes(deps: RouteDeps) {
     return c.json({ summary, period_hours: 24 });
   });
 
-  app.get('/recent-errors', admin, validate('query', z.object({ limit: intParam(20, 500, true) })), async (c) => {
+  app.get('/recent-errors', admin, validate('query', z.object({ limit: intQuery(20, 1, 500) })), async (c) => {
     const errors = await recentErrors(db, c.req.valid('query').limit);
     return c.json({ errors, count: errors.length });
   });
 
-  app.get('/monitoring-overview', admin, validate('query', z.object({ hours: intParam(24, maxHours, false) })), async (c) => {
+  app.get('/monitoring-overview', admin, validate('query', z.object({ hours: intQuery(24, 1, maxHours, { clamp: false }) })), async (c) => {
     const t = now();
     const logs = await logOverview(db, t - c.req.valid('query').hours * HOUR);
     const ttlMs = config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000;

@@ -14,10 +14,9 @@ import { z } from 'zod';
 import { LIVE_STATES, TERMINAL_STATES, isTerminal, type CommandAction, type CommandRecord } from '../actors/command.types.ts';
 import type { CommandRegistry } from '../actors/commands.ts';
 import { getCommand, listCommands } from '../db/commands.ts';
-import { parseWireTime } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
-import { invalidBody, toIssues, validate } from './validate.ts';
+import { intQuery, invalidBody, timeQuery, toIssues, validate } from './validate.ts';
 import { isUuid } from './client-json.ts';
 import { commandJson } from './command-json.ts';
 import type { RouteDeps } from './deps.ts';
@@ -30,39 +29,12 @@ const PATHS: Record<string, CommandAction> = { restart: 'reboot_host', restart_a
 export const reasonField = z.string().trim().max(2000);
 const issueBody = z.object({ reason: reasonField.nullable().optional() });
 
-/** Non-negative integer query value in [min, max]; above `max` is clamped (like the logs API), junk is a 400. */
-export const intQuery = (def: number, min: number, max: number) =>
-  z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return def;
-      const n = /^\d{1,9}$/.test(v.trim()) ? Number(v) : NaN;
-      if (!(n >= min)) {
-        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return Math.min(n, max);
-    });
-
 const pageQuery = { limit: intQuery(50, 1, 500), offset: intQuery(0, 0, 1_000_000_000) };
 const auditQuery = z.object({
   status: z.enum([...LIVE_STATES, ...TERMINAL_STATES]).optional(),
   action: z.enum(['reboot_host', 'restart_app', 'shutdown_host']).optional(),
   client: z.string().refine(isUuid, 'must be a lower-case UUID').optional(),
-  since: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      // An unencoded `+00:00` offset arrives as a space: put the plus back before parsing.
-      const ms = parseWireTime(v.replace(/ (\d{2}:?\d{2})$/, '+$1'));
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 timestamp' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  since: timeQuery(),
   ...pageQuery,
 });
 

@@ -6,7 +6,8 @@
  */
 import type { Context, ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { parseWireTime } from '../lib/time.ts';
 
 export interface Issue {
   path: string;
@@ -35,3 +36,37 @@ export function validate<T extends keyof ValidationTargets, S extends z.ZodType>
     return parsed.data as z.output<S>;
   });
 }
+
+/**
+ * Integer query value in [min, max] (http.md: `limit` max 500): missing → `def`; above `max` is
+ * clamped, or refused with `clamp: false`; anything else is a 400 naming the field.
+ */
+export const intQuery = (def: number, min: number, max: number, opts: { clamp?: boolean } = {}) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return def;
+      const n = /^\d{1,9}$/.test(v.trim()) ? Number(v) : NaN;
+      if (!(n >= min) || (opts.clamp === false && n > max)) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return Math.min(n, max);
+    });
+
+/** An ISO 8601 time as a query value (`since=…`) → epoch ms; missing → undefined; junk is a 400. */
+export const timeQuery = () =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      // An unencoded `+00:00` offset arrives as a space: put the plus back before parsing.
+      const ms = parseWireTime(v.replace(/ (\d{2}:?\d{2})$/, '+$1'));
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 timestamp' });
+        return z.NEVER;
+      }
+      return ms;
+    });

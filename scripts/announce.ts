@@ -1,5 +1,27 @@
-/** The start-up banner both entry points print: where the dashboard is, and the first admin login. */
+/**
+ * What both entry points (start.node.ts, start.deno.ts) share: reading the configuration, and the
+ * start-up banner (where the dashboard is, and the first admin login).
+ */
+import { ConfigError, loadConfig, type Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
+
+/** The configuration from the environment; a bad one prints every bad key and exits with 2. */
+export function configOrExit(env: Record<string, string | undefined>, exit: (code: number) => never): Readonly<Config> {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return exit(2);
+    }
+    throw err;
+  }
+}
+
+/** A listening address as a browser should open it (a wildcard bind is reached as localhost). */
+export function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+}
 
 export function announce(runtime: Runtime, url: string): void {
   const { broker, initialAdmin, config } = runtime;

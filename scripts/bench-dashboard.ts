@@ -24,6 +24,7 @@ import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
+import { insertGroupStatement } from '../db/groups.ts';
 import { upsertClientStatement } from '../db/clients.ts';
 import { emptyRecord, type ClientRecord } from '../actors/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
@@ -59,12 +60,10 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-dashboard-'));
   const db = await openDatabase(`file:${dir}/bench.db`);
   await migrate(db);
   const now = Date.now();
-  const stamp = new Date(now).toISOString();
   await db.batch(
-    Array.from({ length: GROUPS + 1 }, (_, g) => ({
-      sql: 'INSERT INTO groups (id, name, display_order, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-      args: [g + 1, g === GROUPS ? 'Probe' : `Building ${String.fromCharCode(65 + (g % 26))} floor ${g}`, g, stamp, stamp],
-    })),
+    Array.from({ length: GROUPS + 1 }, (_, g) =>
+      insertGroupStatement(g + 1, { name: g === GROUPS ? 'Probe' : `Building ${String.fromCharCode(65 + (g % 26))} floor ${g}`, description: null, displayOrder: g }, now),
+    ),
     'write',
   );
   for (let i = 0; i < N; i += 5000) {

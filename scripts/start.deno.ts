@@ -4,9 +4,8 @@
  * npm packages resolve from the installed node_modules ("nodeModulesDir": "manual"), so it starts
  * offline once `npm ci` has run.
  */
-import { loadConfig, ConfigError } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
-import { announce } from './announce.ts';
+import { announce, configOrExit, displayHost } from './announce.ts';
 
 // The few Deno APIs used here, declared so `tsc` (Node types only) checks this file too; under
 // Deno the module-local declaration has no runtime effect and the global `Deno` is used.
@@ -26,16 +25,7 @@ declare const Deno: {
 const SHUTDOWN_DEADLINE_MS = 5000;
 const HTTP_DRAIN_MS = 1000; // open SSE streams never finish on their own; stop waiting for them
 
-let config;
-try {
-  config = loadConfig(Deno.env.toObject());
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    Deno.exit(2);
-  }
-  throw err;
-}
+const config = configOrExit(Deno.env.toObject(), (code) => Deno.exit(code));
 
 const runtime = await startRuntime(config);
 const host = config.HOST!;
@@ -47,10 +37,6 @@ const server = Deno.serve(
   },
   runtime.app.fetch,
 );
-
-function displayHost(h: string): string {
-  return h === '0.0.0.0' || h === '::' ? 'localhost' : h.includes(':') ? `[${h}]` : h;
-}
 
 let stopping = false;
 async function shutdown(signal: string) {

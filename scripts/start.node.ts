@@ -3,31 +3,17 @@
  * shut down gracefully on SIGINT/SIGTERM (stop ingesting, flush, close; exit within 5 s).
  */
 import { serve } from '@hono/node-server';
-import { loadConfig, ConfigError } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
-import { announce } from './announce.ts';
+import { announce, configOrExit, displayHost } from './announce.ts';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(2);
-  }
-  throw err;
-}
+const config = configOrExit(process.env, (code) => process.exit(code));
 
 const runtime = await startRuntime(config);
 const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   announce(runtime, `http://${displayHost(config.HOST!)}:${info.port}`);
 });
-
-function displayHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-}
 
 let stopping = false;
 async function shutdown(signal: string) {

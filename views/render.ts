@@ -14,6 +14,7 @@ import type { User } from '../db/users.ts';
 import { roleRank, type Role } from '../db/users.ts';
 import { i18n, pickLanguage, type I18n } from './i18n/index.ts';
 import { assetUrl } from './assets.ts';
+import { clientName } from '../actors/client.types.ts';
 
 const VIEWS = fileURLToPath(new URL('.', import.meta.url));
 
@@ -30,6 +31,8 @@ export interface ViewContext extends I18n {
   title?: string;
   /** Hashed URL of a static file (views/assets.ts). */
   asset: (path: string) => string;
+  /** A client's display name (actors/client.types.ts `clientName`). */
+  clientName: typeof clientName;
 }
 
 /** The view context of a request: the signed-in user, their language, the clock. */
@@ -42,6 +45,7 @@ export function viewContext(c: Context, user: User | null, now: number): ViewCon
     now,
     can: (role) => !!user && roleRank(user.role) >= roleRank(role),
     asset: assetUrl,
+    clientName,
   };
 }
 
@@ -54,6 +58,7 @@ export function detachedContext(lang: I18n['lang'], role: Role | null, now: numb
     now,
     can: (r) => role !== null && roleRank(role) >= roleRank(r),
     asset: assetUrl,
+    clientName,
   };
 }
 

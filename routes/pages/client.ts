@@ -6,7 +6,7 @@
  * Fragments: `/clients/{uuid}/logs` (the logs card) and POST `/clients/{uuid}/group`.
  */
 import { Hono, type Context } from 'hono';
-import type { ClientRecord, LogLevel } from '../../actors/client.types.ts';
+import { clientName, type ClientRecord, type LogLevel } from '../../actors/client.types.ts';
 import { LOG_LEVELS } from '../../db/logs.ts';
 import { isLogCursor, logPage } from '../../db/log-pages.ts';
 import { isUuid } from '../client-json.ts';
@@ -61,7 +61,7 @@ export function clientPages(deps: PageDeps) {
     const commands = await clientCommandsData(deps, it, r, await issuedNotice(deps, it, r.uuid, c.req.query('issued')));
     const data = {
       ...it,
-      title: r.description || r.hostname || r.uuid,
+      title: clientName(r),
       r: deps.fleet.get(r.uuid) ?? r, // freshest record after the await
       groups: await deps.groups.list(),
       liveUrl: `/live/clients/${r.uuid}?v=${version}`,

@@ -15,7 +15,7 @@ import { iso } from '../../lib/time.ts';
 import { clientName } from '../client-json.ts';
 import { requireRole } from '../middleware/roles.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { validate } from '../validate.ts';
+import { intQuery, validate } from '../validate.ts';
 import type { PageDeps } from './kit.ts';
 
 const HOUR = 3_600_000;
@@ -77,18 +77,7 @@ export function exportRoutes(deps: PageDeps) {
   const maxHours = deps.config.LOG_RETENTION_DAYS * 24;
   const query = z.object({
     format: z.enum(['csv', 'json']).default('csv'),
-    hours: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (v === undefined) return 24;
-        const n = /^\d{1,6}$/.test(v) ? Number(v) : NaN;
-        if (!(n >= 1 && n <= maxHours)) {
-          ctx.addIssue({ code: 'custom', message: `must be an integer from 1 to ${maxHours}` });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    hours: intQuery(24, 1, maxHours, { clamp: false }),
   });
 
   app.get('/api/monitoring/export', requireRole('admin'), validate('query', query), async (c) => {

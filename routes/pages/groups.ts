@@ -6,6 +6,7 @@
  * through the Fleet, which republishes the client's retained group_id (mqtt.md).
  */
 import { Hono, type Context } from 'hono';
+import { clientName } from '../../actors/client.types.ts';
 import { getGroup, listGroups } from '../../db/groups.ts';
 import { scheduleEdits } from '../../lib/schedule/edits.ts';
 import type { Group } from '../../lib/schedule/types.ts';
@@ -41,7 +42,7 @@ export function groupPages(deps: PageDeps) {
     const groups = await listGroups(deps.db);
     const names = new Map(groups.map((g) => [g.id, g.name]));
     const clients = deps.fleet.list().map((r) => ({
-      uuid: r.uuid, groupId: r.groupId, name: r.description || r.hostname || r.uuid, groupName: r.groupId !== null ? names.get(r.groupId) ?? null : null,
+      uuid: r.uuid, groupId: r.groupId, name: clientName(r), groupName: r.groupId !== null ? names.get(r.groupId) ?? null : null,
     }));
     clients.sort((a, b) => a.name.localeCompare(b.name, it.lang));
     const data = {

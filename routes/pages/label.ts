@@ -8,7 +8,7 @@
  */
 import { Hono, type Context } from 'hono';
 import qrcode from 'qrcode-generator';
-import { isUuid } from '../client-json.ts';
+import { clientName, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
@@ -63,7 +63,7 @@ export function labelPages(deps: PageDeps) {
     const r = isUuid(uuid) ? deps.fleet.get(uuid) : undefined;
     if (!r) return errorPage(c, deps, 404);
     const it = pageContext(c, deps);
-    const name = r.description || r.hostname || r.uuid;
+    const name = clientName(r);
     const link = `${publicBase(c, deps.config.PUBLIC_URL)}/clients/${r.uuid}`;
     const group = r.groupId === null ? null : ((await deps.groups.list()).find((g) => g.id === r.groupId)?.name ?? null);
     return render(c, { page: 'label', data: { ...it, title: it.t('label.title', { name }), r, name, group, link, qr: qrSvg(link) } });

@@ -9,14 +9,14 @@
  * overview only the cards a batch touched are re-rendered, the whole list only when the set of
  * cards itself changes.
  */
-import type { ClientRecord } from '../../actors/client.types.ts';
+import { clientName, type ClientRecord } from '../../actors/client.types.ts';
 import type { Role } from '../../db/users.ts';
 import type { Lang } from '../../views/i18n/index.ts';
 import { detachedContext, partial, type ViewContext } from '../../views/render.ts';
 import { cached, type AlertEvent, type Batch, type CommandEvent } from './live-hub.ts';
 import type { Frame, StreamView } from './sse.ts';
 import type { PageDeps } from './kit.ts';
-import { buildCards, bySeverity, cardKey, displayName, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
+import { buildCards, bySeverity, cardKey, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
 import { TABLE_PAGE, crashedList, monitoringLive, serviceFailedList } from './monitoring.ts';
 import { alertText, isCommandAlert } from './alert-text.ts';
 import { historyHtml } from './client-commands.ts';
@@ -67,7 +67,7 @@ function toast(deps: PageDeps, v: Viewer, a: AlertEvent): string {
   if (isCommandAlert(a.kind) && !it.can('admin')) return '';
   const info = deps.alerts.lookup(a);
   const r = a.uuid ? deps.fleet.get(a.uuid) : undefined;
-  const text = alertText(it, a, info?.params ?? {}, r ? displayName(r) : (a.uuid ?? ''));
+  const text = alertText(it, a, info?.params ?? {}, r ? clientName(r) : (a.uuid ?? ''));
   const data = { ...it, severity: a.severity, text, uuid: r ? r.uuid : null, key: info?.key ?? '', count: info?.count ?? 1 };
   return hxPartial('#toasts', 'beforeend', partial('toast', data));
 }

@@ -4,7 +4,7 @@
  * and the live stream all select with these functions, so a live update can tell whether a client
  * belongs on a given browser's page.
  */
-import type { ClientRecord, ClientStatus } from '../../actors/client.types.ts';
+import { clientName, type ClientRecord, type ClientStatus } from '../../actors/client.types.ts';
 import type { GroupName } from '../../db/group-names.ts';
 
 export const FILTERS = ['all', 'online', 'offline', 'warnings'] as const;
@@ -49,7 +49,6 @@ export function overviewSearch(q: OverviewQuery, extra: Record<string, string> =
   return s ? `?${s}` : '';
 }
 
-export const displayName = (r: Pick<ClientRecord, 'uuid' | 'description' | 'hostname'>) => r.description || r.hostname || r.uuid;
 
 export function matches(r: ClientRecord, q: OverviewQuery): boolean {
   if (q.group !== null && (q.group === 'none' ? r.groupId !== null : r.groupId !== q.group)) return false;
@@ -65,7 +64,7 @@ export function matches(r: ClientRecord, q: OverviewQuery): boolean {
 }
 
 export function bySeverity(a: ClientRecord, b: ClientRecord): number {
-  return SEVERITY[a.status] - SEVERITY[b.status] || displayName(a).localeCompare(displayName(b)) || a.uuid.localeCompare(b.uuid);
+  return SEVERITY[a.status] - SEVERITY[b.status] || clientName(a).localeCompare(clientName(b)) || a.uuid.localeCompare(b.uuid);
 }
 
 export interface GroupCard {
