@@ -26,7 +26,7 @@ export interface StreamView {
   update(batch: Batch): Promise<Frame[]> | Frame[];
 }
 
-/** Frames queued unsent before the connection is considered behind. */
+/** Queue entries (a batch's frame, or a whole resync) unsent before the connection is considered behind. */
 export const MAX_BACKLOG = 64;
 
 /** `event:`/`id:`/`data:` lines; multi-line data becomes several `data:` lines (SSE spec). */
@@ -60,8 +60,12 @@ export function liveStream(c: Context, hub: LiveHub, view: StreamView, knownVers
     };
     const resync = async () => {
       const version = hub.version;
+      const frames = await view.resync();
       out.reset();
-      for (const f of await view.resync()) out.push(formatFrame(f, version));
+      // One queue entry, one write: a resync is as long as the fleet is large (one frame per
+      // client), so counting its frames against MAX_BACKLOG would flag every resync of a fleet
+      // over 64 clients as "behind" and answer it with the next resync, forever.
+      out.push(frames.map((f) => formatFrame(f, version)).join(''));
     };
 
     const unsubscribe = hub.subscribe({
