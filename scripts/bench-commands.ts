@@ -18,12 +18,23 @@ import { Worker } from 'node:worker_threads';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
 import { setQuiet } from '../lib/logger.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:commands -- [--commands 1000] [--rate 100] [--connections 4]
+
+The real server (embedded broker, file database) against simulated clients that ack at once:
+issue -> completed latency of commands in flight, in a burst and paced; memory per live command;
+a final "no command lost or stuck" check.
+
+  --commands N      commands per phase (1000)
+  --rate N          commands per second of the paced phase (100)
+  --connections N   MQTT connections of the simulated clients (4)
+  -h, --help        this text`;
+
+const { values } = parseCli(USAGE, {
   options: {
     commands: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '100' },

@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../config.ts';
@@ -29,10 +29,24 @@ import { upsertClientStatement } from '../db/clients.ts';
 import { emptyRecord, type ClientRecord } from '../actors/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:dashboard -- [--clients 10000] [--readers 200] [--json-readers 20] [--rate 2000] [--seconds 20] [--runs 30]
+
+Page render time with N clients, then SSE fan-out to many readers while ingesting over MQTT:
+lag per reader of /live/overview, and resyncs and bytes of /api/stream readers.
+
+  --clients N       clients in the database (10000)
+  --readers N       readers of /live/overview (200)
+  --json-readers N  readers of /api/stream at the same time (20; 0 = none)
+  --rate N          MQTT messages per second during the fan-out phase (2000)
+  --seconds N       measured seconds (20)
+  --runs N          requests per page for the render times (30)
+  -h, --help        this text`;
+
+const { values } = parseCli(USAGE, {
   options: {
     clients: { type: 'string', default: '10000' },
     readers: { type: 'string', default: '200' },
+    'json-readers': { type: 'string', default: '20' },
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     runs: { type: 'string', default: '30' },
@@ -40,6 +54,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.clients);
 const READERS = Number(values.readers);
+const JSON_READERS = Number(values['json-readers']);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const RUNS = Number(values.runs);
@@ -151,8 +166,12 @@ const worker = (file: string, workerData: unknown) =>
   });
 
 const readers = worker('./bench/sse-readers.ts', { url: `${base}/live/overview`, cookie, readers: READERS, seconds: SECONDS });
+// Readers of the JSON stream at the same time: each gets one resync of N client-status frames on
+// connect; a stream that resynced again and again would show many times N here.
+const jsonReaders = JSON_READERS > 0 ? worker('./bench/sse-readers.ts', { url: `${base}/api/stream`, cookie, readers: JSON_READERS, seconds: SECONDS }) : null;
 const next = (w: Worker) => new Promise<any>((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
 await next(readers); // connected
+if (jsonReaders) await next(jsonReaders);
 await new Promise((r) => setTimeout(r, 3000)); // let the connect-time resyncs go out
 const in0 = rt.stats.messagesIn;
 const loadStarted = performance.now();
@@ -166,6 +185,8 @@ loop.enable();
 const t0 = performance.now();
 const probe = setInterval(() => void rt.fleet.updateClient(PROBE, { description: `probe ${Date.now()}` }), 200);
 readers.postMessage('measure');
+jsonReaders?.postMessage('measure');
+const jsonResult = jsonReaders ? ((await next(jsonReaders)) as { readers: { frames: number; bytes: number; statusFrames: number }[] }) : null;
 const result = (await next(readers)) as { readers: { lags: number[]; frames: number; bytes: number }[]; byTarget: Record<string, number> };
 const elapsed = (performance.now() - t0) / 1000;
 clearInterval(probe);
@@ -186,6 +207,11 @@ const kinds = Object.entries(result.byTarget).sort((a, b) => b[1] - a[1]);
 console.log(`  by fragment: ${kinds.map(([k, b]) => `#${k}… ${f(b / 2 ** 20, 1)} MiB`).join(', ')}`);
 console.log(`  lag probe change → reader: p50 ${f(pct(all, 50))} ms, p99 ${f(pct(all, 99))} ms, max ${f(all.at(-1) ?? NaN)} ms`);
 console.log(`  readers more than 1 s behind at any time: ${behind} of ${READERS}${silent ? ` (${silent} received no probe at all)` : ''}`);
+if (jsonResult) {
+  const statuses = jsonResult.readers.map((r) => r.statusFrames).sort((a, b) => a - b);
+  const jsonMib = jsonResult.readers.reduce((s, r) => s + r.bytes, 0) / 2 ** 20 / JSON_READERS;
+  console.log(`  ${JSON_READERS} readers of /api/stream at the same time: client-status frames per reader (connect resync = ${f(N)}) min ${f(statuses[0] ?? 0)}, max ${f(statuses.at(-1) ?? 0)}; ${f(jsonMib, 1)} MiB per reader`);
+}
 console.log(`  RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB (server + reader and load threads)`);
 
 (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

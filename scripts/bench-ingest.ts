@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
 import { openDatabase } from '../db/client.ts';
@@ -26,7 +26,20 @@ import { upsertClientStatement } from '../db/clients.ts';
 import { emptyRecord } from '../actors/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:ingest -- [--clients 10000] [--seconds 10] [--connections 4] [--rate 10000] [--sizes 10000,50000] [--inspector on|off]
+
+Ingest throughput at saturation, publish -> actor latency at a fixed rate, rows persisted, and
+(in child processes) RSS and restore time with 10,000 and 50,000 client actors.
+
+  --clients N       simulated clients (10000)
+  --seconds N       seconds of the saturation phase (10)
+  --connections N   MQTT connections of the load generator (4)
+  --rate N          messages per second of the fixed-rate phase (10000; 0 skips it)
+  --sizes A,B       fleet sizes for the memory and restore phase (10000,50000)
+  --inspector on|off  the actor inspector's feed (on, as the server runs by default)
+  -h, --help        this text`;
+
+const { values } = parseCli(USAGE, {
   options: {
     clients: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '10' },

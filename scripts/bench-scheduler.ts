@@ -12,7 +12,7 @@
  *   npm run bench:scheduler -- --groups 500 --events 20 --polls 20
  * Targets: one poll cycle < 50 ms; 0 publishes per unchanged cycle apart from intent heartbeats.
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { SimulatedClock } from 'xstate';
 import { SchedulerService } from '../actors/scheduler.ts';
 import { openDatabase } from '../db/client.ts';
@@ -22,7 +22,16 @@ import { insertEventStatement } from '../db/events.ts';
 import { setQuiet } from '../lib/logger.ts';
 import type { InStatement } from '@libsql/client';
 
-const { values } = parseArgs({ options: { groups: { type: 'string', default: '500' }, events: { type: 'string', default: '20' }, polls: { type: 'string', default: '20' } } });
+const USAGE = `usage: npm run bench:scheduler -- [--groups 500] [--events 20] [--polls 20]
+
+The scheduler's poll cycle at school scale: start-up, unchanged polls, a school day of polls.
+
+  --groups N   groups (500)
+  --events N   recurring events per group (20)
+  --polls N    unchanged polls measured (20)
+  -h, --help   this text`;
+
+const { values } = parseCli(USAGE, { options: { groups: { type: 'string', default: '500' }, events: { type: 'string', default: '20' }, polls: { type: 'string', default: '20' } } });
 const GROUPS = Number(values.groups);
 const EVENTS = Number(values.events);
 const POLLS = Number(values.polls);

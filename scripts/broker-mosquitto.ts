@@ -13,11 +13,22 @@
  * The server account is MQTT_USER/MQTT_PASSWORD, or the generated one kept in DATA_DIR (the server
  * uses that one against an external broker only when MOSQUITTO_CONFIG_DIR is set).
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { resolveServerAccount, SERVER_ACCOUNT_FILE } from '../broker/server-account.ts';
 import { fail, openCli, regenerateMosquitto } from './broker-cli.ts';
 
-const { values: a, positionals } = parseArgs({
+const USAGE = `usage: npm run broker:mosquitto -- <dir> [--port 1883] [--host addr] [--user u] [--tls-port 8883 --certfile f --keyfile f [--cafile f]]
+
+Writes a production Mosquitto configuration from the database into <dir>: mosquitto.conf,
+passwd (Mosquitto's $7$ hashes) and acl (every device with its current group).
+
+  --port N        plain MQTT listener (1883)
+  --host addr     bind address
+  --user u        the OS user Mosquitto drops to when started as root (mosquitto)
+  --tls-port N, --certfile f, --keyfile f, --cafile f   an MQTT-over-TLS listener
+  -h, --help      this text`;
+
+const { values: a, positionals } = parseCli(USAGE, {
   options: {
     port: { type: 'string' },
     host: { type: 'string' },

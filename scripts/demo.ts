@@ -15,7 +15,7 @@
 import { rmSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
@@ -28,7 +28,22 @@ import { fromWall } from '../lib/schedule/zone.ts';
 import { findGroupByName } from '../db/groups.ts';
 import { listEvents } from '../db/events.ts';
 
-const { values: a } = parseArgs({
+const USAGE = `usage: npm run demo -- [--clients 50] [--speed 1] [--seed 7] [--port N] [--mqtt-port N] [--data-dir data/demo] [--password p] [--fresh] [--verbose]
+
+The server with its embedded broker plus a simulated fleet in 5 groups, on its own data folder.
+
+  --clients N      simulated screens (50)
+  --speed N        time factor of the screens' intervals (1)
+  --seed N         fleet seed (7)
+  --port N         dashboard port (8080, any free one if taken; 0 = any)
+  --mqtt-port N    embedded broker port (1883, any free one if taken; 0 = any)
+  --data-dir dir   data folder (data/demo)
+  --password p     the demo superadmin's password (infoscreen-demo)
+  --fresh          start from an empty data folder
+  --verbose        print the screens' command handling
+  -h, --help       this text`;
+
+const { values: a } = parseCli(USAGE, {
   options: {
     clients: { type: 'string', default: '50' },
     speed: { type: 'string', default: '1' },

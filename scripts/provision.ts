@@ -15,23 +15,27 @@
  * cuts them at once.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { Provisioning, type IssuedCredentials } from '../broker/provisioning.ts';
 import { resolveServerAccount } from '../broker/server-account.ts';
 import { canonicalUuid } from '../broker/topics.ts';
 import { ensureClientRowStatement } from '../db/credentials.ts';
 import { fail, openCli, regenerateMosquitto } from './broker-cli.ts';
 
-const { values: a, positionals } = parseArgs({
-  options: { csv: { type: 'string' }, revoke: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+const USAGE = `usage: npm run provision -- <uuid>… | --csv <file|-> | --revoke <uuid>…
+
+Device MQTT accounts, with the server's own database and settings (DATABASE_URL, DATA_DIR, …).
+
+  <uuid>…            create or rotate; prints username and password once
+  --csv <file|->     bulk: uuids in the first column; prints CSV uuid,username,password
+  --revoke <uuid>…   revoke
+  -h, --help         this text`;
+
+const { values: a, positionals } = parseCli(USAGE, {
+  options: { csv: { type: 'string' }, revoke: { type: 'boolean', default: false } },
   allowPositionals: true,
   strict: true,
 });
-const USAGE = 'usage: npm run provision -- <uuid>… | --csv <file|-> | --revoke <uuid>…';
-if (a.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
 
 /** uuids from a CSV: first column per line; blank lines, `#` comments and a header line are skipped. */
 function readCsv(path: string): string[] {

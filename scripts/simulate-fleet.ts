@@ -11,12 +11,30 @@
  * --username/--password (one account for every client: development brokers only), --protocol 4|5,
  * --verbose (print command handling), --stats s (10; 0 = only the final summary).
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import mqtt, { type MqttClient } from 'mqtt';
 import { childRng, pick, rng, seededUuid } from './sim/rng.ts';
 import { newStats, PROFILES, VirtualClient, type Profile } from './sim/virtual-client.ts';
 
-const { values: a } = parseArgs({
+const USAGE = `usage: npm run simulate -- [--url mqtt://127.0.0.1:1883] [--clients 50] [options]
+
+Virtual infoscreen clients against a broker, speaking the MQTT contract and acking commands.
+
+  --url URL           broker (mqtt://127.0.0.1:1883)
+  --clients N         virtual clients (50)
+  --seed N            deterministic uuids and profiles (1)
+  --speed N           time factor of the intervals (1 = real time)
+  --duration s        stop after s seconds (0 = until Ctrl-C)
+  --shared            one connection for all clients (benchmarks)
+  --profile name      one profile for all, or --mix name=weight,… (healthy, flaky, crashing, service_failed, black_screen)
+  --ramp s            spread the boots over s seconds
+  --username, --password   one account for every client (development brokers only)
+  --protocol 4|5      MQTT protocol version (4)
+  --verbose           print command handling
+  --stats s           print statistics every s seconds (10; 0 = only the summary)
+  -h, --help          this text`;
+
+const { values: a } = parseCli(USAGE, {
   options: {
     url: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
     clients: { type: 'string', default: '50' },

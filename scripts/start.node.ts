@@ -5,8 +5,20 @@
 import { serve } from '@hono/node-server';
 import { startRuntime } from '../runtime.ts';
 import { announce, configOrExit, displayHost } from './announce.ts';
+import { wantsHelp } from './cli.ts';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
+
+if (wantsHelp()) {
+  console.log(`usage: npm start
+
+Starts the server: the dashboard and API on HOST:PORT (127.0.0.1:8080), an embedded MQTT broker
+(unless MQTT_BROKER_HOST names an external one) and the database at DATABASE_URL
+(file:data/infoscreen.db). Every setting is an environment variable (or a line in .env);
+.env.example lists and explains each one. On the very first start it prints the generated
+superadmin password once.`);
+  process.exit(0);
+}
 
 const config = configOrExit(process.env, (code) => process.exit(code));
 
