@@ -104,8 +104,9 @@ export const envSchema = z.object({
   MQTT_EMBEDDED_TLS_PORT: optInt(0, 65535), // unset: no TLS listener; 0 = any free port
   MQTT_EMBEDDED_TLS_CERT: str(), // PEM certificate (chain) for the TLS listener
   MQTT_EMBEDDED_TLS_KEY: str(), // PEM private key for the TLS listener
-  MQTT_PUBLISH_RATE: int(20, 1, 100_000), // messages per second per device connection, sustained; excess dropped
-  MQTT_PUBLISH_BURST: int(1000, 1, 1_000_000), // messages a device connection may send at once (a reconnect flushes its backlog)
+  MQTT_PUBLISH_RATE: int(20, 1, 100_000), // messages per second per device account (all its connections together), sustained; excess dropped
+  MQTT_PUBLISH_BURST: int(1000, 1, 1_000_000), // messages a device account may send at once (a reconnect flushes its backlog)
+  MQTT_MAX_CONNECTIONS_PER_DEVICE: int(2, 1, 100), // concurrent connections of one device account; more are refused (CONNACK 5)
   MOSQUITTO_CONFIG_DIR: str(), // set: regenerate Mosquitto's password and ACL files here on every change
   MOSQUITTO_PID_FILE: str(), // set: SIGHUP this Mosquitto after regenerating (reloads the files)
 

@@ -28,8 +28,12 @@ export class TokenBucket {
   }
 }
 
+/** Failures from one address, whatever the username, before its attempts are slowed (a NAT ceiling). */
+export const ADDRESS_FREE_FAILURES = 100;
+
 export interface AuthThrottleOptions {
-  freeFailures: number; // failures per address answered at once (default 5)
+  freeFailures: number; // failures per key (address + username) answered at once (default 5)
+  addressFreeFailures?: number; // failures per address over all usernames (default ADDRESS_FREE_FAILURES)
   baseDelayMs: number; // delay after that, doubling with each further failure (default 1,000 ms)
   maxDelayMs: number; // cap (default 30,000 ms)
   forgetAfterMs: number; // an address quiet this long starts over (default 15 min)

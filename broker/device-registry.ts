@@ -6,7 +6,7 @@
  */
 import type { Client } from 'aedes';
 
-export const BROKER_DROP_REASONS = ['acl_denied', 'rate_limited', 'subscribe_denied'] as const;
+export const BROKER_DROP_REASONS = ['acl_denied', 'rate_limited', 'subscribe_denied', 'identity_mismatch', 'too_many_connections'] as const;
 export type BrokerDropReason = (typeof BROKER_DROP_REASONS)[number];
 
 export interface DeviceBrokerState {
@@ -28,7 +28,7 @@ export interface BrokerTotals {
   dropped: Record<BrokerDropReason, number>;
 }
 
-const zero = (): Record<BrokerDropReason, number> => ({ acl_denied: 0, rate_limited: 0, subscribe_denied: 0 });
+const zero = (): Record<BrokerDropReason, number> => ({ acl_denied: 0, rate_limited: 0, subscribe_denied: 0, identity_mismatch: 0, too_many_connections: 0 });
 
 export class DeviceRegistry {
   #devices = new Map<string, DeviceBrokerState>();

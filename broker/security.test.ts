@@ -182,6 +182,75 @@ test('a revocation landing while the CONNECT is being checked still closes the c
   await until(() => p.closed, 'the racing connection closed');
 });
 
+test('failures slow down the (address, username) that failed, not the other devices behind the same address', async () => {
+  const { s, url } = await start({ throttle: { freeFailures: 2, baseDelayMs: 600, maxDelayMs: 1000 } });
+  const timed = async (account: { username: string; password: string }) => {
+    const t0 = Date.now();
+    await Peer.connect(url, account, `n-${Math.random()}`).then((p) => p.end(), () => {});
+    return Date.now() - t0;
+  };
+  const bad = { username: devA.username, password: 'guess' };
+  for (let i = 0; i < 3; i++) await timed(bad);
+  assert.ok((await timed(bad)) >= 590, 'the guessing pair is slowed');
+  const other = await timed(devB);
+  assert.ok(other < 300, `another device behind the same address gets in at once (${other} ms)`);
+  assert.ok(s.throttle.penalised(Date.now()) === 1);
+});
+
+test('a coarse per-address ceiling still slows guessing across many usernames', async () => {
+  const { url } = await start({ throttle: { freeFailures: 50, addressFreeFailures: 3, baseDelayMs: 600, maxDelayMs: 1000 } });
+  const timed = async (account: { username: string; password: string }) => {
+    const t0 = Date.now();
+    await Peer.connect(url, account, `s-${Math.random()}`).then((p) => p.end(), () => {});
+    return Date.now() - t0;
+  };
+  for (let i = 0; i < 3; i++) await timed({ username: `spray-${i}`, password: 'x' });
+  assert.ok((await timed({ username: 'spray-next', password: 'x' })) >= 590);
+});
+
+test('the publish rate is per account: parallel connections of one device share it', async () => {
+  const { s, url } = await start({ publishRate: { perSecond: 5, burst: 5 } });
+  const server = await connect(url, SERVER, 'srv-acct-rate');
+  await server.sub('infoscreen/+/heartbeat');
+  const a1 = await connect(url, devA, 'a-rate-1');
+  const a2 = await connect(url, devA, 'a-rate-2');
+  for (let i = 0; i < 10; i++) {
+    await a1.pub(`infoscreen/${A}/heartbeat`, `one-${i}`);
+    await a2.pub(`infoscreen/${A}/heartbeat`, `two-${i}`);
+  }
+  await new Promise((r) => setTimeout(r, 150));
+  const got = server.got.length;
+  assert.ok(got >= 5 && got <= 7, `${got} of 20 got through from two connections`);
+  assert.is(s.registry.get(A)!.dropped.rate_limited, 20 - got);
+});
+
+test('connections per account are capped; a reconnect under the same client id is not an extra one', async () => {
+  const { s, url } = await start({ maxConnectionsPerDevice: 2 });
+  const a1 = await connect(url, devA, 'cap-1');
+  await connect(url, devA, 'cap-2');
+  assert.match(String(await refused(url, devA, 'cap-3')), /Not authorized/);
+  assert.is(s.registry.get(A)!.dropped.too_many_connections, 1);
+  await connect(url, devA, 'cap-2'); // the same session again: replaces the old one
+  await connect(url, devB, 'cap-b'); // other accounts are not affected
+  await a1.end();
+  await until(() => s.registry.get(A)!.connections === 1, 'one connection of A left');
+  await connect(url, devA, 'cap-4');
+});
+
+test('discovery: a device may announce only itself; another uuid in the payload is dropped and counted', async () => {
+  const { s, url } = await start();
+  const server = await connect(url, SERVER, 'srv-disc');
+  await server.sub('infoscreen/discovery');
+  const a = await connect(url, devA, 'a-disc');
+  assert.is(await a.pub('infoscreen/discovery', JSON.stringify({ uuid: B, hostname: 'spoofed' })), 'acked');
+  assert.is(await a.pub('infoscreen/discovery', JSON.stringify({ uuid: '99999999-9999-4999-8999-999999999999', hostname: 'phantom' })), 'acked');
+  assert.is(await a.pub('infoscreen/discovery', JSON.stringify({ uuid: A.toUpperCase(), hostname: 'me' })), 'acked');
+  await server.waitFor('infoscreen/discovery', JSON.stringify({ uuid: A.toUpperCase(), hostname: 'me' }));
+  assert.is(server.got.length, 1, server.got.map((m) => m.payload).join(' | '));
+  assert.is(s.registry.get(A)!.dropped.identity_mismatch, 2);
+  assert.not.ok(a.closed);
+});
+
 test('MQTT_ALLOW_ANONYMOUS: anonymous (and unknown users) get in unrestricted; accounts keep their ACL', async () => {
   const { url } = await start({ allowAnonymous: true });
   const anon = await connect(url, null, 'anon');

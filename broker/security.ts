@@ -14,7 +14,7 @@
  */
 import type { Aedes, AuthenticateError, Client } from 'aedes';
 import { mayPublish, mayReceive, maySubscribe, type Principal } from './acl.ts';
-import { AuthThrottle, TokenBucket, type AuthThrottleOptions } from './abuse.ts';
+import { ADDRESS_FREE_FAILURES, AuthThrottle, TokenBucket, type AuthThrottleOptions } from './abuse.ts';
 import { DeviceRegistry } from './device-registry.ts';
 import { SilentDrop, type EmbeddedBrokerOptions } from './embedded.ts';
 import { verifyBrokerPassword } from './password-hash.ts';
@@ -39,7 +39,9 @@ export interface BrokerSecurityOptions {
   findDevice: (username: string) => Promise<DeviceAccount | null>;
   /** A device's current group (the live fleet). */
   groupOf: (uuid: string) => number | null;
-  publishRate: { perSecond: number; burst: number }; // messages per connection
+  publishRate: { perSecond: number; burst: number }; // messages per device account, all its connections together
+  /** Concurrent connections one device account may hold (default 2). */
+  maxConnectionsPerDevice?: number;
   throttle?: Partial<AuthThrottleOptions>;
   now?: () => number;
 }
@@ -70,14 +72,37 @@ function sameSecret(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/**
+ * Whether a discovery payload names `uuid`. A payload that is not JSON or has no string uuid passes:
+ * the ingest drops and counts it as bad input like any other malformed message.
+ */
+function announcesItself(payload: Buffer | string, uuid: string): boolean {
+  let claimed: unknown;
+  try {
+    claimed = (JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8')) as { uuid?: unknown })?.uuid;
+  } catch {
+    return true;
+  }
+  return typeof claimed !== 'string' || claimed.trim().toLowerCase() === uuid;
+}
+
 const addressOf = (client: Client) => (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
 
 export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
   const now = o.now ?? Date.now;
   const registry = new DeviceRegistry();
+  // Failures slow down the (address, username) pair that failed, so one misconfigured or hostile
+  // device behind a school's NAT does not lock out the other screens behind the same address. A
+  // coarse per-address ceiling, far above what a NAT of honest devices produces, still catches
+  // guessing across many usernames from one address.
   const throttle = new AuthThrottle(o.throttle);
+  const addressThrottle = new AuthThrottle({ ...o.throttle, freeFailures: o.throttle?.addressFreeFailures ?? ADDRESS_FREE_FAILURES });
   const identities = new WeakMap<Client, Identity>();
-  const buckets = new WeakMap<Client, TokenBucket>();
+  // Limits are per account, not per connection: ten parallel connections of one device must not
+  // get ten times its rate. The maps hold one small entry per device that ever connected.
+  const buckets = new Map<string, TokenBucket>();
+  const connectionsOf = new Map<string, Set<Client>>(); // authenticated, not yet closed
+  const maxConnections = o.maxConnectionsPerDevice ?? 2;
   // Revocation racing a CONNECT: the password was checked before the revocation was written, the
   // connection completes after it. A change counter per device catches that (see 'clientReady').
   const changes = new Map<string, number>();
@@ -119,19 +144,25 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
 
   const authenticate: BrokerSecurity['hooks']['authenticate'] = (client, username, password, done) => {
     const address = addressOf(client);
-    const wait = throttle.delayFor(address, now());
+    const key = `${address}\u0000${username ?? ''}`;
+    const keyWait = throttle.delayFor(key, now());
+    const addressWait = keyWait < 0 ? 0 : addressThrottle.delayFor(address, now());
+    const wait = keyWait < 0 || addressWait < 0 ? -1 : Math.max(keyWait, addressWait);
     if (wait < 0) {
       registry.authFailed(null, now());
       return done(fail(5, 'too many failed attempts, try later'), false);
     }
-    const release = wait > 0 ? throttle.hold(address) : () => {};
+    const releaseKey = keyWait > 0 ? throttle.hold(key) : () => {};
+    const releaseAddress = addressWait > 0 ? addressThrottle.hold(address) : () => {};
+    const release = () => (releaseKey(), releaseAddress());
     const started = generation;
     const run = (begun = now()) =>
       identify(client, username, password?.toString('utf8')).then(
         (id) => {
           release();
           if (id instanceof Error) {
-            throttle.failed(address, now());
+            throttle.failed(key, now());
+            addressThrottle.failed(address, now());
             if (failLog(address)) log.warn(`refused CONNECT from ${address} (user ${JSON.stringify(username ?? null)}): ${id.message}; further refusals from it are counted silently for a minute`);
             return done(id, false);
           }
@@ -139,7 +170,21 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
           const holder = aedes ? (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id] : undefined;
           const holderId = holder ? identities.get(holder) : undefined;
           if (holderId && holderId.username !== id.username) return done(fail(2, 'client id in use by another account'), false);
-          throttle.succeeded(address);
+          if (id.kind === 'device') {
+            // Connections of this account still open; a reconnect under the same client id replaces
+            // its old session (aedes closes it), so it does not count against the limit.
+            const open = connectionsOf.get(id.uuid) ?? new Set<Client>();
+            for (const c of open) if ((c as { closed?: boolean }).closed) open.delete(c);
+            const others = [...open].filter((c) => c.id !== client.id).length;
+            if (others >= maxConnections) {
+              registry.dropped(id, 'too_many_connections');
+              if (failLog(`conn:${id.uuid}`)) log.warn(`refused CONNECT of ${id.username} from ${address}: already ${others} connections (MQTT_MAX_CONNECTIONS_PER_DEVICE=${maxConnections})`);
+              return done(fail(5, 'too many connections for this account'), false);
+            }
+            open.add(client);
+            connectionsOf.set(id.uuid, open);
+          }
+          throttle.succeeded(key);
           identities.set(client, id);
           checkedAt.set(client, started);
           checkedTime.set(client, begun);
@@ -162,11 +207,17 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
     // Accounts are limited; the server is not (it republishes every group id after a reconnect),
     // nor are anonymous development connections (benchmarks pump thousands of messages a second).
     if (id.kind === 'device') {
-      let bucket = buckets.get(client);
-      if (!bucket) buckets.set(client, (bucket = new TokenBucket(o.publishRate.perSecond, o.publishRate.burst, now())));
+      let bucket = buckets.get(id.uuid);
+      if (!bucket) buckets.set(id.uuid, (bucket = new TokenBucket(o.publishRate.perSecond, o.publishRate.burst, now())));
       if (!bucket.take(now())) {
         registry.dropped(deviceOf(id), 'rate_limited');
         return done(new SilentDrop('rate_limited'));
+      }
+      // Discovery is the one shared topic, and its payload names the client: a device may only
+      // announce itself, never overwrite another screen's record or invent new ones.
+      if (packet.topic === 'infoscreen/discovery' && !announcesItself(packet.payload, id.uuid)) {
+        registry.dropped(deviceOf(id), 'identity_mismatch');
+        return done(new SilentDrop('identity_mismatch'));
       }
     }
     const p = principal(id);
@@ -207,7 +258,10 @@ export function createBrokerSecurity(o: BrokerSecurityOptions): BrokerSecurity {
     });
     broker.on('clientDisconnect', (client) => {
       const id = identities.get(client);
-      if (id?.kind === 'device') registry.disconnected(id.uuid, client, now());
+      if (id?.kind === 'device') {
+        registry.disconnected(id.uuid, client, now());
+        connectionsOf.get(id.uuid)?.delete(client);
+      }
     });
     broker.on('connectionError', () => {
       registry.totals.malformed++;

@@ -82,6 +82,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       },
       groupOf: d.groupOf,
       publishRate: { perSecond: c.MQTT_PUBLISH_RATE, burst: c.MQTT_PUBLISH_BURST },
+      maxConnectionsPerDevice: c.MQTT_MAX_CONNECTIONS_PER_DEVICE,
       now: d.now,
     });
     const tls = c.MQTT_EMBEDDED_TLS_PORT !== undefined

@@ -5,7 +5,7 @@
  */
 import type { Db } from './client.ts';
 import type { LogLevel } from '../actors/client.types.ts';
-import { toLog, type LogJson } from './logs.ts';
+import { LOG_COLUMNS, LOG_HTML_PAGE_BYTES, toLog, withinBytes, type LogJson } from './logs.ts';
 
 export interface LogPage {
   logs: LogJson[];
@@ -25,13 +25,14 @@ export async function logPage(db: Db, uuid: string, q: { level?: LogLevel; befor
   if (m) where.push('(timestamp < ? OR (timestamp = ? AND id < ?))'), args.push(m[1], m[1], Number(m[2]));
   args.push(q.limit + 1);
   const rs = await db.execute({
-    sql: `SELECT id, timestamp, level, message, context FROM client_logs WHERE ${where.join(' AND ')}
+    sql: `SELECT ${LOG_COLUMNS} FROM client_logs WHERE ${where.join(' AND ')}
           ORDER BY timestamp DESC, id DESC LIMIT ?`,
     args,
   });
   const rows = rs.rows.map(toLog);
-  const more = rows.length > q.limit;
-  const logs = more ? rows.slice(0, q.limit) : rows;
+  // A page ends at its row count or at its byte budget, whichever comes first; the cursor follows.
+  const logs = withinBytes(rows.slice(0, q.limit), LOG_HTML_PAGE_BYTES);
+  const more = rows.length > logs.length;
   const last = logs.at(-1);
   return { logs, next: more && last ? `${last.timestamp}_${last.id}` : null };
 }

@@ -29,6 +29,56 @@ export interface Writes {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * One log row's message and context are each stored and shown up to this many UTF-8 bytes: a
+ * device sending megabyte "log lines" must not fill the disk or make its log page megabytes long.
+ * Longer text keeps its start and ends with a visible marker saying how long it was.
+ */
+export const LOG_TEXT_MAX_BYTES = 16 * 1024;
+/** What one page of logs may weigh, besides its row count (a page always holds at least one row). */
+export const LOG_API_PAGE_BYTES = 1024 * 1024;
+export const LOG_HTML_PAGE_BYTES = 256 * 1024;
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+/** `text` cut to `max` UTF-8 bytes (on a character boundary) with the marker; unchanged when it fits. */
+export function capText(text: string, max = LOG_TEXT_MAX_BYTES, fullBytes?: number): string {
+  const bytes = utf8.encode(text);
+  const total = Math.max(fullBytes ?? 0, bytes.length);
+  if (total <= max) return text;
+  // Room for the marker inside the cap, so a capped text read back is not capped a second time.
+  const head = fromUtf8.decode(bytes.subarray(0, max - 64)).replace(/\uFFFD+$/, '');
+  return `${head}… [truncated, ${total} bytes]`;
+}
+
+/** A context whose JSON is over the cap is replaced by a note of its size. */
+function capContext(json: string | null): string | null {
+  if (json === null) return null;
+  const bytes = utf8.encode(json).length;
+  return bytes <= LOG_TEXT_MAX_BYTES ? json : JSON.stringify({ truncated: true, bytes });
+}
+
+/** Rows of a page up to `budget` bytes of message and context (at least one row). */
+export function withinBytes(logs: LogJson[], budget: number): LogJson[] {
+  let used = 0;
+  for (let i = 0; i < logs.length; i++) {
+    used += logs[i].message.length + (logs[i].context === null ? 0 : JSON.stringify(logs[i].context).length);
+    if (used > budget && i > 0) return logs.slice(0, i);
+  }
+  return logs;
+}
+
+/**
+ * The columns a log read selects: text capped in SQL already (rows stored before the cap existed
+ * may be megabytes), with the stored sizes, so `toLog` can add the marker.
+ */
+export const logColumns = (t = '') => `${t}id AS id, ${t}timestamp AS timestamp, ${t}level AS level,
+  substr(${t}message, 1, ${LOG_TEXT_MAX_BYTES}) AS message, length(CAST(${t}message AS BLOB)) AS message_bytes,
+  CASE WHEN length(CAST(${t}context AS BLOB)) > ${LOG_TEXT_MAX_BYTES} THEN NULL ELSE ${t}context END AS context,
+  length(CAST(${t}context AS BLOB)) AS context_bytes`;
+export const LOG_COLUMNS = logColumns();
+
 function parseContext(raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
   try {
@@ -40,20 +90,21 @@ function parseContext(raw: unknown): unknown {
 
 /** A client_logs row as the API returns it (also used by log-pages.ts). */
 export function toLog(r: Row): LogJson {
+  const contextBytes = r.context_bytes === undefined || r.context_bytes === null ? 0 : Number(r.context_bytes);
   return {
     id: Number(r.id),
     timestamp: String(r.timestamp),
     level: String(r.level) as LogLevel,
-    message: String(r.message),
-    context: parseContext(r.context),
+    message: capText(String(r.message), LOG_TEXT_MAX_BYTES, r.message_bytes === undefined ? undefined : Number(r.message_bytes)),
+    context: contextBytes > LOG_TEXT_MAX_BYTES ? { truncated: true, bytes: contextBytes } : parseContext(r.context),
   };
 }
 
 export function insertLogStatement(uuid: string, entry: LogEntry, receivedAt: number): InStatement {
-  const context = entry.context === undefined || entry.context === null ? null : JSON.stringify(entry.context);
+  const context = capContext(entry.context === undefined || entry.context === null ? null : JSON.stringify(entry.context));
   return {
     sql: 'INSERT INTO client_logs (client_uuid, level, timestamp, received_at, message, context) VALUES (?, ?, ?, ?, ?, ?)',
-    args: [uuid, entry.level, iso(entry.timestamp), iso(receivedAt), entry.message, context],
+    args: [uuid, entry.level, iso(entry.timestamp), iso(receivedAt), capText(entry.message), context],
   };
 }
 
@@ -63,7 +114,7 @@ export interface LogQuery {
   since?: number; // epoch ms, compared with the client's timestamp
 }
 
-/** One client's logs, newest first. */
+/** One client's logs, newest first, at most `q.limit` rows and about LOG_API_PAGE_BYTES. */
 export async function listLogs(db: Db, uuid: string, q: LogQuery): Promise<LogJson[]> {
   const where = ['client_uuid = ?'];
   const args: (string | number)[] = [uuid];
@@ -71,11 +122,11 @@ export async function listLogs(db: Db, uuid: string, q: LogQuery): Promise<LogJs
   if (q.since !== undefined) where.push('timestamp >= ?'), args.push(iso(q.since));
   args.push(q.limit);
   const rs = await db.execute({
-    sql: `SELECT id, timestamp, level, message, context FROM client_logs WHERE ${where.join(' AND ')}
+    sql: `SELECT ${LOG_COLUMNS} FROM client_logs WHERE ${where.join(' AND ')}
           ORDER BY timestamp DESC, id DESC LIMIT ?`,
     args,
   });
-  return rs.rows.map(toLog);
+  return withinBytes(rs.rows.map(toLog), LOG_API_PAGE_BYTES);
 }
 
 export type LevelCounts = { ERROR: number; WARN: number; INFO: number };
@@ -105,7 +156,7 @@ export interface RecentError extends LogJson {
 /** Newest ERROR logs across the fleet with the client's names. */
 export async function recentErrors(db: Db, limit: number): Promise<RecentError[]> {
   const rs = await db.execute({
-    sql: `SELECT l.id, l.client_uuid, l.timestamp, l.level, l.message, l.context, c.description, c.hostname
+    sql: `SELECT ${logColumns('l.')}, l.client_uuid, c.description, c.hostname
           FROM client_logs l LEFT JOIN clients c ON c.uuid = l.client_uuid
           WHERE l.level = 'ERROR' ORDER BY l.timestamp DESC, l.id DESC LIMIT ?`,
     args: [limit],
@@ -150,7 +201,7 @@ export async function logOverview(db: Db, sinceMs: number): Promise<Map<string, 
   }
   const latest = (levelFilter: string) =>
     db.execute({
-      sql: `SELECT client_uuid, id, timestamp, level, message, context, MAX(timestamp) AS max_ts FROM client_logs
+      sql: `SELECT client_uuid, ${LOG_COLUMNS}, MAX(timestamp) AS max_ts FROM client_logs
             WHERE timestamp >= ? ${levelFilter} GROUP BY client_uuid`,
       args: [since],
     });
