@@ -148,8 +148,21 @@ export interface LockoutPolicy {
   lockMs: number;
 }
 
-/** http.md: 5 failures in 15 min lock the account for 15 min. */
+/** 5 failures in 15 min lock the account for 15 min (lib/login.ts applies this per address). */
 export const LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/**
+ * Failures from all addresses together that lock the account everywhere (guessing spread over many
+ * addresses); an admin or `npm run unlock-user` opens it again (docs/users.md).
+ */
+export const ACCOUNT_LOCKOUT: LockoutPolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+
+/** Opens a locked account: no lock, no counted failures. */
+export function unlockUserStatement(id: number, now: number): InStatement {
+  return {
+    sql: 'UPDATE users SET locked_until = NULL, failed_login_count = 0, failed_login_window_start = NULL, updated_at = ? WHERE id = ?',
+    args: [new Date(now).toISOString(), id],
+  };
+}
 
 /**
  * Count one failed login. Computed in SQL (every SET reads the old row) so two concurrent failures

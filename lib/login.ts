@@ -1,12 +1,25 @@
 /**
- * One sign-in attempt (http.md "Roles and sessions"): lockout after 5 failures in 15 min, the same
- * cost and answer for an unknown user as for a wrong password, a fresh session id on every login
- * (fixation), the previous session deleted. Shared by the dashboard's login form; routes/auth.ts
- * implements the same rules for the JSON API (candidate to call this too).
+ * One sign-in attempt, the same for the JSON API and the dashboard's form (docs/users.md "Login
+ * protection"): the same cost and answer for an unknown user as for a wrong password, a fresh
+ * session id on every login (fixation), the previous session deleted, and these guards:
+ *
+ * - Attempts on one account run one at a time, so the lock decision always sees the failures
+ *   before it (300 parallel guesses used to be checked all at once, the right one let in while
+ *   the account was already locked). At most MAX_WAITING attempts queue per account; more are
+ *   answered 429 at once without checking anything.
+ * - Every client address has a budget of attempts per minute (429 with Retry-After past it).
+ * - 5 failures within 15 min lock the account *for the address they came from* for 15 min: an
+ *   anonymous attacker locks out himself, not the superadmin signing in from elsewhere.
+ * - Many failures on one account from all addresses together (ACCOUNT_LOCKOUT) lock the account
+ *   everywhere, in the database; an admin unlocks it on the users page or with the API, and
+ *   `npm run unlock-user -- <name>` unlocks any account (also the last superadmin's).
+ *
+ * The per-address state lives in memory (bounded); a restart forgets it.
  */
 import { dummyHash, verifyPassword } from './password.ts';
-import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement, type User } from '../db/users.ts';
+import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement, ACCOUNT_LOCKOUT, type User } from '../db/users.ts';
 import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
+import { TokenBucket } from '../broker/abuse.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
 
@@ -14,7 +27,8 @@ export type LoginResult =
   | { ok: true; user: User; token: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'inactive' }
-  | { ok: false; reason: 'locked'; retryAfterSeconds: number };
+  | { ok: false; reason: 'locked'; retryAfterSeconds: number }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 export interface LoginDeps {
   db: Db;
@@ -22,26 +36,137 @@ export interface LoginDeps {
   sessionTtlMs: number;
 }
 
+/** Failures of one account from one address that lock it for that address (the documented rule). */
+export const ADDRESS_LOCKOUT = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/** Attempts per address: a burst, refilled at this many per minute. */
+export const ADDRESS_ATTEMPTS_PER_MINUTE = 20;
+/** Attempts on one account waiting behind the one being checked. */
+export const MAX_WAITING = 10;
+const MAX_TRACKED = 10_000;
+
+interface PairState {
+  failures: number;
+  windowStart: number;
+  lockedUntil: number;
+}
+
+/** The in-memory guards of one app (one database). */
+export class LoginGuard {
+  #chains = new Map<string, { tail: Promise<unknown>; waiting: number }>();
+  #buckets = new Map<string, TokenBucket>();
+  #pairs = new Map<string, PairState>();
+
+  /** Takes one attempt from `address`'s budget; the seconds to wait when it is spent. */
+  admit(address: string, now: number): number {
+    let b = this.#buckets.get(address);
+    if (!b) {
+      if (this.#buckets.size >= MAX_TRACKED) this.#buckets.delete(this.#buckets.keys().next().value!);
+      this.#buckets.set(address, (b = new TokenBucket(ADDRESS_ATTEMPTS_PER_MINUTE / 60, ADDRESS_ATTEMPTS_PER_MINUTE, now)));
+    }
+    return b.take(now) ? 0 : Math.ceil(60 / ADDRESS_ATTEMPTS_PER_MINUTE);
+  }
+
+  /** Runs `work` after every earlier attempt on `account`; null when too many already wait. */
+  async serial<T>(account: string, work: () => Promise<T>): Promise<T | null> {
+    let c = this.#chains.get(account);
+    if (!c) this.#chains.set(account, (c = { tail: Promise.resolve(), waiting: 0 }));
+    if (c.waiting >= MAX_WAITING + 1) return null;
+    c.waiting++;
+    const chain = c;
+    const run = chain.tail.then(work, work);
+    chain.tail = run.catch(() => {});
+    try {
+      return await run;
+    } finally {
+      chain.waiting--;
+      if (chain.waiting === 0 && this.#chains.get(account) === chain) this.#chains.delete(account);
+    }
+  }
+
+  lockedUntil(userId: number, address: string, now: number): number | null {
+    const s = this.#pairs.get(`${userId}|${address}`);
+    return s && s.lockedUntil > now ? s.lockedUntil : null;
+  }
+
+  /** Counts a failure; answers the time the pair is locked until, if this one locked it. */
+  failed(userId: number, address: string, now: number): number | null {
+    const key = `${userId}|${address}`;
+    let s = this.#pairs.get(key);
+    if (!s || now - s.windowStart > ADDRESS_LOCKOUT.windowMs) {
+      if (!s && this.#pairs.size >= MAX_TRACKED) this.#pairs.delete(this.#pairs.keys().next().value!);
+      s = { failures: 0, windowStart: now, lockedUntil: s?.lockedUntil ?? 0 };
+      this.#pairs.set(key, s);
+    }
+    s.failures++;
+    if (s.failures < ADDRESS_LOCKOUT.maxFailures) return null;
+    s.failures = 0;
+    s.windowStart = now;
+    s.lockedUntil = now + ADDRESS_LOCKOUT.lockMs;
+    return s.lockedUntil;
+  }
+
+  succeeded(userId: number, address: string): void {
+    this.#pairs.delete(`${userId}|${address}`);
+  }
+
+  /** An admin unlocked the account: every address starts over. */
+  unlock(userId: number): void {
+    for (const key of this.#pairs.keys()) if (key.startsWith(`${userId}|`)) this.#pairs.delete(key);
+  }
+}
+
+const guards = new WeakMap<object, LoginGuard>();
+/** The guard of the app around `db` (shared by the API and the dashboard). */
+export function loginGuardFor(db: object): LoginGuard {
+  let g = guards.get(db);
+  if (!g) guards.set(db, (g = new LoginGuard()));
+  return g;
+}
+
+const seconds = (until: number, now: number) => Math.max(1, Math.ceil((until - now) / 1000));
+
 export async function attemptLogin(
   deps: LoginDeps,
   username: string,
   password: string,
   now: number,
   previousSessionId: string | null,
+  address = 'unknown',
+): Promise<LoginResult> {
+  const guard = loginGuardFor(deps.db);
+  // Without a known address (in-process requests, a runtime without socket info) there is no
+  // per-address budget to keep; the per-account guards still apply.
+  const wait = address === 'unknown' ? 0 : guard.admit(address, now);
+  if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
+  const result = await guard.serial(username.toLowerCase(), () => checkOne(deps, guard, username, password, now, previousSessionId, address));
+  return result ?? { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
+}
+
+async function checkOne(
+  deps: LoginDeps,
+  guard: LoginGuard,
+  username: string,
+  password: string,
+  now: number,
+  previousSessionId: string | null,
+  address: string,
 ): Promise<LoginResult> {
   const { db, writer } = deps;
-  const locked = (until: number): LoginResult => ({ ok: false, reason: 'locked', retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) });
   const user = await getUserByUsername(db, username);
   if (!user) {
     await verifyPassword(password, await dummyHash()); // same cost as a real check
     return { ok: false, reason: 'invalid' };
   }
-  if (user.lockedUntil !== null && user.lockedUntil > now) return locked(user.lockedUntil);
+  const pairLock = guard.lockedUntil(user.id, address, now);
+  if (pairLock !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(pairLock, now) };
+  if (user.lockedUntil !== null && user.lockedUntil > now) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(user.lockedUntil, now) };
   if (!(await verifyPassword(password, user.passwordHash))) {
-    writer.enqueue(...loginFailedStatements(user.id, now));
+    writer.enqueue(...loginFailedStatements(user.id, now, ACCOUNT_LOCKOUT));
     await writer.drain();
+    const until = guard.failed(user.id, address, now);
+    if (until !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(until, now) };
     const after = await getUserById(db, user.id);
-    if (after?.lockedUntil && after.lockedUntil > now) return locked(after.lockedUntil);
+    if (after?.lockedUntil && after.lockedUntil > now) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(after.lockedUntil, now) };
     return { ok: false, reason: 'invalid' };
   }
   // Only someone who knows the password learns that the account is deactivated.
@@ -50,5 +175,6 @@ export async function attemptLogin(
   writer.enqueue(loginSucceededStatement(user.id, now), insertSessionStatement(id, user.id, now, deps.sessionTtlMs));
   if (previousSessionId) writer.enqueue(deleteSessionStatement(previousSessionId));
   await writer.drain();
+  guard.succeeded(user.id, address);
   return { ok: true, user, token };
 }

@@ -22,7 +22,9 @@ import {
   type Role,
   type User,
   type UserChange,
+  unlockUserStatement,
 } from '../db/users.ts';
+import { loginGuardFor } from './login.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD, MIN_PASSWORD } from './password.ts';
 
 /** The characters of a username: letters, digits and `. _ @ -` (both doors check it). */
@@ -161,6 +163,15 @@ export function userAdmin(d: UserAdminDeps) {
       }
       await write(updateUserStatement(target.id, { isActive: false }, now())!, deleteUserSessionsStatement(target.id));
       return ok({ mode: 'deactivated' });
+    },
+
+    /** Opens a locked account (every address, and the database's account-wide lock). */
+    async unlock(actor: Actor, target: User): Promise<UserAdminResult<User>> {
+      if (!permissions(actor, target).edit) return forbidden('manage_superadmin');
+      await write(unlockUserStatement(target.id, now()));
+      loginGuardFor(db).unlock(target.id);
+      const user = await getUserById(db, target.id);
+      return user ? ok(user) : notFound;
     },
 
     /** Sets `password` (or a generated one, answered once) and ends the user's sessions. */

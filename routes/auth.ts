@@ -1,21 +1,17 @@
 /**
- * `/api/auth/*` (http.md "Roles and sessions"): login with lockout (5 failures in 15 min lock the
- * account for 15 min, 429), logout, me, change-password. An unknown username costs one scrypt run
- * and answers exactly like a wrong password, so the API cannot be used to enumerate users.
+ * `/api/auth/*` (docs/http.md "Roles and sessions"): login (lib/login.ts: lockout, per-address
+ * limit, one attempt per account at a time; 429 with Retry-After), logout, me, change-password.
+ * An unknown username costs one scrypt run and answers exactly like a wrong password, so the API
+ * cannot be used to enumerate users.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { dummyHash, hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } from '../lib/password.ts';
-import {
-  getUserById,
-  getUserByUsername,
-  loginFailedStatements,
-  loginSucceededStatement,
-  setPasswordStatement,
-  type User,
-} from '../db/users.ts';
-import { deleteSessionStatement, deleteUserSessionsStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
+import { setPasswordStatement, type User } from '../db/users.ts';
+import { deleteSessionStatement, deleteUserSessionsStatement } from '../db/sessions.ts';
+import { attemptLogin } from '../lib/login.ts';
+import { clientAddress } from './middleware/client-address.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from './middleware/session.ts';
 import { requireRole } from './middleware/roles.ts';
 import { validate } from './validate.ts';
@@ -28,10 +24,9 @@ const changeBody = z.object({ currentPassword: z.string().min(1).max(1000), newP
 
 export const meJson = (u: User) => ({ id: u.id, username: u.username, role: u.role, language: u.language });
 
-function locked(c: { header(k: string, v: string): void }, until: number, now: number): never {
-  const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+function tooMany(c: { header(k: string, v: string): void }, seconds: number, message: string): never {
   c.header('Retry-After', String(seconds));
-  throw new HTTPException(429, { message: `too many failed logins; try again in ${Math.ceil(seconds / 60)} min` });
+  throw new HTTPException(429, { message });
 }
 
 export function authRoutes(deps: RouteDeps) {
@@ -41,29 +36,16 @@ export function authRoutes(deps: RouteDeps) {
 
   app.post('/login', validate('json', loginBody), async (c) => {
     const { username, password } = c.req.valid('json');
-    const t = now();
-    const user = await getUserByUsername(db, username);
-    if (!user) {
-      await verifyPassword(password, await dummyHash()); // same cost as a real check
-      throw new HTTPException(401, { message: BAD_LOGIN });
+    // A new login never reuses an old session id (fixation): the previous one is deleted.
+    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs }, username, password, now(), c.var.sessionId, clientAddress(c, deps.config.TRUST_PROXY));
+    if (r.ok) {
+      setSessionCookie(c, r.token, deps);
+      return c.json(meJson(r.user));
     }
-    if (user.lockedUntil !== null && user.lockedUntil > t) locked(c, user.lockedUntil, t);
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      writer.enqueue(...loginFailedStatements(user.id, t));
-      await writer.drain();
-      const after = await getUserById(db, user.id);
-      if (after?.lockedUntil && after.lockedUntil > t) locked(c, after.lockedUntil, t);
-      throw new HTTPException(401, { message: BAD_LOGIN });
-    }
-    // Only someone who knows the password learns that the account is deactivated.
-    if (!user.isActive) throw new HTTPException(403, { message: 'account is deactivated' });
-    const { token, id } = newSessionToken();
-    const previous = c.var.sessionId; // a new login never reuses an old session id (fixation)
-    writer.enqueue(loginSucceededStatement(user.id, t), insertSessionStatement(id, user.id, t, ttlMs));
-    if (previous) writer.enqueue(deleteSessionStatement(previous));
-    await writer.drain();
-    setSessionCookie(c, token, deps);
-    return c.json(meJson(user));
+    if (r.reason === 'locked') tooMany(c, r.retryAfterSeconds, `too many failed logins; try again in ${Math.ceil(r.retryAfterSeconds / 60)} min`);
+    if (r.reason === 'throttled') tooMany(c, r.retryAfterSeconds, `too many login attempts; try again in ${r.retryAfterSeconds} s`);
+    if (r.reason === 'inactive') throw new HTTPException(403, { message: 'account is deactivated' });
+    throw new HTTPException(401, { message: BAD_LOGIN });
   });
 
   app.post('/logout', async (c) => {

@@ -57,6 +57,11 @@ export function usersRoutes(deps: RouteDeps) {
     return c.json({ success: true, mode });
   });
 
+  app.post('/:id/unlock', admin, async (c) => {
+    const user = await target(c.req.param('id'));
+    return c.json(userJson(unwrap(await users.unlock(c.var.user!, user))));
+  });
+
   app.put('/:id/password', admin, validate('json', passwordBody), async (c) => {
     const user = await target(c.req.param('id'));
     unwrap(await users.resetPassword(c.var.user!, user, c.req.valid('json').password));

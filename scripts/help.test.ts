@@ -19,7 +19,7 @@ const run = (file: string, args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '1', DATABASE_URL: 'file:/nonexistent-help-test/x.db' } });
 
 test('the scripts found in package.json', () => {
-  for (const name of ['start', 'simulate', 'bench:ingest', 'bench:commands', 'bench:scheduler', 'bench:dashboard', 'provision', 'broker:mosquitto', 'demo']) {
+  for (const name of ['start', 'unlock-user', 'simulate', 'bench:ingest', 'bench:commands', 'bench:scheduler', 'bench:dashboard', 'provision', 'broker:mosquitto', 'demo']) {
     assert.ok(entries.some(([n]) => n === name), name);
   }
 });

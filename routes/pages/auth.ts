@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { updateUserStatement } from '../../db/users.ts';
 import { deleteSessionStatement } from '../../db/sessions.ts';
 import { attemptLogin } from '../../lib/login.ts';
+import { clientAddress } from '../middleware/client-address.ts';
 import { isLang } from '../../views/i18n/index.ts';
 import { render } from '../../views/render.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from '../middleware/session.ts';
@@ -48,10 +49,15 @@ export function authPages(deps: PageDeps) {
       password,
       deps.now(),
       c.var.sessionId,
+      clientAddress(c, deps.config.TRUST_PROXY),
     );
     if (result.ok) {
       setSessionCookie(c, result.token, deps);
       return c.redirect(next, 303);
+    }
+    if (result.reason === 'throttled') {
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      return loginForm(c, { username, next, error: t('login.throttled', { seconds: result.retryAfterSeconds }) }, 429);
     }
     if (result.reason === 'locked') {
       c.header('Retry-After', String(result.retryAfterSeconds));

@@ -39,6 +39,7 @@ const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'login.submit': 'Anmelden',
   'login.failed': 'Benutzername oder Passwort ist falsch.',
   'login.locked': 'Zu viele fehlgeschlagene Anmeldungen. Bitte in {minutes} Min. erneut versuchen.',
+  'login.throttled': 'Zu viele Anmeldeversuche von diesem Gerät. Bitte in {seconds} s erneut versuchen.',
   'login.inactive': 'Dieses Konto ist deaktiviert.',
   'login.missing': 'Bitte Benutzername und Passwort eingeben.',
   'logout.title': 'Abmelden',

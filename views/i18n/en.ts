@@ -34,6 +34,7 @@ const core = {
   'login.submit': 'Sign in',
   'login.failed': 'Invalid username or password.',
   'login.locked': 'Too many failed sign-ins. Try again in {minutes} min.',
+  'login.throttled': 'Too many sign-in attempts from this device. Try again in {seconds} s.',
   'login.inactive': 'This account is deactivated.',
   'login.missing': 'Enter your username and password.',
   'logout.title': 'Sign out',
