@@ -208,6 +208,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     problems.push('MQTT_EMBEDDED_HOST: with MQTT_ALLOW_ANONYMOUS the embedded broker stays on loopback (127.0.0.1)');
   if (c.MQTT_EMBEDDED_TLS_PORT !== undefined && (!c.MQTT_EMBEDDED_TLS_CERT || !c.MQTT_EMBEDDED_TLS_KEY))
     problems.push('MQTT_EMBEDDED_TLS_PORT: needs MQTT_EMBEDDED_TLS_CERT and MQTT_EMBEDDED_TLS_KEY');
+  const url = c.DATABASE_URL!;
+  if (url !== ':memory:' && !/^(file|libsql|https?|wss?):/i.test(url))
+    problems.push(`DATABASE_URL: "${url}" is not a libSQL URL (file:…, libsql://…, http(s)://…, ws(s)://…)`);
+  for (const key of ['HOST', 'MQTT_EMBEDDED_HOST'] as const) {
+    const host = c[key]!;
+    if (!isHostname(host)) problems.push(`${key}: "${host}" is not an IP address or host name`);
+  }
+  if (c.DEFAULT_SUPERADMIN_PASSWORD !== undefined && c.DEFAULT_SUPERADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD)
+    problems.push(`DEFAULT_SUPERADMIN_PASSWORD: at least ${MIN_ADMIN_PASSWORD} characters (or leave it unset: one is generated)`);
   if (problems.length) throw new ConfigError(problems);
   const isProduction = c.ENV === 'production';
   return Object.freeze({
@@ -216,6 +225,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     isProduction,
     embeddedBroker: !c.MQTT_BROKER_HOST,
   });
+}
+
+/** The dashboard's own minimum password length (lib/password.ts MIN_PASSWORD). */
+const MIN_ADMIN_PASSWORD = 8;
+
+/** An IPv4/IPv6 address or a DNS name (whether it is one of this machine's is checked at start). */
+function isHostname(host: string): boolean {
+  if (/^[0-9.]+$/.test(host)) return /^(\d{1,3})(\.\d{1,3}){3}$/.test(host) && host.split('.').every((p) => Number(p) <= 255);
+  if (host.includes(':')) return /^[0-9a-f:.]+$/i.test(host.replace(/^\[|\]$/g, ''));
+  return /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host);
 }
 
 function isLoopback(host: string): boolean {

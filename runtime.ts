@@ -35,6 +35,7 @@ import { closeLiveStreams } from './routes/pages/live-hub.ts';
 import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
 import { createApp } from './app.ts';
+import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 
 const log = logger('runtime');
 
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** The actor inspector's feed (issue 7); `false` runs without it (bench:ingest --inspector off). Default on. */
   inspector?: boolean;
+  /** `false`: do not take the instance lease (a tool reading a database a server also uses). Default on. */
+  lease?: boolean;
 }
 
 export interface Runtime {
@@ -83,6 +86,16 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const db = await openDatabase(config.DATABASE_URL!, config.DATABASE_AUTH_TOKEN);
   const applied = await migrate(db);
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
+  // One server per database: a second one would keep actors of its own and split the fleet.
+  let lease: HeldLease | null = null;
+  if (opts.lease !== false) {
+    try {
+      lease = await holdLease(db, (s) => writer.enqueue(s));
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
 
   const bus = new EventBus();
   let supervisor: Supervisor | null = null;
@@ -293,6 +306,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       bulkRuns.stop();
       commands!.stop();
       await writer.stop();
+      await lease?.stop();
       await brokerSide.close().catch((err) => log.warn('closing the embedded broker failed', err));
       db.close();
     })());

@@ -11,7 +11,8 @@ export function configOrExit(env: Record<string, string | undefined>, exit: (cod
     return loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      // One line per bad key, each naming it.
+      for (const problem of err.problems) console.error(`config error: ${problem}`);
       return exit(2);
     }
     throw err;

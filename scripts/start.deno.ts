@@ -4,7 +4,8 @@
  * npm packages resolve from the installed node_modules ("nodeModulesDir": "manual"), so it starts
  * offline once `npm ci` has run.
  */
-import { startRuntime } from '../runtime.ts';
+import { startRuntime, type Runtime } from '../runtime.ts';
+import { newDatabaseWarning, preflight, startupLine, type Preflight } from './preflight.ts';
 import { announce, configOrExit, displayHost } from './announce.ts';
 
 // The few Deno APIs used here, declared so `tsc` (Node types only) checks this file too; under
@@ -27,13 +28,24 @@ const HTTP_DRAIN_MS = 1000; // open SSE streams never finish on their own; stop 
 
 const config = configOrExit(Deno.env.toObject(), (code) => Deno.exit(code));
 
-const runtime = await startRuntime(config);
+let runtime: Runtime;
+let checked: Preflight;
+try {
+  checked = await preflight(config);
+  runtime = await startRuntime(config);
+} catch (err) {
+  console.error(startupLine(err));
+  Deno.exit(2);
+}
 const host = config.HOST!;
 const server = Deno.serve(
   {
     port: config.PORT, // 0 picks a free port; the banner prints the real one (the smoke test reads it)
     hostname: host,
-    onListen: ({ port }) => announce(runtime, `http://${displayHost(host)}:${port}`),
+    onListen: ({ port }) => {
+      announce(runtime, `http://${displayHost(host)}:${port}`);
+      if (checked.newDatabaseFile) console.log(newDatabaseWarning(checked.newDatabaseFile));
+    },
   },
   runtime.app.fetch,
 );

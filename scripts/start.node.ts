@@ -3,7 +3,9 @@
  * shut down gracefully on SIGINT/SIGTERM (stop ingesting, flush, close; exit within 5 s).
  */
 import { serve } from '@hono/node-server';
-import { startRuntime } from '../runtime.ts';
+import { startRuntime, type Runtime } from '../runtime.ts';
+import { newDatabaseWarning, preflight, startupLine, type Preflight } from './preflight.ts';
+import { StartupError } from '../lib/startup-error.ts';
 import { announce, configOrExit, displayHost } from './announce.ts';
 import { wantsHelp } from './cli.ts';
 
@@ -22,9 +24,23 @@ superadmin password once.`);
 
 const config = configOrExit(process.env, (code) => process.exit(code));
 
-const runtime = await startRuntime(config);
+let runtime: Runtime;
+let checked: Preflight;
+try {
+  checked = await preflight(config);
+  runtime = await startRuntime(config);
+} catch (err) {
+  console.error(startupLine(err));
+  process.exit(2);
+}
 const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   announce(runtime, `http://${displayHost(config.HOST!)}:${info.port}`);
+  if (checked.newDatabaseFile) console.log(newDatabaseWarning(checked.newDatabaseFile));
+});
+// The port was free a moment ago (preflight); another process may still take it first.
+server.on('error', (err: NodeJS.ErrnoException) => {
+  console.error(startupLine(err.code === 'EADDRINUSE' ? new StartupError('PORT', `port ${config.PORT} on ${config.HOST} is already in use`) : err));
+  void runtime.close().finally(() => process.exit(2));
 });
 
 let stopping = false;

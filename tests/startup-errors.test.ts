@@ -1,0 +1,134 @@
+/**
+ * Start-up refusals, with the real entry point in a child process: each wrong setting ends the
+ * process within seconds with exit code 2 and one line on stderr naming the key, no stack trace,
+ * and nothing created where nobody asked. A second server on the same database is refused while
+ * the first runs, and a killed server's database can be used again at once.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join, resolve } from 'node:path';
+import { tempDir, type TempDir } from './helpers.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const dirs: TempDir[] = [];
+const children = new Set<ChildProcess>();
+test.after(() => {
+  for (const c of children) c.kill('SIGKILL');
+  dirs.forEach((d) => d.remove());
+});
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const s = { out: '', err: '' };
+  child.stdout!.on('data', (b: Buffer) => (s.out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (s.err += b.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => (children.delete(child), r(code))));
+  return { child, s, exited };
+}
+
+function base(extra: Record<string, string> = {}): Record<string, string> {
+  const t = tempDir('infoscreen-startup-');
+  dirs.push(t);
+  return {
+    ENV: 'test', HOST: '127.0.0.1', PORT: '0', MQTT_EMBEDDED_PORT: '0',
+    DATA_DIR: t.dir, DATABASE_URL: `file:${join(t.dir, 'x.db')}`, DEFAULT_SUPERADMIN_PASSWORD: 'startup errors test',
+    ...extra,
+  };
+}
+
+async function refused(env: Record<string, string>, key: string, why: RegExp) {
+  const p = start(env);
+  const t0 = Date.now();
+  const code = await Promise.race([p.exited, new Promise<'hang'>((r) => setTimeout(() => r('hang'), 20_000))]);
+  assert.is(code, 2, `${key}: exit ${code}; stderr: ${p.s.err}`);
+  assert.ok(Date.now() - t0 < 20_000);
+  const lines = p.s.err.trim().split('\n');
+  assert.is(lines.length, 1, p.s.err);
+  assert.match(lines[0], new RegExp(`\\b${key}\\b`));
+  assert.match(lines[0], why);
+  assert.not.match(p.s.err, /\n\s+at /);
+  assert.not.match(p.s.out, /listening/);
+}
+
+const busyPort = () =>
+  new Promise<{ server: Server; port: number }>((r) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as { port: number }).port }));
+  });
+
+test('HTTP port in use', async () => {
+  const { server, port } = await busyPort();
+  await refused(base({ PORT: String(port) }), 'PORT', /already in use/);
+  server.close();
+});
+
+test('MQTT port in use', async () => {
+  const { server, port } = await busyPort();
+  await refused(base({ MQTT_EMBEDDED_PORT: String(port) }), 'MQTT_EMBEDDED_PORT', /already in use/);
+  server.close();
+});
+
+test('DATA_DIR under /proc, and DATA_DIR that is a file', async () => {
+  await refused(base({ DATA_DIR: '/proc/infoscreen-data' }), 'DATA_DIR', /system folder/);
+  const env = base();
+  const file = join(env.DATA_DIR, 'a-file');
+  writeFileSync(file, 'x');
+  await refused({ ...env, DATA_DIR: file }, 'DATA_DIR', /not a folder/);
+});
+
+test('DATABASE_URL: bad scheme, unreachable server, a folder that does not exist (not created)', async () => {
+  await refused(base({ DATABASE_URL: 'postgres://db/infoscreen' }), 'DATABASE_URL', /not a libSQL URL/);
+  await refused(base({ DATABASE_URL: 'http://127.0.0.1:1' }), 'DATABASE_URL', /cannot reach/);
+  const missing = `/nonexistent-${process.pid}/deep/x.db`;
+  await refused(base({ DATABASE_URL: `file:${missing}` }), 'DATABASE_URL', /does not exist/);
+  assert.not.ok(existsSync(`/nonexistent-${process.pid}`), 'no folder created at the root');
+});
+
+test('bad HOST, missing TLS file, short superadmin password', async () => {
+  await refused(base({ HOST: 'not a host!' }), 'HOST', /not an IP address or host name/);
+  await refused(base({ HOST: '203.0.113.77' }), 'HOST', /cannot listen/);
+  await refused(base({ MQTT_EMBEDDED_TLS_PORT: '0', MQTT_EMBEDDED_TLS_CERT: '/nonexistent/cert.pem', MQTT_EMBEDDED_TLS_KEY: '/nonexistent/key.pem' }), 'MQTT_EMBEDDED_TLS_CERT', /does not exist/);
+  await refused(base({ DEFAULT_SUPERADMIN_PASSWORD: 'short' }), 'DEFAULT_SUPERADMIN_PASSWORD', /at least 8/);
+});
+
+test('a second instance on the same database is refused; after kill -9 the database is free again at once', async () => {
+  const env = base({ MQTT_ALLOW_ANONYMOUS: 'true' });
+  mkdirSync(env.DATA_DIR, { recursive: true });
+  const first = start(env);
+  const t0 = Date.now();
+  while (!/listening/.test(first.s.out)) {
+    if (Date.now() - t0 > 30_000) throw new Error(`first server did not start: ${first.s.err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.match(first.s.out, /A new, empty database was created/);
+  await refused(env, 'DATABASE_URL', new RegExp(`another infoscreen-server .*pid ${first.child.pid}`));
+  first.child.kill('SIGKILL');
+  await first.exited;
+  const again = start(env);
+  const t1 = Date.now();
+  while (!/listening/.test(again.s.out)) {
+    if (Date.now() - t1 > 30_000) throw new Error(`restart after kill -9 refused: ${again.s.err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.not.match(again.s.out, /A new, empty database/, 'the existing database is not announced as new');
+  again.child.kill('SIGTERM');
+  assert.is(await again.exited, 0);
+  const third = start(env); // a clean shutdown released the lease
+  const t2 = Date.now();
+  while (!/listening/.test(third.s.out)) {
+    if (Date.now() - t2 > 30_000) throw new Error(`start after clean shutdown refused: ${third.s.err}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  third.child.kill('SIGTERM');
+  await third.exited;
+});
+
+test.run();
