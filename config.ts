@@ -120,7 +120,7 @@ export const envSchema = z.object({
   DEFAULT_SUPERADMIN_PASSWORD: str(), // unset: a random one is generated and printed once
   SESSION_TTL_HOURS: int(12, 1, 24 * 90), // hours
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'), // auto: Secure when the request came over https
-  TRUST_PROXY: bool(false), // true: behind a reverse proxy, the client address is X-Forwarded-For's first entry (login limits)
+  TRUST_PROXY: bool(false), // true: behind a reverse proxy, the client address is X-Forwarded-For's last entry, the proxy's own (login limits)
 
   POLL_INTERVAL_SECONDS: int(30, 1, 3600), // seconds: command expiry sweep (and scheduler poll)
   COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds from issued_at to expires_at (commands.md)
