@@ -23,7 +23,9 @@ import { usersRoutes } from './routes/users.ts';
 import { clientsRoutes } from './routes/clients.ts';
 import { clientLogsRoutes } from './routes/client-logs.ts';
 import { screenshotRoutes } from './routes/screenshots.ts';
-import { healthRoutes } from './routes/health.ts';
+import { healthRoutes, type HealthProbes } from './routes/health.ts';
+import { statusRoutes } from './routes/status.ts';
+import { alertsRoutes } from './routes/alerts.ts';
 import { credentialsRoutes } from './routes/credentials.ts';
 import { brokerRoutes } from './routes/broker.ts';
 import { commandsRoutes } from './routes/commands.ts';
@@ -93,17 +95,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.use(sessionMiddleware(d));
 
-  app.route(
-    '/',
-    healthRoutes({
-      dbOk: () => databaseAnswers(d.db),
-      brokerConnected: () => d.brokerStatus().connected,
-      drops: d.drops,
-      clients: () => d.fleet.size(),
-      commands: () => d.commandsCount?.() ?? 0,
-      uptimeSeconds: () => (d.now() - started) / 1000,
-    }),
-  );
+  const probes: HealthProbes = {
+    dbOk: () => databaseAnswers(d.db),
+    brokerConnected: () => d.brokerStatus().connected,
+    drops: d.drops,
+    clients: () => d.fleet.size(),
+    commands: () => d.commandsCount?.() ?? 0,
+    uptimeSeconds: () => (d.now() - started) / 1000,
+  };
+  app.route('/', healthRoutes(probes));
+  app.route('/api/status', statusRoutes(d, probes)); // docs/users.md "JSON endpoints"
+  app.route('/api/alerts', alertsRoutes(d));
   app.route('/api/auth', authRoutes(d));
   app.route('/api/users', usersRoutes(d));
   app.route('/api/clients', clientsRoutes(d));

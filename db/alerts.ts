@@ -78,7 +78,12 @@ export async function getAlert(db: Db, id: string): Promise<AlertRow | undefined
 
 export interface AlertFilter {
   open?: boolean; // only unacknowledged
+  acknowledged?: boolean; // only acknowledged
   kind?: string;
+  severity?: Severity;
+  clientUuid?: string;
+  /** Only alerts whose latest occurrence is at or after this time (ms). */
+  since?: number;
   limit: number;
   offset: number;
 }
@@ -88,7 +93,11 @@ export async function listAlerts(db: Db, f: AlertFilter): Promise<{ alerts: Aler
   const where: string[] = [];
   const args: string[] = [];
   if (f.open) where.push('acknowledged_at IS NULL');
+  if (f.acknowledged) where.push('acknowledged_at IS NOT NULL');
   if (f.kind) (where.push('kind = ?'), args.push(f.kind));
+  if (f.severity) (where.push('severity = ?'), args.push(f.severity));
+  if (f.clientUuid) (where.push('client_uuid = ?'), args.push(f.clientUuid));
+  if (f.since !== undefined) (where.push('last_at >= ?'), args.push(new Date(f.since).toISOString()));
   const clause = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const [rows, count, open] = await Promise.all([
     db.execute({ sql: `SELECT * FROM alerts${clause} ORDER BY last_at DESC, id LIMIT ? OFFSET ?`, args: [...args, f.limit, f.offset] }),

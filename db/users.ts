@@ -25,12 +25,16 @@ export interface User {
   failedLoginCount: number;
   failedLoginWindowStart: number | null;
   lockedUntil: number | null;
+  lastFailedLoginAt: number | null;
+  deactivatedAt: number | null;
+  /** Id of the user who deactivated this one (null: active, or deactivated before this was kept). */
+  deactivatedBy: number | null;
   passwordChangedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
 
-/** The JSON of a user for the API: never the hash or the failure counters. */
+/** The JSON of a user for the API (admin+): never the hash; the audit figures of the users page. */
 export function userJson(u: User) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
@@ -41,6 +45,10 @@ export function userJson(u: User) {
     language: u.language,
     lastLoginAt: iso(u.lastLoginAt),
     lockedUntil: iso(u.lockedUntil),
+    failedLoginCount: u.failedLoginCount,
+    lastFailedLoginAt: iso(u.lastFailedLoginAt),
+    deactivatedAt: iso(u.deactivatedAt),
+    deactivatedBy: u.deactivatedBy,
     passwordChangedAt: iso(u.passwordChangedAt),
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
@@ -59,6 +67,9 @@ export function toUser(r: Row): User {
     failedLoginCount: Number(r.failed_login_count ?? 0),
     failedLoginWindowStart: fromIso(r.failed_login_window_start),
     lockedUntil: fromIso(r.locked_until),
+    lastFailedLoginAt: fromIso(r.last_failed_login_at),
+    deactivatedAt: fromIso(r.deactivated_at),
+    deactivatedBy: r.deactivated_by === null || r.deactivated_by === undefined ? null : Number(r.deactivated_by),
     passwordChangedAt: fromIso(r.password_changed_at),
     createdAt: fromIso(r.created_at) ?? 0,
     updatedAt: fromIso(r.updated_at) ?? 0,
@@ -109,12 +120,20 @@ export interface UserChange {
   language?: string | null;
 }
 
-/** One UPDATE of the given fields (null when nothing changes). */
-export function updateUserStatement(id: number, change: UserChange, now: number): InStatement | null {
+/**
+ * One UPDATE of the given fields (null when nothing changes). A deactivation records when and by
+ * whom (`by`), only the first time (a repeat keeps the original); a reactivation clears both.
+ */
+export function updateUserStatement(id: number, change: UserChange, now: number, by: number | null = null): InStatement | null {
   const sets: string[] = [];
   const args: (string | number | null)[] = [];
   if (change.username !== undefined) sets.push('username = ?'), args.push(change.username);
   if (change.role !== undefined) sets.push('role = ?'), args.push(change.role);
+  if (change.isActive === false) {
+    sets.push('deactivated_at = CASE WHEN is_active = 1 THEN ? ELSE deactivated_at END', 'deactivated_by = CASE WHEN is_active = 1 THEN ? ELSE deactivated_by END');
+    args.push(new Date(now).toISOString(), by);
+  }
+  if (change.isActive === true) sets.push('deactivated_at = NULL', 'deactivated_by = NULL');
   if (change.isActive !== undefined) sets.push('is_active = ?'), args.push(change.isActive ? 1 : 0);
   if (change.language !== undefined) sets.push('language = ?'), args.push(change.language);
   if (sets.length === 0) return null;
@@ -176,7 +195,8 @@ export function loginFailedStatements(id: number, now: number, policy: LockoutPo
     {
       sql: `UPDATE users SET
               failed_login_count = CASE WHEN ${fresh} THEN 1 ELSE failed_login_count + 1 END,
-              failed_login_window_start = CASE WHEN ${fresh} THEN :at ELSE failed_login_window_start END
+              failed_login_window_start = CASE WHEN ${fresh} THEN :at ELSE failed_login_window_start END,
+              last_failed_login_at = :at
             WHERE id = :id`,
       args: { id, at, windowStart },
     },

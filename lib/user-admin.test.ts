@@ -97,8 +97,8 @@ test('update: deactivation ends the sessions; a vanished target is not found', a
 });
 
 test('find: positive safe integers only', async () => {
-  assert.is(value(await admin.find(String(u.editor.id))).username, 'editor');
-  for (const raw of ['abc', '0', '-1', '1.5', '999999', '99999999999999999']) assert.is(refusal(await admin.find(raw)), 'not_found', raw);
+  assert.is(value(await admin.find(u.admin, String(u.editor.id))).username, 'editor');
+  for (const raw of ['abc', '0', '-1', '1.5', '999999', '99999999999999999']) assert.is(refusal(await admin.find(u.admin, raw)), 'not_found', raw);
 });
 
 test('resetPassword: never one\'s own or a superadmin\'s (as admin); sets the hash and ends sessions', async () => {

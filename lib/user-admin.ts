@@ -1,8 +1,8 @@
 /**
  * The one home of user management (http.md "Roles and sessions"): the JSON API (routes/users.ts)
  * and the dashboard page (routes/pages/users.ts) both call it, so a rule cannot differ between
- * them. Rules: admins manage user/editor/admin but never superadmins (neither touch one nor grant
- * the role); nobody changes their own role, deactivates or deletes themselves; delete is a hard
+ * them. Rules: admins manage user/editor/admin but never superadmins (neither see, touch one nor
+ * grant the role); nobody changes their own role, deactivates or deletes themselves; delete is a hard
  * delete for a superadmin actor and a deactivation for an admin; a password reset or a
  * deactivation revokes the user's sessions. Operations answer typed results (like
  * lib/schedule/edit-result.ts), never HTTP errors; input is already checked at the door.
@@ -49,10 +49,13 @@ export interface Permissions {
 /** The roles `actor` may give anyone: all but superadmin, unless a superadmin asks. */
 export const grantableRoles = (actor: Pick<User, 'role'>): Role[] => ROLES.filter((r) => r !== 'superadmin' || actor.role === 'superadmin');
 
+/** Superadmin accounts exist only for superadmins: admins neither see nor manage them. */
+export const visible = (actor: Pick<User, 'role'>, target: Pick<User, 'role'>): boolean => target.role !== 'superadmin' || actor.role === 'superadmin';
+
 /** What `actor` may do to `target`; the page offers exactly this and the operations enforce it. */
 export function permissions(actor: Actor, target: Actor): Permissions {
   const self = actor.id === target.id;
-  const manage = target.role !== 'superadmin' || actor.role === 'superadmin';
+  const manage = visible(actor, target);
   return {
     roles: manage && !self ? grantableRoles(actor) : [],
     edit: manage,
@@ -116,13 +119,14 @@ export function userAdmin(d: UserAdminDeps) {
   };
 
   return {
-    list: (): Promise<User[]> => listUsers(db),
+    /** The users `actor` may see: an admin never sees superadmin accounts, a superadmin sees all. */
+    list: async (actor: Pick<User, 'role'>): Promise<User[]> => (await listUsers(db)).filter((u) => visible(actor, u)),
 
-    /** The user of a path segment; anything but a positive safe integer is not found. */
-    async find(raw: string): Promise<UserAdminResult<User>> {
+    /** The user of a path segment; anything but a positive safe integer, or a user `actor` may not see, is not found. */
+    async find(actor: Pick<User, 'role'>, raw: string): Promise<UserAdminResult<User>> {
       const id = /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
       const user = Number.isSafeInteger(id) ? await getUserById(db, id) : undefined;
-      return user ? ok(user) : notFound;
+      return user && visible(actor, user) ? ok(user) : notFound;
     },
 
     async create(actor: Actor, input: NewUserInput): Promise<UserAdminResult<{ user: User; generatedPassword?: string }>> {
@@ -146,7 +150,7 @@ export function userAdmin(d: UserAdminDeps) {
       }
       if (change.isActive !== undefined && change.isActive !== target.isActive && !can.deactivate) return forbidden('deactivate_self');
       if (change.username !== undefined && (await clashes(change.username, target.id))) return taken;
-      const stmt = updateUserStatement(target.id, change, now());
+      const stmt = updateUserStatement(target.id, change, now(), actor.id);
       // A deactivated user is logged out everywhere at once.
       await write(...(stmt ? [stmt] : []), ...(change.isActive === false ? [deleteUserSessionsStatement(target.id)] : []));
       const user = await getUserById(db, target.id);
@@ -161,7 +165,7 @@ export function userAdmin(d: UserAdminDeps) {
         await write(...deleteUserStatements(target.id));
         return ok({ mode: 'deleted' });
       }
-      await write(updateUserStatement(target.id, { isActive: false }, now())!, deleteUserSessionsStatement(target.id));
+      await write(updateUserStatement(target.id, { isActive: false }, now(), actor.id)!, deleteUserSessionsStatement(target.id));
       return ok({ mode: 'deactivated' });
     },
 

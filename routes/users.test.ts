@@ -17,14 +17,21 @@ test.after(async () => {
 
 const req = (method: string, path: string, cookie: string, body?: unknown) => f.app.request(path, json(method, body, cookie));
 
-test('list and get never expose the password hash', async () => {
+test('list and get never expose the password hash; an admin never sees a superadmin, a superadmin sees all', async () => {
   const res = await req('GET', '/api/users', admin);
   assert.is(res.status, 200);
   const list = await res.json();
-  assert.equal(list.map((u: { username: string }) => u.username).sort(), ['admin', 'editor', 'superadmin', 'user']);
+  assert.equal(list.map((u: { username: string }) => u.username).sort(), ['admin', 'editor', 'user']);
   assert.not.ok(JSON.stringify(list).includes('scrypt'));
+  const all = await (await req('GET', '/api/users', superadmin)).json();
+  assert.equal(all.map((u: { username: string }) => u.username).sort(), ['admin', 'editor', 'superadmin', 'user']);
+  assert.is((await req('GET', `/api/users/${f.ids.superadmin}`, admin)).status, 404);
+  assert.is((await req('GET', `/api/users/${f.ids.superadmin}`, superadmin)).status, 200);
   const one = await (await req('GET', `/api/users/${f.ids.user}`, admin)).json();
-  assert.equal(Object.keys(one).sort(), ['createdAt', 'id', 'isActive', 'language', 'lastLoginAt', 'lockedUntil', 'passwordChangedAt', 'role', 'updatedAt', 'username']);
+  assert.equal(Object.keys(one).sort(), [
+    'createdAt', 'deactivatedAt', 'deactivatedBy', 'failedLoginCount', 'id', 'isActive', 'language', 'lastFailedLoginAt', 'lastLoginAt',
+    'lockedUntil', 'passwordChangedAt', 'role', 'updatedAt', 'username',
+  ]);
   assert.is((await req('GET', '/api/users/abc', admin)).status, 404);
 });
 
@@ -46,11 +53,13 @@ test('create: 201 with id; duplicate (any case) 409; bad body 400 naming fields;
   await f.login('bert', gen.generatedPassword);
 });
 
-test('admins cannot create, edit, reset or delete superadmins, nor grant the role', async () => {
+test('admins cannot create, edit, reset, unlock or delete superadmins (not found for them), nor grant the role', async () => {
   assert.is((await req('POST', '/api/users', admin, { username: 'boss', password: 'boss password', role: 'superadmin' })).status, 403);
-  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}`, admin, { language: 'en' })).status, 403);
-  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}/password`, admin, { password: 'hijack password' })).status, 403);
-  assert.is((await req('DELETE', `/api/users/${f.ids.superadmin}`, admin)).status, 403);
+  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}`, admin, { language: 'en' })).status, 404);
+  assert.is((await req('PUT', `/api/users/${f.ids.superadmin}/password`, admin, { password: 'hijack password' })).status, 404);
+  assert.is((await req('POST', `/api/users/${f.ids.superadmin}/unlock`, admin)).status, 404);
+  assert.is((await req('DELETE', `/api/users/${f.ids.superadmin}`, admin)).status, 404);
+  assert.is((await getUserById(f.db, f.ids.superadmin))!.isActive, true);
   assert.is((await req('PUT', `/api/users/${f.ids.editor}`, admin, { role: 'superadmin' })).status, 403);
   assert.is((await getUserById(f.db, f.ids.editor))!.role, 'editor');
   // …but may promote to admin, and a superadmin may grant superadmin.
@@ -91,6 +100,38 @@ test('password reset by an admin works and revokes the sessions; rename conflict
   assert.is((await req('PUT', `/api/users/${f.ids.user}`, admin, { username: 'Admin' })).status, 409);
   assert.is((await req('PUT', `/api/users/${f.ids.user}`, admin, { username: 'user2' })).status, 200);
   assert.ok(await getUserByUsername(f.db, 'user2'));
+});
+
+test('deactivation records when and by whom; reactivation clears it', async () => {
+  const dora = await (await req('POST', '/api/users', admin, { username: 'dora', password: 'dora password', role: 'editor' })).json();
+  const off = await (await req('PUT', `/api/users/${dora.id}`, admin, { isActive: false })).json();
+  assert.equal([off.deactivatedAt, off.deactivatedBy], [new Date(f.clock.t).toISOString(), f.ids.admin]);
+  f.clock.t += 60_000;
+  const again = await (await req('PUT', `/api/users/${dora.id}`, superadmin, { isActive: false })).json();
+  assert.equal([again.deactivatedAt, again.deactivatedBy], [off.deactivatedAt, f.ids.admin], 'a repeat keeps the first');
+  const on = await (await req('PUT', `/api/users/${dora.id}`, admin, { isActive: true })).json();
+  assert.equal([on.deactivatedAt, on.deactivatedBy], [null, null]);
+  await req('DELETE', `/api/users/${dora.id}`, admin); // the soft delete records it too
+  assert.is((await getUserById(f.db, dora.id))!.deactivatedBy, f.ids.admin);
+});
+
+test('stats: totals, active/inactive, locked, by role, recent logins; an admin\'s figures leave superadmins out', async () => {
+  const res = await req('GET', '/api/users/stats', superadmin);
+  assert.is(res.status, 200);
+  const all = await res.json();
+  const users = await (await req('GET', '/api/users', superadmin)).json();
+  const active = users.filter((u: { isActive: boolean }) => u.isActive).length;
+  assert.equal([all.total, all.active, all.inactive], [users.length, active, users.length - active]);
+  assert.is(all.byRole.superadmin, 1);
+  assert.is(all.recentLoginDays, 7);
+  assert.ok(all.recentLogins >= 3, 'admin, superadmin and user signed in during these tests');
+  const mine = await (await req('GET', '/api/users/stats', admin)).json();
+  assert.equal([mine.total, mine.byRole.superadmin], [all.total - 1, 0]);
+  f.clock.t += 8 * 86_400_000;
+  const later = await (await req('GET', '/api/users/stats', await f.login('superadmin'))).json(); // the old session expired
+  assert.is(later.recentLogins, 1, 'only the superadmin who just signed in again');
+  const editor = await f.login('editor');
+  assert.is((await req('GET', '/api/users/stats', editor)).status, 403);
 });
 
 test.run();

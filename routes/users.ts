@@ -2,11 +2,14 @@
  * `/api/users` (http.md "Roles and sessions", admin+). The rules and the writes live in
  * lib/user-admin.ts (shared with the dashboard's /users page); this file validates the body and
  * maps the typed outcome to HTTP: forbidden 403, not found 404, conflict 409, invalid 400.
+ * An admin never sees superadmin accounts: they are missing from the list and the statistics
+ * (`GET /stats`, the users page's cards), and their ids answer 404.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { ROLES, userJson } from '../db/users.ts';
+import { ROLES, userJson, type User } from '../db/users.ts';
+import { userStats } from '../lib/user-stats.ts';
 import { MAX_PASSWORD, MIN_PASSWORD } from '../lib/password.ts';
 import { USERNAME_CHARS, userAdmin, type UserAdminFailure, type UserAdminResult } from '../lib/user-admin.ts';
 import { requireRole } from './middleware/roles.ts';
@@ -34,9 +37,11 @@ export function usersRoutes(deps: RouteDeps) {
   const users = userAdmin(deps);
   const app = new Hono<AppEnv>();
   const admin = requireRole('admin');
-  const target = async (raw: string) => unwrap(await users.find(raw));
+  const target = async (actor: User, raw: string) => unwrap(await users.find(actor, raw));
 
-  app.get('/', admin, async (c) => c.json((await users.list()).map(userJson)));
+  app.get('/', admin, async (c) => c.json((await users.list(c.var.user!)).map(userJson)));
+
+  app.get('/stats', admin, async (c) => c.json(userStats(await users.list(c.var.user!), deps.now())));
 
   app.post('/', admin, validate('json', createBody), async (c) => {
     const { user, generatedPassword } = unwrap(await users.create(c.var.user!, c.req.valid('json')));
@@ -44,26 +49,26 @@ export function usersRoutes(deps: RouteDeps) {
     return c.json({ ...userJson(user), ...(generatedPassword ? { generatedPassword } : {}) }, 201);
   });
 
-  app.get('/:id', admin, async (c) => c.json(userJson(await target(c.req.param('id')))));
+  app.get('/:id', admin, async (c) => c.json(userJson(await target(c.var.user!, c.req.param('id')))));
 
   app.put('/:id', admin, validate('json', updateBody), async (c) => {
-    const user = await target(c.req.param('id'));
+    const user = await target(c.var.user!, c.req.param('id'));
     return c.json(userJson(unwrap(await users.update(c.var.user!, user, c.req.valid('json')))));
   });
 
   app.delete('/:id', admin, async (c) => {
-    const user = await target(c.req.param('id'));
+    const user = await target(c.var.user!, c.req.param('id'));
     const { mode } = unwrap(await users.remove(c.var.user!, user));
     return c.json({ success: true, mode });
   });
 
   app.post('/:id/unlock', admin, async (c) => {
-    const user = await target(c.req.param('id'));
+    const user = await target(c.var.user!, c.req.param('id'));
     return c.json(userJson(unwrap(await users.unlock(c.var.user!, user))));
   });
 
   app.put('/:id/password', admin, validate('json', passwordBody), async (c) => {
-    const user = await target(c.req.param('id'));
+    const user = await target(c.var.user!, c.req.param('id'));
     unwrap(await users.resetPassword(c.var.user!, user, c.req.valid('json').password));
     return c.json({ success: true });
   });

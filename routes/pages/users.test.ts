@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, type Fixture } from '../test-helpers.ts';
-import { getUserById, getUserByUsername } from '../../db/users.ts';
+import { getUserById, getUserByUsername, listUsers } from '../../db/users.ts';
 import { permissions } from '../../lib/user-admin.ts';
 import { assertInert, EVIL, form, get, htmx } from './admin-test-helpers.ts';
 
@@ -38,18 +38,17 @@ test('roles: admin+ only, pages and fragments alike', async () => {
   }
 });
 
-test('an admin sees every user but may not manage the superadmin or grant that role', async () => {
+test('an admin does not see superadmin accounts, may not manage them or grant that role', async () => {
   const html = await (await get(f.app, '/users', admin)).text();
-  assert.match(html, /superadmin/);
-  assert.not.match(html, new RegExp(`action="/users/${f.ids.superadmin}"`), 'no edit form for a superadmin');
+  assert.not.match(html, new RegExp(`id="user-${f.ids.superadmin}"`), 'no superadmin row for an admin');
+  assert.match(await (await get(f.app, '/users', superadmin)).text(), new RegExp(`id="user-${f.ids.superadmin}"`));
   assert.not.match(html, /<option value="superadmin"/);
   assert.match(html, new RegExp(`action="/users/${f.ids.editor}/delete"`));
-  const edit = await form(f.app, `/users/${f.ids.superadmin}`, { role: 'user' }, admin, htmx);
-  assert.is(edit.status, 403);
-  assert.match(await edit.text(), /You may not do that/);
+  assert.is((await form(f.app, `/users/${f.ids.superadmin}`, { role: 'user' }, admin, htmx)).status, 404);
   assert.is((await form(f.app, '/users', { username: 'boss', role: 'superadmin' }, admin, htmx)).status, 403);
   assert.is((await form(f.app, `/users/${f.ids.editor}`, { role: 'superadmin' }, admin, htmx)).status, 403);
-  assert.is((await form(f.app, `/users/${f.ids.superadmin}/delete`, { confirm: '1' }, admin, htmx)).status, 403);
+  assert.is((await form(f.app, `/users/${f.ids.superadmin}/delete`, { confirm: '1' }, admin, htmx)).status, 404);
+  assert.is((await form(f.app, `/users/${f.ids.superadmin}/unlock`, {}, admin, htmx)).status, 404);
   assert.is((await getUserById(f.db, f.ids.superadmin))!.role, 'superadmin');
 });
 
@@ -100,6 +99,29 @@ test('password reset ends the sessions; admin delete deactivates, superadmin del
   // Without htmx the whole page answers.
   const page = await form(f.app, `/users/${f.ids.user}`, { language: 'de' }, admin);
   assert.match(await page.text(), /<html[\s\S]*User user saved/);
+});
+
+test('statistics cards, failed sign-ins, deactivated by whom, unlock', async () => {
+  await f.app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'user', password: 'wrong one' }) });
+  await form(f.app, `/users/${f.ids.editor}`, { active: '0' }, admin, htmx);
+  const html = await (await get(f.app, '/users', admin)).text();
+  const card = (k: string) => new RegExp(`data-stat="${k}"><span class="count-n">(\\d+)<`).exec(html)?.[1];
+  const visible = (await listUsers(f.db)).filter((u) => u.role !== 'superadmin');
+  assert.is(card('total'), String(visible.length));
+  assert.is(card('inactive'), String(visible.filter((u) => !u.isActive).length));
+  assert.is(card('active'), String(visible.filter((u) => u.isActive).length));
+  const row = (id: number) => new RegExp(`id="user-${id}"[\\s\\S]*?</li>`).exec(html)![0];
+  assert.match(row(f.ids.user), /Failed sign-ins: 1 \(last /);
+  assert.match(row(f.ids.user), new RegExp(`action="/users/${f.ids.user}/unlock"`));
+  assert.match(row(f.ids.editor), /Deactivated .* by admin/);
+  const unlocked = await form(f.app, `/users/${f.ids.user}/unlock`, {}, admin, htmx);
+  assert.is(unlocked.status, 200);
+  assert.match(await unlocked.text(), /User user unlocked/);
+  assert.is((await getUserById(f.db, f.ids.user))!.failedLoginCount, 0);
+  await form(f.app, `/users/${f.ids.admin}`, { language: 'de' }, admin, htmx);
+  assert.match(await (await get(f.app, '/users', admin)).text(), /Deaktiviert .* von admin/);
+  await form(f.app, `/users/${f.ids.admin}`, { language: 'en' }, admin, htmx);
+  await form(f.app, `/users/${f.ids.editor}`, { active: '1' }, admin, htmx);
 });
 
 test.run();

@@ -3,10 +3,12 @@
  * live in lib/user-admin.ts (shared with `/api/users`): the page offers what `permissions()` allows
  * and the operations enforce the same. This file parses the forms and renders the outcome. Forms
  * are plain POSTs (work without JavaScript); htmx swaps `#users` with the outcome.
- *   POST /users  ·  POST /users/{id}  ·  POST /users/{id}/password  ·  POST /users/{id}/delete
+ * Admins never see superadmin accounts (list, statistics cards, 404 on their ids).
+ *   POST /users  ·  POST /users/{id}  ·  POST /users/{id}/password  ·  POST /users/{id}/unlock  ·  POST /users/{id}/delete
  */
 import { Hono, type Context } from 'hono';
-import { ROLES, type Role, type User, type UserChange } from '../../db/users.ts';
+import { listUsers, ROLES, type Role, type User, type UserChange } from '../../db/users.ts';
+import { userStats } from '../../lib/user-stats.ts';
 import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../lib/user-admin.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from '../../views/render.ts';
@@ -39,8 +41,14 @@ export function userPages(deps: PageDeps) {
   const page = async (c: Context<AppEnv>, o: Outcome = {}) => {
     const it = pageContext(c, deps);
     const actor = c.var.user!;
-    const list = (await users.list()).map((u) => ({ u, can: permissions(actor, u) }));
-    const data = { ...it, title: it.t('users.title'), users: list, grantable: grantableRoles(actor), roles: ROLES, notice: o.notice ?? null, error: o.error ?? null, now: deps.now() };
+    const all = await users.list(actor);
+    const list = all.map((u) => ({ u, can: permissions(actor, u) }));
+    // Who deactivated whom: by id, looked up among everyone (an admin may have been deactivated by a superadmin).
+    const names = new Map((await listUsers(deps.db)).map((u) => [u.id, u.username]));
+    const data = {
+      ...it, title: it.t('users.title'), users: list, stats: userStats(all, deps.now()), names, grantable: grantableRoles(actor), roles: ROLES,
+      notice: o.notice ?? null, error: o.error ?? null, now: deps.now(),
+    };
     return render(c, { page: 'users', fragment: 'users-list', data, status: o.status ?? 200 });
   };
   const refused = (c: Context<AppEnv>, f: UserAdminFailure) =>
@@ -49,7 +57,7 @@ export function userPages(deps: PageDeps) {
 
   /** The target of a path, or a 404 answer. */
   const target = async (c: Context<AppEnv>): Promise<User | Response> => {
-    const found = await users.find(c.req.param('id') ?? '');
+    const found = await users.find(c.var.user!, c.req.param('id') ?? '');
     return found.ok ? found.value : errorPage(c, deps, 404);
   };
 
@@ -104,6 +112,14 @@ export function userPages(deps: PageDeps) {
     const done = t('users.reset.done', { username: user.username });
     const generated = reset.value.generatedPassword;
     return page(c, { notice: generated ? `${done} ${t('users.generated', { username: user.username, password: generated })}` : done });
+  });
+
+  app.post('/users/:id/unlock', admin, async (c) => {
+    const user = await target(c);
+    if (user instanceof Response) return user;
+    const done = await users.unlock(c.var.user!, user);
+    if (!done.ok) return refused(c, done);
+    return page(c, { notice: pageContext(c, deps).t('users.unlocked', { username: user.username }) });
   });
 
   app.post('/users/:id/delete', admin, async (c) => {

@@ -7,6 +7,7 @@ import * as admin from './messages/admin.ts';
 import * as scheduler from './messages/scheduler.ts';
 import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
+import * as users from './messages/users.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -193,6 +194,7 @@ export const en = {
   ...scheduler.en,
   ...inspector.en,
   ...fieldwork.en,
+  ...users.en,
 };
 
 export type MessageKey = keyof typeof en;
