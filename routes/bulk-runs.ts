@@ -53,7 +53,7 @@ export const runJson = (v: BulkRunView) => ({
 });
 
 /** A run the server no longer holds (it restarted): what its persisted commands tell. */
-function interruptedRunJson(id: string, rows: CommandRecord[]) {
+export function interruptedRunJson(id: string, rows: CommandRecord[]) {
   const counts: BulkCounts = { issued: 0, blocked: 0, skipped: 0, completed: 0, failed: 0, timedOut: 0, expired: 0, canceled: 0 };
   for (const r of rows) {
     if (r.status === 'blocked_safety') counts.blocked++;

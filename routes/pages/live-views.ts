@@ -16,7 +16,8 @@ import { detachedContext, partial, type ViewContext } from '../../views/render.t
 import { cached, type AlertEvent, type Batch, type CommandEvent } from './live-hub.ts';
 import type { Frame, StreamView } from './sse.ts';
 import type { PageDeps } from './kit.ts';
-import { buildCards, bySeverity, cardKey, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
+import { CARD_LIMIT, buildCards, bySeverity, cardKey, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
+import { eventOf } from './overview.ts';
 import { TABLE_PAGE, crashedList, monitoringLive, serviceFailedList } from './monitoring.ts';
 import { alertText, isCommandAlert } from './alert-text.ts';
 import { historyHtml } from './client-commands.ts';
@@ -96,7 +97,7 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
   /** The cards of this selection now (computed once per batch / resync window for every browser). */
   const cardsNow = (b: Batch | null) =>
     once(deps, b, `cards|${skey}`, async () => {
-      const cards = buildCards(deps.fleet.list(), await deps.groups.list(), query);
+      const cards = buildCards(deps.fleet.list(), await deps.groups.list(), query, CARD_LIMIT, eventOf(deps));
       return { cards, byKey: new Map(cards.map((c) => [c.key, c])), order: cards.map((c) => c.key).join(' ') };
     });
 

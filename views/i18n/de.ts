@@ -5,13 +5,15 @@ import * as admin from './messages/admin.ts';
 import * as scheduler from './messages/scheduler.ts';
 import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
+import * as bulk from './messages/bulk.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
   | keyof typeof admin.en
   | keyof typeof scheduler.en
   | keyof typeof inspector.en
-  | keyof typeof fieldwork.en;
+  | keyof typeof fieldwork.en
+  | keyof typeof bulk.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -197,4 +199,5 @@ export const de: Record<MessageKey, string> = {
   ...scheduler.de,
   ...inspector.de,
   ...fieldwork.de,
+  ...bulk.de,
 };

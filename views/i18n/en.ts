@@ -7,6 +7,7 @@ import * as admin from './messages/admin.ts';
 import * as scheduler from './messages/scheduler.ts';
 import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
+import * as bulk from './messages/bulk.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -192,6 +193,7 @@ export const en = {
   ...scheduler.en,
   ...inspector.en,
   ...fieldwork.en,
+  ...bulk.en,
 };
 
 export type MessageKey = keyof typeof en;
