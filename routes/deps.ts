@@ -15,6 +15,7 @@ import type { BrokerOverview, OverviewQuery } from '../broker/overview.ts';
 import type { ActiveEvent, ScheduleChange } from '../actors/scheduler.ts';
 import type { ActivityMetrics } from '../lib/metrics.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
+import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
 
 export type { Writes };
 
@@ -48,6 +49,8 @@ export interface AppDeps {
   };
   /** The actor inspector's feed (actors/inspection/feed.ts): `/inspector*` and `/api/inspector/*` need it. */
   inspector?: InspectionFeed;
+  /** What the supervisor knows now (clients by state, commands in flight, restore, failures, outage): its inspector entry. */
+  supervisorReport?: () => SupervisorReport;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;
