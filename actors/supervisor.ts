@@ -15,6 +15,7 @@ import type { CommandAction, CommandRecord, CommandStatus } from './command.type
 import { clientName, emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
 import { OutageDetector } from './outage.ts';
 import { supervisorMachine } from './supervisor.machine.ts';
+import { leafPaths } from './inspection/summary.ts';
 import { DeadlineQueue } from './deadlines.ts';
 import type { EventBus } from '../lib/bus.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -162,6 +163,16 @@ export class Supervisor {
   /** Every client's record, in insertion order. */
   list(): ClientRecord[] {
     return Array.from(this.#clients.values(), (e) => e.record);
+  }
+
+  /**
+   * Client actors per leaf state of their machine (`process.crashed` → 3), from the actors' own
+   * snapshots: what the inspector's supervisor entry shows. One pass; only asked on request.
+   */
+  stateCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.#clients.values()) for (const p of leafPaths(e.actor.getSnapshot().value)) out[p] = (out[p] ?? 0) + 1;
+    return out;
   }
 
   /** Creates the client when unknown (a new, not yet discovered client); answers whether it was new. */

@@ -98,6 +98,7 @@ test('an isolated failure, an outage and commands in flight show up in the API a
   assert.match(html, /Commands in flight: 1/);
   assert.match(html, /Failures isolated \(actors recreated\): 1/);
   assert.match(html, /Outage suspected since/);
+  assert.match(html, /state=connectivity\.offline"><code>offline<\/code><\/a> 5/, 'region counts from the actors, each a filter link');
   assert.match(html, /Start-up restore: 5 client actors in \d+ ms/);
   assert.match(html, /data-state="supervisor\.fleet\.outageSuspected"/, 'the statechart draws the supervisor machine');
   const other = await (await app.request(`/inspector/client:${uuid(2)}`, { headers: { cookie: root } })).text();

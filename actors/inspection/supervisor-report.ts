@@ -11,6 +11,7 @@ import type { SupervisorContext } from '../supervisor.machine.ts';
 
 export interface SupervisorSource {
   list(): ClientRecord[];
+  stateCounts(): Record<string, number>;
   readonly onlineCount: number;
   readonly outageSuspected: boolean;
   readonly story: { getSnapshot(): { value: unknown; context: SupervisorContext } };
@@ -22,7 +23,7 @@ export interface SupervisorReport {
     online: number;
     /** Derived status: healthy, warning, critical, offline. */
     byStatus: Record<string, number>;
-    /** Per region of the client machine: state → count (`process: {running: 9, crashed: 1}`). */
+    /** Per region of the client machine, from the actors' snapshots: state → count (`process: {running: 9, crashed: 1}`). */
     byRegion: Record<string, Record<string, number>>;
   };
   commands: { inFlight: number; byStatus: Record<string, number> };
@@ -41,15 +42,13 @@ export function supervisorReport(
   bulkRuns?: { list(): Array<{ status: string }> },
 ): SupervisorReport {
   const byStatus: Record<string, number> = { healthy: 0, warning: 0, critical: 0, offline: 0 };
-  const regions = { connectivity: {}, process: {}, service: {}, screen: {}, recovery: {} } as Record<string, Record<string, number>>;
   const records = supervisor.list();
-  for (const r of records) {
-    bump(byStatus, r.status);
-    bump(regions.connectivity, r.connectivity);
-    bump(regions.process, r.processStatus);
-    bump(regions.service, r.serviceStatus);
-    bump(regions.screen, r.screenHealthStatus);
-    bump(regions.recovery, r.recoveryState);
+  for (const r of records) bump(byStatus, r.status);
+  const regions: Record<string, Record<string, number>> = {};
+  for (const [path, n] of Object.entries(supervisor.stateCounts()).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const dot = path.indexOf('.');
+    const region = dot < 0 ? path : path.slice(0, dot);
+    (regions[region] ??= {})[dot < 0 ? path : path.slice(dot + 1)] = n;
   }
   const cmdStatus: Record<string, number> = {};
   const live = commands?.live() ?? [];
