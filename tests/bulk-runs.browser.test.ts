@@ -8,7 +8,7 @@ import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
 import { device, pub, sleep, waitFor } from './helpers.ts';
-import { BrowserKit, browserTests, shot } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
 import { ackPayload } from '../scripts/sim/payloads.ts';
 
 const test = browserTests(uvuTest);
@@ -63,6 +63,7 @@ test('restart the offline screens of a group from its card: reason, confirm, liv
   const card = `#g-${gid}`;
   await page.waitForSelector(`${card} .group-event strong`);
   assert.is(await page.textContent(`${card} .group-event strong`), 'Open day');
+  await shot(page, 'overview-group-event');
   await page.click(`${card} a[href="/groups/${gid}/restart"]`);
   await page.waitForURL(`${kit.base}/groups/${gid}/restart`);
   // The reason is required: an empty one does not open the dialog.
@@ -96,6 +97,24 @@ test('restart the offline screens of a group from its card: reason, confirm, liv
   assert.match((await page.textContent(`#run-${run.id}`)) ?? '', /Aula[\s\S]*Reboot device[\s\S]*screens dark after the power cut[\s\S]*superadmin/);
   assert.equal(kit.problems, []);
   await page.close();
+});
+
+test('phone 360×740: overview, restart form, runs list and run page never scroll sideways', async () => {
+  const page = await kit.newPage(PHONE);
+  await kit.login(page, '/');
+  const run = kit.h.rt.bulkRuns.list()[0];
+  for (const [name, path] of [
+    ['overview', '/'],
+    ['bulk-restart', `/groups/${run.groupId}/restart`],
+    ['bulk-runs', '/bulk-runs'],
+    ['bulk-run', `/bulk-runs/${run.id}`],
+  ] as const) {
+    await page.goto(`${kit.base}${path}`);
+    assert.ok((await sidewaysScroll(page)) <= 0, `${name} scrolls sideways`);
+    await shot(page, `${name}-phone`);
+  }
+  await page.close();
+  assert.equal(kit.problems, []);
 });
 
 test.run();
