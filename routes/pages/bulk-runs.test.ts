@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { createApp } from '../../app.ts';
 import { scheduleFixture, type ScheduleFixture } from '../schedule-test-helpers.ts';
 import { assertInert, connect, EVIL, form, get } from './admin-test-helpers.ts';
+import { upsertCommandStatement } from '../../db/commands.ts';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 
@@ -122,6 +123,20 @@ test('run page: progress over SSE as commands finish, Abort stops issuing; the l
   assert.match(list, /href="\/bulk-runs" aria-current="page"/, 'nav link');
   assert.is((await get(app, '/bulk-runs', f.cookies.user)).status, 403);
   assert.not.match(await (await get(app, '/', f.cookies.user)).text(), /href="\/bulk-runs"/);
+});
+
+test('a run the server no longer holds (restarted) still has its page, from its commands; no live stream, no Abort', async () => {
+  const [run] = f.bulkRuns.list();
+  const rec = { ...f.commands.get(run.commandIds[1])!, bulkRunId: 'run-before-restart' }; // [0] completed: no longer live
+  f.writer.enqueue(upsertCommandStatement({ ...rec, commandId: crypto.randomUUID(), status: 'completed', completedAt: rec.createdAt }));
+  const res = await get(app, '/bulk-runs/run-before-restart', f.cookies.admin);
+  assert.is(res.status, 200);
+  const html = await res.text();
+  assert.match(html, /id="bulk-run-progress" data-status="interrupted"/);
+  assert.match(html, /the server restarted during this run/);
+  assert.not.match(html, /hx-sse:connect/);
+  assert.not.match(html, /Abort run/);
+  assert.is((await get(app, '/live/bulk-runs/run-before-restart', f.cookies.admin)).status, 404);
 });
 
 test.run();
