@@ -64,6 +64,24 @@ test("overview cards: the group's active event (type, title, until when) or none
   assert.ok(de.includes('Gerade kein Termin geplant'), 'German');
 });
 
+test("live overview: when a group's event changes (its clients change in place), only its event line is re-sent", async () => {
+  const live = await connect(app, '/live/overview', f.cookies.user, open);
+  await live.until(new RegExp(`id="g-${foyer}-event"[^>]*>\\s*data: \\s*No event scheduled now`));
+  live.take();
+  const ev = await f.call('editor', 'POST', '/api/events', {
+    groupId: foyer, title: 'Concert', eventType: 'website', start: '2026-03-02T09:00:00Z', end: '2026-03-02T12:00:00Z',
+    website: { url: 'https://example.org/concert' },
+  });
+  assert.is(ev.status, 201, JSON.stringify(ev.body));
+  f.bus.emit({ type: 'client-changed', uuid: uuid(8) }); // what EXPECTED_EVENT does to each client of the group
+  await live.until(new RegExp(`hx-target="#g-${foyer}-event"[\\s\\S]*Concert`));
+  assert.not.match(live.s.text, new RegExp(`hx-target="#g-${foyer}"`), 'not the whole card');
+  live.take();
+  f.bus.emit({ type: 'client-changed', uuid: uuid(8) });
+  await new Promise((r) => setTimeout(r, 400));
+  assert.not.match(live.s.text, /-event"/, 'unchanged event: nothing re-sent');
+});
+
 test('reason form: admin only, reason required, confirmation step without JavaScript, then the run starts', async () => {
   assert.is((await get(app, `/groups/${aula}/restart`, f.cookies.user)).status, 403);
   assert.is((await form(app, `/groups/${aula}/restart`, { reason: 'x', confirm: '1' }, f.cookies.user)).status, 403);

@@ -91,6 +91,10 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
   let cardOrder = '';
   // Cards cut at CARD_LIMIT: their last listed client (a hidden client only enters by sorting before it).
   const capped = new Map<string, ClientRecord>();
+  // The event line each card shows (card key → event id and end): an event starting or ending
+  // changes every client of the group (EXPECTED_EVENT) in place, so only the line is re-sent.
+  const shownEvent = new Map<string, string>();
+  const eventKey = (card: Pick<GroupCard, 'event'>) => (card.event ? `${card.event.eventId}|${card.event.until}|${card.event.others}` : '');
   const qkey = `${v.lang}|${v.role}|${JSON.stringify(query)}`;
   const skey = JSON.stringify(query); // the selection alone: cards are the same in every language
 
@@ -107,12 +111,14 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
     for (const r of card.clients) shown.set(r.uuid, { groupId: r.groupId, card: card.key });
     if (card.more) capped.set(card.key, { ...card.clients[card.clients.length - 1] });
     else capped.delete(card.key);
+    shownEvent.set(card.key, eventKey(card));
   };
 
   /** This browser now shows these cards. */
   const adopt = (now: Awaited<ReturnType<typeof cardsNow>>) => {
     shown.clear();
     capped.clear();
+    shownEvent.clear();
     now.cards.forEach(track);
     cardOrder = now.order;
   };
@@ -158,6 +164,23 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
     return !last || bySeverity(r, last) < 0;
   };
 
+  /** The event lines of the cards of clients changed in place, where the group's event changed. */
+  const eventParts = (b: Batch, rows: ClientRecord[]): string[] => {
+    const out: string[] = [];
+    const now = eventOf(deps);
+    for (const groupId of new Set(rows.map((r) => r.groupId))) {
+      if (groupId === null) continue;
+      const key = cardKey(groupId);
+      if (!shownEvent.has(key)) continue; // not a card of this page (or an unknown group)
+      const g = { key, id: groupId, event: now(groupId) };
+      const k = eventKey(g);
+      if (k === shownEvent.get(key)) continue;
+      shownEvent.set(key, k);
+      out.push(cached(b, `event|${v.lang}|${key}|${k}`, () => hxPartial(`#${key}-event`, 'outerHTML', partial('group-event', { ...ctxFor(deps, v), g }))));
+    }
+    return out;
+  };
+
   return {
     resync: async () => frames([...common(deps, v, null, true), await groupsHtml(null)]),
     prime: async () => adopt(await cardsNow(null)), // what the page shows; nothing to render
@@ -182,6 +205,7 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
         const it = ctxFor(deps, v);
         for (const r of rows) parts.push(cached(b, `row|${v.lang}|${v.role}|${r.uuid}`, () => hxPartial(`#c-${r.uuid}`, 'outerHTML', partial('client-item', { ...it, r }))));
         parts.push(...barParts(deps, v, b, rows));
+        parts.push(...eventParts(b, rows));
       }
       parts.push(...seenParts(deps, v, b, (u) => `seen-${u}`, (u) => shown.has(u)));
       return frames(parts);
