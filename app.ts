@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // Remote commands (commands.md): /api/clients/{uuid}/restart…, /api/clients/commands/{id}, /api/commands.
   if (d.commands) app.route('/api', commandsRoutes({ ...d, commands: d.commands }));
   if (d.bulkRuns) app.route('/api', bulkRunsRoutes({ ...d, bulkRuns: d.bulkRuns }));
-  if (d.inspector) app.route('/api/inspector', inspectorRoutes({ inspector: d.inspector })); // issue 7 (inspector.md)
+  if (d.inspector) app.route('/api/inspector', inspectorRoutes({ inspector: d.inspector, supervisorReport: d.supervisorReport })); // docs/inspector.md
   app.route('/screenshots', screenshotRoutes(d));
   app.route('/api/groups', groupsRoutes(d)); // scheduling (issue 6; scheduler.md)
   app.route('/api/events', eventsRoutes(d));

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { Supervisor } from './actors/supervisor.ts';
+import { supervisorReport } from './actors/inspection/supervisor-report.ts';
 import { Fleet } from './actors/fleet.ts';
 import { CommandRegistry } from './actors/commands.ts';
 import { DEFAULT_TIMERS } from './actors/command.types.ts';
@@ -283,6 +284,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     metrics,
     scheduler,
     inspector: inspector ?? undefined,
+    supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
     now: () => clock.now(),
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine

@@ -109,4 +109,28 @@ test('a registry error while issuing counts as a failure and stops the run', asy
   assert.is(r.state(), 'done');
 });
 
+test('ABORT stops issuing at once: the rest is skipped, commands in flight still finish and count', async () => {
+  const r = run(6, { window: 2 });
+  await flush();
+  r.actor.send({ type: 'ABORT', reason: 'stopped by admin' });
+  await flush();
+  assert.equal(r.calls.map((c) => c.uuid), ['c0', 'c1']);
+  assert.equal([r.ctx().aborted, r.ctx().abortReason, r.ctx().counts.skipped], [true, 'stopped by admin', 4]);
+  await r.finish('c0', 'completed');
+  assert.equal(r.calls.length, 2, 'nothing more issued after a command finished');
+  await r.finish('c1', 'failed');
+  assert.is(r.actor.getSnapshot().status, 'done');
+  assert.equal(r.ctx().counts, { issued: 2, blocked: 0, skipped: 4, completed: 1, failed: 1, timedOut: 0, expired: 0, canceled: 0 });
+});
+
+test('ABORT while a command is being issued: that one went out and is not counted as skipped', async () => {
+  const r = run(4, { window: 5 });
+  r.actor.send({ type: 'ABORT', reason: 'stop' }); // the first issueOne is still pending
+  await flush();
+  assert.equal(r.calls.map((c) => c.uuid), ['c0']);
+  assert.equal([r.ctx().counts.issued, r.ctx().counts.skipped], [1, 3]);
+  r.actor.send({ type: 'ABORT', reason: 'again' });
+  assert.is(r.ctx().abortReason, 'stop', 'a second abort changes nothing');
+});
+
 test.run();

@@ -51,7 +51,10 @@ export interface IssueOneOutput {
   blocked: boolean;
 }
 
-export type BulkRunEvent = { type: 'FINISHED'; commandId: string; status: CommandStatus };
+export type BulkRunEvent =
+  | { type: 'FINISHED'; commandId: string; status: CommandStatus }
+  // An operator stops the run: nothing more is issued; commands already sent run to their end.
+  | { type: 'ABORT'; reason: string };
 
 const finishedCount = (c: BulkCounts) => c.completed + c.failed + c.timedOut + c.expired + c.canceled;
 const failureCount = (c: BulkCounts) => c.failed + c.timedOut + c.expired;
@@ -101,6 +104,8 @@ export const bulkRunMachine = setup({
     issued: assign(({ context, event }) => {
       const out = (event as unknown as { output: IssueOneOutput }).output;
       const counts = out.blocked ? { ...context.counts, blocked: context.counts.blocked + 1 } : { ...context.counts, issued: context.counts.issued + 1 };
+      // Stopped while this one was being issued: it was counted as skipped, but it went out.
+      if (context.aborted) counts.skipped = Math.max(0, counts.skipped - 1);
       return {
         next: context.next + 1,
         counts,
@@ -111,10 +116,17 @@ export const bulkRunMachine = setup({
     // The registry threw (a bug, not a client's answer): count it as a failure so the rule sees it.
     issueFailed: assign(({ context }) => {
       const ctx = { ...context, next: context.next + 1 };
-      return { next: ctx.next, ...withAbortRule(ctx, { ...context.counts, failed: context.counts.failed + 1 }) };
+      const counts = { ...context.counts, failed: context.counts.failed + 1 };
+      if (context.aborted) counts.skipped = Math.max(0, counts.skipped - 1); // as in `issued`
+      return { next: ctx.next, ...withAbortRule(ctx, counts) };
+    }),
+    aborted: assign(({ context, event }) => {
+      if (event.type !== 'ABORT' || context.aborted) return {};
+      const remaining = context.targets.length - context.next;
+      return { aborted: true, abortReason: event.reason, counts: { ...context.counts, skipped: context.counts.skipped + remaining } };
     }),
     finished: assign(({ context, event }) => {
-      if (!context.inFlight.includes(event.commandId)) return {}; // a duplicate, or not ours
+      if (event.type !== 'FINISHED' || !context.inFlight.includes(event.commandId)) return {}; // a duplicate, or not ours
       const ctx = { ...context, inFlight: context.inFlight.filter((id) => id !== event.commandId) };
       return { inFlight: ctx.inFlight, ...withAbortRule(ctx, count(context.counts, event.status)) };
     }),
@@ -133,7 +145,7 @@ export const bulkRunMachine = setup({
   }),
   initial: 'deciding',
   // A command may finish while the next one is being issued: count it wherever the run is.
-  on: { FINISHED: { actions: 'finished' } },
+  on: { FINISHED: { actions: 'finished' }, ABORT: { actions: 'aborted' } },
   states: {
     deciding: {
       always: [{ guard: 'nothingLeftToIssue', target: 'draining' }, { guard: 'windowFull', target: 'waiting' }, { target: 'issuing' }],
@@ -153,7 +165,7 @@ export const bulkRunMachine = setup({
       },
     },
     waiting: {
-      on: { FINISHED: { target: 'deciding', actions: 'finished' } },
+      on: { FINISHED: { target: 'deciding', actions: 'finished' }, ABORT: { target: 'deciding', actions: 'aborted' } },
     },
     // Nothing more to issue (all issued, or aborted): wait for the commands still in flight.
     draining: {

@@ -148,6 +148,26 @@ export class BulkRuns {
     };
   }
 
+  /**
+   * An operator stops a run (commands.md "Bulk actions" only names the failure rule; the dashboard
+   * also offers this): nothing more is issued, commands already sent run to their end. Answers the
+   * run after it, or undefined when unknown. A finished run stays as it was.
+   */
+  abort(id: string, reason: string): BulkRunView | undefined {
+    const run = this.#runs.get(id);
+    if (!run) return undefined;
+    if (run.actor.getSnapshot().status === 'active') run.actor.send({ type: 'ABORT', reason });
+    return this.get(id);
+  }
+
+  /** Calls `fn` after every change of one run (its live page); returns the unsubscribe function. */
+  watch(id: string, fn: () => void): () => void {
+    const run = this.#runs.get(id);
+    if (!run) return () => {};
+    const sub = run.actor.subscribe({ next: () => fn(), complete: () => fn(), error: () => fn() });
+    return () => sub.unsubscribe();
+  }
+
   /** Runs newest first. */
   list(): BulkRunView[] {
     return [...this.#runs.keys()].reverse().map((id) => this.get(id)!);

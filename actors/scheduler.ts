@@ -41,6 +41,17 @@ export interface ExpectedEventSink {
   expectEvents(byGroup: ReadonlyMap<number, ExpectedEvent | null>, complete: boolean): void;
 }
 
+/** The event a group is showing now, for the overview's group cards (title, type, until when). */
+export interface ActiveEvent {
+  eventId: number;
+  title: string;
+  eventType: string;
+  /** End of this occurrence (UTC ms). */
+  until: number;
+  /** More events run at the same time (the clients get them all; the card names the first). */
+  others: number;
+}
+
 /** What changed, for `changed()`: which groups' events, or the holidays / settings / group list. */
 export interface ScheduleChange {
   groups?: number[];
@@ -180,6 +191,15 @@ export class SchedulerService {
 
   get state(): string {
     return String(this.#actor?.getSnapshot().value ?? 'stopped');
+  }
+
+  /** The first event running in a group at `now` (as the cycle publishes it), or null. */
+  activeEvent(groupId: number, now: number): ActiveEvent | null {
+    if (!this.#book.has(groupId)) return null;
+    const active = this.#book.active(groupId, now);
+    const first = active[0];
+    if (!first) return null;
+    return { eventId: first.event.id, title: first.event.title, eventType: first.event.eventType, until: first.end, others: active.length - 1 };
   }
 
   stop(): void {

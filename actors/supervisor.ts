@@ -14,6 +14,8 @@ import { commandUpdate, type RecoveryPolicy, type RecoveryReason } from './clien
 import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
 import { clientName, emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
 import { OutageDetector } from './outage.ts';
+import { supervisorMachine } from './supervisor.machine.ts';
+import { leafPaths } from './inspection/summary.ts';
 import { DeadlineQueue } from './deadlines.ts';
 import type { EventBus } from '../lib/bus.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -81,6 +83,8 @@ export class Supervisor {
   #resumes: DeadlineQueue<PendingResume>;
   #machine: typeof clientMachine;
   failures = 0; // actors that threw and were recreated
+  /** The supervisor's own actor (`supervisor` in the inspector): restore, failures, outages. */
+  readonly story: Actor<typeof supervisorMachine>;
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
@@ -90,6 +94,7 @@ export class Supervisor {
       : clientMachine;
     this.#outage = new OutageDetector({ windowMs: deps.graceMs });
     this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
+    this.story = createActor(supervisorMachine, { id: 'supervisor', clock: deps.clock, inspect: deps.inspect }).start();
   }
 
   get size(): number {
@@ -126,6 +131,7 @@ export class Supervisor {
       m.set(l.uuid, list);
     }
     const now = this.#deps.clock.now();
+    const started = performance.now();
     this.#quiet = true;
     try {
       for (const record of records) {
@@ -143,6 +149,7 @@ export class Supervisor {
       this.#quiet = false;
     }
     this.#resumes.arm();
+    this.story.send({ type: 'RESTORED', clients: records.length, ms: Math.round(performance.now() - started), at: now });
   }
 
   has(uuid: string): boolean {
@@ -156,6 +163,16 @@ export class Supervisor {
   /** Every client's record, in insertion order. */
   list(): ClientRecord[] {
     return Array.from(this.#clients.values(), (e) => e.record);
+  }
+
+  /**
+   * Client actors per leaf state of their machine (`process.crashed` → 3), from the actors' own
+   * snapshots: what the inspector's supervisor entry shows. One pass; only asked on request.
+   */
+  stateCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.#clients.values()) for (const p of leafPaths(e.actor.getSnapshot().value)) out[p] = (out[p] ?? 0) + 1;
+    return out;
   }
 
   /** Creates the client when unknown (a new, not yet discovered client); answers whether it was new. */
@@ -207,6 +224,7 @@ export class Supervisor {
     if (this.#settleTimer !== null) this.#deps.clock.clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
     this.#resumes.clear();
+    this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
     for (const entry of this.#clients.values()) entry.actor.stop();
   }
@@ -289,12 +307,15 @@ export class Supervisor {
     if (this.#quiet) return;
     if (next.connectivity === 'offline' && before === 'online') {
       const verdict = this.#outage.wentOffline(now, this.#online);
-      if (verdict === 'outage')
+      if (verdict === 'outage') {
+        this.story.send({ type: 'OUTAGE_SUSPECTED', at: now });
         this.#alert('outage-suspected', 'critical', 'Broker or network outage suspected: most of the fleet went silent', undefined, now);
-      else if (verdict === 'single') this.#deferOfflineAlert(next.uuid, `${clientName(next)} went offline`, now);
+      } else if (verdict === 'single') this.#deferOfflineAlert(next.uuid, `${clientName(next)} went offline`, now);
     } else if (next.connectivity === 'online' && before === 'offline') {
-      if (this.#outage.cameOnline(this.#online)) this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
-      else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
+      if (this.#outage.cameOnline(this.#online)) {
+        this.story.send({ type: 'OUTAGE_RESOLVED', at: now });
+        this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
+      } else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
     }
   }
 
@@ -320,6 +341,7 @@ export class Supervisor {
     const entry = this.#clients.get(uuid);
     if (!entry) return;
     this.failures++;
+    this.story.send({ type: 'ACTOR_FAILED', uuid, error: String(err instanceof Error ? err.message : err).slice(0, 200), at: this.#deps.clock.now() });
     log.error(`client actor ${uuid} failed; recreating it from its last good state`, err);
     this.#clients.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;

@@ -124,6 +124,28 @@ test('a run the server no longer holds (restarted) is summarised from its persis
   assert.is(r.body.commands.length, 3);
 });
 
+test('POST /api/bulk-runs/{id}/abort: stops issuing (who and why in the reason), 409 once finished, 404 unknown; GET /api/bulk-runs lists newest first', async () => {
+  const uuids = Array.from({ length: 6 }, (_, i) => uuid(10 + i));
+  const r = await call('POST', '/api/groups/8/restart', { reason: 'second rollout', uuids, action: 'restart_app' });
+  assert.is(r.body.commands.length, 5);
+  const id = r.body.run.id;
+  const ab = await call('POST', `/api/bulk-runs/${id}/abort`, { reason: 'wrong group' });
+  assert.is(ab.status, 200);
+  assert.equal([ab.body.run.aborted, ab.body.run.abortReason, ab.body.run.counts.skipped, ab.body.run.status], [true, 'aborted by admin: wrong group', 1, 'running']);
+  for (const c of r.body.commands) ack(c.clientUuid, c.commandId, 'completed');
+  await new Promise((res) => setTimeout(res, 0));
+  const end = await call('GET', `/api/bulk-runs/${id}`);
+  assert.is(end.body.run.status, 'done');
+  assert.is(end.body.commands.length, 5, 'the aborted run issued nothing more');
+  assert.is((await call('POST', `/api/bulk-runs/${id}/abort`, {})).status, 409);
+  assert.is((await call('POST', '/api/bulk-runs/nope/abort', {})).status, 404);
+  const list = await call('GET', '/api/bulk-runs');
+  assert.is(list.body.runs[0].id, id);
+  assert.ok(list.body.runs.length >= 3);
+  const user = await f.login('user');
+  assert.is((await f.app.request(`/api/bulk-runs/${id}/abort`, json('POST', {}, user))).status, 403);
+});
+
 test('GET /api/bulk-runs/{id}: 404 when unknown', async () => {
   assert.equal(await call('GET', '/api/bulk-runs/nope'), { status: 404, body: { error: 'bulk run not found' } });
 });

@@ -1,7 +1,9 @@
 /**
  * Bulk restarts (commands.md "Bulk actions"), admin only, mounted at `/api`:
  *   POST /groups/{id}/restart  {reason, uuids?, action?}  → 202 {success, message, run, commands}
+ *   GET  /bulk-runs                                        → {runs} held in memory, newest first
  *   GET  /bulk-runs/{id}                                   → {run, commands} with live counts
+ *   POST /bulk-runs/{id}/abort {reason?}                   → {run}: stop issuing (409 when already finished)
  * Default selection: the group's offline clients, action `reboot_host`. Given `uuids` must all be
  * clients of that group. Until group CRUD exists (issue 6) a group exists when a `groups` row has
  * its id or any client is assigned to it.
@@ -22,7 +24,7 @@ import { commandJson } from './command-json.ts';
 import { reasonField } from './commands.ts';
 import type { RouteDeps } from './deps.ts';
 
-export type BulkRunsApi = Pick<BulkRuns, 'start' | 'get'>;
+export type BulkRunsApi = Pick<BulkRuns, 'start' | 'get' | 'list' | 'abort' | 'watch'>;
 
 const body = z.object({
   reason: reasonField.min(1, 'a bulk action needs a reason'),
@@ -30,7 +32,12 @@ const body = z.object({
   action: z.enum(['reboot_host', 'restart_app', 'shutdown_host']).default('reboot_host'),
 });
 
-const runJson = (v: BulkRunView) => ({
+const abortBody = z.object({ reason: z.string().trim().max(2000).optional() }).default({});
+
+/** What the run shows as its abort reason: who stopped it, and why when they said. */
+export const abortReason = (username: string, reason?: string) => `aborted by ${username}${reason ? `: ${reason}` : ''}`;
+
+export const runJson = (v: BulkRunView) => ({
   id: v.id,
   groupId: v.groupId,
   action: v.action,
@@ -46,7 +53,7 @@ const runJson = (v: BulkRunView) => ({
 });
 
 /** A run the server no longer holds (it restarted): what its persisted commands tell. */
-function interruptedRunJson(id: string, rows: CommandRecord[]) {
+export function interruptedRunJson(id: string, rows: CommandRecord[]) {
   const counts: BulkCounts = { issued: 0, blocked: 0, skipped: 0, completed: 0, failed: 0, timedOut: 0, expired: 0, canceled: 0 };
   for (const r of rows) {
     if (r.status === 'blocked_safety') counts.blocked++;
@@ -102,6 +109,17 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
     const commands = (await commandsOf(view.id)).map(commandJson);
     const message = `bulk ${b.action} started for ${uuids.length} client(s) of group ${groupId}`;
     return c.json({ success: true, message, run: runJson(bulkRuns.get(view.id) ?? view), commands }, 202);
+  });
+
+  app.get('/bulk-runs', admin, (c) => c.json({ runs: bulkRuns.list().map(runJson) }));
+
+  app.post('/bulk-runs/:id/abort', admin, validate('json', abortBody), (c) => {
+    const id = c.req.param('id');
+    const before = bulkRuns.get(id);
+    if (!before) throw new HTTPException(404, { message: 'bulk run not found' });
+    if (before.status === 'done') return c.json({ success: false, message: 'the run already finished', run: runJson(before) }, 409);
+    const view = bulkRuns.abort(id, abortReason(c.var.user!.username, c.req.valid('json').reason))!;
+    return c.json({ success: true, message: 'stopped issuing; commands already sent run to their end', run: runJson(view) });
   });
 
   app.get('/bulk-runs/:id', admin, async (c) => {

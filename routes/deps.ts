@@ -12,9 +12,10 @@ import type { CommandsApi } from './commands.ts';
 import type { BulkRunsApi } from './bulk-runs.ts';
 import type { Provisioning } from '../broker/provisioning.ts';
 import type { BrokerOverview, OverviewQuery } from '../broker/overview.ts';
-import type { ScheduleChange } from '../actors/scheduler.ts';
+import type { ActiveEvent, ScheduleChange } from '../actors/scheduler.ts';
 import type { ActivityMetrics } from '../lib/metrics.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
+import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
 
 export type { Writes };
 
@@ -41,9 +42,15 @@ export interface AppDeps {
   /** Messages/commands/errors per minute (lib/metrics.ts): `/api/metrics` and the activity chart need it. */
   metrics?: ActivityMetrics;
   /** The scheduler (actors/scheduler.ts): every schedule edit republishes the affected groups at once. */
-  scheduler?: { changed(change: ScheduleChange): Promise<void> };
+  scheduler?: {
+    changed(change: ScheduleChange): Promise<void>;
+    /** The event a group shows now (the overview's group cards); absent in tests without a scheduler. */
+    activeEvent?(groupId: number, now: number): ActiveEvent | null;
+  };
   /** The actor inspector's feed (actors/inspection/feed.ts): `/inspector*` and `/api/inspector/*` need it. */
   inspector?: InspectionFeed;
+  /** What the supervisor knows now (clients by state, commands in flight, restore, failures, outage): its inspector entry. */
+  supervisorReport?: () => SupervisorReport;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

@@ -1,7 +1,8 @@
 /**
  * The inspector's JSON twin (inspector.md; superadmin), mounted at `/api/inspector`:
  *   GET /actors?machine=&state=&q=&stopped=&limit=&offset=  → {total, limit, offset, counts, actors}
- *   GET /actors/{id}          → {actor, context, history (newest first), machine}
+ *   GET /actors/{id}          → {actor, context, history (newest first), machine}; the `supervisor`
+ *                               entry also answers `report`: what it knows now (supervisor-report.ts)
  *   GET /machines             → {machines: [id]}
  *   GET /machines/{machineId} → {id, definition (Stately editor config), svg}
  */
@@ -12,6 +13,8 @@ import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import { countByMachine, queryActors } from '../actors/inspection/query.ts';
 import { actorJson, plainContext, rowJson } from '../actors/inspection/json.ts';
 import { contextJson } from '../actors/inspection/summary.ts';
+import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
+import { iso } from '../lib/time.ts';
 import { chartFor, machineJson, svgFor } from '../lib/statechart/index.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
@@ -29,7 +32,7 @@ export const actorQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export function inspectorRoutes(d: { inspector: InspectionFeed }) {
+export function inspectorRoutes(d: { inspector: InspectionFeed; supervisorReport?: () => SupervisorReport }) {
   const feed = d.inspector;
   const app = new Hono<AppEnv>();
   app.use('*', requireRole('superadmin'));
@@ -48,6 +51,7 @@ export function inspectorRoutes(d: { inspector: InspectionFeed }) {
       context: plainContext(contextJson(a.context)),
       history: a.history.toArray().reverse().map(rowJson),
       machine: `/api/inspector/machines/${encodeURIComponent(a.machineId)}`,
+      ...(a.id === 'supervisor' && d.supervisorReport ? { report: reportJson(d.supervisorReport()) } : {}),
     });
   });
 
@@ -60,4 +64,14 @@ export function inspectorRoutes(d: { inspector: InspectionFeed }) {
   });
 
   return app;
+}
+
+/** Times as ISO strings, like the rest of the API. */
+function reportJson(r: SupervisorReport) {
+  return {
+    ...r,
+    outage: { ...r.outage, since: iso(r.outage.since), lastEnded: iso(r.outage.lastEnded) },
+    restore: { ...r.restore, at: iso(r.restore.at) },
+    failures: { ...r.failures, last: r.failures.last && { ...r.failures.last, at: iso(r.failures.last.at) } },
+  };
 }

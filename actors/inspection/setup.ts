@@ -7,6 +7,7 @@ import { clientMachine } from '../client.machine.ts';
 import { commandMachine } from '../command.machine.ts';
 import { bulkRunMachine } from '../bulk-run.machine.ts';
 import { schedulerMachine } from '../scheduler.machine.ts';
+import { supervisorMachine } from '../supervisor.machine.ts';
 import { logger } from '../../lib/logger.ts';
 import type { InspectionFeed } from './feed.ts';
 import { startStatelyBridge, type StatelyBridge } from './stately.ts';
@@ -14,7 +15,7 @@ import { startStatelyBridge, type StatelyBridge } from './stately.ts';
 const log = logger('inspector');
 
 export function registerMachines(feed: InspectionFeed): void {
-  for (const m of [clientMachine, commandMachine, bulkRunMachine, schedulerMachine]) feed.machines.register(m);
+  for (const m of [supervisorMachine, clientMachine, commandMachine, bulkRunMachine, schedulerMachine]) feed.machines.register(m);
 }
 
 /** With `INSPECT=stately`: every inspection event also goes to Stately's inspector. Never fatal. */

@@ -43,6 +43,7 @@ import { groupPages } from './groups.ts';
 import { schedulePages } from './schedule.ts';
 import { scheduleEventPages } from './schedule.events.ts';
 import { holidayPages } from './holidays.ts';
+import { bulkRunPages } from './bulk-runs.ts';
 
 const log = logger('dashboard');
 
@@ -84,6 +85,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', clientPages(d));
   app.route('/', clientCommandPages(d)); // commands, alerts, users, settings (issue 5 admin part)
   app.route('/', commandAuditPages(d));
+  app.route('/', bulkRunPages(d)); // group restarts: reason form, runs list, run page with live progress and abort
   app.route('/', alertPages(d));
   app.route('/', userPages(d));
   app.route('/', settingsPages(d));

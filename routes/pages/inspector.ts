@@ -98,6 +98,8 @@ export function inspectorPages(deps: PageDeps & { inspector?: InspectionFeed }) 
       historySize: HISTORY_SIZE,
       definition: JSON.stringify(machineJson(chartFor(machine)), null, 2),
       liveUrl: `/live${actorHref(actor.id)}?after=${rows[0]?.seq ?? 0}`,
+      // The supervisor's actor holds its story; what it supervises right now is counted on request.
+      report: actor.id === 'supervisor' ? (deps.supervisorReport?.() ?? null) : null,
     };
     return render(c, { page: 'inspector-actor', data });
   });

@@ -16,7 +16,8 @@ import { detachedContext, partial, type ViewContext } from '../../views/render.t
 import { cached, type AlertEvent, type Batch, type CommandEvent } from './live-hub.ts';
 import type { Frame, StreamView } from './sse.ts';
 import type { PageDeps } from './kit.ts';
-import { buildCards, bySeverity, cardKey, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
+import { CARD_LIMIT, buildCards, bySeverity, cardKey, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
+import { eventOf } from './overview.ts';
 import { TABLE_PAGE, crashedList, monitoringLive, serviceFailedList } from './monitoring.ts';
 import { alertText, isCommandAlert } from './alert-text.ts';
 import { historyHtml } from './client-commands.ts';
@@ -90,13 +91,17 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
   let cardOrder = '';
   // Cards cut at CARD_LIMIT: their last listed client (a hidden client only enters by sorting before it).
   const capped = new Map<string, ClientRecord>();
+  // The event line each card shows (card key → event id and end): an event starting or ending
+  // changes every client of the group (EXPECTED_EVENT) in place, so only the line is re-sent.
+  const shownEvent = new Map<string, string>();
+  const eventKey = (card: Pick<GroupCard, 'event'>) => (card.event ? `${card.event.eventId}|${card.event.until}|${card.event.others}` : '');
   const qkey = `${v.lang}|${v.role}|${JSON.stringify(query)}`;
   const skey = JSON.stringify(query); // the selection alone: cards are the same in every language
 
   /** The cards of this selection now (computed once per batch / resync window for every browser). */
   const cardsNow = (b: Batch | null) =>
     once(deps, b, `cards|${skey}`, async () => {
-      const cards = buildCards(deps.fleet.list(), await deps.groups.list(), query);
+      const cards = buildCards(deps.fleet.list(), await deps.groups.list(), query, CARD_LIMIT, eventOf(deps));
       return { cards, byKey: new Map(cards.map((c) => [c.key, c])), order: cards.map((c) => c.key).join(' ') };
     });
 
@@ -106,12 +111,14 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
     for (const r of card.clients) shown.set(r.uuid, { groupId: r.groupId, card: card.key });
     if (card.more) capped.set(card.key, { ...card.clients[card.clients.length - 1] });
     else capped.delete(card.key);
+    shownEvent.set(card.key, eventKey(card));
   };
 
   /** This browser now shows these cards. */
   const adopt = (now: Awaited<ReturnType<typeof cardsNow>>) => {
     shown.clear();
     capped.clear();
+    shownEvent.clear();
     now.cards.forEach(track);
     cardOrder = now.order;
   };
@@ -157,6 +164,23 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
     return !last || bySeverity(r, last) < 0;
   };
 
+  /** The event lines of the cards of clients changed in place, where the group's event changed. */
+  const eventParts = (b: Batch, rows: ClientRecord[]): string[] => {
+    const out: string[] = [];
+    const now = eventOf(deps);
+    for (const groupId of new Set(rows.map((r) => r.groupId))) {
+      if (groupId === null) continue;
+      const key = cardKey(groupId);
+      if (!shownEvent.has(key)) continue; // not a card of this page (or an unknown group)
+      const g = { key, id: groupId, event: now(groupId) };
+      const k = eventKey(g);
+      if (k === shownEvent.get(key)) continue;
+      shownEvent.set(key, k);
+      out.push(cached(b, `event|${v.lang}|${key}|${k}`, () => hxPartial(`#${key}-event`, 'outerHTML', partial('group-event', { ...ctxFor(deps, v), g }))));
+    }
+    return out;
+  };
+
   return {
     resync: async () => frames([...common(deps, v, null, true), await groupsHtml(null)]),
     prime: async () => adopt(await cardsNow(null)), // what the page shows; nothing to render
@@ -181,6 +205,7 @@ export function overviewView(deps: PageDeps, v: Viewer, query: OverviewQuery): S
         const it = ctxFor(deps, v);
         for (const r of rows) parts.push(cached(b, `row|${v.lang}|${v.role}|${r.uuid}`, () => hxPartial(`#c-${r.uuid}`, 'outerHTML', partial('client-item', { ...it, r }))));
         parts.push(...barParts(deps, v, b, rows));
+        parts.push(...eventParts(b, rows));
       }
       parts.push(...seenParts(deps, v, b, (u) => `seen-${u}`, (u) => shown.has(u)));
       return frames(parts);

@@ -6,6 +6,7 @@
  */
 import { clientName, type ClientRecord, type ClientStatus } from '../../actors/client.types.ts';
 import type { GroupName } from '../../db/group-names.ts';
+import type { ActiveEvent } from '../../actors/scheduler.ts';
 
 export const FILTERS = ['all', 'online', 'offline', 'warnings'] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -80,7 +81,12 @@ export interface GroupCard {
   clients: ClientRecord[];
   /** Matching clients beyond the limit. */
   more: number;
+  /** The event the group shows now (the scheduler's view), null when none or unassigned. */
+  event: ActiveEvent | null;
 }
+
+/** The event a group shows now; the overview passes the scheduler's, tests and bare apps none. */
+export type EventOf = (groupId: number) => ActiveEvent | null;
 
 export const cardKey = (groupId: number | null) => (groupId === null ? 'g-none' : `g-${groupId}`);
 
@@ -88,11 +94,11 @@ export const cardKey = (groupId: number | null) => (groupId === null ? 'g-none' 
  * One card per group in display order, "Unassigned" last. Cards without a match are left out
  * while a filter or search is active; a client whose group no longer exists counts as unassigned.
  */
-export function buildCards(records: ClientRecord[], groups: GroupName[], q: OverviewQuery, limit = CARD_LIMIT): GroupCard[] {
+export function buildCards(records: ClientRecord[], groups: GroupName[], q: OverviewQuery, limit = CARD_LIMIT, eventOf: EventOf = () => null): GroupCard[] {
   const known = new Set(groups.map((g) => g.id));
   const cards = new Map<number | null, GroupCard>();
-  for (const g of groups) cards.set(g.id, { key: cardKey(g.id), id: g.id, name: g.name, total: 0, online: 0, offline: 0, clients: [], more: 0 });
-  const unassigned: GroupCard = { key: cardKey(null), id: null, name: null, total: 0, online: 0, offline: 0, clients: [], more: 0 };
+  for (const g of groups) cards.set(g.id, { key: cardKey(g.id), id: g.id, name: g.name, total: 0, online: 0, offline: 0, clients: [], more: 0, event: null });
+  const unassigned: GroupCard = { key: cardKey(null), id: null, name: null, total: 0, online: 0, offline: 0, clients: [], more: 0, event: null };
   for (const r of records) {
     const card = (r.groupId !== null && known.has(r.groupId) ? cards.get(r.groupId) : undefined) ?? unassigned;
     card.total++;
@@ -106,6 +112,7 @@ export function buildCards(records: ClientRecord[], groups: GroupName[], q: Over
     if (q.group !== null && card.id !== (q.group === 'none' ? null : q.group)) continue;
     if (card.clients.length === 0 && (narrowed || card.id === null)) continue;
     card.clients.sort(bySeverity);
+    if (card.id !== null) card.event = eventOf(card.id);
     const cap = q.group !== null ? GROUP_LIMIT : limit;
     card.more = Math.max(0, card.clients.length - cap);
     if (card.more) card.clients = card.clients.slice(0, cap);

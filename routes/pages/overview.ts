@@ -7,8 +7,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../middleware/session.ts';
 import { render, type ViewContext } from '../../views/render.ts';
-import { FILTERS, buildCards, moreLinkFor, overviewSearch, parseOverviewQuery, type OverviewQuery } from './overview.model.ts';
+import { CARD_LIMIT, FILTERS, buildCards, moreLinkFor, overviewSearch, parseOverviewQuery, type EventOf, type OverviewQuery } from './overview.model.ts';
 import { pageContext, pageRole, type PageDeps } from './kit.ts';
+
+/** The scheduler's answer to "what does this group show now" (null without a scheduler). */
+export function eventOf(deps: PageDeps): EventOf {
+  const now = deps.now();
+  return (id) => deps.scheduler?.activeEvent?.(id, now) ?? null;
+}
 
 /** Everything the overview templates need besides the view context. */
 export async function overviewData(deps: PageDeps, it: ViewContext, query: OverviewQuery) {
@@ -16,7 +22,7 @@ export async function overviewData(deps: PageDeps, it: ViewContext, query: Overv
   // The version before the read: a change during the render makes the stream resync.
   const version = deps.hub.version;
   const records = deps.fleet.list();
-  const cards = buildCards(records, groups, query);
+  const cards = buildCards(records, groups, query, CARD_LIMIT, eventOf(deps));
   const scoped = query.group === null ? null : query.group === 'none' ? null : groups.find((g) => g.id === query.group);
   return {
     query,

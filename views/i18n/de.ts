@@ -6,6 +6,7 @@ import * as scheduler from './messages/scheduler.ts';
 import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
+import * as bulk from './messages/bulk.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -13,7 +14,8 @@ type FeatureKey =
   | keyof typeof scheduler.en
   | keyof typeof inspector.en
   | keyof typeof fieldwork.en
-  | keyof typeof users.en;
+  | keyof typeof users.en
+  | keyof typeof bulk.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -201,4 +203,5 @@ export const de: Record<MessageKey, string> = {
   ...inspector.de,
   ...fieldwork.de,
   ...users.de,
+  ...bulk.de,
 };

@@ -8,6 +8,7 @@ import * as scheduler from './messages/scheduler.ts';
 import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
+import * as bulk from './messages/bulk.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -195,6 +196,7 @@ export const en = {
   ...inspector.en,
   ...fieldwork.en,
   ...users.en,
+  ...bulk.en,
 };
 
 export type MessageKey = keyof typeof en;

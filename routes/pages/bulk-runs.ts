@@ -1,0 +1,197 @@
+/**
+ * Bulk restarts on the dashboard (commands.md "Bulk actions"; admin only, like the bulk API):
+ *
+ *   GET  /groups/{id}/restart          the reason form for the group's offline screens
+ *   POST /groups/{id}/restart          reason (required), confirm=1 → starts the run, 303 to its page;
+ *                                      without confirm=1 the confirmation step (the Alpine dialog
+ *                                      of the form normally did it already)
+ *   GET  /bulk-runs                    runs held in memory, newest first
+ *   GET  /bulk-runs/{id}               progress, counts, commands, Abort; live over /live/bulk-runs/{id}
+ *   POST /bulk-runs/{id}/abort         reason (optional) → 303 back (htmx: the progress card)
+ *   GET  /live/bulk-runs/{id}          SSE: the progress card and the command table after each change
+ *
+ * Starting goes through the same BulkRuns as `POST /api/groups/{id}/restart` (selection: the
+ * group's offline screens; action reboot_host), so the lockout per client and the 5 % failure
+ * rule apply alike.
+ */
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { BulkRunView } from '../../actors/bulk-runs.ts';
+import type { CommandRecord } from '../../actors/command.types.ts';
+import { commandsOfBulkRun } from '../../db/bulk-runs.ts';
+import type { AppEnv } from '../middleware/session.ts';
+import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { userNames } from './client-commands.ts';
+import { abortReason, interruptedRunJson } from '../bulk-runs.ts';
+import { formatFrame } from './sse.ts';
+
+const ACTION = 'reboot_host'; // the API's default for a group restart
+const COALESCE_MS = 200;
+const KEEP_ALIVE_MS = 25_000;
+
+/** What the templates show of a run, whether held in memory or only in the command log. */
+export interface RunView {
+  id: string;
+  groupId: number | null;
+  action: string;
+  reason: string | null;
+  requestedBy: number | null;
+  status: 'running' | 'done' | 'interrupted';
+  targets: number | null;
+  counts: BulkRunView['counts'];
+  aborted: boolean;
+  abortReason: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+const groupIdOf = (raw: string) => (/^\d{1,9}$/.test(raw) ? Number(raw) : null);
+
+export function bulkRunPages(deps: PageDeps) {
+  const app = new Hono<AppEnv>();
+  const admin = pageRole('admin', deps);
+  const runs = deps.bulkRuns;
+
+  const offlineOf = (groupId: number) => deps.fleet.list().filter((r) => r.groupId === groupId && r.status === 'offline');
+  const groupName = async (groupId: number | null) =>
+    groupId === null ? null : ((await deps.groups.list()).find((g) => g.id === groupId)?.name ?? `#${groupId}`);
+
+  /** A run and its commands: the live actor's view, else what the command log tells (server restarted). */
+  const load = async (id: string): Promise<{ run: RunView; commands: CommandRecord[] } | null> => {
+    await deps.writer.drain(); // the registry persists asynchronously
+    const rows = (await commandsOfBulkRun(deps.db, id)).map((c) => deps.commands?.get(c.commandId) ?? c);
+    const live = runs?.get(id);
+    if (live) return { run: live, commands: rows };
+    if (!rows.length) return null;
+    const j = interruptedRunJson(id, rows);
+    return { run: { ...j, startedAt: Date.parse(j.startedAt!), finishedAt: null }, commands: rows };
+  };
+
+  const runData = async (it: ViewContext, id: string) => {
+    const got = await load(id);
+    if (!got) return null;
+    const [users, group] = await Promise.all([userNames(deps), groupName(got.run.groupId)]);
+    const nameOf = (uuid: string) => {
+      const r = deps.fleet.get(uuid);
+      return r ? it.clientName(r) : uuid;
+    };
+    return { ...got, users, group, nameOf };
+  };
+
+  const formPage = async (c: Context<AppEnv>, groupId: number, error: string | null, status: 200 | 400 = 200) => {
+    const it = pageContext(c, deps);
+    const group = await groupName(groupId);
+    const offline = offlineOf(groupId).length;
+    const title = it.t('bulk.form.title', { group: group ?? '' });
+    return render(c, { page: 'bulk-restart', data: { ...it, title, groupId, group, offline, action: ACTION, error }, status });
+  };
+
+  const knownGroup = async (groupId: number | null) =>
+    groupId !== null && ((await deps.groups.list()).some((g) => g.id === groupId) || deps.fleet.list().some((r) => r.groupId === groupId));
+
+  app.get('/groups/:id/restart', admin, async (c) => {
+    const groupId = groupIdOf(c.req.param('id'));
+    if (!runs || !(await knownGroup(groupId))) return errorPage(c, deps, 404);
+    return formPage(c, groupId!, null);
+  });
+
+  app.post('/groups/:id/restart', admin, async (c) => {
+    const groupId = groupIdOf(c.req.param('id'));
+    if (!runs || !(await knownGroup(groupId))) return errorPage(c, deps, 404);
+    const body = await c.req.parseBody();
+    const reason = field(body.reason, 2001).trim();
+    const it = pageContext(c, deps);
+    if (!reason || reason.length > 2000) return formPage(c, groupId!, it.t('command.reason.required'), 400);
+    const uuids = offlineOf(groupId!).map((r) => r.uuid);
+    if (!uuids.length) return formPage(c, groupId!, null);
+    if (body.confirm !== '1') {
+      const group = await groupName(groupId);
+      const data = { ...it, title: it.t('command.confirm.title'), groupId, group, count: uuids.length, action: ACTION, reason };
+      return render(c, { page: 'bulk-confirm', data });
+    }
+    const view = await runs.start({ groupId: groupId!, uuids, action: ACTION, reason, requestedBy: c.var.user!.id });
+    return c.redirect(`/bulk-runs/${view.id}`, 303);
+  });
+
+  app.get('/bulk-runs', admin, async (c) => {
+    const it = pageContext(c, deps);
+    const [users, groups] = await Promise.all([userNames(deps), deps.groups.list()]);
+    const names = new Map(groups.map((g) => [g.id, g.name]));
+    const list = runs?.list() ?? [];
+    return render(c, { page: 'bulk-runs', data: { ...it, title: it.t('bulk.title'), runs: list, users, groupName: (id: number) => names.get(id) ?? `#${id}` } });
+  });
+
+  app.get('/bulk-runs/:id', admin, async (c) => {
+    const id = c.req.param('id');
+    const it = pageContext(c, deps);
+    const data = id.length <= 100 ? await runData(it, id) : null;
+    if (!data) return errorPage(c, deps, 404);
+    const notice = c.req.query('aborted') === '1' ? 'bulk.abort.done' : c.req.query('aborted') === '0' ? 'bulk.abort.tooLate' : null;
+    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl: `/live/bulk-runs/${encodeURIComponent(id)}` } });
+  });
+
+  app.post('/bulk-runs/:id/abort', admin, async (c) => {
+    const id = c.req.param('id');
+    const before = runs?.get(id);
+    if (!before) return errorPage(c, deps, 404);
+    const body = await c.req.parseBody();
+    const ok = before.status === 'running' && !before.aborted;
+    if (ok) runs!.abort(id, abortReason(c.var.user!.username, field(body.reason, 2000).trim() || undefined));
+    if (!isHtmx(c)) return c.redirect(`/bulk-runs/${id}?aborted=${ok ? 1 : 0}`, 303);
+    const it = pageContext(c, deps);
+    const data = await runData(it, id);
+    c.header('Cache-Control', 'no-store');
+    return c.html(partial('bulk-run-progress', { ...it, ...data!, notice: ok ? 'bulk.abort.done' : 'bulk.abort.tooLate' }));
+  });
+
+  app.get('/live/bulk-runs/:id', admin, (c) => {
+    const id = c.req.param('id');
+    if (!runs?.get(id)) return errorPage(c, deps, 404);
+    const it = pageContext(c, deps);
+    return liveRun(c, id, async () => {
+      const data = await runData({ ...it, now: deps.now() }, id);
+      if (!data) return '';
+      const d = { ...it, ...data, notice: null };
+      return (
+        `<hx-partial hx-target="#bulk-run-progress" hx-swap="outerHTML">${partial('bulk-run-progress', d)}</hx-partial>` +
+        `<hx-partial hx-target="#bulk-run-commands" hx-swap="outerHTML">${partial('bulk-run-commands', d)}</hx-partial>`
+      );
+    });
+  });
+
+  /** One SSE stream per open run page: a frame after each change of the run, coalesced. */
+  function liveRun(c: Context<AppEnv>, id: string, frame: () => Promise<string>): Response {
+    c.header('X-Accel-Buffering', 'no');
+    c.header('Cache-Control', 'no-store');
+    return streamSSE(c, async (stream) => {
+      let finish!: () => void;
+      const finished = new Promise<void>((r) => (finish = r));
+      stream.onAbort(() => finish());
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let chain = Promise.resolve();
+      const send = () =>
+        (chain = chain.then(async () => {
+          const html = await frame();
+          if (html && !stream.aborted && !stream.closed) await stream.write(formatFrame({ data: html }));
+        }).catch(() => finish()));
+      const changed = () => {
+        timer ??= setTimeout(() => {
+          timer = null;
+          send();
+        }, COALESCE_MS);
+      };
+      await stream.write(': connected\n\n');
+      send(); // whatever changed between the page render and this connection
+      const off = runs!.watch(id, changed);
+      const ping = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), KEEP_ALIVE_MS);
+      await finished;
+      off();
+      clearInterval(ping);
+      if (timer) clearTimeout(timer);
+    });
+  }
+
+  return app;
+}
