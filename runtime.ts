@@ -37,6 +37,7 @@ import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
 import { createApp } from './app.ts';
 import { holdLease, type HeldLease } from './lib/instance-lease.ts';
+import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 
 const log = logger('runtime');
 
@@ -237,6 +238,9 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   ingest = createIngest({ port: fleet, publisher: connection, drops, maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES, now: () => clock.now() });
   // Scheduling (issue 6): groups' retained event lists, TV power intents, expected events. Started
   // after ingestion is wired: the load awaits the database, and no message may arrive unhandled.
+  // Defaults are starting values: events from before that rule keep the defaults of today.
+  writer.enqueue(...(await freezeOpenDefaults(db)));
+  await writer.drain();
   scheduler = new SchedulerService({
     clock,
     db,

@@ -102,6 +102,11 @@ export function updateEventStatement(id: number, d: EventDraft, now: number): In
   };
 }
 
+/** Only the type-specific fields (the start-up freeze of system defaults, lib/schedule/event-defaults.ts). */
+export function setEventFieldsStatement(id: number, fields: EventFields): InStatement {
+  return { sql: 'UPDATE events SET fields = ? WHERE id = ?', args: [JSON.stringify(fields), id] };
+}
+
 /**
  * Deletes an event and its exceptions. A series' occurrence that had been detached into this event
  * stays out of the series (its exception becomes a plain skip).

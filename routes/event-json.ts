@@ -4,10 +4,13 @@
  * a pre-expanded list; occurrences are a separate view.
  */
 import { toCompact } from '../lib/schedule/rfc5545.ts';
+import { holidayOccurrences } from '../lib/schedule/holiday-exdates.ts';
 import type { Group, Holiday, Occurrence, ScheduleEvent } from '../lib/schedule/types.ts';
 import { iso } from '../lib/time.ts';
 
-export function eventJson(ev: ScheduleEvent) {
+/** `holidays`: the holidays in force, so a `skipHolidays` series lists its holiday dates as exceptions. */
+export function eventJson(ev: ScheduleEvent, holidays: readonly Holiday[] = []) {
+  const onHolidays = holidayOccurrences(ev, holidays);
   return {
     id: ev.id,
     groupId: ev.groupId,
@@ -18,8 +21,10 @@ export function eventJson(ev: ScheduleEvent) {
     end: iso(ev.end),
     timezone: ev.timezone,
     recurrenceRule: ev.recurrenceRule,
-    /** Every occurrence taken out of the series (EXDATE semantics): skipped and detached. */
-    exceptionDates: ev.exceptions.map((x) => toCompact(x.occurrence)),
+    /** Every occurrence taken out of the series (EXDATE semantics): skipped, detached, and on holidays. */
+    exceptionDates: [...ev.exceptions.map((x) => x.occurrence), ...onHolidays].sort((a, b) => a - b).map(toCompact),
+    /** The part of `exceptionDates` that holidays take out (skipHolidays). */
+    holidayDates: onHolidays.map(toCompact),
     skippedDates: ev.exceptions.filter((x) => x.kind === 'skipped').map((x) => toCompact(x.occurrence)),
     detachedOccurrences: ev.exceptions
       .filter((x) => x.kind === 'detached')

@@ -26,7 +26,7 @@ test('roles: users read, editors write', async () => {
   assert.is((await f.call(null, 'GET', '/api/events')).status, 401);
 });
 
-test('create: master event with rule and compact dates; zone defaults to SCHEDULE_TIMEZONE; type fields as given', async () => {
+test('create: master event with rule and compact dates; zone defaults to SCHEDULE_TIMEZONE; open type fields take the system defaults of now', async () => {
   const r = await f.call('editor', 'POST', '/api/events', weekly());
   assert.is(r.status, 201, JSON.stringify(r.body));
   const e = r.body;
@@ -34,7 +34,7 @@ test('create: master event with rule and compact dates; zone defaults to SCHEDUL
     [e.groupId, e.timezone, e.recurrenceRule, e.exceptionDates, e.skipHolidays, e.isActive, e.start],
     [g1, 'Europe/Vienna', 'FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260401T000000Z', [], true, true, '2026-03-02T07:00:00.000Z'],
   );
-  assert.equal(e.video, { url: 'https://cdn.example/news.mp4', autoplay: null, loop: null, volume: 0.5, muted: null });
+  assert.equal(e.video, { url: 'https://cdn.example/news.mp4', autoplay: true, loop: true, volume: 0.5, muted: false });
   assert.is(e.website, undefined);
   assert.equal((await f.call('user', 'GET', `/api/events/${e.id}`)).body.id, e.id);
 });
@@ -110,6 +110,37 @@ test('holidays remove occurrences of skip_holidays events from the expansion; ra
   assert.is((await f.call('user', 'GET', '/api/events/occurrences?start=2026-03-09T00:00:00Z&end=2028-03-09T00:00:00Z')).status, 400);
   const ranged = (await f.call('user', 'GET', '/api/events?start=2026-04-02T00:00:00Z&end=2026-05-01T00:00:00Z')).body;
   assert.equal(ranged, [], 'the series ended (UNTIL) before that range');
+});
+
+test('a system default is a starting value: changing it later changes no existing event (API and wire)', async () => {
+  const before = (await f.call('editor', 'POST', '/api/events', {
+    groupId: g2, title: 'Loop me', eventType: 'video', start: '2026-03-02T09:00:00Z', end: '2026-03-02T12:00:00Z',
+    video: { url: 'https://cdn.example/a.mp4' },
+  })).body;
+  assert.equal([before.video.loop, before.video.volume], [true, 0.8]);
+  assert.is((await f.call('admin', 'POST', '/api/system-settings', { video_loop: false, video_volume: 0.3 })).status, 200);
+  const same = (await f.call('user', 'GET', `/api/events/${before.id}`)).body;
+  assert.equal([same.video.loop, same.video.volume], [true, 0.8], 'the existing event keeps its values');
+  const wire = JSON.parse(eventsOf(g2).at(-1)!.payload as string) as Array<{ id: number; video: { loop: boolean; volume: number } }>;
+  assert.equal(wire.find((x) => x.id === before.id)!.video, { url: 'https://cdn.example/a.mp4', autoplay: true, loop: true, volume: 0.8, muted: false });
+  const after = (await f.call('editor', 'POST', '/api/events', { ...weekly(), groupId: g2, title: 'New one', video: { url: 'https://cdn.example/b.mp4' } })).body;
+  assert.equal([after.video.loop, after.video.volume], [false, 0.3], 'a new event starts from the new defaults');
+  await f.call('admin', 'POST', '/api/system-settings', { video_loop: null, video_volume: null });
+});
+
+test('holiday occurrences of a skipHolidays series are exception dates of the master event (for whoever expands the rule)', async () => {
+  const skips = (await f.call('editor', 'POST', '/api/events', { ...weekly(), groupId: g2, title: 'Holiday aware' })).body;
+  const keeps = (await f.call('editor', 'POST', '/api/events', { ...weekly(), groupId: g2, title: 'Holiday blind', skipHolidays: false })).body;
+  // The holiday of the test before: 2026-03-09 to 03-13 holds Monday 9th and Wednesday 11th, 08:00 Vienna (07:00Z).
+  const listed = (await f.call('user', 'GET', `/api/events?group_id=${g2}`)).body as Array<{ id: number; exceptionDates: string[]; holidayDates: string[] }>;
+  const a = listed.find((e) => e.id === skips.id)!;
+  assert.equal(a.holidayDates, ['20260309T070000Z', '20260311T070000Z']);
+  assert.equal(a.exceptionDates, ['20260309T070000Z', '20260311T070000Z']);
+  assert.equal(listed.find((e) => e.id === keeps.id)!.exceptionDates, []);
+  // A skip of its own sorts in among them; the single-event view says the same.
+  await f.call('editor', 'POST', `/api/events/${skips.id}/occurrences/20260304T070000Z/skip`);
+  const one = (await f.call('user', 'GET', `/api/events/${skips.id}`)).body;
+  assert.equal(one.exceptionDates, ['20260304T070000Z', '20260309T070000Z', '20260311T070000Z']);
 });
 
 test.run();

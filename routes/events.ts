@@ -62,7 +62,8 @@ export function eventsRoutes(deps: RouteDeps) {
       const to = q.end ?? 8.64e15;
       events = events.filter((ev) => expand({ start: ev.start, end: ev.end, timezone: ev.timezone, rule: ev.recurrenceRule }, from, to).length > 0);
     }
-    return c.json(events.map(eventJson));
+    const holidays = await listHolidays(db);
+    return c.json(events.map((ev) => eventJson(ev, holidays)));
   });
 
   app.get('/occurrences', user, validate('query', rangeQuery), async (c) => {
@@ -72,16 +73,16 @@ export function eventsRoutes(deps: RouteDeps) {
     return c.json({ start: new Date(q.start).toISOString(), end: new Date(q.end).toISOString(), occurrences: occurrences.map(occurrenceJson) });
   });
 
-  app.get('/:id', user, async (c) => c.json(eventJson(await find(c.req.param('id')))));
+  app.get('/:id', user, async (c) => c.json(eventJson(await find(c.req.param('id')), await listHolidays(db))));
 
   app.post('/', editor, validate('json', eventCreateSchema), async (c) => {
     const r = await edits.createEvent(c.req.valid('json'));
-    return r.ok ? c.json(eventJson(r.value), 201) : failureAnswer(c, r);
+    return r.ok ? c.json(eventJson(r.value, await listHolidays(db)), 201) : failureAnswer(c, r);
   });
 
   app.put('/:id', editor, validate('json', eventUpdateSchema), async (c) => {
     const r = await edits.updateEvent(id(c.req.param('id')), c.req.valid('json'));
-    return r.ok ? c.json(eventJson(r.value)) : failureAnswer(c, r);
+    return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   app.delete('/:id', editor, async (c) => {
@@ -91,20 +92,20 @@ export function eventsRoutes(deps: RouteDeps) {
 
   app.post('/:id/occurrences/:date/skip', editor, async (c) => {
     const r = await edits.skip(id(c.req.param('id')), c.req.param('date'));
-    return r.ok ? c.json(eventJson(r.value)) : failureAnswer(c, r);
+    return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   // Not in http.md: takes a skipped occurrence back (the dashboard's "undo").
   app.delete('/:id/occurrences/:date/skip', editor, async (c) => {
     const r = await edits.unskip(id(c.req.param('id')), c.req.param('date'));
-    return r.ok ? c.json(eventJson(r.value)) : failureAnswer(c, r);
+    return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   // Detach: the occurrence leaves the series and becomes a one-off event (optionally changed by the body).
   app.post('/:id/occurrences/:date/detach', editor, async (c) => {
     const raw = (c.req.header('content-type') ?? '').includes('json') ? await c.req.json().catch(() => ({})) : {};
     const r = await edits.detach(id(c.req.param('id')), c.req.param('date'), raw);
-    return r.ok ? c.json({ event: eventJson(r.value.event), series: eventJson(r.value.series) }, 201) : failureAnswer(c, r);
+    return r.ok ? c.json({ event: eventJson(r.value.event), series: eventJson(r.value.series, await listHolidays(db)) }, 201) : failureAnswer(c, r);
   });
 
   return app;

@@ -12,6 +12,9 @@ import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBo
 import { expand } from './recurrence.ts';
 import { parseInstant } from './rfc5545.ts';
 import type { ScheduleEvent } from './types.ts';
+import { withDefaults } from './event-defaults.ts';
+import { settingValues } from './settings.ts';
+import { listSettings } from '../../db/settings.ts';
 import { conflict, invalid, notFound, ok, rejected, zodIssues, type EditResult, type EditWrites, type ScheduleEditDeps } from './edit-result.ts';
 
 export interface OccurrenceSpan {
@@ -46,9 +49,15 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     return occ.ok ? ok({ ev: ev.value, occ: occ.value }) : occ;
   };
 
+  /** The system defaults of now into the fields the draft leaves open (defaults are starting values). */
+  async function startingValues(draft: EventDraft): Promise<void> {
+    draft.fields = withDefaults(draft.eventType, draft.fields, settingValues(await listSettings(d.db)));
+  }
+
   async function createEvent(body: EventCreateBody): Promise<EditResult<ScheduleEvent>> {
     const checked = completeDraft(body, null, d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
+    await startingValues(checked.draft);
     const missing = await noGroup(checked.draft.groupId);
     if (missing) return missing;
     const id = await nextId(d.db, 'events');
@@ -63,6 +72,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const ev = found.value;
     const checked = completeDraft(body, draftOf(ev), d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
+    await startingValues(checked.draft);
     const missing = checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null;
     if (missing) return missing;
     await w.write([updateEventStatement(ev.id, checked.draft, d.now())], groups(ev.groupId, checked.draft.groupId)); // both groups when it moves

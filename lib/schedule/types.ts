@@ -7,8 +7,9 @@ export const EVENT_TYPES = ['presentation', 'website', 'webuntis', 'video', 'mes
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
- * Type-specific fields as the editor gave them. `null` = not given: the system default applies
- * when the payload is built (settings.ts), so changing a default reaches every event that kept it.
+ * Type-specific fields. `null` = not given; an edit fills those with the system defaults of that
+ * moment (event-defaults.ts), so a later change of a default reaches no existing event; the payload
+ * builder still falls back to the defaults for a field that is somehow open.
  */
 export interface PresentationFields {
   files: string[];
