@@ -23,7 +23,9 @@ import { failureAnswer, pathId } from './schedule-failure.ts';
 
 const createBody = z.object({ name: z.string().trim().min(1).max(100), description: z.string().trim().max(1000).nullish() });
 const updateBody = createBody.partial();
-const orderBody = z.object({ order: z.array(z.number().int().positive()).max(10_000) });
+const orderIds = z.array(z.number().int().positive()).max(10_000);
+/** `{order: [ids]}`, or the original system's plain array `[ids]`. */
+const orderBody = z.union([z.object({ order: orderIds }), orderIds.transform((order) => ({ order }))]);
 
 export function groupsRoutes(deps: RouteDeps) {
   const { db, fleet, now } = deps;

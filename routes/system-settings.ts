@@ -2,7 +2,8 @@
  * `/api/system-settings` (http.md: admin, key/value; scheduler.md "Data": the defaults of event
  * types). GET answers every known key with its typed value (the default when unset); POST takes
  * some keys (`null` resets one to its default), refuses unknown keys and values of the wrong type
- * (400 naming them), and republishes every group (defaults are applied when payloads are built).
+ * (400 naming them; numbers and booleans may come as strings, the original's shape), and republishes
+ * every group (a webuntis event may follow supplement_table_url).
  * The write is the schedule edits' `saveSettings` (lib/schedule/edits.ts).
  */
 import { Hono } from 'hono';
@@ -15,9 +16,21 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 
+/**
+ * The original system sent every value as a string ("30", "true", "0.8"): a string that reads as
+ * the key's type is taken as that value; anything else still answers 400 naming the key.
+ */
+const seedShaped = (key: SettingKey) =>
+  z.preprocess((v) => {
+    if (typeof v !== 'string' || key === 'supplement_table_url') return v;
+    const t = v.trim();
+    if (typeof SETTINGS[key].default === 'boolean') return t === 'true' ? true : t === 'false' ? false : v;
+    return t !== '' && Number.isFinite(Number(t)) ? Number(t) : v;
+  }, SETTINGS[key].schema);
+
 const body = z.strictObject(
-  Object.fromEntries(SETTING_KEYS.map((k) => [k, SETTINGS[k].schema.nullable().optional()])) as {
-    [K in SettingKey]: z.ZodOptional<z.ZodNullable<(typeof SETTINGS)[K]['schema']>>;
+  Object.fromEntries(SETTING_KEYS.map((k) => [k, seedShaped(k).nullable().optional()])) as unknown as {
+    [K in SettingKey]: z.ZodOptional<z.ZodNullable<z.ZodType<z.output<(typeof SETTINGS)[K]['schema']>>>>;
   },
 );
 

@@ -11,6 +11,19 @@ import { nextId } from '../../db/ids.ts';
 import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
 import { expand } from './recurrence.ts';
 import { parseInstant } from './rfc5545.ts';
+import { localDate } from './zone.ts';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY = 86_400_000;
+
+/** The first occurrence of the series that starts on `date` (YYYY-MM-DD) in the event's own zone. */
+function occurrenceOnDate(ev: ScheduleEvent, date: string): OccurrenceSpan | null {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  if (!Number.isFinite(midnight)) return null;
+  const spans = expand({ start: ev.start, end: ev.end, timezone: ev.timezone, rule: ev.recurrenceRule }, midnight - DAY, midnight + 2 * DAY);
+  const hit = spans.find((s) => localDate(s.start, ev.timezone) === date);
+  return hit ? { start: hit.start, end: hit.end } : null;
+}
 import type { ScheduleEvent } from './types.ts';
 import { withDefaults } from './event-defaults.ts';
 import { settingValues } from './settings.ts';
@@ -34,8 +47,14 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
 
   /** The occurrence of a series starting exactly at `at` (before exceptions). */
   function occurrence(ev: ScheduleEvent, at: string | number): EditResult<OccurrenceSpan> {
+    if (typeof at === 'string' && DATE_ONLY.test(at)) {
+      // The original system's form: a calendar date names the series' occurrence on that local day.
+      if (!ev.recurrenceRule) return rejected('only an occurrence of a recurring event can be skipped or detached');
+      const onDay = occurrenceOnDate(ev, at);
+      return onDay ? ok(onDay) : notFound('the event has no occurrence on that date');
+    }
     const start = typeof at === 'number' ? at : parseInstant(at);
-    if (start === null) return rejected('the occurrence date must be yyyyMMddTHHmmssZ or ISO 8601 with a zone');
+    if (start === null) return rejected('the occurrence date must be yyyyMMddTHHmmssZ, ISO 8601 with a zone, or YYYY-MM-DD');
     if (!ev.recurrenceRule) return rejected('only an occurrence of a recurring event can be skipped or detached');
     const occ = expand({ start: ev.start, end: ev.end, timezone: ev.timezone, rule: ev.recurrenceRule }, start, start + 1).find((o) => o.start === start);
     return occ ? ok({ start: occ.start, end: occ.end }) : notFound('the event has no occurrence starting at that time');
