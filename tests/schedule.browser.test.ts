@@ -105,4 +105,29 @@ test('phone 360×740: no sideways scroll on /schedule (week and day), the event 
   assert.equal(kit.problems, [], 'no CSP violation, no script error, no injected dialog');
 });
 
+test('all groups side by side: a column per group on a desktop, an agenda per group on a phone', async () => {
+  const monday = mondayThisWeek();
+  const desk = await kit.newPage();
+  await kit.login(desk, `/schedule/all?view=day&date=${monday}`);
+  assert.ok(await desk.isVisible('.tl.res-day'));
+  assert.ok((await desk.locator('.res-day .tl-dayname').allTextContents()).includes('Aula'));
+  assert.match((await desk.locator('.res-day .tl-occ').first().textContent()) ?? '', /08:00–09:00\s*<b>Morning<\/b> news/);
+  assert.not.ok(await desk.isVisible('.res-agenda'));
+  await shot(desk, 'schedule-all-day-desktop');
+  await desk.goto(`${kit.base}/schedule/all?view=week&date=${monday}`);
+  assert.is(await desk.locator('.res-week .res-occ').count(), 2, 'Monday and Wednesday in the week table');
+  await shot(desk, 'schedule-all-week-desktop');
+  await desk.close();
+  const phone = await kit.newPage(PHONE);
+  await kit.login(phone, `/schedule/all?view=week&date=${monday}`);
+  assert.ok((await sidewaysScroll(phone)) <= 0, 'all groups (week) scrolls sideways');
+  assert.not.ok(await phone.isVisible('.res-week'));
+  assert.is(await phone.locator('.res-agenda .agenda-item').count(), 2);
+  await phone.goto(`${kit.base}/schedule/all?view=day&date=${monday}`);
+  assert.ok((await sidewaysScroll(phone)) <= 0, 'all groups (day) scrolls sideways');
+  await shot(phone, 'schedule-all-day-phone');
+  await phone.close();
+  assert.equal(kit.problems, [], 'no CSP violation, no script error');
+});
+
 test.run();

@@ -41,6 +41,7 @@ import { rememberPageDeps } from './not-found.ts';
 import { inspectorPages } from './inspector.ts';
 import { groupPages } from './groups.ts';
 import { schedulePages } from './schedule.ts';
+import { scheduleAllPages } from './schedule.all.ts';
 import { scheduleEventPages } from './schedule.events.ts';
 import { holidayPages } from './holidays.ts';
 import { bulkRunPages } from './bulk-runs.ts';
@@ -94,6 +95,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', exportRoutes(d));
   app.route('/', inspectorPages(d)); // actor inspector (issue 7; superadmin)
   app.route('/', groupPages(d)); // scheduling (issue 6): groups, schedule + event form, holidays
+  app.route('/', scheduleAllPages(d));
   app.route('/', schedulePages(d));
   app.route('/', scheduleEventPages(d));
   app.route('/', holidayPages(d));

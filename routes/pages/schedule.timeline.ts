@@ -78,10 +78,11 @@ const wallMinutes = (ms: number, tz: string) => {
   return p.hour * 60 + p.minute;
 };
 
-export function layoutTimeline(occurrences: TimelineOccurrence[], days: string[], tz: string, today: string): Timeline {
+/** `shown`: the grid shows at least these hours (side-by-side grids of several groups share one range). */
+export function layoutTimeline(occurrences: TimelineOccurrence[], days: string[], tz: string, today: string, shown: readonly [number, number] = DEFAULT_HOURS): Timeline {
   const bounds = days.map((d) => [startOfLocalDay(d, tz), startOfLocalDay(addDays(d, 1), tz)] as const);
-  let first: number = DEFAULT_HOURS[0];
-  let last: number = DEFAULT_HOURS[1];
+  let first: number = shown[0];
+  let last: number = shown[1];
   const perDay = days.map((date, i) => {
     const [dayStart, dayEnd] = bounds[i];
     const items = occurrences

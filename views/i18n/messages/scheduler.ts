@@ -33,6 +33,10 @@ export const en = {
   'groups.err.nameTaken': 'A group with this name exists already.',
 
   'schedule.title': 'Schedule',
+  'schedule.all': 'All groups',
+  'schedule.all.title': 'All groups side by side',
+  'schedule.all.hint': 'Every group’s schedule next to each other: who shows what, and when.',
+  'schedule.oneGroup': 'One group',
   'schedule.group': 'Group',
   'schedule.view': 'View',
   'schedule.view.day': 'Day',
@@ -192,6 +196,10 @@ export const de: Record<keyof typeof en, string> = {
   'groups.err.nameTaken': 'Eine Gruppe mit dieser Bezeichnung gibt es schon.',
 
   'schedule.title': 'Zeitplan',
+  'schedule.all': 'Alle Gruppen',
+  'schedule.all.title': 'Alle Gruppen nebeneinander',
+  'schedule.all.hint': 'Die Zeitpläne aller Gruppen nebeneinander: wer zeigt was, und wann.',
+  'schedule.oneGroup': 'Eine Gruppe',
   'schedule.group': 'Gruppe',
   'schedule.view': 'Ansicht',
   'schedule.view.day': 'Tag',
