@@ -47,6 +47,13 @@ const refused = (url: string, account: { username: string; password: string } | 
     (err: Error & { code?: number }) => err,
   );
 
+/** ms until a CONNECT is answered (accepted or refused). */
+async function timedConnect(url: string, account: { username: string; password: string }): Promise<number> {
+  const t0 = Date.now();
+  await Peer.connect(url, account, `t-${Math.random()}`).then((p) => p.end(), () => {});
+  return Date.now() - t0;
+}
+
 async function until(cond: () => boolean, what: string, ms = 3000) {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -105,11 +112,7 @@ test('a malformed CONNECT (or garbage) closes the socket, is counted, and the br
 
 test('repeated failures from one address are slowed down (and a success is too, until it clears)', async () => {
   const { s, url } = await start({ throttle: { freeFailures: 2, baseDelayMs: 300, maxDelayMs: 1000 } });
-  const timed = async (account: { username: string; password: string }) => {
-    const t0 = Date.now();
-    await Peer.connect(url, account, `t-${Math.random()}`).then((p) => p.end(), () => {});
-    return Date.now() - t0;
-  };
+  const timed = (account: { username: string; password: string }) => timedConnect(url, account);
   const bad = { username: devA.username, password: 'guess' };
   assert.ok((await timed(bad)) < 250);
   assert.ok((await timed(bad)) < 250);
@@ -184,11 +187,7 @@ test('a revocation landing while the CONNECT is being checked still closes the c
 
 test('failures slow down the (address, username) that failed, not the other devices behind the same address', async () => {
   const { s, url } = await start({ throttle: { freeFailures: 2, baseDelayMs: 600, maxDelayMs: 1000 } });
-  const timed = async (account: { username: string; password: string }) => {
-    const t0 = Date.now();
-    await Peer.connect(url, account, `n-${Math.random()}`).then((p) => p.end(), () => {});
-    return Date.now() - t0;
-  };
+  const timed = (account: { username: string; password: string }) => timedConnect(url, account);
   const bad = { username: devA.username, password: 'guess' };
   for (let i = 0; i < 3; i++) await timed(bad);
   assert.ok((await timed(bad)) >= 590, 'the guessing pair is slowed');
@@ -199,11 +198,7 @@ test('failures slow down the (address, username) that failed, not the other devi
 
 test('a coarse per-address ceiling still slows guessing across many usernames', async () => {
   const { url } = await start({ throttle: { freeFailures: 50, addressFreeFailures: 3, baseDelayMs: 600, maxDelayMs: 1000 } });
-  const timed = async (account: { username: string; password: string }) => {
-    const t0 = Date.now();
-    await Peer.connect(url, account, `s-${Math.random()}`).then((p) => p.end(), () => {});
-    return Date.now() - t0;
-  };
+  const timed = (account: { username: string; password: string }) => timedConnect(url, account);
   for (let i = 0; i < 3; i++) await timed({ username: `spray-${i}`, password: 'x' });
   assert.ok((await timed({ username: 'spray-next', password: 'x' })) >= 590);
 });

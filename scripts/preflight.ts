@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
 import { createClient } from '@libsql/client';
 import type { Config } from '../config.ts';
+import type { Runtime } from '../runtime.ts';
 import { StartupError } from '../lib/startup-error.ts';
 
 const SYSTEM_TREES = ['/proc', '/sys', '/dev'];
@@ -130,6 +131,21 @@ export async function preflight(c: Readonly<Config>): Promise<Preflight> {
   await checkFile('MQTT_TLS_CERTFILE', c.MQTT_TLS_CERTFILE);
   await checkFile('MQTT_TLS_KEYFILE', c.MQTT_TLS_KEYFILE);
   return { newDatabaseFile };
+}
+
+/**
+ * Both entry points' start: the checks, then the runtime; any failure is one line and exit 2.
+ * The runtime is imported lazily so `--help` and a bad configuration never load it.
+ */
+export async function startChecked(c: Readonly<Config>, exit: (code: number) => never): Promise<{ runtime: Runtime; checked: Preflight }> {
+  try {
+    const checked = await preflight(c);
+    const { startRuntime } = await import('../runtime.ts');
+    return { runtime: await startRuntime(c), checked };
+  } catch (err) {
+    console.error(startupLine(err));
+    return exit(2);
+  }
 }
 
 /** One line for any error that stops the start (a StartupError names its key). */

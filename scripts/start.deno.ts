@@ -4,8 +4,7 @@
  * npm packages resolve from the installed node_modules ("nodeModulesDir": "manual"), so it starts
  * offline once `npm ci` has run.
  */
-import { startRuntime, type Runtime } from '../runtime.ts';
-import { newDatabaseWarning, preflight, startupLine, type Preflight } from './preflight.ts';
+import { newDatabaseWarning, startChecked } from './preflight.ts';
 import { announce, configOrExit, displayHost } from './announce.ts';
 
 // The few Deno APIs used here, declared so `tsc` (Node types only) checks this file too; under
@@ -28,15 +27,7 @@ const HTTP_DRAIN_MS = 1000; // open SSE streams never finish on their own; stop 
 
 const config = configOrExit(Deno.env.toObject(), (code) => Deno.exit(code));
 
-let runtime: Runtime;
-let checked: Preflight;
-try {
-  checked = await preflight(config);
-  runtime = await startRuntime(config);
-} catch (err) {
-  console.error(startupLine(err));
-  Deno.exit(2);
-}
+const { runtime, checked } = await startChecked(config, (code) => Deno.exit(code));
 const host = config.HOST!;
 const server = Deno.serve(
   {

@@ -3,8 +3,7 @@
  * shut down gracefully on SIGINT/SIGTERM (stop ingesting, flush, close; exit within 5 s).
  */
 import { serve } from '@hono/node-server';
-import { startRuntime, type Runtime } from '../runtime.ts';
-import { newDatabaseWarning, preflight, startupLine, type Preflight } from './preflight.ts';
+import { newDatabaseWarning, startChecked, startupLine } from './preflight.ts';
 import { StartupError } from '../lib/startup-error.ts';
 import { announce, configOrExit, displayHost } from './announce.ts';
 import { wantsHelp } from './cli.ts';
@@ -16,23 +15,15 @@ if (wantsHelp()) {
 
 Starts the server: the dashboard and API on HOST:PORT (127.0.0.1:8080), an embedded MQTT broker
 (unless MQTT_BROKER_HOST names an external one) and the database at DATABASE_URL
-(file:data/infoscreen.db). Every setting is an environment variable (or a line in .env);
-.env.example lists and explains each one. On the very first start it prints the generated
+(file:data/infoscreen.db). Every setting is an environment variable; .env.example lists and
+explains each one. On the very first start it prints the generated
 superadmin password once.`);
   process.exit(0);
 }
 
 const config = configOrExit(process.env, (code) => process.exit(code));
 
-let runtime: Runtime;
-let checked: Preflight;
-try {
-  checked = await preflight(config);
-  runtime = await startRuntime(config);
-} catch (err) {
-  console.error(startupLine(err));
-  process.exit(2);
-}
+const { runtime, checked } = await startChecked(config, (code) => process.exit(code));
 const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   announce(runtime, `http://${displayHost(config.HOST!)}:${info.port}`);
   if (checked.newDatabaseFile) console.log(newDatabaseWarning(checked.newDatabaseFile));
