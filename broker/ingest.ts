@@ -4,6 +4,7 @@
  * JSON, schema; then hands the typed value to the family's handler (handlers.ts). Anything
  * rejected is counted in `drops` (logged once per client per minute) and dropped. Never throws.
  */
+import { payloadText } from './payload-text.ts';
 import type { IngestPort } from './ingest.port.ts';
 import type { Publisher } from './publisher.ts';
 import type { DropCounter, DropReason } from './drops.ts';
@@ -25,7 +26,6 @@ export interface Ingest {
   handle(topic: string, payload: Uint8Array): void;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true }); // strips a leading BOM, rejects invalid UTF-8
 const short = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 export function createIngest(opts: IngestOptions): Ingest {
@@ -47,7 +47,7 @@ export function createIngest(opts: IngestOptions): Ingest {
 
     let json: unknown;
     try {
-      json = JSON.parse(utf8.decode(payload));
+      json = JSON.parse(payloadText(payload));
     } catch {
       return drop('bad_json', uuid, `${parsed.kind}: not JSON`);
     }

@@ -160,4 +160,9 @@ test('legacy screenshot: data or image; screenshot_type / capture_type / metadat
   assert.not.ok(legacyScreenshotSchema.safeParse({ timestamp: 'x' }).success);
 });
 
+test('a device\'s free text is kept to 256 characters (hostname, address, version)', () => {
+  const info = toDiscoveryInfo(discoverySchema.parse({ uuid: UUID, hostname: 'h'.repeat(100_000), ip: 'i'.repeat(300), software_version: 'v'.repeat(257) }));
+  assert.equal([info.hostname!.length, info.ip!.length, info.softwareVersion!.length], [256, 256, 256]);
+});
+
 test.run();

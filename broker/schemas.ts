@@ -18,7 +18,9 @@ import { parseWireTime } from '../lib/time.ts';
 import { canonicalUuid } from './topics.ts';
 
 // ── field helpers ────────────────────────────────────────────────────────────────────────────
-const str = z.string().nullish();
+/** A device's free text (hostname, address, version, process): kept to 256 characters, so a device
+ * cannot put megabytes into its own record and every page and live update that shows it. */
+const str = z.string().transform((s) => s.slice(0, 256)).nullish();
 const int = z.union([z.number().int(), z.string().trim().regex(/^-?\d{1,15}$/).transform(Number)]).nullish();
 /** Event ids are stored as strings; clients send numbers (`"event_id": 42`) or strings. */
 const eventId = z.union([z.string(), z.number().finite()]).transform(String).nullish();

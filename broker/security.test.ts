@@ -246,6 +246,18 @@ test('discovery: a device may announce only itself; another uuid in the payload 
   assert.not.ok(a.closed);
 });
 
+test('discovery: a byte-order mark in front of the JSON does not smuggle another uuid past the check', async () => {
+  const { s, url } = await start();
+  const server = await connect(url, SERVER, 'srv-bom');
+  await server.sub('infoscreen/discovery');
+  const a = await connect(url, devA, 'a-bom');
+  assert.is(await a.pub('infoscreen/discovery', '\uFEFF' + JSON.stringify({ uuid: B, hostname: 'spoofed' })), 'acked');
+  assert.is(await a.pub('infoscreen/discovery', JSON.stringify({ uuid: A, hostname: 'sentinel' })), 'acked');
+  await server.waitFor('infoscreen/discovery', JSON.stringify({ uuid: A, hostname: 'sentinel' }));
+  assert.is(server.got.length, 1, server.got.map((m) => m.payload).join(' | '));
+  assert.is(s.registry.get(A)!.dropped.identity_mismatch, 1);
+});
+
 test('MQTT_ALLOW_ANONYMOUS: anonymous (and unknown users) get in unrestricted; accounts keep their ACL', async () => {
   const { url } = await start({ allowAnonymous: true });
   const anon = await connect(url, null, 'anon');

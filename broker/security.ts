@@ -18,6 +18,7 @@ import { ADDRESS_FREE_FAILURES, AuthThrottle, TokenBucket, type AuthThrottleOpti
 import { DeviceRegistry } from './device-registry.ts';
 import { SilentDrop, type EmbeddedBrokerOptions } from './embedded.ts';
 import { verifyBrokerPassword } from './password-hash.ts';
+import { payloadText } from './payload-text.ts';
 import { logger, rateLimiter } from '../lib/logger.ts';
 
 const log = logger('broker-security');
@@ -79,7 +80,7 @@ function sameSecret(a: string, b: string): boolean {
 function announcesItself(payload: Buffer | string, uuid: string): boolean {
   let claimed: unknown;
   try {
-    claimed = (JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8')) as { uuid?: unknown })?.uuid;
+    claimed = (JSON.parse(payloadText(payload)) as { uuid?: unknown })?.uuid; // read exactly as the ingest reads it
   } catch {
     return true;
   }
