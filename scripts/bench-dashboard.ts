@@ -170,8 +170,8 @@ const readers = worker('./bench/sse-readers.ts', { url: `${base}/live/overview`,
 // connect; a stream that resynced again and again would show many times N here.
 const jsonReaders = JSON_READERS > 0 ? worker('./bench/sse-readers.ts', { url: `${base}/api/stream`, cookie, readers: JSON_READERS, seconds: SECONDS }) : null;
 const next = (w: Worker) => new Promise<any>((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
-await next(readers); // connected
-if (jsonReaders) await next(jsonReaders);
+// Both listeners before either worker can answer: a message with no listener yet is lost.
+await Promise.all([next(readers), jsonReaders ? next(jsonReaders) : null]); // connected
 await new Promise((r) => setTimeout(r, 3000)); // let the connect-time resyncs go out
 const in0 = rt.stats.messagesIn;
 const loadStarted = performance.now();
@@ -184,10 +184,12 @@ const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
 const t0 = performance.now();
 const probe = setInterval(() => void rt.fleet.updateClient(PROBE, { description: `probe ${Date.now()}` }), 200);
+const results = Promise.all([next(readers), jsonReaders ? next(jsonReaders) : null]);
 readers.postMessage('measure');
 jsonReaders?.postMessage('measure');
-const jsonResult = jsonReaders ? ((await next(jsonReaders)) as { readers: { frames: number; bytes: number; statusFrames: number }[] }) : null;
-const result = (await next(readers)) as { readers: { lags: number[]; frames: number; bytes: number }[]; byTarget: Record<string, number> };
+const [overviewResult, jsonAnswer] = await results;
+const jsonResult = jsonAnswer as { readers: { frames: number; bytes: number; statusFrames: number }[] } | null;
+const result = overviewResult as { readers: { lags: number[]; frames: number; bytes: number }[]; byTarget: Record<string, number> };
 const elapsed = (performance.now() - t0) / 1000;
 clearInterval(probe);
 loop.disable();
