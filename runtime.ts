@@ -267,6 +267,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     commands,
     bulkRuns,
     drops: () => drops.snapshot(),
+    storeStatus: () => writer.storeStatus(),
     metrics,
     scheduler,
     inspector: inspector ?? undefined,
