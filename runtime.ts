@@ -25,6 +25,7 @@ import { ScreenshotStore } from './db/screenshots.ts';
 import { startBrokerSide, type BrokerSide } from './broker/setup.ts';
 import { connectBroker, type BrokerConnection } from './broker/connection.ts';
 import { createIngest } from './broker/ingest.ts';
+import { DurableAcks } from './broker/durable-acks.ts';
 import { DropCounter } from './broker/drops.ts';
 import { topics } from './broker/topics.ts';
 import { bootstrapSuperadmin } from './lib/bootstrap.ts';
@@ -40,6 +41,8 @@ const log = logger('runtime');
 
 const TICK_MS = 15_000; // re-evaluate time-based status rules
 const HOUR = 3_600_000;
+/** Longest a device's QoS 1 PUBACK waits for its row to be stored (docs/reliability.md). */
+const DURABLE_ACK_TIMEOUT_MS = 5_000;
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -53,6 +56,8 @@ export interface Runtime {
   db: Db;
   bus: EventBus;
   writer: BatchedWriter;
+  /** Embedded broker: QoS 1 acknowledgements held until the row is stored (stats for tests, benchmarks). */
+  durableAcks: DurableAcks;
   supervisor: Supervisor;
   fleet: Fleet;
   commands: CommandRegistry;
@@ -148,7 +153,14 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   let fleet: Fleet | null = null;
   let connection: BrokerConnection | null = null;
+  // Embedded broker: a device's QoS 1 log or command ack is PUBACKed only once its row is stored.
+  const durableAcks = new DurableAcks({
+    durable: (ms) => writer.durable(ms),
+    serverConnected: () => connection?.connected ?? false,
+    timeoutMs: DURABLE_ACK_TIMEOUT_MS,
+  });
   const brokerSide = await startBrokerSide({
+    durableAcks,
     config,
     db,
     writer,
@@ -177,10 +189,11 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     tls: config.MQTT_TLS_ENABLED
       ? { ca: config.MQTT_TLS_CA_CERT, cert: config.MQTT_TLS_CERTFILE, key: config.MQTT_TLS_KEYFILE, rejectUnauthorized: !config.MQTT_TLS_INSECURE }
       : undefined,
-    onMessage: (topic, payload) => {
+    onMessage: (topic, payload, qos) => {
       stats.messagesIn++;
       metrics.message(topic);
       ingest?.handle(topic, payload);
+      durableAcks.ingested(topic, payload, qos); // after handle: the row is queued in the writer now
     },
     onStatus: (status) => {
       if (status !== 'connected') return;
@@ -304,6 +317,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     db,
     bus,
     writer,
+    durableAcks,
     supervisor,
     fleet,
     commands,

@@ -46,6 +46,11 @@ export interface EmbeddedBrokerOptions {
   authorizeForward?: AedesOptions['authorizeForward'];
   /** Called with the aedes instance before the first connection can arrive (wire events here). */
   attach?: (aedes: Aedes) => void;
+  /**
+   * Awaited in aedes's QoS 1 pipeline before the PUBACK is written (broker/durable-acks.ts): the
+   * acknowledgement of a device's publish waits until its row is stored. Never rejects.
+   */
+  published?: (topic: string, payload: Uint8Array | string, qos: number, fromClient: boolean) => Promise<void>;
   /** Called once per oversized publish; wire it to DropCounter (`too_large`). Default: rate-limited log. */
   onOversize?: (info: OversizeInfo) => void;
 }
@@ -91,6 +96,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     });
   const userAuthorizePublish = opts.authorizePublish;
   const userAuthorizeForward = opts.authorizeForward;
+  const published = opts.published;
 
   const aedes = await Aedes.createBroker({
     ...(opts.authenticate && { authenticate: opts.authenticate }),
@@ -113,6 +119,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (userAuthorizePublish) userAuthorizePublish(client, packet, afterAcl);
       else afterAcl(null);
     },
+    ...(published && {
+      published(packet: AedesPublishPacket, client, done: (err?: Error | null) => void) {
+        // A dropped or oversized publish reaches no subscriber, so nothing would ever be stored.
+        if (!client || packet.qos !== 1 || packet.topic === DROPPED_TOPIC || sizeOf(packet.payload) > max) return done(null);
+        published(packet.topic, packet.payload, packet.qos, true).then(() => done(null), () => done(null));
+      },
+    }),
     // Called per subscriber: the oversized publish reaches no one (it was reported above, once).
     authorizeForward: (client, packet: AedesPublishPacket) => {
       if (sizeOf(packet.payload) > max || packet.topic === DROPPED_TOPIC) return null;
