@@ -153,12 +153,15 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   let fleet: Fleet | null = null;
   let connection: BrokerConnection | null = null;
+  let ingest: ReturnType<typeof createIngest> | null = null;
+  const ingestOne = (topic: string, payload: Uint8Array): boolean => {
+    stats.messagesIn++;
+    metrics.message(topic);
+    ingest?.handle(topic, payload);
+    return ingest !== null;
+  };
   // Embedded broker: a device's QoS 1 log or command ack is PUBACKed only once its row is stored.
-  const durableAcks = new DurableAcks({
-    durable: (ms) => writer.durable(ms),
-    serverConnected: () => connection?.connected ?? false,
-    timeoutMs: DURABLE_ACK_TIMEOUT_MS,
-  });
+  const durableAcks = new DurableAcks({ ingest: ingestOne, durable: (ms) => writer.durable(ms), timeoutMs: DURABLE_ACK_TIMEOUT_MS });
   const brokerSide = await startBrokerSide({
     durableAcks,
     config,
@@ -175,7 +178,6 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   let commands: CommandRegistry | null = null;
   let scheduler: SchedulerService | null = null;
-  let ingest: ReturnType<typeof createIngest> | null = null;
   connection = connectBroker({
     url,
     username: brokerSide.account?.username ?? config.MQTT_USER,
@@ -190,10 +192,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       ? { ca: config.MQTT_TLS_CA_CERT, cert: config.MQTT_TLS_CERTFILE, key: config.MQTT_TLS_KEYFILE, rejectUnauthorized: !config.MQTT_TLS_INSECURE }
       : undefined,
     onMessage: (topic, payload, qos) => {
-      stats.messagesIn++;
-      metrics.message(topic);
-      ingest?.handle(topic, payload);
-      durableAcks.ingested(topic, payload, qos); // after handle: the row is queued in the writer now
+      if (durableAcks.alreadyIngested(topic, payload, qos)) return; // ingested before its PUBACK
+      ingestOne(topic, payload);
     },
     onStatus: (status) => {
       if (status !== 'connected') return;

@@ -47,10 +47,10 @@ export interface EmbeddedBrokerOptions {
   /** Called with the aedes instance before the first connection can arrive (wire events here). */
   attach?: (aedes: Aedes) => void;
   /**
-   * Awaited in aedes's QoS 1 pipeline before the PUBACK is written (broker/durable-acks.ts): the
-   * acknowledgement of a device's publish waits until its row is stored. Never rejects.
+   * Durable acknowledgements (broker/durable-acks.ts): for an authorized publish that `wants`,
+   * `beforeAck` is awaited inside authorizePublish, i.e. before aedes writes the PUBACK.
    */
-  published?: (topic: string, payload: Uint8Array | string, qos: number, fromClient: boolean) => Promise<void>;
+  beforeAck?: { wants(topic: string, qos: number): boolean; ingestBeforeAck(topic: string, payload: Uint8Array): Promise<void> };
   /** Called once per oversized publish; wire it to DropCounter (`too_large`). Default: rate-limited log. */
   onOversize?: (info: OversizeInfo) => void;
 }
@@ -96,7 +96,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     });
   const userAuthorizePublish = opts.authorizePublish;
   const userAuthorizeForward = opts.authorizeForward;
-  const published = opts.published;
+  const beforeAck = opts.beforeAck;
 
   const aedes = await Aedes.createBroker({
     ...(opts.authenticate && { authenticate: opts.authenticate }),
@@ -113,19 +113,17 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         if (bytes > max) {
           packet.retain = false; // never keep it as a retained message either
           onOversize({ clientId: client?.id ?? null, topic: packet.topic, bytes, action: 'dropped' });
+          return done(null);
+        }
+        if (beforeAck && client && beforeAck.wants(packet.topic, packet.qos)) {
+          const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+          return void beforeAck.ingestBeforeAck(packet.topic, payload).then(() => done(null));
         }
         done(null);
       };
       if (userAuthorizePublish) userAuthorizePublish(client, packet, afterAcl);
       else afterAcl(null);
     },
-    ...(published && {
-      published(packet: AedesPublishPacket, client, done: (err?: Error | null) => void) {
-        // A dropped or oversized publish reaches no subscriber, so nothing would ever be stored.
-        if (!client || packet.qos !== 1 || packet.topic === DROPPED_TOPIC || sizeOf(packet.payload) > max) return done(null);
-        published(packet.topic, packet.payload, packet.qos, true).then(() => done(null), () => done(null));
-      },
-    }),
     // Called per subscriber: the oversized publish reaches no one (it was reported above, once).
     authorizeForward: (client, packet: AedesPublishPacket) => {
       if (sizeOf(packet.payload) > max || packet.topic === DROPPED_TOPIC) return null;

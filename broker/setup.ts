@@ -98,7 +98,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       enforcing: !c.MQTT_ALLOW_ANONYMOUS,
       ...security.hooks,
       attach: security.attach,
-      ...(d.durableAcks && { published: d.durableAcks.published.bind(d.durableAcks) }),
+      ...(d.durableAcks && { beforeAck: d.durableAcks }),
       // The broker drops oversized publishes before they reach us: count them here.
       onOversize: (info) => {
         const parsed = info.topic ? parseTopic(info.topic) : null;
