@@ -59,6 +59,17 @@ test('the fault is real: SQLite answers SQLITE_READONLY, classified as a store f
   assert.not.ok(isStoreFailure(await db.execute('INSERT INTO logs (v) VALUES (1)').catch((e) => e)));
 });
 
+test('classification: store and network errors are kept and retried, statement errors dropped', () => {
+  const e = (code: string, message = code) => Object.assign(new Error(message), { code });
+  for (const err of [e('SQLITE_IOERR_WRITE'), e('SQLITE_FULL'), e('SQLITE_BUSY'), e('SQLITE_READONLY_DBMOVED'), e('HRANA_WEBSOCKET_ERROR'), e('SERVER_ERROR')]) {
+    assert.ok(isStoreFailure(err), (err as { code: string }).code);
+  }
+  assert.ok(isStoreFailure(new TypeError('fetch failed', { cause: e('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:8080') })), 'libSQL server unreachable');
+  for (const err of [e('SQLITE_CONSTRAINT_UNIQUE'), e('SQLITE_CONSTRAINT'), e('SQLITE_ERROR', 'no such table: x'), e('SQLITE_MISMATCH'), new Error('odd')]) {
+    assert.not.ok(isStoreFailure(err), (err as Error).message);
+  }
+});
+
 test('store fails: nothing dropped, drain rejects, status degraded; back: everything written in order, status ok', async () => {
   const w = makeWriter();
   for (let i = 1; i <= 10; i++) w.enqueueLog(log(i));
