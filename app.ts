@@ -39,6 +39,8 @@ import { DASHBOARD_CSP, dashboardRoutes } from './routes/pages/index.ts';
 import { notFoundHandler } from './routes/pages/not-found.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { inspectorRoutes } from './routes/inspector.ts';
+import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
+import { StoreUnavailableError } from './db/store-errors.ts';
 
 export type { AppDeps };
 
@@ -70,6 +72,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       const message = /^Malformed JSON/.test(err.message) ? 'invalid JSON' : err.message || defaultMessage(err.status);
       return c.json({ error: message }, err.status);
     }
+    if (err instanceof StoreUnavailableError) return storeUnavailable(c, d, err);
     if (err instanceof ZodError) return c.json({ error: 'invalid request', issues: toIssues(err.issues) }, 400);
     log.error(`${c.req.method} ${c.req.path} failed`, err);
     return c.json({ error: 'internal error' }, 500);
@@ -94,11 +97,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(sessionMiddleware(d));
+  app.use(storeGuard(d.storeStatus)); // while the store fails, no write is answered as done
 
   const probes: HealthProbes = {
     dbOk: () => databaseAnswers(d.db),
     brokerConnected: () => d.brokerStatus().connected,
     drops: d.drops,
+    store: d.storeStatus,
     clients: () => d.fleet.size(),
     commands: () => d.commandsCount?.() ?? 0,
     uptimeSeconds: () => (d.now() - started) / 1000,

@@ -26,6 +26,7 @@ import { ScreenshotStore } from './db/screenshots.ts';
 import { startBrokerSide, type BrokerSide } from './broker/setup.ts';
 import { connectBroker, type BrokerConnection } from './broker/connection.ts';
 import { createIngest } from './broker/ingest.ts';
+import { DurableAcks } from './broker/durable-acks.ts';
 import { DropCounter } from './broker/drops.ts';
 import { topics } from './broker/topics.ts';
 import { bootstrapSuperadmin } from './lib/bootstrap.ts';
@@ -43,6 +44,8 @@ const log = logger('runtime');
 
 const TICK_MS = 15_000; // re-evaluate time-based status rules
 const HOUR = 3_600_000;
+/** Longest a device's QoS 1 PUBACK waits for its row to be stored (docs/reliability.md). */
+const DURABLE_ACK_TIMEOUT_MS = 5_000;
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -58,6 +61,8 @@ export interface Runtime {
   db: Db;
   bus: EventBus;
   writer: BatchedWriter;
+  /** Embedded broker: QoS 1 acknowledgements held until the row is stored (stats for tests, benchmarks). */
+  durableAcks: DurableAcks;
   supervisor: Supervisor;
   fleet: Fleet;
   commands: CommandRegistry;
@@ -163,7 +168,17 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   let fleet: Fleet | null = null;
   let connection: BrokerConnection | null = null;
+  let ingest: ReturnType<typeof createIngest> | null = null;
+  const ingestOne = (topic: string, payload: Uint8Array): boolean => {
+    stats.messagesIn++;
+    metrics.message(topic);
+    ingest?.handle(topic, payload);
+    return ingest !== null;
+  };
+  // Embedded broker: a device's QoS 1 log or command ack is PUBACKed only once its row is stored.
+  const durableAcks = new DurableAcks({ ingest: ingestOne, durable: (ms) => writer.durable(ms), timeoutMs: DURABLE_ACK_TIMEOUT_MS });
   const brokerSide = await startBrokerSide({
+    durableAcks,
     config,
     db,
     writer,
@@ -178,7 +193,6 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   let commands: CommandRegistry | null = null;
   let scheduler: SchedulerService | null = null;
-  let ingest: ReturnType<typeof createIngest> | null = null;
   connection = connectBroker({
     url,
     username: brokerSide.account?.username ?? config.MQTT_USER,
@@ -192,10 +206,9 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     tls: config.MQTT_TLS_ENABLED
       ? { ca: config.MQTT_TLS_CA_CERT, cert: config.MQTT_TLS_CERTFILE, key: config.MQTT_TLS_KEYFILE, rejectUnauthorized: !config.MQTT_TLS_INSECURE }
       : undefined,
-    onMessage: (topic, payload) => {
-      stats.messagesIn++;
-      metrics.message(topic);
-      ingest?.handle(topic, payload);
+    onMessage: (topic, payload, qos) => {
+      if (durableAcks.alreadyIngested(topic, payload, qos)) return; // ingested before its PUBACK
+      ingestOne(topic, payload);
     },
     onStatus: (status) => {
       if (status !== 'connected') return;
@@ -285,6 +298,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     commands,
     bulkRuns,
     drops: () => drops.snapshot(),
+    storeStatus: () => writer.storeStatus(),
     metrics,
     scheduler,
     inspector: inspector ?? undefined,
@@ -323,6 +337,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     db,
     bus,
     writer,
+    durableAcks,
     supervisor,
     fleet,
     commands,

@@ -87,7 +87,7 @@ export class Fleet implements FleetApi {
   }
 
   log(uuid: string, entry: LogEntry, at: number): void {
-    this.#d.writer.enqueue(insertLogStatement(uuid, entry, at));
+    this.#d.writer.enqueueLog(insertLogStatement(uuid, entry, at));
     this.#d.supervisor.send(uuid, { type: 'LOG', at, level: entry.level });
   }
 

@@ -38,7 +38,8 @@ export interface BrokerConnectionOptions {
   protocolVersion: 4 | 5; // aedes: 4 only
   tls?: TlsFiles & { rejectUnauthorized: boolean }; // file paths, read once here
   clean?: boolean; // default false: persistent session (see header)
-  onMessage(topic: string, payload: Uint8Array): void;
+  /** `qos` as delivered to us: the device's own QoS (we subscribe at 1). */
+  onMessage(topic: string, payload: Uint8Array, qos: number): void;
   onStatus?(status: BrokerStatus, detail?: string): void;
   backoffMs?: { initial: number; max: number }; // default 1,000 → 30,000 ms
   connectTimeoutMs?: number; // default 10,000 ms per attempt
@@ -106,12 +107,12 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
     });
   });
 
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     // A persistent session redelivers what we do not acknowledge; after DISCONNECT mqtt.js can no
     // longer acknowledge, so storing such a message would store it twice after the restart.
     if (closed && !clean) return;
     try {
-      opts.onMessage(topic, payload);
+      opts.onMessage(topic, payload, packet.qos);
     } catch (err) {
       log.error(`message handler threw on ${topic}`, err); // ingest never throws; belt and braces
     }

@@ -46,6 +46,11 @@ export interface EmbeddedBrokerOptions {
   authorizeForward?: AedesOptions['authorizeForward'];
   /** Called with the aedes instance before the first connection can arrive (wire events here). */
   attach?: (aedes: Aedes) => void;
+  /**
+   * Durable acknowledgements (broker/durable-acks.ts): for an authorized publish that `wants`,
+   * `beforeAck` is awaited inside authorizePublish, i.e. before aedes writes the PUBACK.
+   */
+  beforeAck?: { wants(topic: string, qos: number): boolean; ingestBeforeAck(topic: string, payload: Uint8Array): Promise<void> };
   /** Called once per oversized publish; wire it to DropCounter (`too_large`). Default: rate-limited log. */
   onOversize?: (info: OversizeInfo) => void;
 }
@@ -91,6 +96,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     });
   const userAuthorizePublish = opts.authorizePublish;
   const userAuthorizeForward = opts.authorizeForward;
+  const beforeAck = opts.beforeAck;
 
   const aedes = await Aedes.createBroker({
     ...(opts.authenticate && { authenticate: opts.authenticate }),
@@ -107,6 +113,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         if (bytes > max) {
           packet.retain = false; // never keep it as a retained message either
           onOversize({ clientId: client?.id ?? null, topic: packet.topic, bytes, action: 'dropped' });
+          return done(null);
+        }
+        if (beforeAck && client && beforeAck.wants(packet.topic, packet.qos)) {
+          const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+          return void beforeAck.ingestBeforeAck(packet.topic, payload).then(() => done(null));
         }
         done(null);
       };

@@ -21,6 +21,7 @@ import { Provisioning } from './provisioning.ts';
 import { createBrokerSecurity, type BrokerSecurity } from './security.ts';
 import { resolveServerAccount, type ServerAccount } from './server-account.ts';
 import { parseTopic } from './topics.ts';
+import type { DurableAcks } from './durable-acks.ts';
 
 const log = logger('broker');
 
@@ -34,6 +35,8 @@ export interface BrokerSideDeps {
   groupOf: (uuid: string) => number | null;
   /** Create the client record when unknown (the fleet). */
   ensureClient: (uuid: string) => void;
+  /** The embedded broker's durable QoS 1 acknowledgements (broker/durable-acks.ts), when wanted. */
+  durableAcks?: DurableAcks;
   /** Whether the server's own MQTT connection is up (for the overview). */
   serverConnected: () => boolean;
 }
@@ -96,6 +99,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       enforcing: !c.MQTT_ALLOW_ANONYMOUS,
       ...security.hooks,
       attach: security.attach,
+      ...(d.durableAcks && { beforeAck: d.durableAcks }),
       // The broker drops oversized publishes before they reach us: count them here.
       onOversize: (info) => {
         const parsed = info.topic ? parseTopic(info.topic) : null;

@@ -7,10 +7,19 @@
  * its latest state. A state change is due at the next flush; pure freshness (`last_alive` moving) is
  * due at most every `freshnessMs` per client. `writeAtomic` writes one group of statements as its
  * own transaction (all or nothing) in the same queue order.
+ *
+ * Store failures (docs/reliability.md "Storage faults"): when the store itself fails (read-only,
+ * full, I/O error, busy, unreachable), nothing is dropped: the statements go back to the front of
+ * the queue and client rows are marked due again, and the writer retries with backoff until the
+ * store is back, in order. Meanwhile `drain`/`writeAtomic` reject with StoreUnavailableError (a
+ * write a request needs is not durable) and `storeStatus()` reports the failure. The queue is
+ * bounded: beyond `maxPending` the oldest log rows are dropped and counted, never other statements
+ * (client rows are not even in the queue: their state lives in the actors).
  */
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
 import { logger } from '../lib/logger.ts';
+import { errorText, isStoreFailure, StoreUnavailableError } from './store-errors.ts';
 
 const log = logger('writer');
 
@@ -18,6 +27,9 @@ export interface WriterOptions {
   flushMs: number; // ms between flushes
   freshnessMs: number; // ms: freshness-only updates per client at most this often
   maxBatch?: number; // statements per batch
+  maxPending?: number; // queued statements kept while the store fails; beyond it the oldest log rows go
+  retryMinMs?: number; // first retry after a store failure; doubles up to retryMaxMs
+  retryMaxMs?: number;
   now?: () => number;
   /** The upsert for a client's current row, or null when the client no longer exists. */
   clientUpsert: (uuid: string) => InStatement | null;
@@ -36,10 +48,35 @@ export interface WriterStats {
   flushes: number;
   statementsWritten: number;
   clientRowsWritten: number;
-  failedStatements: number;
+  failedStatements: number; // dropped because the statement itself failed (constraint, …)
+  droppedLogRows: number; // dropped because the queue hit maxPending while the store failed
+  storeFailures: number; // flushes that hit a failing store
   lastFlushMs: number;
   pendingStatements: number;
+  pendingLogRows: number;
   pendingClients: number;
+}
+
+/** What /health shows about the store. */
+export interface StoreStatus {
+  ok: boolean;
+  reason: string | null; // the store's last error while failing
+  since: number | null; // epoch ms of the first failure of this outage
+  pendingStatements: number;
+  pendingLogRows: number;
+  pendingClients: number;
+  droppedLogRows: number;
+  failedStatements: number;
+}
+
+interface Waiter {
+  seq: number;
+  resolve: () => void;
+}
+
+interface Queued {
+  stmt: InStatement;
+  log: boolean; // a device log row: the only kind dropped when the bound is hit
 }
 
 export class BatchedWriter {
@@ -47,22 +84,32 @@ export class BatchedWriter {
   #opts: Required<WriterOptions>;
   #due = new Map<string, number>(); // uuid → time the row must be written by
   #lastWritten = new Map<string, number>();
-  #queue: InStatement[] = [];
+  #queue: Queued[] = [];
+  #logsQueued = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #flushing: Promise<void> | null = null;
+  #failure: { reason: string; since: number; retryAt: number; backoffMs: number } | null = null;
+  // Durability barrier: every queued statement has a sequence number; #written is the highest one
+  // such that it and everything before it has been written (or dropped as bad).
+  #enqueued = 0;
+  #written = 0;
+  #waiters: Waiter[] = [];
   stats: WriterStats = {
     flushes: 0,
     statementsWritten: 0,
     clientRowsWritten: 0,
     failedStatements: 0,
+    droppedLogRows: 0,
+    storeFailures: 0,
     lastFlushMs: 0,
     pendingStatements: 0,
+    pendingLogRows: 0,
     pendingClients: 0,
   };
 
   constructor(db: Db, opts: WriterOptions) {
     this.#db = db;
-    this.#opts = { maxBatch: 5000, now: () => Date.now(), ...opts };
+    this.#opts = { maxBatch: 5000, maxPending: 200_000, retryMinMs: 250, retryMaxMs: 5000, now: () => Date.now(), ...opts };
   }
 
   start(): void {
@@ -87,12 +134,69 @@ export class BatchedWriter {
 
   /** Queue a statement; statements run in order, after the client rows of the same flush. */
   enqueue(...statements: InStatement[]): void {
-    this.#queue.push(...statements);
+    for (const stmt of statements) this.#queue.push({ stmt, log: false });
+    this.#enqueued += statements.length;
   }
 
-  /** Resolves after the next flush that includes everything queued so far. */
+  /** Queue a device log row: like `enqueue`, but the first to go if the bound is hit during an outage. */
+  enqueueLog(stmt: InStatement): void {
+    this.#queue.push({ stmt, log: true });
+    this.#logsQueued++;
+    this.#enqueued++;
+    if (this.#queue.length > this.#opts.maxPending) this.#dropOldestLogs();
+  }
+
+  /**
+   * Resolves after the next flush that includes everything queued so far. Rejects with
+   * StoreUnavailableError while the store fails (the queued statements stay queued and are
+   * written, in order, once it is back).
+   */
   async drain(): Promise<void> {
+    if (this.#failure && this.#opts.now() < this.#failure.retryAt) throw new StoreUnavailableError(this.#failure.reason);
     await this.flush(true);
+    if (this.#failure) throw new StoreUnavailableError(this.#failure.reason);
+  }
+
+  /**
+   * Resolves once everything queued so far is written (by the regular flushes: this forces none),
+   * or after `timeoutMs` with false. The embedded broker's durable acknowledgement waits on it.
+   */
+  durable(timeoutMs: number): Promise<boolean> {
+    const seq = this.#enqueued;
+    if (this.#written >= seq) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter = { seq, resolve: () => resolve(true) };
+      this.#waiters.push(waiter);
+      const timer = setTimeout(() => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        resolve(false);
+      }, timeoutMs);
+      (timer as { unref?: () => void }).unref?.();
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  storeStatus(): StoreStatus {
+    const f = this.#failure;
+    return {
+      ok: f === null,
+      reason: f?.reason ?? null,
+      since: f?.since ?? null,
+      pendingStatements: this.#queue.length,
+      pendingLogRows: this.#logsQueued,
+      pendingClients: this.#due.size,
+      droppedLogRows: this.stats.droppedLogRows,
+      failedStatements: this.stats.failedStatements,
+    };
+  }
+
+  /** True while the store fails (the HTTP guard refuses writes up front then). */
+  get failing(): boolean {
+    return this.#failure !== null;
   }
 
   /** Write what is due (or everything with `all`). Flushes never overlap. */
@@ -101,26 +205,36 @@ export class BatchedWriter {
       await this.#flushing;
       if (!all) return;
     }
-    await this.#exclusive(() => this.#flushOnce(all));
+    // While the store fails, the timer's flushes wait for the backoff (drain and stop try at once).
+    if (!all && this.#failure && this.#opts.now() < this.#failure.retryAt) return;
+    await this.#exclusive(() => this.#flushOnce(all || this.#failure !== null));
   }
 
   /**
    * Writes `statements` as one transaction of their own, for writes that must be all or nothing
    * (the holiday CSV import, docs/scheduler.md "Holidays"): everything queued before goes first (a
    * full flush), then the group, never split at `maxBatch` and never retried statement by statement.
-   * Rejects, with nothing of the group written, when the transaction fails.
+   * Rejects, with nothing of the group written, when the transaction fails; with
+   * StoreUnavailableError when the store fails.
    */
   async writeAtomic(statements: InStatement[]): Promise<void> {
     let failure: { error: unknown } | null = null;
     await this.#exclusive(async () => {
       await this.#flushOnce(true);
+      if (this.#failure) {
+        failure = { error: new StoreUnavailableError(this.#failure.reason) };
+        return;
+      }
       if (statements.length === 0) return;
       try {
         await this.#db.batch(statements, 'write');
         this.stats.statementsWritten += statements.length;
       } catch (error) {
-        log.warn(`atomic group of ${statements.length} failed, nothing of it written: ${(error as Error).message}`);
-        failure = { error };
+        log.warn(`atomic group of ${statements.length} failed, nothing of it written: ${errorText(error)}`);
+        if (isStoreFailure(error)) {
+          this.#failed(error);
+          failure = { error: new StoreUnavailableError(errorText(error)) };
+        } else failure = { error };
       }
     });
     if (failure) throw (failure as { error: unknown }).error;
@@ -140,54 +254,133 @@ export class BatchedWriter {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.flush(true);
+    if (this.#failure) {
+      log.error(`store still failing at shutdown: ${this.#queue.length} statements (${this.#logsQueued} log rows) and ${this.#due.size} client rows not written`, { reason: this.#failure.reason });
+    }
   }
 
   async #flushOnce(all: boolean): Promise<void> {
     const started = performance.now();
     const now = this.#opts.now();
-    const rows: InStatement[] = [];
-    let clientRows = 0;
+    const rows: Queued[] = [];
+    const uuids: string[] = [];
     for (const [uuid, due] of this.#due) {
       if (!all && due > now) continue;
       this.#due.delete(uuid);
       const stmt = this.#opts.clientUpsert(uuid);
       if (!stmt) continue;
-      rows.push(stmt);
-      this.#lastWritten.set(uuid, now);
-      clientRows++;
+      rows.push({ stmt, log: false });
+      uuids.push(uuid);
     }
-    const statements = rows.concat(this.#queue);
+    const queued = this.#queue;
+    const upTo = this.#enqueued;
     this.#queue = [];
-    for (let i = 0; i < statements.length; i += this.#opts.maxBatch) {
-      await this.#write(statements.slice(i, i + this.#opts.maxBatch));
+    this.#logsQueued = 0;
+    const entries = rows.concat(queued);
+    let done = 0;
+    while (done < entries.length) {
+      const size = Math.min(this.#opts.maxBatch, entries.length - done);
+      const n = await this.#write(entries.slice(done, done + size));
+      done += n;
+      if (n < size) break; // the store failed
     }
+    if (done < entries.length) {
+      // Keep everything not written, in order, ahead of what arrived meanwhile. Client rows are not
+      // kept as statements: marking them due again writes their latest state next time.
+      const rest = entries.slice(done);
+      const restRows = Math.max(0, rows.length - done);
+      for (const uuid of uuids.slice(uuids.length - restRows)) this.markClient(uuid, true);
+      const keep = rest.slice(restRows);
+      this.#queue = keep.concat(this.#queue);
+      this.#logsQueued += keep.reduce((n, q) => n + (q.log ? 1 : 0), 0);
+      if (this.#queue.length > this.#opts.maxPending) this.#dropOldestLogs();
+    } else {
+      this.#recovered();
+      this.#written = Math.max(this.#written, upTo);
+      this.#wake();
+    }
+    const writtenRows = Math.min(done, rows.length);
+    for (const uuid of uuids.slice(0, writtenRows)) this.#lastWritten.set(uuid, now);
     this.stats.flushes++;
-    this.stats.clientRowsWritten += clientRows;
-    this.stats.statementsWritten += statements.length;
+    this.stats.clientRowsWritten += writtenRows;
+    this.stats.statementsWritten += done;
     this.stats.lastFlushMs = performance.now() - started;
     this.stats.pendingStatements = this.#queue.length;
+    this.stats.pendingLogRows = this.#logsQueued;
     this.stats.pendingClients = this.#due.size;
   }
 
   /**
-   * One atomic batch; if it fails, each statement is retried alone so one bad row cannot block
-   * (or take down) every other write. Statements that still fail are counted and logged.
+   * One atomic batch; if it fails because of one of its statements, each is retried alone so one
+   * bad row cannot block (or take down) every other write: those that still fail are dropped,
+   * counted and logged. Returns how many statements are done (written or dropped as bad); fewer
+   * than given means the store failed and the rest must be kept.
    */
-  async #write(batch: InStatement[]): Promise<void> {
-    if (batch.length === 0) return;
+  async #write(batch: Queued[]): Promise<number> {
+    if (batch.length === 0) return 0;
     try {
-      await this.#db.batch(batch, 'write');
-      return;
+      await this.#db.batch(batch.map((q) => q.stmt), 'write');
+      return batch.length;
     } catch (err) {
-      log.warn(`batch of ${batch.length} failed, retrying one by one: ${(err as Error).message}`);
+      if (isStoreFailure(err)) {
+        this.#failed(err);
+        return 0;
+      }
+      log.warn(`batch of ${batch.length} failed, retrying one by one: ${errorText(err)}`);
     }
-    for (const stmt of batch) {
+    for (let i = 0; i < batch.length; i++) {
+      const { stmt } = batch[i];
       try {
         await this.#db.execute(stmt);
       } catch (err) {
+        if (isStoreFailure(err)) {
+          this.#failed(err);
+          return i;
+        }
         this.stats.failedStatements++;
-        log.error('statement dropped', { error: (err as Error).message, sql: typeof stmt === 'string' ? stmt : stmt.sql });
+        log.error('statement dropped', { error: errorText(err), sql: typeof stmt === 'string' ? stmt : stmt.sql });
       }
     }
+    return batch.length;
+  }
+
+  #failed(err: unknown): void {
+    const now = this.#opts.now();
+    const reason = errorText(err);
+    this.stats.storeFailures++;
+    const f = this.#failure;
+    const backoffMs = f ? Math.min(f.backoffMs * 2, this.#opts.retryMaxMs) : this.#opts.retryMinMs;
+    if (!f) log.error(`store failing, keeping writes and retrying: ${reason}`);
+    this.#failure = { reason, since: f?.since ?? now, retryAt: now + backoffMs, backoffMs };
+  }
+
+  #recovered(): void {
+    if (!this.#failure) return;
+    log.info(`store is back after ${((this.#opts.now() - this.#failure.since) / 1000).toFixed(1)} s; kept writes written`);
+    this.#failure = null;
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const w of this.#waiters) (w.seq <= this.#written ? w.resolve() : still.push(w));
+    this.#waiters = still;
+  }
+
+  /** Over the bound: drop the oldest tenth of the queued log rows at once (amortised), counted. */
+  #dropOldestLogs(): void {
+    let toDrop = Math.max(1, Math.ceil(this.#logsQueued / 10), this.#queue.length - this.#opts.maxPending);
+    toDrop = Math.min(toDrop, this.#logsQueued);
+    if (toDrop === 0) return; // only non-log statements: they are never dropped
+    const kept: Queued[] = [];
+    let dropped = 0;
+    for (const q of this.#queue) {
+      if (q.log && dropped < toDrop) dropped++;
+      else kept.push(q);
+    }
+    this.#queue = kept;
+    this.#logsQueued -= dropped;
+    this.stats.droppedLogRows += dropped;
+    log.warn(`write queue over ${this.#opts.maxPending} while the store fails: dropped the ${dropped} oldest log rows (${this.stats.droppedLogRows} in all)`);
   }
 }

@@ -5,6 +5,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
+import type { StoreStatus } from '../db/writer.ts';
 import type { FleetApi } from '../actors/fleet.types.ts';
 import type { ScreenshotSource } from './screenshots.ts';
 import type { EventBus } from '../lib/bus.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   brokerStatus: () => { connected: boolean };
   /** Live command actors, for /health (0 when the command layer is not wired). */
   commandsCount?: () => number;
+  /** The writer's view of the store (BatchedWriter.storeStatus): /health, and 503 for writes while it fails. */
+  storeStatus?: () => StoreStatus;
   /** MQTT input dropped as invalid, shown under `broker.drops` in /health when given. */
   drops?: () => unknown;
   /** Device MQTT accounts (issue 3): `POST/DELETE /api/clients/{uuid}/credentials` need it. */

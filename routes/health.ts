@@ -1,31 +1,41 @@
 /**
  * `GET /health` (http.md endpoint table, no auth): liveness for load balancers and operators.
  * 200 while the database answers (status `degraded` when the broker is down: the API still
- * serves); 503 when the database does not, since then nothing can be persisted.
+ * serves; `degraded` too while the store refuses writes, with the writer's reason, pending and
+ * dropped counts, docs/reliability.md "Storage faults"); 503 when the database does not answer at all.
  */
 import { Hono } from 'hono';
+import type { StoreStatus } from '../db/writer.ts';
 
 export interface HealthProbes {
   dbOk: () => Promise<boolean>;
   brokerConnected: () => boolean;
   drops?: () => unknown;
+  store?: () => StoreStatus;
   clients: () => number;
   commands: () => number;
   uptimeSeconds: () => number;
 }
 
+/** The one status rule of /health and /api/status: error (database down), degraded (broker down or store refusing writes), ok. */
+export async function healthStatus(p: HealthProbes) {
+  const dbOk = await p.dbOk().catch(() => false);
+  const connected = p.brokerConnected();
+  const store = p.store?.() ?? null;
+  const status = !dbOk ? 'error' : connected && (store?.ok ?? true) ? 'ok' : 'degraded';
+  return { status, dbOk, connected, store };
+}
+
 export function healthRoutes(p: HealthProbes) {
   const app = new Hono();
   app.get('/health', async (c) => {
-    const dbOk = await p.dbOk().catch(() => false);
-    const connected = p.brokerConnected();
-    const status = !dbOk ? 'error' : connected ? 'ok' : 'degraded';
+    const { status, dbOk, connected, store } = await healthStatus(p);
     return c.json(
       {
         status,
         uptime: Math.round(p.uptimeSeconds()),
         broker: p.drops ? { connected, drops: p.drops() } : { connected },
-        db: { ok: dbOk },
+        db: store ? { ...store, ok: dbOk, writable: store.ok } : { ok: dbOk },
         actors: { clients: p.clients(), commands: p.commands() },
       },
       dbOk ? 200 : 503,

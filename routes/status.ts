@@ -5,14 +5,14 @@
  *   {timestamp, status, uptimeSeconds, uptime, clients: {total, online, healthy, warning, critical,
  *    offline}, system: {database: {ok}, broker: {connected}, actors: {clients, commands}},
  *   metrics: {windowMinutes, messages, commands, errors} | null, alerts: {open}, recentAlerts: [5]}
- * `status` follows /health (error: database down, degraded: broker down, else ok) but the answer
+ * `status` follows /health (error: database down, degraded: broker down or store refusing writes, else ok) but the answer
  * is always 200: the snapshot itself is the finding.
  */
 import { Hono } from 'hono';
 import { listAlerts } from '../db/alerts.ts';
 import { iso } from '../lib/time.ts';
 import { alertsJson } from './alerts.ts';
-import type { HealthProbes } from './health.ts';
+import { healthStatus, type HealthProbes } from './health.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
@@ -30,11 +30,10 @@ export function humanUptime(seconds: number): string {
 export function statusRoutes(deps: RouteDeps, probes: HealthProbes) {
   const app = new Hono<AppEnv>();
   app.get('/', requireRole('admin'), async (c) => {
-    const dbOk = await probes.dbOk().catch(() => false);
-    const connected = probes.brokerConnected();
+    const { status, dbOk, connected, store } = await healthStatus(probes);
     let alerts: Awaited<ReturnType<typeof listAlerts>> | null = null;
     if (dbOk) {
-      await deps.writer.drain();
+      await deps.writer.drain().catch(() => {}); // a store refusing writes still lets us read
       alerts = await listAlerts(deps.db, { limit: RECENT_ALERTS, offset: 0 }).catch(() => null);
     }
     const snapshot = deps.metrics?.snapshot();
@@ -42,11 +41,11 @@ export function statusRoutes(deps: RouteDeps, probes: HealthProbes) {
     c.header('Cache-Control', 'no-store');
     return c.json({
       timestamp: iso(deps.now()),
-      status: !dbOk ? 'error' : connected ? 'ok' : 'degraded',
+      status,
       uptimeSeconds,
       uptime: humanUptime(uptimeSeconds),
       clients: deps.fleet.counts(),
-      system: { database: { ok: dbOk }, broker: { connected }, actors: { clients: probes.clients(), commands: probes.commands() } },
+      system: { database: store ? { ok: dbOk, writable: store.ok } : { ok: dbOk }, broker: { connected }, actors: { clients: probes.clients(), commands: probes.commands() } },
       metrics: snapshot ? { windowMinutes: snapshot.minutes.length, ...snapshot.totals } : null,
       alerts: { open: alerts?.open ?? null },
       recentAlerts: alerts ? alertsJson(deps, alerts.alerts) : [],

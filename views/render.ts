@@ -70,7 +70,7 @@ export interface RenderOptions {
   /** `partials/<fragment>.eta`, rendered alone for an htmx request; without it htmx gets the page. */
   fragment?: string;
   data: ViewContext & Record<string, unknown>;
-  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500;
+  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
 }
 
 /** The one page-or-fragment helper. */

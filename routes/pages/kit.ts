@@ -63,7 +63,7 @@ function pathOf(url: string | undefined): string | null {
   }
 }
 
-export function errorPage(c: Context<AppEnv>, deps: PageDeps, status: 400 | 403 | 404 | 500): Response {
+export function errorPage(c: Context<AppEnv>, deps: PageDeps, status: 400 | 403 | 404 | 500 | 503): Response {
   const it = pageContext(c, deps);
   const message = it.t(`error.${status}`);
   return render(c, { page: 'error', fragment: 'error', data: { ...it, title: it.t('error.title'), status, message }, status });

@@ -19,6 +19,16 @@ export function rememberPageDeps(deps: RouteDeps, d: PageDeps): void {
   pageDeps.set(deps, d);
 }
 
+/** The dashboard's page dependencies, once dashboardRoutes registered them (for HTML error pages). */
+export function pageDepsOf(deps: RouteDeps): PageDeps | undefined {
+  return pageDeps.get(deps);
+}
+
+/** True for paths that answer JSON (or bytes), never an HTML page. */
+export function isMachinePath(path: string): boolean {
+  return MACHINE.test(path);
+}
+
 export function notFoundHandler(deps: RouteDeps): NotFoundHandler<AppEnv> {
   return (c: Context<AppEnv>) => {
     const d = pageDeps.get(deps);

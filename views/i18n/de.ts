@@ -192,6 +192,7 @@ const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'error.404': 'Seite nicht gefunden.',
   'error.400': 'Die Anfrage war ungültig.',
   'error.500': 'Auf dem Server ist ein Fehler aufgetreten.',
+  'error.503': 'Die Datenbank kann gerade keine Änderungen speichern, daher wurde nichts gespeichert. Bitte versuchen Sie es gleich noch einmal.',
   'error.back': 'Zurück zur Übersicht',
 };
 

@@ -185,6 +185,7 @@ const core = {
   'error.404': 'Page not found.',
   'error.400': 'The request was not valid.',
   'error.500': 'Something went wrong on the server.',
+  'error.503': 'The database cannot store changes right now, so nothing was saved. Please try again in a moment.',
   'error.back': 'Back to the overview',
 } as const;
 

@@ -73,6 +73,25 @@
     // A click outside an open menu closes it.
     for (const d of doc.querySelectorAll('details.menu[open]')) if (!d.contains(e.target)) d.removeAttribute('open');
   });
+  // ── 503 (the database refuses writes, nothing was saved): the htmx config does not swap 5xx
+  // responses, so the server's notice would be lost; show its text as a toast instead.
+  doc.addEventListener('htmx:response:error', (e) => {
+    const ctx = e.detail && e.detail.ctx;
+    const box = doc.getElementById('toasts');
+    if (!ctx || !ctx.response || ctx.response.status !== 503 || !ctx.text || !box) return;
+    const t = doc.createElement('template');
+    t.innerHTML = ctx.text;
+    const notice = t.content.querySelector('.notice');
+    if (!notice) return;
+    const toast = doc.createElement('div');
+    toast.className = 'toast toast-store';
+    toast.setAttribute('role', 'alert');
+    const text = doc.createElement('span');
+    text.className = 'toast-text';
+    text.textContent = notice.textContent.replace(/\s+/g, ' ').trim();
+    toast.append(text);
+    box.append(toast);
+  });
   doc.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') for (const d of doc.querySelectorAll('details.menu[open]')) d.removeAttribute('open');
   });

@@ -1,0 +1,187 @@
+/**
+ * The two durability measurements (docs/reliability.md), shared by scripts/bench-durability.ts and
+ * tests/durability.e2e.test.ts:
+ * - `killNineRun`: the real server process (scripts/start.node.ts, embedded broker, file database);
+ *   a device pipelines N QoS 1 log messages; the server gets SIGKILL the moment the `killAt`-th
+ *   PUBACK arrives; then the server is started again on the same file, stopped, and every
+ *   PUBACKed row is looked up.
+ * - `ioFaultRun`: the runtime in-process; the store fails for `faultMs` (PRAGMA query_only on the
+ *   runtime's own connection: SQLite answers SQLITE_READONLY) while the device keeps publishing;
+ *   after recovery every PUBACKed row is looked up.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mqtt from 'mqtt';
+import { openDatabase } from '../db/client.ts';
+import { loadConfig } from '../config.ts';
+import { startRuntime } from '../runtime.ts';
+import { setQuiet } from '../lib/logger.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const UUID = '5e1f0000-aaaa-4bbb-8ccc-00000000d0ab';
+const LOG_TOPIC = `infoscreen/${UUID}/logs/info`;
+const logPayload = (i: number) => JSON.stringify({ timestamp: new Date().toISOString(), message: `durable ${i}`, context: null });
+
+export interface LossFigures {
+  published: number;
+  acked: number; // PUBACKs the device received
+  stored: number; // of those, rows found after the restart / recovery
+  lost: number; // acked − stored
+}
+
+interface Child {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<void>;
+}
+
+function startServer(dir: string, extra: Record<string, string>): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MQTT_EMBEDDED_PORT: '0',
+      DATABASE_URL: `file:${join(dir, 'x.db')}`,
+      DATA_DIR: dir,
+      DEFAULT_SUPERADMIN_PASSWORD: 'durability run',
+      MQTT_ALLOW_ANONYMOUS: 'true', // a development-only switch: the device connects without an account
+      MQTT_PUBLISH_RATE: '100000',
+      MQTT_PUBLISH_BURST: '100000',
+      ...extra,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return { child, out: () => out, exited };
+}
+
+async function waitForLine(c: Child, re: RegExp, ms: number): Promise<string> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const m = re.exec(c.out());
+    if (m) return m[1];
+    if (c.child.exitCode !== null || Date.now() > until) throw new Error(`server did not print ${re}: ${c.out().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function storedOf(dbFile: string, acked: Set<number>): Promise<number> {
+  const db = await openDatabase(`file:${dbFile}`);
+  try {
+    const rows = await db.execute({ sql: 'SELECT message FROM client_logs WHERE client_uuid = ?', args: [UUID] });
+    const have = new Set(rows.rows.map((r) => String(r.message)));
+    let n = 0;
+    for (const i of acked) if (have.has(`durable ${i}`)) n++;
+    return n;
+  } finally {
+    db.close();
+  }
+}
+
+export async function killNineRun(o: { n: number; killAt?: number; env?: Record<string, string> }): Promise<LossFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'infoscreen-kill9-'));
+  const killAt = o.killAt ?? o.n;
+  const server = startServer(dir, o.env ?? {});
+  try {
+    const url = await waitForLine(server, /embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/, 30_000);
+    await waitForLine(server, /listening on (http:\/\/\S+)/, 30_000);
+    const dev = await mqtt.connectAsync(url, { clientId: `kill9-${process.pid}`, protocolVersion: 4, reconnectPeriod: 0 });
+    dev.on('error', () => {});
+    const acked = new Set<number>();
+    let killed = false;
+    const all = Array.from({ length: o.n }, (_, i) =>
+      dev.publishAsync(LOG_TOPIC, logPayload(i), { qos: 1 }).then(
+        () => {
+          if (killed) return;
+          acked.add(i);
+          if (acked.size >= killAt) {
+            killed = true;
+            server.child.kill('SIGKILL'); // the moment the PUBACK is in: nothing more may be flushed
+          }
+        },
+        () => {},
+      ),
+    );
+    await Promise.race([server.exited, Promise.all(all)]);
+    if (!killed) {
+      killed = true;
+      server.child.kill('SIGKILL');
+    }
+    await server.exited;
+    dev.end(true);
+    // Start again on the same file (restore + WAL recovery), stop it cleanly, then count.
+    const again = startServer(dir, o.env ?? {});
+    await waitForLine(again, /listening on (http:\/\/\S+)/, 30_000);
+    again.child.kill('SIGTERM');
+    await again.exited;
+    const stored = await storedOf(join(dir, 'x.db'), acked);
+    return { published: o.n, acked: acked.size, stored, lost: acked.size - stored };
+  } finally {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface FaultFigures extends LossFigures {
+  sawDegraded: boolean;
+  droppedCounted: number; // log rows the writer counted as dropped at its bound
+}
+
+export async function ioFaultRun(o: { n: number; faultMs: number; maxPending?: number }): Promise<FaultFigures> {
+  setQuiet(true);
+  const dir = mkdtempSync(join(tmpdir(), 'infoscreen-iofault-'));
+  const config = loadConfig({
+    ENV: 'test',
+    DATABASE_URL: `file:${join(dir, 'x.db')}`,
+    DATA_DIR: dir,
+    MQTT_EMBEDDED_PORT: '0',
+    DEFAULT_SUPERADMIN_PASSWORD: 'durability run',
+    MQTT_ALLOW_ANONYMOUS: 'true',
+    MQTT_PUBLISH_RATE: '100000',
+    MQTT_PUBLISH_BURST: '100000',
+  });
+  const rt = await startRuntime(config);
+  try {
+    const until = Date.now() + 10_000;
+    while (rt.broker.connection.status !== 'connected' && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const dev = await mqtt.connectAsync(rt.broker.url, { clientId: `iofault-${process.pid}`, protocolVersion: 4, reconnectPeriod: 0 });
+    const acked = new Set<number>();
+    let sawDegraded = false;
+    const health = async () => ((await (await rt.app.request('/health')).json()) as { status: string }).status;
+    // A third before the fault, a third during it, a third after it.
+    const third = Math.ceil(o.n / 3);
+    const send = (from: number, to: number) =>
+      Promise.all(Array.from({ length: to - from }, (_, k) => dev.publishAsync(LOG_TOPIC, logPayload(from + k), { qos: 1 }).then(() => acked.add(from + k))));
+    await send(0, third);
+    await rt.db.execute('PRAGMA query_only=1');
+    const faultEnds = Date.now() + o.faultMs;
+    const during = send(third, 2 * third);
+    while (Date.now() < faultEnds) {
+      if ((await health()) === 'degraded') sawDegraded = true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await rt.db.execute('PRAGMA query_only=0');
+    await during;
+    await send(2 * third, o.n);
+    const ok = Date.now() + 30_000;
+    while ((await health()) !== 'ok' && Date.now() < ok) await new Promise((r) => setTimeout(r, 50));
+    await rt.writer.drain();
+    await dev.endAsync();
+    const droppedCounted = rt.writer.stats.droppedLogRows;
+    await rt.close();
+    const stored = await storedOf(join(dir, 'x.db'), acked);
+    return { published: o.n, acked: acked.size, stored, lost: acked.size - stored, sawDegraded, droppedCounted };
+  } finally {
+    await rt.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
