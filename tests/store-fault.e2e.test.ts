@@ -61,6 +61,10 @@ s('logs acknowledged during the outage are kept and written after it; /health an
   assert.match(await form.text(), /cannot store changes right now/);
   const cmd = await h.rt.app.request(`/api/clients/${UUID}/restart`, jsonInit('POST', {}, h.cookie));
   assert.is(cmd.status, 503, 'issuing a command needs a durable write too');
+  const status = await h.rt.app.request('/api/status', { headers: { cookie: h.cookie } });
+  assert.is(status.status, 200, 'reading the status still works while writes fail');
+  const st = (await status.json()) as { status: string; system: { database: { writable: boolean } } };
+  assert.equal([st.status, st.system.database.writable], ['degraded', false]);
 
   await during; // every one of these was PUBACKed
   await h.rt.db.execute('PRAGMA query_only=0');
