@@ -188,7 +188,7 @@ const results = Promise.all([next(readers), jsonReaders ? next(jsonReaders) : nu
 readers.postMessage('measure');
 jsonReaders?.postMessage('measure');
 const [overviewResult, jsonAnswer] = await results;
-const jsonResult = jsonAnswer as { readers: { frames: number; bytes: number; statusFrames: number }[] } | null;
+const jsonResult = jsonAnswer as { readers: { frames: number; bytes: number; resyncs: number }[] } | null;
 const result = overviewResult as { readers: { lags: number[]; frames: number; bytes: number }[]; byTarget: Record<string, number> };
 const elapsed = (performance.now() - t0) / 1000;
 clearInterval(probe);
@@ -210,9 +210,9 @@ console.log(`  by fragment: ${kinds.map(([k, b]) => `#${k}… ${f(b / 2 ** 20, 1
 console.log(`  lag probe change → reader: p50 ${f(pct(all, 50))} ms, p99 ${f(pct(all, 99))} ms, max ${f(all.at(-1) ?? NaN)} ms`);
 console.log(`  readers more than 1 s behind at any time: ${behind} of ${READERS}${silent ? ` (${silent} received no probe at all)` : ''}`);
 if (jsonResult) {
-  const statuses = jsonResult.readers.map((r) => r.statusFrames).sort((a, b) => a - b);
+  const resyncs = jsonResult.readers.map((r) => r.resyncs).sort((a, b) => a - b);
   const jsonMib = jsonResult.readers.reduce((s, r) => s + r.bytes, 0) / 2 ** 20 / JSON_READERS;
-  console.log(`  ${JSON_READERS} readers of /api/stream at the same time: client-status frames per reader (connect resync = ${f(N)}) min ${f(statuses[0] ?? 0)}, max ${f(statuses.at(-1) ?? 0)}; ${f(jsonMib, 1)} MiB per reader`);
+  console.log(`  ${JSON_READERS} readers of /api/stream at the same time: resyncs per reader (1 = only the one on connect) min ${resyncs[0] ?? 0}, max ${resyncs.at(-1) ?? 0}; ${f(jsonMib, 1)} MiB per reader`);
 }
 console.log(`  RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB (server + reader and load threads)`);
 

@@ -4,7 +4,9 @@
  *   client-status {uuid, status, reasons}   client-seen {uuid, lastAlive}   client-removed {uuid}
  *   command {commandId, uuid, action, status, from, errorCode, errorMessage}
  *   alert {kind, severity, message, uuid, at}   stats {total, online, healthy, warning, critical, offline}
- * On (re)connect: `stats` and one `client-status` per client (the current state, not a replay).
+ * On (re)connect, and again if this reader fell so far behind that its backlog was dropped: `resync`
+ * {clients} (what follows replaces everything the reader knew), `stats` and one `client-status` per
+ * client (the current state, not a replay).
  */
 import type { FleetApi } from '../../actors/fleet.types.ts';
 import type { ClientRecord } from '../../actors/client.types.ts';
@@ -17,7 +19,10 @@ const status = (r: ClientRecord) => frame('client-status', { uuid: r.uuid, statu
 
 export function jsonStreamView(fleet: FleetApi): StreamView {
   return {
-    resync: () => [frame('stats', fleet.counts()), ...fleet.list().map(status)],
+    resync: () => {
+      const all = fleet.list();
+      return [frame('resync', { clients: all.length }), frame('stats', fleet.counts()), ...all.map(status)];
+    },
     update: (b) => {
       const out: Frame[] = [];
       for (const uuid of b.changed) {

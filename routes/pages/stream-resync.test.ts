@@ -41,6 +41,7 @@ test(`/api/stream with ${CLIENTS} clients (backlog limit ${SSE_BACKLOG}): one re
   assert.is(count(c.s.text, `"uuid":"${uuid(0)}"`), 1, 'the first client is sent once');
   assert.is(count(c.s.text, last), 1, 'the last client is sent once');
   assert.is(count(c.s.text, 'event: client-status'), CLIENTS);
+  assert.is(count(c.s.text, 'event: resync'), 1, 'one resync, announced');
   assert.ok(c.s.text.length < CLIENTS * 200, `bytes bounded: ${c.s.text.length}`);
   const health = await f.app.request('/health');
   assert.is(health.status, 200);

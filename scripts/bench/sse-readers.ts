@@ -13,13 +13,13 @@ interface Reader {
   lags: number[];
   bytes: number;
   frames: number;
-  statusFrames: number; // `client-status` frames of /api/stream (a resync sends one per client)
+  resyncs: number; // `resync` frames of /api/stream (one on connect; more mean the reader fell behind)
   connected: boolean;
 }
 
 /** Bytes per swapped fragment kind (`#groups`, `#c-…` rows, `#seen-…` times, …), all readers. */
 const byTarget: Record<string, number> = {};
-const all: Reader[] = Array.from({ length: readers }, () => ({ lags: [], bytes: 0, frames: 0, statusFrames: 0, connected: false }));
+const all: Reader[] = Array.from({ length: readers }, () => ({ lags: [], bytes: 0, frames: 0, resyncs: 0, connected: false }));
 const ctl = new AbortController();
 let measuring = false;
 
@@ -39,7 +39,7 @@ async function read(r: Reader, i: number): Promise<void> {
         buf = buf.slice(end + 2);
         r.frames++;
         r.bytes += frame.length;
-        if (frame.startsWith('event: client-status')) r.statusFrames++;
+        if (frame.startsWith('event: resync')) r.resyncs++;
         if (measuring) {
           for (const part of frame.split('<hx-partial ')) {
             const t = /^hx-target="#([a-z]+)/.exec(part)?.[1];
@@ -65,4 +65,4 @@ await new Promise((r) => setTimeout(r, seconds * 1000));
 measuring = false;
 ctl.abort();
 await Promise.all(done);
-parentPort!.postMessage({ type: 'result', readers: all.map((r) => ({ lags: r.lags, frames: r.frames, bytes: r.bytes, statusFrames: r.statusFrames })), byTarget });
+parentPort!.postMessage({ type: 'result', readers: all.map((r) => ({ lags: r.lags, frames: r.frames, bytes: r.bytes, resyncs: r.resyncs })), byTarget });
