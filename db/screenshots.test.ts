@@ -61,6 +61,8 @@ test('priority: event_start/event_stop keep priority.jpg + metadata, active for 
   assert.equal(JSON.parse(await readFile(join(root, u, 'priority.json'), 'utf8')).at, T0 + 10);
   assert.is(await s.priorityActive(u, T0 + 10 + TTL - 1), true);
   assert.is(await s.priorityActive(u, T0 + 10 + TTL), false);
+  assert.equal(await s.activePriority(u, T0 + 10 + TTL - 1), img(2));
+  assert.is(await s.activePriority(u, T0 + 10 + TTL), null, 'expired: none, the route falls back to the latest');
   clock.t = T0 + 11;
   assert.is(await s.priorityActive(u), true, 'defaults to the store clock');
   // A fresh store (restart) reads priority.json back.

@@ -81,6 +81,11 @@ export class ScreenshotStore {
     return id ? readOrNull(join(this.#dir, id, 'priority.jpg')) : Promise.resolve(null);
   }
 
+  /** The priority capture while it is active (docs/clients-screens.md), else null: callers fall back to the latest. */
+  async activePriority(uuid: string, now = this.#o.now()): Promise<Uint8Array | null> {
+    return (await this.priorityActive(uuid, now)) ? this.priority(uuid) : null;
+  }
+
   async priorityInfo(uuid: string): Promise<PriorityInfo | null> {
     const id = canonical(uuid);
     if (!id) return null;
@@ -99,7 +104,7 @@ export class ScreenshotStore {
   /** clients.md: a priority screenshot is active for PRIORITY_SCREENSHOT_TTL_SECONDS after it arrived. */
   async priorityActive(uuid: string, now = this.#o.now()): Promise<boolean> {
     const info = await this.priorityInfo(uuid);
-    return info !== null && now < info.at + this.#o.priorityTtlMs;
+    return priorityActive(info?.at ?? null, now, this.#o.priorityTtlMs);
   }
 
   /** Timestamped captures, newest first. */
@@ -149,6 +154,14 @@ export class ScreenshotStore {
     });
     return run;
   }
+}
+
+/**
+ * The one rule for "active": a priority capture received at `at` is shown for `ttlMs` (exclusive),
+ * after that the latest screenshot is. Shared by the image route, the dashboard and the overview.
+ */
+export function priorityActive(at: number | null, now: number, ttlMs: number): boolean {
+  return at !== null && now < at + ttlMs;
 }
 
 function canonical(uuid: string): string | null {

@@ -11,6 +11,8 @@ import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { AlertCenter } from '../../lib/alerts.ts';
+import type { ClientRecord } from '../../actors/client.types.ts';
+import { priorityActive } from '../../db/screenshots.ts';
 
 export interface PageDeps extends RouteDeps {
   hub: LiveHub;
@@ -23,6 +25,11 @@ export type PageContext = ViewContext & { outage: boolean };
 
 export function pageContext(c: Context<AppEnv>, deps: PageDeps, title?: string): PageContext {
   return { ...viewContext(c, c.var.user, deps.now()), outage: deps.hub.outageSuspected, title };
+}
+
+/** Whether the client page shows the priority screenshot: only within its TTL (docs/clients-screens.md). */
+export function priorityShown(deps: PageDeps, r: ClientRecord, now: number): boolean {
+  return priorityActive(r.priorityScreenshotAt, now, deps.config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000);
 }
 
 /** A local path to return to after signing in; anything else (`//evil`, `https:`) becomes `/`. */
