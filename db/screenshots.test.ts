@@ -47,6 +47,14 @@ test('identical detection compares consecutive periodic captures only', async ()
   assert.is((await s.save(u, img(1), 'periodic', {}, T0 + 5)).identicalToPrevious, false, 'only the previous one counts');
 });
 
+test('identical detection survives a restart: a fresh store compares to the newest periodic file', async () => {
+  const u = '00000000-0000-4000-8000-000000000004';
+  await store().save(u, img(5), 'periodic', {}, T0);
+  await store().save(u, img(6), 'event_start', {}, T0 + 1);
+  assert.is((await store().save(u, img(5), 'periodic', {}, T0 + 2)).identicalToPrevious, true, 'restarted: same picture as before');
+  assert.is((await store().save(u, img(7), 'periodic', {}, T0 + 3)).identicalToPrevious, false);
+});
+
 test('priority: event_start/event_stop keep priority.jpg + metadata, active for the TTL', async () => {
   const u = '00000000-0000-4000-8000-000000000002';
   const s = store();

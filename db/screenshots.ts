@@ -7,8 +7,9 @@
  *
  * Every write is atomic (tmp file + rename), so a reader never sees half an image; writes of one
  * client are serialized. The uuid is validated (and lower-cased) before it becomes a path.
- * Identical-screenshot detection (FROZEN, clients.md) compares SHA-256 of consecutive periodic
- * captures; the last hash is kept in memory, so the first capture after a restart compares to nothing.
+ * Identical-screenshot detection (FROZEN, docs/clients-screens.md) compares SHA-256 of consecutive
+ * periodic captures; the last hash is kept in memory and, after a restart, taken once from the
+ * newest periodic file in history/, so a frozen screen is still recognised after a restart.
  */
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ export class ScreenshotStore {
     const id = this.#checked(uuid);
     return this.#serial(id, async () => {
       const dir = join(this.#dir, id);
+      // Before this capture lands in history/: the previous periodic one (from disk after a restart).
+      const previous = captureType === 'periodic' ? (this.#lastPeriodic.get(id) ?? (await this.#newestPeriodicHash(join(dir, 'history')))) : null;
       await mkdir(join(dir, 'history'), { recursive: true });
       await writeAtomic(join(dir, 'latest.jpg'), jpeg);
       await writeAtomic(join(dir, 'history', historyName(at, captureType)), jpeg);
@@ -64,7 +67,7 @@ export class ScreenshotStore {
       await this.#prune(join(dir, 'history'));
       if (captureType !== 'periodic') return { identicalToPrevious: false };
       const hash = await sha256(jpeg);
-      const identicalToPrevious = this.#lastPeriodic.get(id) === hash;
+      const identicalToPrevious = previous === hash;
       this.#lastPeriodic.set(id, hash);
       return { identicalToPrevious };
     });
@@ -135,6 +138,12 @@ export class ScreenshotStore {
     const id = canonical(uuid);
     if (!id) throw new TypeError(`not a client uuid: ${JSON.stringify(uuid)}`);
     return id;
+  }
+
+  async #newestPeriodicHash(historyDir: string): Promise<string | null> {
+    const newest = (await listOrEmpty(historyDir)).filter((n) => HISTORY_RE.test(n) && n.endsWith('_periodic.jpg')).sort().at(-1);
+    const bytes = newest ? await readOrNull(join(historyDir, newest)) : null;
+    return bytes ? sha256(bytes) : null;
   }
 
   async #prune(historyDir: string): Promise<void> {
