@@ -44,7 +44,9 @@ test('a priority screenshot is served and shown for the TTL, then the latest one
   await f.fleet.screenshot(UUID_A, { jpeg: latest, captureType: 'periodic', capturedAt: null, metadata: {} }, f.commandClock.now());
 
   assert.equal(await image(`/screenshots/${UUID_A}/priority`), prio, 'active: the priority image');
-  assert.ok((await page()).includes(`/screenshots/${UUID_A}/priority?t=`), 'active: the client page shows it');
+  const active = await page();
+  assert.ok(active.includes(`/screenshots/${UUID_A}/priority?t=`), 'active: the client page shows it');
+  assert.ok(active.includes(`data-expires-in="${ttlMs - 1_000}"`), 'with the time it has left, for the browser to remove it then');
   assert.is((await overview()).summary.activePriorityScreenshots, 1);
 
   advance(ttlMs - 1_001); // 1 ms before the TTL is over

@@ -27,9 +27,13 @@ export function pageContext(c: Context<AppEnv>, deps: PageDeps, title?: string):
   return { ...viewContext(c, c.var.user, deps.now()), outage: deps.hub.outageSuspected, title };
 }
 
-/** Whether the client page shows the priority screenshot: only within its TTL (docs/clients-screens.md). */
-export function priorityShown(deps: PageDeps, r: ClientRecord, now: number): boolean {
-  return priorityActive(r.priorityScreenshotAt, now, deps.config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000);
+/**
+ * How long (ms) the client page still shows the priority screenshot; 0 when it is not active
+ * (docs/clients-screens.md). The page removes the figure itself when this runs out (static/app.js).
+ */
+export function priorityLeftMs(deps: PageDeps, r: ClientRecord, now: number): number {
+  const ttlMs = deps.config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000;
+  return priorityActive(r.priorityScreenshotAt, now, ttlMs) ? r.priorityScreenshotAt! + ttlMs - now : 0;
 }
 
 /** A local path to return to after signing in; anything else (`//evil`, `https:`) becomes `/`. */
