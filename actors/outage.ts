@@ -36,7 +36,13 @@ export class OutageDetector {
 
   /** Client `uuid` went offline at `at`; `onlineNow` counts online clients after it left. */
   wentOffline(uuid: string, at: number, onlineNow: number): OfflineVerdict {
-    for (const [id, t] of this.#recent) if (at - t >= this.#opts.windowMs) this.#recent.delete(id);
+    // Insertion order is time order (a re-entry moves to the end), so expired entries are at the
+    // front: pruning stops at the first one in the window (O(1) per call when 50,000 go offline).
+    for (const [id, t] of this.#recent) {
+      if (at - t < this.#opts.windowMs) break;
+      this.#recent.delete(id);
+    }
+    this.#recent.delete(uuid);
     this.#recent.set(uuid, at);
     if (this.active) return 'suppressed';
     const silent = this.#recent.size;
