@@ -93,6 +93,60 @@ test('screen BLACK / FROZEN are critical; frozen also from identical screenshots
   assert.is(rec().status, 'critical');
 });
 
+test('server-detected FROZEN wins over health reports until a different screenshot arrives', () => {
+  const { rec, send } = start();
+  send({ type: 'HEALTH', processStatus: 'running', screenStatus: 'OK' });
+  send({ type: 'EXPECTED_EVENT', eventId: '7', changing: true });
+  send({ type: 'HEARTBEAT', currentEventId: '7' });
+  send({ type: 'SCREENSHOT', captureType: 'periodic', identicalToPrevious: true });
+  assert.is(rec().screenHealthStatus, 'FROZEN');
+  assert.is(rec().screenFrozenDetected, true);
+  send({ type: 'HEALTH', processStatus: 'running', screenStatus: 'OK' });
+  assert.is(rec().screenHealthStatus, 'FROZEN', 'the device\'s OK does not clear what the server saw');
+  assert.equal(rec().statusReasons, ['screen_frozen']);
+  send({ type: 'SCREENSHOT', captureType: 'event_start', identicalToPrevious: false });
+  assert.is(rec().screenHealthStatus, 'FROZEN', 'a priority capture is not compared, so it does not clear it');
+  send({ type: 'SCREENSHOT', captureType: 'periodic', identicalToPrevious: false });
+  assert.is(rec().screenHealthStatus, 'OK', 'a different capture clears it; the last reported state shows again');
+  assert.is(rec().screenFrozenDetected, false);
+  assert.is(rec().status, 'healthy');
+  assert.is(rec().expectedEventId, '7', 'the expected event is still recorded (handled in the frozen region)');
+});
+
+test('server-detected FROZEN clears when the expected content is no longer a video; reported FROZEN stays the device\'s', () => {
+  const { rec, send } = start();
+  send({ type: 'HEALTH', processStatus: 'running', screenStatus: 'OK' });
+  send({ type: 'EXPECTED_EVENT', eventId: '7', changing: true });
+  send({ type: 'SCREENSHOT', captureType: 'periodic', identicalToPrevious: true });
+  send({ type: 'EXPECTED_EVENT', eventId: '7', changing: true });
+  assert.is(rec().screenHealthStatus, 'FROZEN', 'the same video again keeps it');
+  send({ type: 'EXPECTED_EVENT', eventId: '8', changing: false });
+  assert.is(rec().screenHealthStatus, 'OK');
+  assert.is(rec().expectedEventId, '8');
+  send({ type: 'HEALTH', screenStatus: 'FROZEN' });
+  assert.is(rec().screenHealthStatus, 'FROZEN', 'reported by the device');
+  assert.is(rec().screenFrozenDetected, false);
+  send({ type: 'SCREENSHOT', captureType: 'periodic', identicalToPrevious: false });
+  assert.is(rec().screenHealthStatus, 'FROZEN', 'a reported FROZEN is the device\'s to clear');
+  send({ type: 'HEALTH', screenStatus: 'OK' });
+  assert.is(rec().screenHealthStatus, 'OK');
+});
+
+test('server-detected FROZEN survives a restore from the record', () => {
+  const { rec, send } = start({}, 2_000_000);
+  send({ type: 'HEARTBEAT', processStatus: 'running' });
+  send({ type: 'EXPECTED_EVENT', eventId: '7', changing: true });
+  send({ type: 'SCREENSHOT', captureType: 'periodic', identicalToPrevious: true });
+  const saved = rec();
+  const again = start(saved, 2_000_000, true);
+  assert.is(again.rec().screenHealthStatus, 'FROZEN');
+  assert.is(again.rec().screenFrozenDetected, true);
+  again.send({ type: 'HEALTH', screenStatus: 'OK' });
+  assert.is(again.rec().screenHealthStatus, 'FROZEN', 'still the server\'s after the restart');
+  again.send({ type: 'SCREENSHOT', captureType: 'periodic', identicalToPrevious: false });
+  assert.is(again.rec().screenHealthStatus, 'OK');
+});
+
 test('warning rules: recent error, five warnings, reconnects rising, event mismatch, starting while expected', () => {
   let c = start();
   c.send({ type: 'HEARTBEAT', processStatus: 'running' });

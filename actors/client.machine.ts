@@ -1,6 +1,6 @@
 /**
  * The client machine (clients.md): one actor per screen, parallel regions connectivity / process /
- * service / screen / recovery. Pure: it reads no clock (every event carries `at`) and has no side
+ * service / screen / frozen / recovery. Pure: it reads no clock (every event carries `at`) and has no side
  * effects; the supervisor persists and publishes what changes. Its context and what each event
  * changes in it are in actors/client.context.ts. The one effect, `requestCommand` (the recovery
  * ladder asks for a command), is a no-op here and injected by the supervisor with `.provide()`;
@@ -60,6 +60,9 @@ export const clientMachine = setup({
     recoveryIs: ({ event }, p: { value: string }) => event.type === 'RECOVERY' && event.state === p.value,
     frozenByScreenshots: ({ context, event }) =>
       event.type === 'SCREENSHOT' && event.captureType === 'periodic' && event.identicalToPrevious && context.expected.expectedChanging,
+    /** A periodic capture that differs from the one before: the picture moves again. */
+    screenChanged: ({ event }) => event.type === 'SCREENSHOT' && event.captureType === 'periodic' && !event.identicalToPrevious,
+    noVideoExpected: ({ event }) => event.type === 'EXPECTED_EVENT' && !event.changing,
     crashReported: ({ event }) => (event.type === 'HEARTBEAT' || event.type === 'HEALTH') && event.processStatus === 'crashed',
     recoveryEnabled: ({ context }) => ladder.enabled(context),
     noRecentRebootKind: ({ context, event }) => ladder.noRecentRebootKind(context, ladder.eventTime(context, event)),
@@ -103,7 +106,6 @@ export const clientMachine = setup({
   on: {
     TICK: { actions: 'clock' },
     UPDATE_META: { actions: 'meta' },
-    EXPECTED_EVENT: { actions: 'expected' },
   },
   states: {
     connectivity: {
@@ -175,13 +177,29 @@ export const clientMachine = setup({
         },
       },
     },
+    // What the client's health reports say about its screen.
     screen: {
       initial: 'UNKNOWN',
-      on: {
-        HEALTH: toReported('screen', SCREEN, 'reportsScreen'),
-        SCREENSHOT: { guard: 'frozenByScreenshots', target: '.FROZEN' },
-      },
+      on: { HEALTH: toReported('screen', SCREEN, 'reportsScreen') },
       states: { OK: {}, BLACK: {}, FROZEN: {}, UNKNOWN: {} },
+    },
+    // What the server sees in the screenshots (docs/clients-screens.md "Frozen screens"): identical
+    // periodic captures while a video should play. `detected` wins over the reported screen state
+    // (client.record.ts) until a different capture arrives or the expected content is no longer a
+    // video; a health report does not clear it. The expected event is recorded here, not at the
+    // root, because a root handler does not run when a region handles the same event.
+    frozen: {
+      initial: 'clear',
+      on: { EXPECTED_EVENT: { actions: 'expected' } },
+      states: {
+        clear: { on: { SCREENSHOT: { guard: 'frozenByScreenshots', target: 'detected' } } },
+        detected: {
+          on: {
+            SCREENSHOT: { guard: 'screenChanged', target: 'clear' },
+            EXPECTED_EVENT: { guard: 'noVideoExpected', target: 'clear', actions: 'expected' },
+          },
+        },
+      },
     },
     // The crash-recovery ladder (commands.md "Crash auto-recovery"): its chart in
     // actors/client.recovery-region.ts, its rules in actors/client.recovery.ts.

@@ -10,7 +10,16 @@ import { deriveStatus } from './client.status.ts';
 
 export type ClientSnapshot = SnapshotFrom<typeof clientMachine>;
 
-type Regions = Record<'connectivity' | 'process' | 'service' | 'screen' | 'recovery', string>;
+type Regions = Record<'connectivity' | 'process' | 'service' | 'screen' | 'frozen' | 'recovery', string>;
+
+/** The screen state the system shows: server-detected frozen wins over the reported one (docs/clients-screens.md). */
+const screenOf = (v: Regions) => (v.frozen === 'detected' ? 'FROZEN' : (v.screen as ClientRecord['screenHealthStatus']));
+const changedRegions = (v: Regions, r: ClientRecord) =>
+  v.process !== r.processStatus ||
+  v.service !== r.serviceStatus ||
+  screenOf(v) !== r.screenHealthStatus ||
+  (v.frozen === 'detected') !== r.screenFrozenDetected ||
+  v.recovery !== r.recoveryState;
 
 export function toRecord(snap: ClientSnapshot, now: number): ClientRecord {
   const c = snap.context;
@@ -36,7 +45,8 @@ export function toRecord(snap: ClientSnapshot, now: number): ClientRecord {
     processPid: c.processPid,
     currentEventId: c.currentEventId,
     expectedEventId: c.expected.expectedEventId,
-    screenHealthStatus: v.screen as ClientRecord['screenHealthStatus'],
+    screenHealthStatus: screenOf(v),
+    screenFrozenDetected: v.frozen === 'detected',
     lastFrameUpdate: c.lastFrameUpdate,
     serviceStatus: v.service as ClientRecord['serviceStatus'],
     serviceFailedAt: c.service.serviceFailedAt,
@@ -70,8 +80,7 @@ const statusInputs = (c: ClientContext) => ({ recentErrors: c.recentErrors, rece
  */
 export function firstRecord(from: ClientRecord, snap: ClientSnapshot, now: number): ClientRecord {
   const v = snap.value as Regions;
-  if (v.process !== from.processStatus || v.service !== from.serviceStatus || v.screen !== from.screenHealthStatus || v.recovery !== from.recoveryState)
-    return toRecord(snap, now);
+  if (changedRegions(v, from)) return toRecord(snap, now);
   const connectivity = v.connectivity as ClientRecord['connectivity'];
   const base = connectivity === from.connectivity ? from : { ...from, connectivity };
   const { status, reasons } = deriveStatus(base, statusInputs(snap.context), now);
@@ -108,14 +117,7 @@ export function significantlyDifferent(a: ClientRecord, b: ClientRecord): boolea
  */
 export function freshnessOnly(prev: ClientRecord, prevSnap: ClientSnapshot, snap: ClientSnapshot): ClientRecord | null {
   const v = snap.value as Regions;
-  if (
-    v.connectivity !== prev.connectivity ||
-    v.process !== prev.processStatus ||
-    v.service !== prev.serviceStatus ||
-    v.screen !== prev.screenHealthStatus ||
-    v.recovery !== prev.recoveryState
-  )
-    return null;
+  if (v.connectivity !== prev.connectivity || changedRegions(v, prev)) return null;
   const a = prevSnap.context;
   const b = snap.context;
   for (const key in b) {

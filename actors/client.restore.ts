@@ -25,6 +25,7 @@ export function restoredSnapshot(input: ClientInput): Snapshot<unknown> {
     process: r.processStatus,
     service: r.serviceStatus,
     screen: r.screenHealthStatus,
+    frozen: r.screenFrozenDetected ? 'detected' : 'clear',
     recovery: r.recoveryState,
   };
   // A value the chart does not know would only surface inside the actor (as an error snapshot);

@@ -35,6 +35,8 @@ export interface ClientRecord {
   currentEventId: string | null;
   expectedEventId: string | null;
   screenHealthStatus: ScreenStatus;
+  /** The server saw identical screenshots while a video should play (docs/clients-screens.md). */
+  screenFrozenDetected: boolean;
   lastFrameUpdate: number | null;
   serviceStatus: ServiceStatus;
   serviceFailedAt: number | null;
@@ -79,6 +81,7 @@ export function emptyRecord(uuid: string, now: number): ClientRecord {
     currentEventId: null,
     expectedEventId: null,
     screenHealthStatus: 'UNKNOWN',
+    screenFrozenDetected: false,
     lastFrameUpdate: null,
     serviceStatus: 'ok',
     serviceFailedAt: null,

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import { Supervisor } from './supervisor.ts';
+import { HEARTBEAT_WINDOW_MS, OFFLINE_ALERT_SETTLE_MS } from './outage.ts';
 import { emptyRecord } from './client.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { setQuiet } from '../lib/logger.ts';
@@ -51,7 +52,9 @@ test('status changes and offline/online alerts go on the bus', () => {
   const status = events.filter((e) => e.type === 'client-status').map((e) => (e as any).status);
   assert.equal(status, ['healthy', 'offline']);
   assert.equal(alerts().length, 0, 'offline alerts settle first (an outage would replace them)');
-  clock.increment(30_000);
+  clock.increment(OFFLINE_ALERT_SETTLE_MS - 1);
+  assert.equal(alerts().length, 0);
+  clock.increment(1);
   assert.equal(alerts().map((a) => a.kind), ['client-offline']);
   sup.send(uuid(1), { type: 'HEARTBEAT', at: clock.now() });
   assert.equal(alerts().map((a) => a.kind), ['client-offline', 'client-online']);
@@ -84,7 +87,7 @@ test('outage heuristic: most of the fleet silent within one window → one outag
   const kinds = alerts().map((a) => a.kind);
   assert.ok(kinds.includes('outage-suspected'));
   assert.is(kinds.filter((k) => k === 'outage-suspected').length, 1);
-  clock.increment(30_000);
+  clock.increment(OFFLINE_ALERT_SETTLE_MS);
   assert.not.ok(alerts().some((a) => a.kind === 'client-offline'), 'the outage alert replaces the per-client ones');
   for (let i = 0; i < 10; i++) sup.send(uuid(i), { type: 'HEARTBEAT', at: clock.now() });
   assert.ok(alerts().some((a) => a.kind === 'outage-resolved'));
@@ -96,8 +99,46 @@ test('a single silent client is a device problem, not an outage', () => {
   clock.increment(100_000);
   for (let i = 1; i < 5; i++) sup.send(uuid(i), { type: 'HEARTBEAT', at: clock.now() });
   clock.increment(70_000);
-  clock.increment(30_000); // separate steps: SimulatedClock schedules timers set while firing from the end of the step
+  clock.increment(OFFLINE_ALERT_SETTLE_MS); // separate steps: SimulatedClock schedules timers set while firing from the end of the step
   assert.equal(alerts().map((a) => a.kind), ['client-offline']);
+});
+
+/** Advances in 1 s steps, `talking` clients sending health every 5 s (as real clients do). */
+function run(c: ReturnType<typeof setup>, ms: number, talking: number[]) {
+  for (let t = 0; t < ms; t += 1000) {
+    if (t % 5000 === 0) for (const i of talking) c.sup.send(uuid(i), { type: 'HEALTH', at: c.clock.now() });
+    c.clock.increment(1000);
+  }
+}
+
+test('a fleet going silent staggered over a heartbeat window: exactly one outage alert, no per-client offline alert', () => {
+  const c = setup();
+  const silent = Array.from({ length: 10 }, (_, i) => i);
+  const alive = [10, 11]; // 10 of 12 silent: 83 %
+  for (const i of [...silent, ...alive]) c.sup.send(uuid(i), { type: 'HEARTBEAT', at: c.clock.now() });
+  // The silent clients' last messages spread over one heartbeat window (heartbeat-only clients).
+  const step = Math.floor(HEARTBEAT_WINDOW_MS / silent.length);
+  for (const i of silent) {
+    run(c, step, [...silent.slice(i), ...alive]);
+  }
+  run(c, GRACE + HEARTBEAT_WINDOW_MS + OFFLINE_ALERT_SETTLE_MS * 2, alive);
+  assert.ok(silent.every((i) => c.sup.get(uuid(i))!.connectivity === 'offline'));
+  assert.equal(c.alerts().map((a) => a.kind), ['outage-suspected']);
+  assert.is(c.sup.outageSuspected, true);
+});
+
+test('a client back before its offline alert settled gets none; later single clients get theirs', () => {
+  const c = setup();
+  for (let i = 0; i < 5; i++) c.sup.send(uuid(i), { type: 'HEARTBEAT', at: c.clock.now() });
+  run(c, GRACE, [1, 2, 3, 4]); // client 0 silent for the grace period: offline
+  assert.is(c.sup.get(uuid(0))!.connectivity, 'offline');
+  c.sup.send(uuid(0), { type: 'HEARTBEAT', at: c.clock.now() }); // back before its alert was shown
+  run(c, OFFLINE_ALERT_SETTLE_MS + 1000, [0, 1, 2, 3, 4]);
+  assert.equal(c.alerts().map((a) => a.kind), ['client-online'], 'no offline alert for a client already back');
+  // Two more clients go silent while 0 is back: 2 of 5 is no outage.
+  run(c, GRACE + 1000, [0, 3, 4]);
+  run(c, OFFLINE_ALERT_SETTLE_MS + 1000, [0, 3, 4]);
+  assert.equal(c.alerts().map((a) => a.kind), ['client-online', 'client-offline', 'client-offline']);
 });
 
 test('an actor that throws is recreated from its last good record; the others are unaffected', () => {

@@ -13,7 +13,7 @@ import type { ClientInput } from './client.context.ts';
 import { commandUpdate, type RecoveryPolicy, type RecoveryReason } from './client.recovery.ts';
 import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
 import { clientName, emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel } from './client.types.ts';
-import { OutageDetector } from './outage.ts';
+import { OFFLINE_ALERT_SETTLE_MS, OutageDetector } from './outage.ts';
 import { supervisorMachine } from './supervisor.machine.ts';
 import { leafPaths } from './inspection/summary.ts';
 import { DeadlineQueue } from './deadlines.ts';
@@ -22,13 +22,6 @@ import type { Clock } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 
 const log = logger('supervisor');
-
-/**
- * Offline alerts wait this long (ms) before they are shown: when the whole fleet goes silent, the
- * outage is only recognisable after most clients went offline, and then one outage alert replaces
- * the per-client ones still waiting.
- */
-const OFFLINE_ALERT_SETTLE_MS = 30_000;
 
 /**
  * A restored client still silent this long (ms) before its deadline gets its RESUME then (see
@@ -77,8 +70,13 @@ export class Supervisor {
   #deps: SupervisorDeps;
   #outage: OutageDetector;
   #online = 0;
-  #pendingOffline: Array<{ uuid: string; message: string; at: number }> = [];
-  #settleTimer: unknown = null;
+  /**
+   * Per-client offline alerts not shown yet: each waits OFFLINE_ALERT_SETTLE_MS after its own client
+   * went offline (not after the first one of a wave), so an outage recognised meanwhile replaces it.
+   * The map holds the offline time of the episode an alert belongs to.
+   */
+  #pendingOffline = new Map<string, number>();
+  #offlineAlerts: DeadlineQueue<{ uuid: string; message: string; at: number }>;
   #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
   #resumes: DeadlineQueue<PendingResume>;
   #machine: typeof clientMachine;
@@ -95,6 +93,7 @@ export class Supervisor {
     this.#outage = new OutageDetector({ windowMs: deps.graceMs });
     this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
     this.story = createActor(supervisorMachine, { id: 'supervisor', clock: deps.clock, inspect: deps.inspect }).start();
+    this.#offlineAlerts = new DeadlineQueue(deps.clock, (p) => this.#offlineAlertDue(p));
   }
 
   get size(): number {
@@ -206,6 +205,7 @@ export class Supervisor {
     const entry = this.#clients.get(uuid);
     if (!entry) return false;
     this.#clients.delete(uuid);
+    this.#pendingOffline.delete(uuid); // a deleted client's offline alert is not news
     if (entry.record.connectivity === 'online') this.#online--;
     entry.actor.stop();
     this.#deps.bus.emit({ type: 'client-removed', uuid });
@@ -221,8 +221,8 @@ export class Supervisor {
   }
 
   stop(): void {
-    if (this.#settleTimer !== null) this.#deps.clock.clearTimeout(this.#settleTimer);
-    this.#settleTimer = null;
+    this.#offlineAlerts.clear();
+    this.#pendingOffline.clear();
     this.#resumes.clear();
     this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
@@ -306,30 +306,34 @@ export class Supervisor {
     if (next.connectivity === 'online') this.#online++;
     if (this.#quiet) return;
     if (next.connectivity === 'offline' && before === 'online') {
-      const verdict = this.#outage.wentOffline(now, this.#online);
+      const verdict = this.#outage.wentOffline(next.uuid, now, this.#online);
       if (verdict === 'outage') {
+        // The one outage alert replaces every per-client alert still waiting.
+        this.#pendingOffline.clear();
+        this.#offlineAlerts.clear();
         this.story.send({ type: 'OUTAGE_SUSPECTED', at: now });
         this.#alert('outage-suspected', 'critical', 'Broker or network outage suspected: most of the fleet went silent', undefined, now);
-      } else if (verdict === 'single') this.#deferOfflineAlert(next.uuid, `${clientName(next)} went offline`, now);
+      } else if (verdict === 'single') {
+        this.#pendingOffline.set(next.uuid, now);
+        this.#offlineAlerts.add(now + OFFLINE_ALERT_SETTLE_MS, { uuid: next.uuid, message: `${clientName(next)} went offline`, at: now });
+        this.#offlineAlerts.arm();
+      }
     } else if (next.connectivity === 'online' && before === 'offline') {
-      if (this.#outage.cameOnline(this.#online)) {
+      this.#pendingOffline.delete(next.uuid); // back before its alert was shown: nothing to show
+      if (this.#outage.cameOnline(next.uuid, this.#online)) {
         this.story.send({ type: 'OUTAGE_RESOLVED', at: now });
         this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
-      } else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
+      }
+      else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
     }
   }
 
-  #deferOfflineAlert(uuid: string, message: string, at: number): void {
-    this.#pendingOffline.push({ uuid, message, at });
-    if (this.#settleTimer !== null) return;
-    this.#settleTimer = this.#deps.clock.setTimeout(() => {
-      this.#settleTimer = null;
-      const pending = this.#pendingOffline;
-      this.#pendingOffline = [];
-      if (this.#outage.active) return; // replaced by the one outage alert
-      for (const p of pending)
-        if (this.#clients.get(p.uuid)?.record.connectivity === 'offline') this.#alert('client-offline', 'warning', p.message, p.uuid, p.at);
-    }, OFFLINE_ALERT_SETTLE_MS);
+  /** A per-client offline alert has settled: shown unless an outage replaced it or the client came back. */
+  #offlineAlertDue(p: { uuid: string; message: string; at: number }): void {
+    if (this.#pendingOffline.get(p.uuid) !== p.at) return; // came back (or a later episode owns the alert)
+    this.#pendingOffline.delete(p.uuid);
+    if (this.#outage.active || this.#clients.get(p.uuid)?.record.connectivity !== 'offline') return;
+    this.#alert('client-offline', 'warning', p.message, p.uuid, p.at);
   }
 
   #alert(kind: string, severity: 'info' | 'warning' | 'critical', message: string, uuid: string | undefined, at: number): void {

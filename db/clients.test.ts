@@ -36,6 +36,7 @@ const full: ClientRecord = {
   currentEventId: '17',
   expectedEventId: '18',
   screenHealthStatus: 'FROZEN',
+  screenFrozenDetected: true,
   lastFrameUpdate: T - 4,
   serviceStatus: 'failed',
   serviceFailedAt: T - 5,

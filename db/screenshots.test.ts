@@ -47,6 +47,14 @@ test('identical detection compares consecutive periodic captures only', async ()
   assert.is((await s.save(u, img(1), 'periodic', {}, T0 + 5)).identicalToPrevious, false, 'only the previous one counts');
 });
 
+test('identical detection survives a restart: a fresh store compares to the newest periodic file', async () => {
+  const u = '00000000-0000-4000-8000-000000000004';
+  await store().save(u, img(5), 'periodic', {}, T0);
+  await store().save(u, img(6), 'event_start', {}, T0 + 1);
+  assert.is((await store().save(u, img(5), 'periodic', {}, T0 + 2)).identicalToPrevious, true, 'restarted: same picture as before');
+  assert.is((await store().save(u, img(7), 'periodic', {}, T0 + 3)).identicalToPrevious, false);
+});
+
 test('priority: event_start/event_stop keep priority.jpg + metadata, active for the TTL', async () => {
   const u = '00000000-0000-4000-8000-000000000002';
   const s = store();
@@ -61,6 +69,8 @@ test('priority: event_start/event_stop keep priority.jpg + metadata, active for 
   assert.equal(JSON.parse(await readFile(join(root, u, 'priority.json'), 'utf8')).at, T0 + 10);
   assert.is(await s.priorityActive(u, T0 + 10 + TTL - 1), true);
   assert.is(await s.priorityActive(u, T0 + 10 + TTL), false);
+  assert.equal(await s.activePriority(u, T0 + 10 + TTL - 1), img(2));
+  assert.is(await s.activePriority(u, T0 + 10 + TTL), null, 'expired: none, the route falls back to the latest');
   clock.t = T0 + 11;
   assert.is(await s.priorityActive(u), true, 'defaults to the store clock');
   // A fresh store (restart) reads priority.json back.

@@ -7,8 +7,9 @@
  *
  * Every write is atomic (tmp file + rename), so a reader never sees half an image; writes of one
  * client are serialized. The uuid is validated (and lower-cased) before it becomes a path.
- * Identical-screenshot detection (FROZEN, clients.md) compares SHA-256 of consecutive periodic
- * captures; the last hash is kept in memory, so the first capture after a restart compares to nothing.
+ * Identical-screenshot detection (FROZEN, docs/clients-screens.md) compares SHA-256 of consecutive
+ * periodic captures; the last hash is kept in memory and, after a restart, taken once from the
+ * newest periodic file in history/, so a frozen screen is still recognised after a restart.
  */
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,6 +53,8 @@ export class ScreenshotStore {
     const id = this.#checked(uuid);
     return this.#serial(id, async () => {
       const dir = join(this.#dir, id);
+      // Before this capture lands in history/: the previous periodic one (from disk after a restart).
+      const previous = captureType === 'periodic' ? (this.#lastPeriodic.get(id) ?? (await this.#newestPeriodicHash(join(dir, 'history')))) : null;
       await mkdir(join(dir, 'history'), { recursive: true });
       await writeAtomic(join(dir, 'latest.jpg'), jpeg);
       await writeAtomic(join(dir, 'history', historyName(at, captureType)), jpeg);
@@ -64,7 +67,7 @@ export class ScreenshotStore {
       await this.#prune(join(dir, 'history'));
       if (captureType !== 'periodic') return { identicalToPrevious: false };
       const hash = await sha256(jpeg);
-      const identicalToPrevious = this.#lastPeriodic.get(id) === hash;
+      const identicalToPrevious = previous === hash;
       this.#lastPeriodic.set(id, hash);
       return { identicalToPrevious };
     });
@@ -79,6 +82,11 @@ export class ScreenshotStore {
   priority(uuid: string): Promise<Uint8Array | null> {
     const id = canonical(uuid);
     return id ? readOrNull(join(this.#dir, id, 'priority.jpg')) : Promise.resolve(null);
+  }
+
+  /** The priority capture while it is active (docs/clients-screens.md), else null: callers fall back to the latest. */
+  async activePriority(uuid: string, now = this.#o.now()): Promise<Uint8Array | null> {
+    return (await this.priorityActive(uuid, now)) ? this.priority(uuid) : null;
   }
 
   async priorityInfo(uuid: string): Promise<PriorityInfo | null> {
@@ -99,7 +107,7 @@ export class ScreenshotStore {
   /** clients.md: a priority screenshot is active for PRIORITY_SCREENSHOT_TTL_SECONDS after it arrived. */
   async priorityActive(uuid: string, now = this.#o.now()): Promise<boolean> {
     const info = await this.priorityInfo(uuid);
-    return info !== null && now < info.at + this.#o.priorityTtlMs;
+    return priorityActive(info?.at ?? null, now, this.#o.priorityTtlMs);
   }
 
   /** Timestamped captures, newest first. */
@@ -132,6 +140,12 @@ export class ScreenshotStore {
     return id;
   }
 
+  async #newestPeriodicHash(historyDir: string): Promise<string | null> {
+    const newest = (await listOrEmpty(historyDir)).filter((n) => HISTORY_RE.test(n) && n.endsWith('_periodic.jpg')).sort().at(-1);
+    const bytes = newest ? await readOrNull(join(historyDir, newest)) : null;
+    return bytes ? sha256(bytes) : null;
+  }
+
   async #prune(historyDir: string): Promise<void> {
     const names = (await listOrEmpty(historyDir)).filter((n) => HISTORY_RE.test(n)).sort();
     for (const old of names.slice(0, Math.max(0, names.length - this.#o.history))) {
@@ -149,6 +163,14 @@ export class ScreenshotStore {
     });
     return run;
   }
+}
+
+/**
+ * The one rule for "active": a priority capture received at `at` is shown for `ttlMs` (exclusive),
+ * after that the latest screenshot is. Shared by the image route, the dashboard and the overview.
+ */
+export function priorityActive(at: number | null, now: number, ttlMs: number): boolean {
+  return at !== null && now < at + ttlMs;
 }
 
 function canonical(uuid: string): string | null {

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { listLogs, logOverview, logSummary, recentErrors } from '../db/logs.ts';
+import { priorityActive } from '../db/screenshots.ts';
 import type { ClientStatus } from '../actors/client.types.ts';
 import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
@@ -53,7 +54,7 @@ export function clientLogsRoutes(deps: RouteDeps) {
     const summary = { totalClients: 0, ...byStatus, errorLogs: 0, warnLogs: 0, activePriorityScreenshots: 0 };
     const clients = fleet.list().map((r) => {
       const l = logs.get(r.uuid);
-      const activePriority = r.priorityScreenshotAt !== null && t - r.priorityScreenshotAt <= ttlMs;
+      const activePriority = priorityActive(r.priorityScreenshotAt, t, ttlMs);
       summary.totalClients++;
       summary[r.status]++;
       summary.errorLogs += l?.errorCount ?? 0;

@@ -1,6 +1,6 @@
 /**
  * `/screenshots/{uuid}.jpg` and `/screenshots/{uuid}/priority` (http.md endpoint table, role user;
- * clients.md "Logs, screenshots, retention": priority falls back to the latest). Always fresh:
+ * docs/clients-screens.md: priority falls back to the latest once its TTL is over). Always fresh:
  * `Cache-Control: no-store`, because the same URL shows a new image every capture.
  */
 import { Hono, type Context } from 'hono';
@@ -10,13 +10,13 @@ import type { AppEnv } from './middleware/session.ts';
 import { isUuid } from './client-json.ts';
 
 /**
- * What the routes need from the screenshot store (db/screenshots.ts, written in parallel): the
- * JPEG bytes of a client's latest and latest priority capture, or null when there is none.
- * If the store hands out file paths instead, wrap it in an adapter that reads the file.
+ * What the routes need from the screenshot store (db/screenshots.ts): the JPEG bytes of a client's
+ * latest capture and of its still-active priority capture, or null when there is none.
  */
 export interface ScreenshotSource {
   latest(uuid: string): Promise<Uint8Array | null>;
-  priority(uuid: string): Promise<Uint8Array | null>;
+  /** The priority capture only while it is active (within the TTL), else null. */
+  activePriority(uuid: string): Promise<Uint8Array | null>;
 }
 
 function jpeg(c: Context, bytes: Uint8Array | null): Response {
@@ -44,7 +44,7 @@ export function screenshotRoutes(deps: { screenshots: ScreenshotSource }) {
 
   app.get('/:uuid/priority', user, async (c) => {
     const uuid = uuidOf(c.req.param('uuid'));
-    return jpeg(c, (await deps.screenshots.priority(uuid)) ?? (await deps.screenshots.latest(uuid)));
+    return jpeg(c, (await deps.screenshots.activePriority(uuid)) ?? (await deps.screenshots.latest(uuid)));
   });
 
   return app;

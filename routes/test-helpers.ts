@@ -99,7 +99,7 @@ export class MapScreenshots implements ScreenshotSource {
   latestBytes = new Map<string, Uint8Array>();
   priorityBytes = new Map<string, Uint8Array>();
   latest = async (uuid: string) => this.latestBytes.get(uuid) ?? null;
-  priority = async (uuid: string) => this.priorityBytes.get(uuid) ?? null;
+  activePriority = async (uuid: string) => this.priorityBytes.get(uuid) ?? null;
 }
 
 export interface Fixture {

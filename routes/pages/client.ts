@@ -12,7 +12,7 @@ import { isLogCursor, logPage } from '../../db/log-pages.ts';
 import { isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render } from '../../views/render.ts';
-import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { errorPage, pageContext, pageRole, priorityLeftMs, type PageDeps } from './kit.ts';
 import { clientCommandsData, issuedNotice } from './client-commands.ts';
 
 const LOG_PAGE = 50;
@@ -59,10 +59,12 @@ export function clientPages(deps: PageDeps) {
     const logs = it.can('admin') ? await logsData(r, q) : {};
     // Actions + command history (client-commands.ts); `?issued=` shows the outcome of a no-JS POST.
     const commands = await clientCommandsData(deps, it, r, await issuedNotice(deps, it, r.uuid, c.req.query('issued')));
+    const fresh = deps.fleet.get(r.uuid) ?? r; // freshest record after the await
     const data = {
       ...it,
       title: clientName(r),
-      r: deps.fleet.get(r.uuid) ?? r, // freshest record after the await
+      r: fresh,
+      priorityLeftMs: priorityLeftMs(deps, fresh, it.now),
       groups: await deps.groups.list(),
       liveUrl: `/live/clients/${r.uuid}?v=${version}`,
       ...logs,

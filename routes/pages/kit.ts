@@ -11,6 +11,8 @@ import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { AlertCenter } from '../../lib/alerts.ts';
+import type { ClientRecord } from '../../actors/client.types.ts';
+import { priorityActive } from '../../db/screenshots.ts';
 
 export interface PageDeps extends RouteDeps {
   hub: LiveHub;
@@ -23,6 +25,15 @@ export type PageContext = ViewContext & { outage: boolean };
 
 export function pageContext(c: Context<AppEnv>, deps: PageDeps, title?: string): PageContext {
   return { ...viewContext(c, c.var.user, deps.now()), outage: deps.hub.outageSuspected, title };
+}
+
+/**
+ * How long (ms) the client page still shows the priority screenshot; 0 when it is not active
+ * (docs/clients-screens.md). The page removes the figure itself when this runs out (static/app.js).
+ */
+export function priorityLeftMs(deps: PageDeps, r: ClientRecord, now: number): number {
+  const ttlMs = deps.config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000;
+  return priorityActive(r.priorityScreenshotAt, now, ttlMs) ? r.priorityScreenshotAt! + ttlMs - now : 0;
 }
 
 /** A local path to return to after signing in; anything else (`//evil`, `https:`) becomes `/`. */

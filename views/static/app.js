@@ -49,6 +49,21 @@
   setInterval(refreshTimes, 10000);
   doc.addEventListener('DOMContentLoaded', refreshTimes);
 
+  // ── Timed content: an element with data-expires-in (ms) is removed when it runs out ─────────
+  // (the priority screenshot once its TTL is over, docs/clients-screens.md). The delay is the
+  // server's, so a browser clock that is off does not matter. Live swaps bring new elements.
+  const armExpiry = () => {
+    for (const el of doc.querySelectorAll('[data-expires-in]:not([data-expiry-armed])')) {
+      el.dataset.expiryArmed = '1';
+      const ms = Number(el.dataset.expiresIn);
+      if (Number.isFinite(ms)) setTimeout(() => el.remove(), Math.max(0, ms));
+    }
+  };
+  doc.addEventListener('DOMContentLoaded', () => {
+    armExpiry();
+    new MutationObserver(armExpiry).observe(doc.body, { childList: true, subtree: true });
+  });
+
   // ── Toasts: dismiss on click, fade after a while, never more than five ────────────────────
   const TOAST_MS = 8000;
   const MAX_TOASTS = 5;
