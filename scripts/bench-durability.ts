@@ -3,27 +3,28 @@
  *   1. to kill -9 of the server (embedded broker) the moment the last PUBACK arrives, and mid-stream;
  *   2. to an I/O fault: the store refuses writes (SQLITE_READONLY) for a while under load.
  *
- *   node --import tsx scripts/bench-durability.ts [--messages 5000] [--runs 3] [--fault-seconds 20]
+ *   npm run bench:durability -- [--messages 5000] [--runs 3] [--fault-seconds 20]
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { ioFaultRun, killNineRun } from './durability-kit.ts';
 
-const { values } = parseArgs({
+const USAGE = `usage: npm run bench:durability -- [--messages 5000] [--runs 3] [--fault-seconds 20]
+
+Acknowledged QoS 1 log rows lost to kill -9 of the server and to a store refusing writes.
+Prints, per run, published / PUBACKed / stored / lost; "lost" must be 0.
+
+  --messages N        QoS 1 log messages per run (5000)
+  --runs N            kill -9 runs of each kind (3)
+  --fault-seconds S   how long the store refuses writes in the I/O fault run (20)
+  -h, --help          this text`;
+
+const { values } = parseCli(USAGE, {
   options: {
     messages: { type: 'string', default: '5000' },
     runs: { type: 'string', default: '3' },
     'fault-seconds': { type: 'string', default: '20' },
-    help: { type: 'boolean', short: 'h', default: false },
   },
 });
-if (values.help) {
-  console.log(`usage: node --import tsx scripts/bench-durability.ts [options]
-  --messages N        QoS 1 log messages per run (default 5000)
-  --runs N            kill -9 runs of each kind (default 3)
-  --fault-seconds S   how long the store refuses writes in the I/O fault run (default 20)
-Prints, per run, published / PUBACKed / stored / lost; "lost" must be 0.`);
-  process.exit(0);
-}
 const n = Number(values.messages);
 const runs = Number(values.runs);
 const faultMs = Number(values['fault-seconds']) * 1000;

@@ -1,14 +1,21 @@
 /**
- * `node --import tsx scripts/bench-outage.ts -- --clients 50000`: the outage heuristic's cost when
+ * `npm run bench:outage -- --clients 50000`: the outage heuristic's cost when
  * a whole fleet goes offline within one heartbeat window (docs/clients-screens.md "Outage"): one
  * `wentOffline` verdict per client, as the supervisor asks it. Prints the total time and the
  * verdicts. (The supervisor with real actors is not measured here: XState's SimulatedClock sorts
  * every pending timer on each flush, which would dominate any figure at this scale.)
  */
-import { parseArgs } from 'node:util';
+import { parseCli } from './cli.ts';
 import { HEARTBEAT_WINDOW_MS, OutageDetector } from '../actors/outage.ts';
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { clients: { type: 'string', default: '50000' } } });
+const USAGE = `usage: npm run bench:outage -- [--clients 50000]
+
+The outage heuristic's cost when a whole fleet goes offline within one heartbeat window.
+
+  --clients N   clients going offline (50000)
+  -h, --help    this text`;
+
+const { values } = parseCli(USAGE, { options: { clients: { type: 'string', default: '50000' } } });
 const N = Number(values.clients);
 const GRACE = 170_000;
 
