@@ -1,8 +1,8 @@
 /**
- * The Hono app (decision 6: one app module, entry points only add the listener). Composes the
+ * The Hono app (docs/architecture.md "One app, two entry points": one app module, entry points only add the listener). Composes the
  * cross-cutting middleware and mounts one sub-app per resource with `app.route()`.
  *
- * CSRF rule (http.md "Roles and sessions"): the session cookie is SameSite=Lax, and every
+ * CSRF rule (docs/http.md "Roles and sessions"): the session cookie is SameSite=Lax, and every
  * state-changing request must either be JSON (a cross-site page cannot send
  * `Content-Type: application/json` without a CORS preflight, which this server never grants) or
  * pass Hono's `csrf()` check (`Origin` of this host, or `Sec-Fetch-Site: same-origin`, which htmx
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     log.error(`${c.req.method} ${c.req.path} failed`, err);
     return c.json({ error: 'internal error' }, 500);
   });
-  app.notFound(notFoundHandler(d)); // JSON under /api/, the HTML error page for dashboard paths (issue 5)
+  app.notFound(notFoundHandler(d)); // JSON under /api/, the HTML error page for dashboard paths
 
   app.use(secureHeaders({ contentSecurityPolicy: DASHBOARD_CSP })); // routes/pages/index.ts: why this policy
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }));
@@ -109,25 +109,25 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     uptimeSeconds: () => (d.now() - started) / 1000,
   };
   app.route('/', healthRoutes(probes));
-  app.route('/api/status', statusRoutes(d, probes)); // docs/users.md "JSON endpoints"
+  app.route('/api/status', statusRoutes(d, probes)); // docs/users.md "GET /api/status"
   app.route('/api/alerts', alertsRoutes(d));
   app.route('/api/auth', authRoutes(d));
   app.route('/api/users', usersRoutes(d));
   app.route('/api/clients', clientsRoutes(d));
-  app.route('/api/clients', credentialsRoutes(d)); // /{uuid}/credentials (issue 3)
+  app.route('/api/clients', credentialsRoutes(d)); // /{uuid}/credentials
   app.route('/api/broker', brokerRoutes(d));
   app.route('/api/client-logs', clientLogsRoutes(d));
-  // Remote commands (commands.md): /api/clients/{uuid}/restart…, /api/clients/commands/{id}, /api/commands.
+  // Remote commands (docs/commands.md): /api/clients/{uuid}/restart…, /api/clients/commands/{id}, /api/commands.
   if (d.commands) app.route('/api', commandsRoutes({ ...d, commands: d.commands }));
   if (d.bulkRuns) app.route('/api', bulkRunsRoutes({ ...d, bulkRuns: d.bulkRuns }));
   if (d.inspector) app.route('/api/inspector', inspectorRoutes({ inspector: d.inspector, supervisorReport: d.supervisorReport })); // docs/inspector.md
   app.route('/screenshots', screenshotRoutes(d));
-  app.route('/api/groups', groupsRoutes(d)); // scheduling (issue 6; scheduler.md)
+  app.route('/api/groups', groupsRoutes(d)); // scheduling (docs/scheduler.md)
   app.route('/api/events', eventsRoutes(d));
   app.route('/api/holidays', holidaysRoutes(d));
   app.route('/api/system-settings', systemSettingsRoutes(d));
-  app.route('/api/metrics', metricsRoutes(d)); // activity per minute (issue 5 "Fleet metrics")
-  app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files (issue 5)
+  app.route('/api/metrics', metricsRoutes(d)); // activity per minute
+  app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
 }
 

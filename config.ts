@@ -40,14 +40,14 @@ const optInt = (min: number, max: number) =>
       return n;
     });
 
-/** Stage names of commands.md "Timers" (actors/command.types.ts CommandTimers). */
+/** Stage names of docs/commands.md "Timers" (actors/command.types.ts CommandTimers). */
 const COMMAND_TIMER_KEYS = [
   'queued', 'publish', 'ack', 'executionStartRestartApp', 'executionStartHost', 'silence',
   'rebootShutdown', 'reconnect', 'recoveredComplete', 'executionComplete', 'escalation',
 ] as const;
 const commandTimerMap = z.partialRecord(z.enum(COMMAND_TIMER_KEYS), z.int().min(50).max(3_600_000));
 
-/** A JSON object `{stage: milliseconds}`; unset stages keep the defaults of commands.md. */
+/** A JSON object `{stage: milliseconds}`; unset stages keep the defaults of docs/commands.md. */
 const commandTimers = z
   .string()
   .optional()
@@ -98,7 +98,7 @@ export const envSchema = z.object({
   MQTT_TLS_INSECURE: bool(false),
   MQTT_EMBEDDED_PORT: int(1883, 0, 65535), // 0 = any free port (tests)
   MQTT_MAX_PAYLOAD_BYTES: int(1_048_576, 1024, 16_777_216), // bytes; larger payloads are dropped and counted
-  // Broker security (issue 3; mqtt.md "Who may publish and subscribe").
+  // Broker security (docs/mqtt.md "Who may publish and subscribe").
   MQTT_ALLOW_ANONYMOUS: bool(false), // development only; refused with ENV=production
   MQTT_EMBEDDED_HOST: str('127.0.0.1'), // beyond loopback only while anonymous access is off
   MQTT_EMBEDDED_TLS_PORT: optInt(0, 65535), // unset: no TLS listener; 0 = any free port
@@ -123,8 +123,8 @@ export const envSchema = z.object({
   TRUST_PROXY: bool(false), // true: behind a reverse proxy, the client address is X-Forwarded-For's last entry, the proxy's own (login limits)
 
   POLL_INTERVAL_SECONDS: int(30, 1, 3600), // seconds: command expiry sweep (and scheduler poll)
-  COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds from issued_at to expires_at (commands.md)
-  COMMAND_TIMERS: commandTimers, // JSON {stage: ms} overriding commands.md "Timers", e.g. {"ack":20000}
+  COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds from issued_at to expires_at (docs/commands.md)
+  COMMAND_TIMERS: commandTimers, // JSON {stage: ms} overriding docs/commands.md "Timers", e.g. {"ack":20000}
   CRASH_RECOVERY_ENABLED: bool(false),
   CRASH_RECOVERY_GRACE_SECONDS: int(180, 10, 86_400), // seconds: heartbeat older than this = candidate
   CRASH_RECOVERY_LOCKOUT_MINUTES: int(15, 1, 1440), // minutes: reboot-kind lockout window
@@ -142,7 +142,7 @@ export const envSchema = z.object({
       return v.trim().replace(/\/+$/, '');
     }), // absolute dashboard URL for links that leave the browser (label QR codes); unset: the request's origin
 
-  // Scheduling (issue 6; scheduler.md). POLL_INTERVAL_SECONDS above is also the scheduler's poll.
+  // Scheduling (docs/scheduler.md). POLL_INTERVAL_SECONDS above is also the scheduler's poll.
   SCHEDULE_TIMEZONE: z
     .string()
     .optional()
@@ -161,7 +161,7 @@ export const envSchema = z.object({
   POWER_INTENT_EXPIRY_MULTIPLIER: int(3, 1, 100), // expires_at = issued_at + max(this × poll interval, …
   POWER_INTENT_MIN_EXPIRY_SECONDS: int(90, 1, 86_400), // … this) seconds
 
-  // Actor inspector (issue 7; inspector.md): `stately` also forwards every inspection event to
+  // Actor inspector (docs/inspector.md): `stately` also forwards every inspection event to
   // Stately's inspector through the optional @statelyai/inspect (relay on port 8091; development only).
   INSPECT: z
     .enum(['off', 'stately', ''])
@@ -201,7 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const problems: string[] = [];
   if (c.MQTT_TLS_ENABLED && !c.MQTT_BROKER_HOST) problems.push('MQTT_TLS_ENABLED: needs MQTT_BROKER_HOST (TLS applies to an external broker)');
   if ((c.MQTT_USER === undefined) !== (c.MQTT_PASSWORD === undefined)) problems.push('MQTT_USER/MQTT_PASSWORD: set both or neither');
-  if (c.MQTT_USER?.startsWith('infoscreen-client-')) problems.push('MQTT_USER: "infoscreen-client-…" names are device accounts (mqtt.md)');
+  if (c.MQTT_USER?.startsWith('infoscreen-client-')) problems.push('MQTT_USER: "infoscreen-client-…" names are device accounts (docs/mqtt.md)');
   if (c.MQTT_ALLOW_ANONYMOUS && c.ENV === 'production')
     problems.push('MQTT_ALLOW_ANONYMOUS: refused with ENV=production (anonymous broker access is for local development only)');
   if (c.MQTT_ALLOW_ANONYMOUS && !isLoopback(c.MQTT_EMBEDDED_HOST!))

@@ -49,7 +49,7 @@ const DURABLE_ACK_TIMEOUT_MS = 5_000;
 
 export interface RuntimeOptions {
   clock?: Clock;
-  /** The actor inspector's feed (issue 7); `false` runs without it (bench:ingest --inspector off). Default on. */
+  /** The actor inspector's feed; `false` runs without it (bench:ingest --inspector off). Default on. */
   inspector?: boolean;
   /** `false`: do not take the instance lease (a tool reading a database a server also uses). Default on. */
   lease?: boolean;
@@ -69,7 +69,7 @@ export interface Runtime {
   bulkRuns: BulkRuns;
   drops: DropCounter;
   broker: { url: string; embeddedPort: number | null; connection: BrokerConnection };
-  /** Broker security (issue 3): server account, embedded enforcement, provisioning, Mosquitto files. */
+  /** Broker security: server account, embedded enforcement, provisioning, Mosquitto files. */
   brokerSide: BrokerSide;
   /** Set when this start created the first superadmin with a generated password: print it once. */
   initialAdmin: { username: string; password: string } | null;
@@ -77,11 +77,11 @@ export interface Runtime {
   restoreMs: number;
   /** MQTT messages handed to ingestion since start. */
   stats: { messagesIn: number };
-  /** The scheduler (issue 6): retained event lists and power intents per group. */
+  /** The scheduler: retained event lists and power intents per group. */
   scheduler: SchedulerService;
   /** Messages, commands and errors per minute over the last hour (dashboard chart, /api/metrics). */
   metrics: ActivityMetrics;
-  /** The actor inspector's feed (issue 7, inspector.md); null when started with `inspector: false`. */
+  /** The actor inspector's feed (docs/inspector.md); null when started with `inspector: false`. */
   inspector: InspectionFeed | null;
   close(): Promise<void>;
 }
@@ -117,13 +117,13 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   });
   const initialAdmin = await bootstrapSuperadmin(db, writer, config, clock.now());
 
-  // Actor inspector (issue 7): every root actor gets the feed's `inspect`; INSPECT=stately also forwards.
+  // Actor inspector: every root actor gets the feed's `inspect`; INSPECT=stately also forwards.
   const inspector = opts.inspector === false ? null : new InspectionFeed({ now: () => clock.now() });
   const stately = inspector ? await startStately(config.INSPECT, inspector) : null;
   const inspect = inspector?.inspect;
 
   const lockoutMs = config.CRASH_RECOVERY_LOCKOUT_MINUTES * 60_000;
-  // Crash recovery (commands.md): the client actors' ladder issues through the registry (below).
+  // Crash recovery (docs/commands.md): the client actors' ladder issues through the registry (below).
   const recoveryRequests = new RecoveryRequests(config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS);
   supervisor = new Supervisor({
     clock,
@@ -214,7 +214,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       if (status !== 'connected') return;
       void fleet?.republishRetained();
       commands?.brokerConnected();
-      scheduler?.brokerConnected(); // scheduler.md: event lists and power intents again after every (re)connect
+      scheduler?.brokerConnected(); // docs/scheduler.md: event lists and power intents again after every (re)connect
     },
   });
 
@@ -249,7 +249,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     onGroupsChanged: (uuids) => brokerSide.onGroupsChanged(uuids),
   });
   ingest = createIngest({ port: fleet, publisher: connection, drops, maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES, now: () => clock.now() });
-  // Scheduling (issue 6): groups' retained event lists, TV power intents, expected events. Started
+  // Scheduling: groups' retained event lists, TV power intents, expected events. Started
   // after ingestion is wired: the load awaits the database, and no message may arrive unhandled.
   // Defaults are starting values: events from before that rule keep the defaults of today.
   writer.enqueue(...(await freezeOpenDefaults(db)));
@@ -280,7 +280,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   retention.start();
   const tick = setInterval(() => supervisor!.tick(), TICK_MS);
   (tick as { unref?: () => void }).unref?.();
-  // commands.md "Expiry sweep": every poll interval, independently of the per-actor timers.
+  // docs/commands.md "Expiry sweep": every poll interval, independently of the per-actor timers.
   const sweep = setInterval(() => commands!.sweep(), config.POLL_INTERVAL_SECONDS * 1000);
   (sweep as { unref?: () => void }).unref?.();
 

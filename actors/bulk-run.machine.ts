@@ -1,5 +1,5 @@
 /**
- * One bulk run (commands.md "Bulk actions"): one command per selected client, issued through the
+ * One bulk run (docs/commands.md "Bulk actions"): one command per selected client, issued through the
  * injected `issueOne` actor (the registry applies the lockout per client), with at most `window`
  * commands in flight; it stops issuing once more than 5 % of the commands already finished ended
  * `failed` or `timed_out` (a canary rule: a bad rollout stops after the first casualties, not
@@ -12,7 +12,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { CommandAction, CommandStatus } from './command.types.ts';
 
-/** commands.md: stop issuing when MORE than 5 % of the finished commands failed or timed out. */
+/** docs/commands.md: stop issuing when MORE than 5 % of the finished commands failed or timed out. */
 export const MAX_FAILURE_RATIO = 0.05;
 export const DEFAULT_WINDOW = 5; // commands in flight at once
 

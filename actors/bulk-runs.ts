@@ -1,5 +1,5 @@
 /**
- * Owner of the bulk runs (commands.md "Bulk actions"): one bulk-run actor per run, its `issueOne`
+ * Owner of the bulk runs (docs/commands.md "Bulk actions"): one bulk-run actor per run, its `issueOne`
  * wired to the command registry (lockout per client, `bulk_run_id` on every command), and the
  * terminal command transitions from the bus routed to the run that issued them.
  *
@@ -48,7 +48,7 @@ export interface BulkRunsDeps {
   now: () => number;
   window?: number; // commands in flight per run (default 5)
   keepFinished?: number; // finished runs kept readable (default 100)
-  /** The actor inspector's hook (issue 7), passed to every run's actor. */
+  /** The actor inspector's hook, passed to every run's actor. */
   inspect?: (e: InspectionEvent) => void;
 }
 
@@ -149,7 +149,7 @@ export class BulkRuns {
   }
 
   /**
-   * An operator stops a run (commands.md "Bulk actions" only names the failure rule; the dashboard
+   * An operator stops a run (docs/commands.md "Bulk actions" only names the failure rule; the dashboard
    * also offers this): nothing more is issued, commands already sent run to their end. Answers the
    * run after it, or undefined when unknown. A finished run stays as it was.
    */

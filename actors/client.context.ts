@@ -2,7 +2,7 @@
  * The client machine's context and the pure functions that compute what each event changes in it
  * (the machine, actors/client.machine.ts, names one `assign` per event built from these).
  *
- * Shape, for 50,000 actors at 10,000 msgs/s (decision 1, foundation issue item 11): XState replaces
+ * Shape, for 50,000 actors at 10,000 msgs/s (docs/architecture.md "Actors in a registry, not spawned children"): XState replaces
  * the context on every assign with `Object.assign({}, context, update)`, and V8 turns an object built
  * that way into a slow dictionary once it has more than ~16 properties. So the context keeps at most
  * 16 keys at top level: fields that move with client messages stay flat; the ones that change rarely

@@ -1,4 +1,4 @@
-/** Client machine on a simulated clock (clients.md): connectivity, process, service, screen, status. */
+/** Client machine on a simulated clock (docs/clients.md): connectivity, process, service, screen, status. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor, SimulatedClock } from 'xstate';

@@ -1,5 +1,5 @@
 /**
- * The client machine (clients.md): one actor per screen, parallel regions connectivity / process /
+ * The client machine (docs/clients.md): one actor per screen, parallel regions connectivity / process /
  * service / screen / frozen / recovery. Pure: it reads no clock (every event carries `at`) and has no side
  * effects; the supervisor persists and publishes what changes. Its context and what each event
  * changes in it are in actors/client.context.ts. The one effect, `requestCommand` (the recovery
@@ -7,7 +7,7 @@
  * the ladder's rules are in actors/client.recovery.ts, its region's chart in
  * actors/client.recovery-region.ts (so this file reads as the overview of the regions).
  *
- * The grace timer is an `after` delay computed from absolute times kept in context (decision 2), so
+ * The grace timer is an `after` delay computed from absolute times kept in context (docs/architecture.md "Absolute deadlines"), so
  * an actor restored from the database (actors/client.restore.ts) goes offline at lastAlive + grace,
  * not grace after the restart.
  */
@@ -127,7 +127,7 @@ export const clientMachine = setup({
         online: {
           after: { grace: 'offline' },
           // After a restore from the database: enter `online` again so its grace timer is armed
-          // (XState does not re-arm `after` for a restored snapshot, decision 2). The supervisor may
+          // (XState does not re-arm `after` for a restored snapshot, docs/architecture.md "Absolute deadlines"). The supervisor may
           // send it some time after the restore (actors/supervisor.ts), so it moves the clock the
           // delay is computed from, and when the grace period has run out meanwhile: offline now.
           on: {
@@ -137,7 +137,7 @@ export const clientMachine = setup({
             ],
           },
         },
-        // commands.md: a heartbeat older than CRASH_RECOVERY_GRACE_SECONDS makes a recovery candidate.
+        // docs/commands.md: a heartbeat older than CRASH_RECOVERY_GRACE_SECONDS makes a recovery candidate.
         offline: {
           after: {
             recoveryStale: {
@@ -171,7 +171,7 @@ export const clientMachine = setup({
           on: {
             // A repeated notice (another unit, a later failure) updates the details.
             SERVICE_FAILED: { actions: 'serviceFailed' },
-            // Only an operator's acknowledgement clears it (clients.md).
+            // Only an operator's acknowledgement clears it (docs/clients.md).
             SERVICE_ACKNOWLEDGED: { target: 'ok', actions: 'serviceCleared' },
           },
         },
@@ -201,7 +201,7 @@ export const clientMachine = setup({
         },
       },
     },
-    // The crash-recovery ladder (commands.md "Crash auto-recovery"): its chart in
+    // The crash-recovery ladder (docs/commands.md "Crash auto-recovery"): its chart in
     // actors/client.recovery-region.ts, its rules in actors/client.recovery.ts.
     recovery: recoveryRegion,
   },

@@ -90,7 +90,7 @@ export function firstRecord(from: ClientRecord, snap: ClientSnapshot, now: numbe
 
 /**
  * Freshness fields: they move with every message. A change of only these is written at most every
- * FRESHNESS_WRITE_SECONDS (decision 4); any other change is a state change, written at the next flush.
+ * FRESHNESS_WRITE_SECONDS (docs/architecture.md "Memory holds freshness, the database its durable copy"); any other change is a state change, written at the next flush.
  */
 const FRESHNESS: ReadonlySet<string> = new Set(['lastAlive', 'lastFrameUpdate']);
 

@@ -1,9 +1,9 @@
 /**
  * The `recovery` region of actors/client.machine.ts: the crash-recovery ladder's states and
- * transitions (commands.md "Crash auto-recovery"). The rules it names (guards, actions, delays)
+ * transitions (docs/commands.md "Crash auto-recovery"). The rules it names (guards, actions, delays)
  * are declared in the machine's `setup()` and implemented in actors/client.recovery.ts; this is
  * only the chart. Its steps are transition actions, not entry actions: RESUME re-enters a
- * restored step to arm its deadline (decision 2) without asking for the command again.
+ * restored step to arm its deadline (docs/architecture.md "Absolute deadlines") without asking for the command again.
  */
 import { and, not, stateIn } from 'xstate';
 import type { CommandAction, CommandStatus } from './command.types.ts';
@@ -25,7 +25,7 @@ const runningAgain = { guard: { type: 'reportsProcess' as const, params: { value
 const crashedNow = and(['crashReported', not(stateIn('#client.process.crashed')), 'recoveryEnabled']);
 const ladderStart = [
   { guard: and([crashedNow, 'noRecentRebootKind']), target: 'restarting_app', actions: request('restart_app', 'process_crashed') },
-  // commands.md: no candidate with a reboot-kind command in the lockout window: the ladder is exhausted.
+  // docs/commands.md: no candidate with a reboot-kind command in the lockout window: the ladder is exhausted.
   { guard: crashedNow, target: 'waiting_manual', actions: { type: 'waitManual' as const, params: { reason: 'process_crashed' as const } } },
 ];
 /** Any state: an operator's command ends the ladder (a human is on it); a new reboot-kind is counted. */
@@ -80,7 +80,7 @@ export const recoveryRegion = {
         RESUME: { target: 'rebooting', reenter: true, actions: 'clock' },
       },
     },
-    // Shown until an operator acts (clients.md: critical, manual_intervention_required).
+    // Shown until an operator acts (docs/clients.md: critical, manual_intervention_required).
     waiting_manual: { on: { COMMAND_UPDATE: operatorOrNote(null) } },
   },
 } as const;

@@ -1,5 +1,5 @@
 /**
- * The crash-recovery ladder of the client machine (commands.md "Crash auto-recovery", clients.md
+ * The crash-recovery ladder of the client machine (docs/commands.md "Crash auto-recovery", docs/clients.md
  * region `recovery`) on a simulated clock. The command registry is played by the test: it sees what
  * the machine asks for (the injected `requestCommand`) and answers with COMMAND_UPDATE events.
  * The ladder against the real registry and its lockout is in actors/crash-recovery.test.ts.

@@ -1,5 +1,5 @@
 /**
- * The crash-recovery ladder of a client actor (commands.md "Crash auto-recovery", clients.md region
+ * The crash-recovery ladder of a client actor (docs/commands.md "Crash auto-recovery", docs/clients.md region
  * `recovery`): its policy, the context group it keeps, and the pure functions the client machine's
  * recovery region (actors/client.machine.ts) is built from.
  *
@@ -36,7 +36,7 @@ export interface RecoveryLadder {
   commandId: string | null; // the current step's command, once the registry reported it
   reason: RecoveryReason | null; // why the ladder started (also the reason of its commands)
   /**
-   * Absolute (decision 2). restarting_app: when the reboot is due; rebooting: when the ladder gives
+   * Absolute (docs/architecture.md "Absolute deadlines"). restarting_app: when the reboot is due; rebooting: when the ladder gives
    * up and waits for a human (expiry + grace after the reboot was asked for: by then the command
    * has completed or escalated).
    */
@@ -91,7 +91,7 @@ interface Ctx {
 
 export const enabled = (c: Ctx) => c.recovery.policy.enabled && c.identity.isActive;
 
-/** commands.md: a candidate has no reboot-kind command in the lockout window. */
+/** docs/commands.md: a candidate has no reboot-kind command in the lockout window. */
 export const noRecentRebootKind = (c: Ctx, at: number) => !c.recovery.rebootKinds.some((t) => at - t < c.recovery.policy.lockoutMs);
 
 /**
@@ -116,7 +116,7 @@ export const newRebootKind = (e: ClientEvent) =>
 
 /**
  * Time of the event that moves the ladder. Timers carry no time: the ladder's own deadline fired
- * at `deadline` (decision 2: the machine reads no clock).
+ * at `deadline` (docs/architecture.md "Absolute deadlines": the machine reads no clock).
  */
 export const eventTime = (c: Ctx, e: { type: string }) => ((e as { at?: number }).at ?? c.recovery.deadline ?? c.now);
 
@@ -129,7 +129,7 @@ export function startStep(c: Ctx, e: { type: string }, action: CommandAction, re
   return { now: at, recovery: { ...r, commandId: null, reason: reason ?? r.reason ?? 'process_crashed', deadline } };
 }
 
-/** Waiting for a human: no deadline (clients.md: shown until an operator acts). */
+/** Waiting for a human: no deadline (docs/clients.md: shown until an operator acts). */
 export function waitManual(c: Ctx, e: { type: string }, reason?: RecoveryReason) {
   const r = c.recovery;
   return { now: eventTime(c, e), recovery: { ...r, reason: reason ?? r.reason, deadline: null } };
@@ -154,7 +154,7 @@ export function noteCommand(c: Ctx, e: ClientEvent, adopt: CommandAction | null)
   return next === r ? {} : { recovery: next };
 }
 
-// ── timers (absolute, decision 2) ────────────────────────────────────────────────────────────
+// ── timers (absolute, docs/architecture.md "Absolute deadlines") ────────────────────────────────────────────────────────────
 
 /** Time left until the ladder's deadline. */
 export const untilDeadline = (c: Ctx) => Math.max(0, (c.recovery.deadline ?? c.now) - c.now);

@@ -1,5 +1,5 @@
 /**
- * Transitions that follow what the client reports (clients.md): shared by the process, screen and
+ * Transitions that follow what the client reports (docs/clients.md): shared by the process, screen and
  * recovery regions of actors/client.machine.ts.
  */
 import { and, not, stateIn } from 'xstate';

@@ -2,7 +2,7 @@
  * Restoring a client actor from its persisted record. The region states come back as they were
  * (connectivity recomputed from `last_alive`: a client silent for longer than the grace period is
  * offline at once); the actor is created from that snapshot, then `RESUME` arms the grace timer
- * with the time left (decision 2: XState does not re-arm `after` for restored snapshots).
+ * with the time left (docs/architecture.md "Absolute deadlines": XState does not re-arm `after` for restored snapshots).
  *
  * The snapshot is a persisted one (the JSON shape `getPersistedSnapshot()` returns), which
  * `createActor(clientMachine, { snapshot })` resolves itself: resolving it here first with

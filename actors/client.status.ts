@@ -1,5 +1,5 @@
 /**
- * Derived status of a client (clients.md "Derived status"): offline / critical / warning / healthy
+ * Derived status of a client (docs/clients.md "Derived status"): offline / critical / warning / healthy
  * with the reasons, computed from the live record and the current time. Pure.
  */
 import type { ClientRecord, ClientStatus } from './client.types.ts';

@@ -1,6 +1,6 @@
 /**
  * Types shared by the client machine, the supervisor, ingestion and the routes. The client actor
- * owns everything in `ClientRecord`; the database row is its persisted copy (clients.md).
+ * owns everything in `ClientRecord`; the database row is its persisted copy (docs/clients.md).
  */
 import type { RecoveryReason } from './client.recovery.ts';
 import type { CommandAction, CommandStatus } from './command.types.ts';

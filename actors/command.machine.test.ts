@@ -1,4 +1,4 @@
-/** Command machine on a simulated clock: every row of the transition table and every timer (commands.md). */
+/** Command machine on a simulated clock: every row of the transition table and every timer (docs/commands.md). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';

@@ -1,9 +1,9 @@
 /**
- * The command machine (commands.md): one actor per remote command, from queued to a terminal
+ * The command machine (docs/commands.md): one actor per remote command, from queued to a terminal
  * state. Pure: every event carries `at`; publishing is the injected `publish` actor; persistence and
  * bus events are done by the registry that observes the actor (actors/commands.ts).
  *
- * Timers are absolute deadlines in context (decision 2): each live state has ONE timer, at
+ * Timers are absolute deadlines in context (docs/architecture.md "Absolute deadlines"): each live state has ONE timer, at
  * min(stage deadline, expires_at); when it fires, `expiresFirst` tells an expiry from a stage
  * timeout. A restored command re-enters its state with RESUME, which re-arms the remaining time
  * without moving the deadline.
@@ -28,7 +28,7 @@ export type PublishInput = Pick<CommandContext, 'commandId' | 'clientUuid' | 'ac
 type Stage = keyof CommandTimers;
 type Ev<T extends CommandEvent['type']> = Extract<CommandEvent, { type: T }>;
 
-// Order of the live states: an ack never moves a command backwards (commands.md "Rules").
+// Order of the live states: an ack never moves a command backwards (docs/commands.md "Rules").
 const RANK: Record<LiveStatus, number> = {
   queued: 0,
   publish_in_progress: 1,
@@ -111,7 +111,7 @@ export const commandMachine = setup({
     returnedAfterSilence: ({ context, event }) =>
       event.type === 'CLIENT_SEEN' &&
       (event.kind === 'discovery' || context.lastSeenAt === null || event.at - context.lastSeenAt >= context.timers.silence),
-    /** Only the last rung of automatic recovery escalates to a human (commands.md, crash recovery). */
+    /** Only the last rung of automatic recovery escalates to a human (docs/commands.md, crash recovery). */
     escalates: ({ context }) => context.requestedBy === null && context.action === 'reboot_host',
   },
   actions: {

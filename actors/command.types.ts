@@ -1,5 +1,5 @@
 /**
- * Types of a remote command (commands.md): the persisted record, the events its actor
+ * Types of a remote command (docs/commands.md): the persisted record, the events its actor
  * understands, and the stage timers. Times are epoch ms.
  */
 
@@ -30,7 +30,7 @@ export type CommandStatus = LiveStatus | TerminalStatus;
 
 export const isTerminal = (s: string): s is TerminalStatus => (TERMINAL_STATES as readonly string[]).includes(s);
 
-/** Reboot-kind actions count for the safety lockout (commands.md "Safety lockout"). */
+/** Reboot-kind actions count for the safety lockout (docs/commands.md "Safety lockout"). */
 export const isRebootKind = (a: CommandAction) => a === 'reboot_host' || a === 'restart_app';
 
 export interface CommandRecord {
@@ -49,14 +49,14 @@ export interface CommandRecord {
   failedAt: number | null;
   errorCode: string | null;
   errorMessage: string | null;
-  stageDeadline: number | null; // absolute deadline of the current stage (decision 2)
+  stageDeadline: number | null; // absolute deadline of the current stage (docs/architecture.md "Absolute deadlines")
   lastSeenAt: number | null; // the client's last heartbeat/health the command heard of
   bulkRunId: string | null;
   createdAt: number;
   updatedAt: number;
 }
 
-/** Stage timers in ms (commands.md "Timers"); all configurable. */
+/** Stage timers in ms (docs/commands.md "Timers"); all configurable. */
 export interface CommandTimers {
   queued: number; // queued → publish_in_progress
   publish: number; // publish_in_progress → published (PUBACK)
@@ -98,5 +98,5 @@ export type CommandEvent =
   | AckEvent
   | { type: 'CLIENT_SEEN'; at: number; kind: 'heartbeat' | 'health' | 'discovery' }
   | { type: 'CANCEL'; at: number; by: number | null }
-  | { type: 'SWEEP'; at: number } // expiry sweep (commands.md "Expiry sweep")
+  | { type: 'SWEEP'; at: number } // expiry sweep (docs/commands.md "Expiry sweep")
   | { type: 'RESUME'; at: number }; // after a restore: re-arm the current state's timers

@@ -48,7 +48,7 @@ export interface RegistryDeps {
   persist: (record: CommandRecord) => void;
   timers?: CommandTimers;
   lockout?: LockoutPolicy;
-  expirySeconds?: number; // default 240, bounded to 180–360 (commands.md "Timers")
+  expirySeconds?: number; // default 240, bounded to 180–360 (docs/commands.md "Timers")
   inspect?: (event: InspectionEvent) => void;
   /** Every transition, for the client actor's recovery region and bulk runs. */
   onTransition?: (record: CommandRecord, from: CommandStatus | null) => void;
@@ -68,7 +68,7 @@ export interface IssueResult {
   blocked: boolean;
 }
 
-/** The wire payload: exactly the eight keys of mqtt.md, identical bytes on both topics. */
+/** The wire payload: exactly the eight keys of docs/mqtt.md, identical bytes on both topics. */
 export function commandPayload(c: PublishInput): string {
   return JSON.stringify({
     schema_version: '1.0',
@@ -227,7 +227,7 @@ export class CommandRegistry {
     for (const [id, e] of this.#live) if (e.record.status === 'queued') this.#send(id, { type: 'START', at });
   }
 
-  /** Expiry sweep (commands.md): catches whatever a timer missed. */
+  /** Expiry sweep (docs/commands.md): catches whatever a timer missed. */
   sweep(): void {
     const at = this.#d.clock.now();
     for (const [id, e] of this.#live) if (!isTerminal(e.record.status) && at > e.record.expiresAt) this.#send(id, { type: 'SWEEP', at });
@@ -258,7 +258,7 @@ export class CommandRegistry {
       },
     });
     actor.start();
-    // Timers of a restored command are re-armed with the time left (decision 2); a deadline that
+    // Timers of a restored command are re-armed with the time left (docs/architecture.md "Absolute deadlines"); a deadline that
     // passed while the server was down fires at once.
     if (restore) actor.send({ type: 'RESUME', at: clock.now() });
   }

@@ -2,7 +2,7 @@
  * Crash recovery wired as in runtime.ts: client actors (Supervisor) ask through RecoveryRequests,
  * the real CommandRegistry issues under its lockout, and every command transition comes back to the
  * client actor. Simulated clock; the device is played by the test (acks through the registry).
- * The property under test (commands.md "Safety lockout", issue 4): whatever the device and the
+ * The property under test (docs/commands.md "Safety lockout"): whatever the device and the
  * operators do, never more than 3 reboot-kind commands per client in 15 minutes, and automatic
  * recovery never hammers the lockout (at most its two steps per window).
  */

@@ -27,7 +27,7 @@ export interface ScreenshotFiles {
   remove(uuid: string): Promise<void>;
 }
 
-/** Server → client retained topics the Fleet owns (mqtt.md "Server → client"). */
+/** Server → client retained topics the Fleet owns (docs/mqtt.md "Server → client"). */
 export interface FleetTopics {
   groupId(uuid: string): string;
   serviceFailed(uuid: string): string;
@@ -81,7 +81,7 @@ export class Fleet implements FleetApi {
 
   clientEvent(uuid: string, event: Parameters<Supervisor['send']>[1]): void {
     this.#d.supervisor.send(uuid, event);
-    // commands.md: reboots and shutdowns are followed by the client's silence and return.
+    // docs/commands.md: reboots and shutdowns are followed by the client's silence and return.
     if (event.type === 'HEARTBEAT') this.#d.commands?.clientSeen(uuid, 'heartbeat', event.at);
     else if (event.type === 'HEALTH') this.#d.commands?.clientSeen(uuid, 'health', event.at);
   }
@@ -99,7 +99,7 @@ export class Fleet implements FleetApi {
 
   commandAck(uuid: string, ack: CommandAck, at: number): void {
     if (this.#d.commands) return this.#d.commands.ack(uuid, ack, at);
-    // commands.md: an ack for an unknown command is logged and ignored.
+    // docs/commands.md: an ack for an unknown command is logged and ignored.
     if (this.#ackLog(uuid, at)) log.warn(`ack for unknown command ${ack.commandId} from ${uuid} ignored`);
   }
 
@@ -190,13 +190,13 @@ export class Fleet implements FleetApi {
   async clearServiceFailed(uuid: string): Promise<boolean> {
     if (!this.#d.supervisor.has(uuid)) return false;
     this.#d.supervisor.send(uuid, { type: 'SERVICE_ACKNOWLEDGED', at: this.#d.now() });
-    // mqtt.md: an empty retained payload clears the notice; the client's retain-clear echo is ignored.
+    // docs/mqtt.md: an empty retained payload clears the notice; the client's retain-clear echo is ignored.
     await this.#clearRetained(this.#d.topics.serviceFailed(uuid));
     return true;
   }
 
   /**
-   * Expected vs actual (clients.md): the scheduler's expected event per group reaches each client
+   * Expected vs actual (docs/clients.md): the scheduler's expected event per group reaches each client
    * actor as EXPECTED_EVENT, only when it differs from what that client was last told. `complete`:
    * every group is in the map, so clients of other groups and unassigned ones expect nothing.
    */

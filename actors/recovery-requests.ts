@@ -1,7 +1,7 @@
 /**
  * The crash-recovery ladder's one effect (actors/client.recovery.ts): the client machine asks for a
  * command, this issues it through the command registry with `requested_by: null`, the ladder's
- * reason and CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS (commands.md "Crash auto-recovery"). The
+ * reason and CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS (docs/commands.md "Crash auto-recovery"). The
  * registry applies the shared lockout (a blocked step comes back to the client as
  * `blocked_safety`) and reports every transition back to the client actor (Supervisor.commandChanged).
  *

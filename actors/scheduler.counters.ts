@@ -1,5 +1,5 @@
 /**
- * Counters and the power-intent transition log of the scheduler (scheduler.md "TV power intent":
+ * Counters and the power-intent transition log of the scheduler (docs/scheduler.md "TV power intent":
  * log each transition with group, old and new state and intent_id; count publishes, transitions,
  * heartbeat republishes, reconnect republishes).
  */

@@ -1,5 +1,5 @@
 /**
- * The scheduler's statechart (scheduler.md "Publishing active events"): only the chart. A cycle
+ * The scheduler's statechart (docs/scheduler.md "Publishing"): only the chart. A cycle
  * (computing and publishing the active events and power intents) is the invoked `cycle` actor,
  * implemented by actors/scheduler.ts. Work arriving while a cycle runs is queued and runs right
  * after it, so cycles never overlap and an edit never waits for the next poll.
@@ -7,7 +7,7 @@
  *   cycling ──done──▶ deciding ──work queued──▶ cycling
  *                         └──────otherwise─────▶ waiting ──poll due / CHANGED / BROKER_CONNECTED──▶ cycling
  *
- * The poll is due at an absolute time (`nextPollAt`, decision 2), so edits in between do not
+ * The poll is due at an absolute time (`nextPollAt`, docs/architecture.md "Absolute deadlines"), so edits in between do not
  * postpone it. Events carry `at` (the service's clock): the chart never reads a clock.
  */
 import { assign, fromPromise, setup } from 'xstate';
@@ -97,7 +97,7 @@ export const schedulerMachine = setup({
     pollMs: input.pollMs,
     now: input.now,
     nextPollAt: input.now + input.pollMs,
-    // Start-up: scheduler.md "publish every group's intent at start-up".
+    // Start-up: docs/scheduler.md "The contract in short".
     pending: { full: true, reconnect: true, groups: [] },
     current: NOTHING,
     cycles: 0,

@@ -1,5 +1,5 @@
 /**
- * The scheduler service (scheduler.md "Publishing active events", "TV power intent"): owns the
+ * The scheduler service (docs/scheduler.md "Publishing", "TV power intent"): owns the
  * scheduler actor (actors/scheduler.machine.ts) and what its cycles need: the in-memory schedule
  * (lib/schedule/book.ts, loaded from the database and reloaded on every edit), the last published
  * event list and power intent per group, counters and the transition log.
@@ -7,7 +7,7 @@
  * A cycle publishes a group's retained event list when it changed (and every REFRESH_SECONDS),
  * an edited group's list at once, everything after a broker (re)connect and at start-up; the power
  * intent on change, as a heartbeat with the same intent_id every poll, and after every (re)connect.
- * It also tells the fleet which event each group should be playing (clients.md "expected vs actual").
+ * It also tells the fleet which event each group should be playing (docs/scheduler.md "Expected vs actual").
  */
 import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import { schedulerMachine, type CycleResult, type CycleWork } from './scheduler.machine.ts';
@@ -33,7 +33,7 @@ const log = logger('scheduler');
 /** What a group's clients should be playing now (the first of its published active events). */
 export interface ExpectedEvent {
   eventId: string;
-  changing: boolean; // a video: identical screenshots mean a frozen screen (clients.md "screen")
+  changing: boolean; // a video: identical screenshots mean a frozen screen (docs/clients.md "screen")
 }
 
 /** Implemented by the Fleet: `complete` = every group is in the map (unassigned clients expect nothing). */
@@ -151,7 +151,7 @@ export class SchedulerService {
     for (const id of groups) {
       if (await getGroup(db, id)) this.#book.setEvents(id, await listEvents(db, { groupId: id }));
       else if (this.#book.has(id) || this.#wire.has(id)) {
-        // scheduler.md: a deleted group gets its retained topics cleared.
+        // docs/scheduler.md: a deleted group gets its retained topics cleared.
         this.#book.removeGroup(id);
         this.#toClear.add(id);
       } else groups.delete(id);
@@ -164,7 +164,7 @@ export class SchedulerService {
     await this.whenIdle(); // (the send moved the actor out of `waiting`, synchronously)
   }
 
-  /** scheduler.md: publish every group's intent (and event list) again after every broker reconnect. */
+  /** docs/scheduler.md: publish every group's intent (and event list) again after every broker reconnect. */
   brokerConnected(): void {
     this.#actor?.send({ type: 'BROKER_CONNECTED', at: this.#d.clock.now() });
   }
@@ -278,7 +278,7 @@ export class SchedulerService {
     }
     w.intent = step.state;
     w.intentPublished = false;
-    // scheduler.md: never publish an already expired intent.
+    // docs/scheduler.md: never publish an already expired intent.
     if (step.state.expiresAt <= this.#d.clock.now()) return void this.counters.expiredSkipped++;
     const state = step.state;
     const reconnect = work.reconnect && this.counters.cycles > 0; // the first cycle is the start-up

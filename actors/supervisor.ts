@@ -1,5 +1,5 @@
 /**
- * The supervisor: a registry of root client actors (decision 1), not an XState parent, so 50,000
+ * The supervisor: a registry of root client actors (docs/architecture.md "Actors in a registry, not spawned children"), not an XState parent, so 50,000
  * clients cost ~4 KB each instead of an O(n²) spawn. It creates and restores actors, routes events
  * to them, turns their snapshots into records, and reports what changed: to the writer (persist,
  * urgent or freshness-only) and to the bus (status changes, alerts). One actor failing never stops
@@ -52,7 +52,7 @@ export interface SupervisorDeps {
   /** Shared inspection callback for every actor (the inspector hooks in here). */
   inspect?: (event: InspectionEvent) => void;
   /**
-   * Crash recovery (commands.md; actors/client.recovery.ts): the policy every client actor gets and
+   * Crash recovery (docs/commands.md; actors/client.recovery.ts): the policy every client actor gets and
    * the effect its ladder asks for commands with (the runtime: CommandRegistry.issue, which applies
    * the lockout). Without it, recovery is off.
    */
@@ -111,7 +111,7 @@ export class Supervisor {
   /**
    * Start-up: one actor per persisted client, timers re-armed from `last_alive`.
    *
-   * A restored actor's grace timer only runs once it is entered again (RESUME, decision 2), and
+   * A restored actor's grace timer only runs once it is entered again (RESUME, docs/architecture.md "Absolute deadlines"), and
    * any message from the client enters it again anyway: with health every 5 s most of the fleet
    * arms its own timer within seconds. So RESUME, the costliest step of a restore (~20 µs each), is
    * only sent to a client still silent shortly before its deadline (`last_alive` + grace), which

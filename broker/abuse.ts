@@ -1,5 +1,5 @@
 /**
- * Abuse limits of the embedded broker (issue 3 §5): a token bucket per connection for publishes,
+ * Abuse limits of the embedded broker: a token bucket per connection for publishes,
  * and a per-address penalty for repeated authentication failures. Pure and clock-injected.
  */
 

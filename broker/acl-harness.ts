@@ -309,7 +309,7 @@ export function aclCases(): AclCase[] {
 }
 
 /**
- * Group change (issue 3 tests): A in group 1 sees group 1's retained events; after `moveA` puts it
+ * Group change: A in group 1 sees group 1's retained events; after `moveA` puts it
  * in group 2 it receives group 2's retained events, and its old subscription stops receiving.
  */
 export async function groupChangeScenario(t: AclTarget, tag: string, g1: number, g2: number, moveA: () => Promise<void>): Promise<void> {

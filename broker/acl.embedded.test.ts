@@ -1,5 +1,5 @@
 /**
- * The ACL matrix (mqtt.md) against the embedded broker of a real runtime: device accounts
+ * The ACL matrix (docs/mqtt.md) against the embedded broker of a real runtime: device accounts
  * provisioned through the provisioning service, groups set through the fleet, real TCP clients.
  * Cases are generated from broker/acl.ts by broker/acl-harness.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * The ACL matrix of mqtt.md "Who may publish and subscribe (ACL, deny by default)", as data. The
+ * The ACL matrix of docs/mqtt.md "Who may publish and subscribe (ACL, deny by default)", as data. The
  * ONE source for the embedded broker's hooks (broker/security.ts), the generated Mosquitto ACL file
  * (broker/mosquitto.ts) and the table-driven tests (broker/acl-harness.ts). Anything no row grants
  * is denied.
@@ -15,7 +15,7 @@ export interface AclRow {
   actor: AclActor;
   access: AclAccess;
   topic: string;
-  /** mqtt.md: the server publishes service_failed only to clear it (empty retained payload). */
+  /** docs/mqtt.md: the server publishes service_failed only to clear it (empty retained payload). */
   emptyPayloadOnly?: true;
 }
 

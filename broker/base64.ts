@@ -1,5 +1,5 @@
 /**
- * Strict base64 → bytes for screenshot payloads (mqtt.md: `data` is base64 JPEG). Web-standard
+ * Strict base64 → bytes for screenshot payloads (docs/mqtt.md: `data` is base64 JPEG). Web-standard
  * first: `Uint8Array.fromBase64` (not in Node 20), then Node's `Buffer` when present (fast, no
  * binary string), then `atob` (Deno and browsers). Validates first, because Buffer ignores junk.
  */

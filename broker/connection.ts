@@ -3,7 +3,7 @@
  * the `Publisher` of the domain. Works against the embedded aedes broker (MQTT 3.1.1) or an
  * external one (Mosquitto, v3.1.1 or v5, optionally TLS).
  *
- * Decisions (tech-brief §7):
+ * Decisions :
  * - `mqtt.connect()` + events, never `connectAsync` (which gives up on ECONNREFUSED): the server
  *   starts while the broker is down and keeps trying. mqtt.js only retries at a fixed period, so
  *   its auto-reconnect is off (`reconnectPeriod: 0`) and we call `reconnect()` with backoff

@@ -1,7 +1,7 @@
 /**
  * Revocations and rotations made by ANOTHER process (the provisioning CLI, `npm run provision --
  * --revoke <uuid>`, writes the shared database directly) also cut live sessions on the embedded
- * broker (issue 3 §3): every `intervalMs` (POLL_INTERVAL_SECONDS) the server reads the accounts
+ * broker: every `intervalMs` (POLL_INTERVAL_SECONDS) the server reads the accounts
  * changed since its last look and closes the connections whose password was checked before the
  * change. Changes made through the server itself (API) already disconnected at once
  * (broker/setup.ts); seeing them again here closes nothing, since their new sessions were checked

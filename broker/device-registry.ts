@@ -1,6 +1,6 @@
 /**
  * What the embedded broker knows about each device account, for revocation and the operator view
- * (issue 3 §3 and §6, `GET /api/broker`): its live connections, last connect / disconnect / auth
+ * (`GET /api/broker`): its live connections, last connect / disconnect / auth
  * failure, and the messages dropped by the broker's own rules (ACL, rate). Bad payloads are counted
  * by DropCounter (broker/drops.ts); the route shows both.
  */

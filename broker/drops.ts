@@ -1,5 +1,5 @@
 /**
- * Counters for dropped MQTT input (mqtt.md "Bad input": counted, logged once per client per
+ * Counters for dropped MQTT input (docs/mqtt.md "Bad input": counted, logged once per client per
  * minute, dropped). Totals per reason, plus a bounded per-client map for the admin view. The
  * `snapshot()` holds aggregates only (it is shown by the unauthenticated /health); per-client
  * detail comes from `topClients()` / `forClient()` for authenticated routes (/api/broker).
@@ -28,7 +28,7 @@ export interface DropSnapshot extends DropCounts {
 
 export interface DropCounterOptions {
   maxClients?: number; // per-client entries kept; the least recently dropping one is evicted (default 10,000)
-  logWindowMs?: number; // one log line per client per window (default 60,000 ms, mqtt.md)
+  logWindowMs?: number; // one log line per client per window (default 60,000 ms, docs/mqtt.md)
   now?: () => number;
   log?: Logger;
 }

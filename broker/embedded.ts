@@ -1,13 +1,13 @@
 /**
- * The embedded MQTT broker (aedes 1.2, MQTT 3.1.1 only; decisions.md §7), Node-only (node:net).
+ * The embedded MQTT broker (aedes 1.2, MQTT 3.1.1 only; docs/architecture.md "The embedded broker speaks MQTT 3.1.1"), Node-only (node:net).
  * Used when no external broker is configured. Without enforcement (`enforcing`: the hooks of
- * broker/security.ts authenticating every CONNECT and applying the ACL of mqtt.md "Who may publish
+ * broker/security.ts authenticating every CONNECT and applying the ACL of docs/mqtt.md "Who may publish
  * and subscribe") it listens on loopback only; with it, on any address, plus an optional TLS listener.
  * A hook may answer `SilentDrop`: the publish is acknowledged and reaches no one (like Mosquitto's
  * answer to an ACL-denied MQTT 3.1.1 publish), so a misbehaving device is not pushed into a
  * reconnect loop.
  *
- * Payload limit (mqtt.md "Bad input"), like Mosquitto's `message_size_limit`: a publish above
+ * Payload limit (docs/mqtt.md "Bad input"), like Mosquitto's `message_size_limit`: a publish above
  * `maxPayloadBytes` is acknowledged but never forwarded, so a device whose QoS 1 session holds an
  * oversized screenshot is not kicked into a reconnect loop. A frame far above it (see
  * FRAME_CEILING) is cut at the socket before aedes buffers it. Both are reported to `onOversize`.
@@ -78,7 +78,7 @@ export function assertLoopback(host: string): void {
   const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
   if (!loopback) {
     throw new Error(
-      `embedded MQTT broker: refusing to listen on "${host}": without device accounts and ACLs (mqtt.md) it must stay on loopback (127.0.0.1); anonymous access (MQTT_ALLOW_ANONYMOUS) keeps it there`,
+      `embedded MQTT broker: refusing to listen on "${host}": without device accounts and ACLs (docs/mqtt.md) it must stay on loopback (127.0.0.1); anonymous access (MQTT_ALLOW_ANONYMOUS) keeps it there`,
     );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * One handler per topic family (mqtt.md "Client → server"), each pairing its zod schema with the
+ * One handler per topic family (docs/mqtt.md "Client → server"), each pairing its zod schema with the
  * port call it makes. The dispatcher (ingest.ts) has already checked size, topic and JSON, and
  * runs `schema` before `run`, so a handler only ever sees a valid payload. No SQL, no actors here.
  */
@@ -61,7 +61,7 @@ export const families: Record<ParsedTopic['kind'], Family> = {
     schema: discoverySchema,
     run(ctx, _t, p) {
       const { groupId } = ctx.port.discovery(p.uuid, toDiscoveryInfo(p), ctx.at);
-      // mqtt.md: `{status:"ok", uuid, group_id?}` on discovery_ack, QoS 1, not retained.
+      // docs/mqtt.md: `{status:"ok", uuid, group_id?}` on discovery_ack, QoS 1, not retained.
       const ack = groupId === null ? { status: 'ok', uuid: p.uuid } : { status: 'ok', uuid: p.uuid, group_id: groupId };
       ctx.publisher.publish(topics.discoveryAck(p.uuid), JSON.stringify(ack), { qos: 1, retain: false }).catch(ctx.onAsyncError);
     },

@@ -1,4 +1,4 @@
-/** The ingestion dispatcher with a recording port (mqtt.md "Client → server" + "Bad input"). */
+/** The ingestion dispatcher with a recording port (docs/mqtt.md "Client → server" + "Bad input"). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createIngest } from './ingest.ts';

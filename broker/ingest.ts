@@ -1,6 +1,6 @@
 /**
  * The MQTT ingestion dispatcher: every incoming message goes through `handle(topic, payload)`,
- * which checks, in this order and before any side effect (mqtt.md "Bad input"): size, topic,
+ * which checks, in this order and before any side effect (docs/mqtt.md "Bad input"): size, topic,
  * JSON, schema; then hands the typed value to the family's handler (handlers.ts). Anything
  * rejected is counted in `drops` (logged once per client per minute) and dropped. Never throws.
  */
@@ -42,7 +42,7 @@ export function createIngest(opts: IngestOptions): Ingest {
       return drop('too_large', uuid, `${payload.byteLength} bytes on ${short(topic)} (limit ${maxPayloadBytes})`);
     }
     if (!parsed) return drop('bad_topic', null, short(topic));
-    // mqtt.md: an empty retained service_failed is the clear travelling back to us; not a drop.
+    // docs/mqtt.md: an empty retained service_failed is the clear travelling back to us; not a drop.
     if (payload.byteLength === 0 && parsed.kind === 'service_failed') return;
 
     let json: unknown;

@@ -1,5 +1,5 @@
 /**
- * The operator view of the broker (issue 3 §6, `GET /api/broker`): mode, listeners, limits, the
+ * The operator view of the broker (`GET /api/broker`): mode, listeners, limits, the
  * connected-device count, and per device its account state, connection times, last auth failure
  * and dropped-message counters (the broker's own drops from DeviceRegistry plus bad input from
  * DropCounter). In external mode the broker's internals are unknown: those fields are null.

@@ -2,7 +2,7 @@
  * Device and server broker passwords, hashed in Mosquitto's own `$7$` format (PBKDF2-HMAC-SHA512,
  * as written by `mosquitto_passwd` 2.0): `$7$<iterations>$<base64 salt>$<base64 64-byte hash>`.
  * One hash, two verifiers: the embedded broker checks it here, and the very same string goes into
- * the generated Mosquitto password file (issue 3 "Production Mosquitto"). Web Crypto only, so it
+ * the generated Mosquitto password file. Web Crypto only, so it
  * runs unchanged on Deno.
  *
  * Why only 1,000 iterations (mosquitto_passwd 2.0 uses 101): these passwords are 32 random

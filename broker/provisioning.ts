@@ -1,7 +1,7 @@
 /**
- * Device account provisioning (issue 3 §1/§3): create, rotate, revoke and forget a device's MQTT
+ * Device account provisioning: create, rotate, revoke and forget a device's MQTT
  * account. Used by the API (routes/credentials.ts), the CLI (scripts/provision.ts) and the fleet's
- * client deletion. The password is random (32 chars ≥ the 24 of issue 3), returned exactly once,
+ * client deletion. The password is random (32 characters, above the 20 the wire contract asks for), returned exactly once,
  * stored only as a `$7$` hash; every action lands in the audit log in the same batch as the change.
  *
  * After a change is durable, `onChanged` runs: the runtime disconnects the device from the embedded
@@ -46,7 +46,7 @@ export interface IssuedCredentials {
   change: 'create' | 'rotate';
 }
 
-/** Two uuids sharing their first 8 characters would share a username (mqtt.md fixes the scheme). */
+/** Two uuids sharing their first 8 characters would share a username (docs/mqtt.md fixes the scheme). */
 export class CredentialConflictError extends Error {
   constructor(readonly username: string, readonly holder: string) {
     super(`username ${username} is already held by client ${holder}; delete that client first`);

@@ -1,5 +1,5 @@
 /**
- * The scheduler's side of MQTT (mqtt.md "Server → client", scheduler.md): retained QoS 1 event
+ * The scheduler's side of MQTT (docs/mqtt.md "Server → client", docs/scheduler.md): retained QoS 1 event
  * lists on `infoscreen/events/{group_id}` and power intents on
  * `infoscreen/groups/{group_id}/power/intent`; an empty retained payload clears both when a group
  * is deleted. Publishing resolves true once the broker confirmed it (PUBACK), false when it failed
@@ -34,7 +34,7 @@ export class SchedulePublisher {
     return this.#publish(this.topics.events(groupId), payload);
   }
 
-  /** The group's power intent (JSON object of scheduler.md). */
+  /** The group's power intent (JSON object of docs/scheduler.md). */
   intent(groupId: number, payload: string): Promise<boolean> {
     return this.#publish(this.topics.powerIntent(groupId), payload);
   }

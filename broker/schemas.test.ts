@@ -1,4 +1,4 @@
-/** Payload schemas and their mapping to port values / client events (mqtt.md "Client → server"). */
+/** Payload schemas and their mapping to port values / client events (docs/mqtt.md "Client → server"). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -53,7 +53,7 @@ test('heartbeat: process fields, event id number → string; missing fields stay
   }
 });
 
-test('health: the mqtt.md example maps every block', () => {
+test('health: the docs/mqtt.md example maps every block', () => {
   const e = toHealthEvent(healthSchema.parse(examples.health), AT);
   assert.equal(e, {
     type: 'HEALTH',

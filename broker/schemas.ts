@@ -1,8 +1,8 @@
 /**
- * zod schemas for every client → server payload (mqtt.md "Client → server"), and pure functions
+ * zod schemas for every client → server payload (docs/mqtt.md "Client → server"), and pure functions
  * turning a validated payload into the typed values of ingest.port.ts / client.types.ts.
  *
- * Leniency policy (mqtt.md "Bad input" + "Health payload"):
+ * Leniency policy (docs/mqtt.md "Bad input" + "Health payload"):
  * - the payload must be a JSON object; unknown extra fields are ignored;
  * - every optional field and every health block may be missing or null; missing changes nothing;
  * - a field of the wrong JSON type drops the whole payload (bad_payload), with two tolerances:
@@ -140,7 +140,7 @@ export function toServiceFailedEvent(p: ServiceFailedPayload, at: number): Event
 }
 
 // ── command ack ──────────────────────────────────────────────────────────────────────────────
-/** commands.md: at least command_id + status; missing error fields are null. */
+/** docs/commands.md: at least command_id + status; missing error fields are null. */
 const errField = z.union([z.string(), z.number()]).transform((v) => (String(v) === '' ? null : String(v))).nullish();
 export const ackSchema = z.object({
   command_id: z.string().trim().min(1).max(128),
@@ -157,7 +157,7 @@ export function toCommandAck(p: AckPayload): CommandAck {
 // ── screenshots ──────────────────────────────────────────────────────────────────────────────
 const objectish = z.record(z.string(), z.unknown());
 
-/** Dashboard v2 (mqtt.md): `{message, content:{screenshot:{data, timestamp?, …}}, runtime, metadata:{capture:{type}}}`. */
+/** Dashboard v2 (docs/mqtt.md): `{message, content:{screenshot:{data, timestamp?, …}}, runtime, metadata:{capture:{type}}}`. */
 export const dashboardSchema = z.looseObject({
   content: z.looseObject({ screenshot: z.looseObject({ data: z.string().min(1), timestamp: z.unknown().optional() }) }),
   metadata: objectish.nullish(),
@@ -181,7 +181,7 @@ export interface ScreenshotParts {
   metadata: Record<string, unknown>; // the payload without the image bytes
 }
 
-/** Unknown or missing capture types are `periodic` (mqtt.md default): a screenshot is still one. */
+/** Unknown or missing capture types are `periodic` (docs/mqtt.md default): a screenshot is still one. */
 function captureType(...candidates: unknown[]): CaptureType {
   for (const c of candidates) {
     const v = typeof c === 'string' ? c.trim().toLowerCase() : '';

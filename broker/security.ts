@@ -1,5 +1,5 @@
 /**
- * Enforcement in the embedded broker (issue 3 §2, §3, §5): the aedes hooks that authenticate every
+ * Enforcement in the embedded broker: the aedes hooks that authenticate every
  * CONNECT (server account, device accounts from the database, anonymous only when allowed) and
  * authorize every publish, subscribe and delivery against the ACL matrix (broker/acl.ts).
  *

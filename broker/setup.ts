@@ -1,5 +1,5 @@
 /**
- * The broker side of the runtime (issue 3), composed in one place so runtime.ts stays small: the
+ * The broker side of the runtime, composed in one place so runtime.ts stays small: the
  * server account, the embedded broker with its enforcement hooks (or nothing, for an external
  * broker), device provisioning, Mosquitto file regeneration, and the operator overview.
  *
@@ -136,7 +136,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
     now: d.now,
     ensureClient: d.ensureClient,
     onChanged: async (uuid, change) => {
-      // issue 3 §3: a rotated, revoked or deleted account loses its live session at once.
+      // a rotated, revoked or deleted account loses its live session at once.
       if (change !== 'create') security?.disconnect(uuid);
       await mosquitto?.sync();
     },

@@ -1,6 +1,6 @@
 /**
  * Shared by the broker tests (and usable by the fleet simulator): the payload examples of
- * mqtt.md "Client → server", copied field for field, plus a recording IngestPort.
+ * docs/mqtt.md "Client → server", copied field for field, plus a recording IngestPort.
  */
 import type { ClientEvent } from '../actors/client.types.ts';
 import type { CommandAck, DiscoveryInfo, IngestPort, LogEntry, Screenshot } from './ingest.port.ts';

@@ -1,4 +1,4 @@
-/** Topic parsing and builders (mqtt.md topic tables). */
+/** Topic parsing and builders (docs/mqtt.md topic tables). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseTopic, SUBSCRIPTIONS, topics } from './topics.ts';
@@ -62,7 +62,7 @@ test('rejected topics: bad uuid, wrong or extra levels, server → client topics
   for (const t of bad) assert.is(parseTopic(t), null, t);
 });
 
-test('server → client builders (mqtt.md "Server → client")', () => {
+test('server → client builders (docs/mqtt.md "Server → client")', () => {
   assert.is(topics.commands(U), `infoscreen/${U}/commands`);
   assert.is(topics.commandAlias(U), `infoscreen/${U}/command`);
   assert.is(topics.legacyRestart(U), `clients/${U}/restart`);

@@ -1,8 +1,8 @@
 /**
- * Every MQTT topic of the frozen contract (mqtt.md): what the server subscribes to, builders for
+ * Every MQTT topic of the frozen contract (docs/mqtt.md): what the server subscribes to, builders for
  * what it publishes, and `parseTopic`, the single place that turns an incoming topic into a kind
  * and a client uuid. A topic whose uuid segment is not a UUID is rejected here, so no client can
- * ever be created out of a bad topic (mqtt.md "Bad input").
+ * ever be created out of a bad topic (docs/mqtt.md "Bad input").
  */
 import type { LogLevel } from '../actors/client.types.ts';
 
@@ -18,7 +18,7 @@ export function canonicalUuid(value: string): string | null {
   return UUID_RE.test(value) ? value.toLowerCase() : null;
 }
 
-/** mqtt.md "Who may publish and subscribe": the server account's subscriptions, all QoS 1. */
+/** docs/mqtt.md "Who may publish and subscribe": the server account's subscriptions, all QoS 1. */
 export const SUBSCRIPTIONS = [
   'infoscreen/discovery',
   'infoscreen/+/heartbeat',
@@ -43,7 +43,7 @@ function gid(groupId: number): number {
 }
 
 export const topics = {
-  // ── server → client (mqtt.md "Server → client") ──
+  // ── server → client (docs/mqtt.md "Server → client") ──
   /** Canonical command topic; the same bytes also go to `commandAlias` (QoS 1, not retained). */
   commands: (uuid: string) => `infoscreen/${u(uuid)}/commands`,
   commandAlias: (uuid: string) => `infoscreen/${u(uuid)}/command`,
@@ -94,7 +94,7 @@ export function parseTopic(topic: string): ParsedTopic | null {
     return SIMPLE.has(leaf) ? ({ kind: leaf, uuid } as ParsedTopic) : null;
   }
   if (parts.length === 4) {
-    // commands/ack is canonical, command/ack the compat alias: same handler (mqtt.md).
+    // commands/ack is canonical, command/ack the compat alias: same handler (docs/mqtt.md).
     if ((parts[2] === 'commands' || parts[2] === 'command') && parts[3] === 'ack') return { kind: 'ack', uuid };
     if (parts[2] === 'logs' && Object.hasOwn(LEVELS, parts[3])) return { kind: 'log', uuid, level: LEVELS[parts[3]] };
   }

@@ -1,5 +1,5 @@
 /**
- * The audit log (issue 3: every provisioning action, "who, when, what; never the password").
+ * The audit log (every provisioning action, "who, when, what; never the password").
  * Writes are statements for the one writer; `detail` is JSON and must never hold a secret.
  */
 import type { InStatement, Row } from '@libsql/client';

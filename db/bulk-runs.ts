@@ -1,8 +1,8 @@
 /**
- * Named queries for bulk runs (commands.md "Bulk actions"). A run's commands are ordinary
+ * Named queries for bulk runs (docs/commands.md "Bulk actions"). A run's commands are ordinary
  * client_commands rows tagged with `bulk_run_id`.
  *
- * Until group CRUD exists (issue 6), a group "exists" when a `groups` row has its id or any client
+ * Until group CRUD exists, a group "exists" when a `groups` row has its id or any client
  * is assigned to it; the client half is checked by the caller against the live fleet.
  */
 import type { Db } from './client.ts';

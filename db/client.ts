@@ -1,6 +1,6 @@
 /**
  * Opening the libSQL database: an embedded file (default), `:memory:` for tests, or a libSQL
- * server / Turso URL. File databases run in WAL mode with synchronous=NORMAL (decision 3).
+ * server / Turso URL. File databases run in WAL mode with synchronous=NORMAL (docs/architecture.md "One writer").
  */
 import { createClient, type Client } from '@libsql/client';
 import { mkdir } from 'node:fs/promises';

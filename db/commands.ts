@@ -1,4 +1,4 @@
-/** Named queries for client_commands: the persisted copy of every command actor (commands.md). */
+/** Named queries for client_commands: the persisted copy of every command actor (docs/commands.md). */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import type { CommandAction, CommandRecord, CommandStatus } from '../actors/command.types.ts';

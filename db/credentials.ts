@@ -1,7 +1,7 @@
 /**
- * Named queries for device MQTT accounts (mqtt.md "Who may publish and subscribe": one account per
+ * Named queries for device MQTT accounts (docs/mqtt.md "Who may publish and subscribe": one account per
  * device, username `infoscreen-client-<first 8 chars of uuid>`, password stored only as a hash).
- * Reads run on `db`; writes are statements for the one writer (decision 3).
+ * Reads run on `db`; writes are statements for the one writer (docs/architecture.md "One writer").
  */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
@@ -9,7 +9,7 @@ import { fromIso, iso } from '../lib/time.ts';
 
 export const DEVICE_USERNAME_PREFIX = 'infoscreen-client-';
 
-/** mqtt.md: `infoscreen-client-<first 8 chars of uuid>` (uuid lower-cased). */
+/** docs/mqtt.md: `infoscreen-client-<first 8 chars of uuid>` (uuid lower-cased). */
 export function deviceUsername(uuid: string): string {
   return DEVICE_USERNAME_PREFIX + uuid.toLowerCase().slice(0, 8);
 }
@@ -77,7 +77,7 @@ export function revokeCredentialStatement(uuid: string, now: number): InStatemen
   return { sql: 'UPDATE device_credentials SET password_hash = NULL, revoked_at = ? WHERE uuid = ?', args: [iso(now), uuid] };
 }
 
-/** The client itself was deleted (http.md `DELETE /api/clients/{uuid}`: "…its credentials"). */
+/** The client itself was deleted (docs/http.md `DELETE /api/clients/{uuid}`: "…its credentials"). */
 export function deleteCredentialStatement(uuid: string): InStatement {
   return { sql: 'DELETE FROM device_credentials WHERE uuid = ?', args: [uuid] };
 }

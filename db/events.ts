@@ -1,5 +1,5 @@
 /**
- * Named queries for events and their exceptions (scheduler.md "Data"). Reads return complete
+ * Named queries for events and their exceptions (docs/scheduler.md "The contract in short"). Reads return complete
  * `ScheduleEvent`s (exceptions included); writes are statements for the one writer.
  */
 import type { InStatement, Row } from '@libsql/client';

@@ -1,6 +1,6 @@
 /**
  * Group names for the dashboard (the `groups` table of 0001_initial.sql), read-only. The groups
- * API (issue 6) owns writes; the dashboard only needs id → name in display order. Cached for a few
+ * API owns writes; the dashboard only needs id → name in display order. Cached for a few
  * seconds because live fragments may ask several times a second.
  */
 import type { Db } from './client.ts';

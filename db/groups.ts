@@ -1,5 +1,5 @@
 /**
- * Named queries for groups (scheduler.md "Data": id, name, description, display order). Reads
+ * Named queries for groups (docs/scheduler.md "The contract in short": id, name, description, display order). Reads
  * query; writes are statements for the one writer. Deleting a group deletes its events and their
  * exceptions too (no foreign keys: see 0004_scheduler.sql).
  */

@@ -1,5 +1,5 @@
 /**
- * Named queries for holidays (scheduler.md "Data"). `planStatements` turns a merge plan
+ * Named queries for holidays (docs/scheduler.md "The contract in short"). `planStatements` turns a merge plan
  * (lib/schedule/holidays.ts) into the statements of one import, which lib/schedule/holiday-edits.ts
  * hands to the writer as one atomic group (`BatchedWriter.writeAtomic`: all of them or none).
  */

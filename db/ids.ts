@@ -1,5 +1,5 @@
 /**
- * Ids for new rows of the scheduling tables. Every write goes through the one writer (decision 3),
+ * Ids for new rows of the scheduling tables. Every write goes through the one writer (docs/architecture.md "One writer"),
  * which answers no `lastInsertRowid`, so a create allocates its id up front: from the table's
  * AUTOINCREMENT sequence (deleted ids are never reused, like AUTOINCREMENT itself) once per
  * process, then in memory. Only this process writes these tables.

@@ -1,5 +1,5 @@
 /**
- * Named queries for client logs (clients.md "Logs, screenshots, retention"; http.md client-logs).
+ * Named queries for client logs (docs/clients.md "Logs, screenshots, retention"; docs/http.md client-logs).
  *
  * Two clocks: `timestamp` is the client's (what operators read, what `since` and the summary
  * windows filter on, as in the original API); `received_at` is the server's, used where our own
@@ -249,7 +249,7 @@ export async function purgeOldLogs(db: Db, writer: Writes, olderThanMs: number, 
   return ids.length;
 }
 
-/** Everything stored about a client besides its row: logs and commands (http.md DELETE client). */
+/** Everything stored about a client besides its row: logs and commands (docs/http.md DELETE client). */
 export function deleteClientData(uuid: string): InStatement[] {
   return [
     { sql: 'DELETE FROM client_logs WHERE client_uuid = ?', args: [uuid] },

@@ -1,6 +1,6 @@
 /**
  * Named queries for `power_intents` (migration 0007): the scheduler's last intent per group, so a
- * restart keeps the intent_id when nothing semantic changed (scheduler.md: a new id only on a
+ * restart keeps the intent_id when nothing semantic changed (docs/scheduler.md: a new id only on a
  * semantic change). Writes are statements for the one writer.
  */
 import type { InStatement } from '@libsql/client';

@@ -1,4 +1,4 @@
-/** Screenshot files in a temp dir (clients.md "Logs, screenshots, retention"). */
+/** Screenshot files in a temp dir (docs/clients.md "Logs, screenshots, retention"). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 /**
- * Screenshot files (clients.md "Logs, screenshots, retention"): per client the latest image, the
+ * Screenshot files (docs/clients.md "Logs, screenshots, retention"): per client the latest image, the
  * last N timestamped ones, and the latest priority (`event_start`/`event_stop`) one with its
  * metadata, "active" for the priority TTL. Layout under `dir` (the screenshots root):
  *
@@ -104,7 +104,7 @@ export class ScreenshotStore {
     return info;
   }
 
-  /** clients.md: a priority screenshot is active for PRIORITY_SCREENSHOT_TTL_SECONDS after it arrived. */
+  /** docs/clients.md: a priority screenshot is active for PRIORITY_SCREENSHOT_TTL_SECONDS after it arrived. */
   async priorityActive(uuid: string, now = this.#o.now()): Promise<boolean> {
     const info = await this.priorityInfo(uuid);
     return priorityActive(info?.at ?? null, now, this.#o.priorityTtlMs);

@@ -2,7 +2,7 @@
  * Named queries for login sessions. The cookie carries a random 32-byte token; the table stores
  * only its SHA-256 (`id`), so a leaked database cannot be replayed as cookies. Expiry slides:
  * each touch (at most once a minute, see routes/middleware/session.ts) moves `expires_at` to
- * last_seen + SESSION_TTL_HOURS. Writes are statements for the one writer (decision 3).
+ * last_seen + SESSION_TTL_HOURS. Writes are statements for the one writer (docs/architecture.md "One writer").
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { InStatement } from '@libsql/client';

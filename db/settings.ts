@@ -1,5 +1,5 @@
 /**
- * Named queries for the key/value system settings (http.md `GET/POST /api/system-settings`).
+ * Named queries for the key/value system settings (docs/http.md `GET/POST /api/system-settings`).
  * Values are strings (callers encode anything richer as JSON); writes are statements for the writer.
  */
 import type { InStatement } from '@libsql/client';

@@ -1,5 +1,5 @@
 /**
- * The one writer (decisions 3 and 4). libSQL fails a concurrent in-process write at once with
+ * The one writer (docs/architecture.md "One writer"). libSQL fails a concurrent in-process write at once with
  * SQLITE_BUSY, so every write of the running system goes through this queue, which flushes all due
  * client rows and all queued statements in one `batch(…, 'write')` every `flushMs`.
  *

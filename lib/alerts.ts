@@ -1,5 +1,5 @@
 /**
- * The alert center (issue 5 "Alerts"): listens to the bus, persists every alert and deduplicates
+ * The alert center: listens to the bus, persists every alert and deduplicates
  * them for the dashboard: the same kind for the same client within 5 minutes of the first
  * occurrence is one alert with a counter (one row in `alerts`, one toast showing "3 times").
  *
@@ -13,7 +13,7 @@ import type { InStatement } from '@libsql/client';
 import type { BusEvent, EventBus } from './bus.ts';
 import { insertAlertStatement, repeatAlertStatement, type Severity } from '../db/alerts.ts';
 
-export const DEDUP_WINDOW_MS = 5 * 60_000; // issue 5: same kind + client within 5 min shows once
+export const DEDUP_WINDOW_MS = 5 * 60_000; // same kind + client within 5 min shows once
 
 export type AlertEvent = Extract<BusEvent, { type: 'alert' }>;
 type CommandEvent = Extract<BusEvent, { type: 'command' }>;
@@ -29,7 +29,7 @@ export interface AlertInfo {
 
 export const COMMAND_ALERT_KINDS = ['command-completed', 'command-failed', 'command-blocked'] as const;
 
-/** The alert a command transition raises, if any (commands.md terminal states; canceled is the operator's own doing). */
+/** The alert a command transition raises, if any (docs/commands.md terminal states; canceled is the operator's own doing). */
 export function commandAlert(e: CommandEvent): { event: AlertEvent; params: Record<string, string> } | null {
   let kind: string;
   let severity: Severity;

@@ -1,5 +1,5 @@
 /**
- * First start (http.md "Roles and sessions"): with an empty users table, create the superadmin
+ * First start (docs/http.md "Roles and sessions"): with an empty users table, create the superadmin
  * from DEFAULT_SUPERADMIN_USERNAME / DEFAULT_SUPERADMIN_PASSWORD. When the password is unset a
  * random one is generated and RETURNED, so the entry point prints it exactly once; nothing here
  * logs a password.

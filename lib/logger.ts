@@ -1,6 +1,6 @@
 /**
  * Minimal structured logger: one line per message with a scope. `rateLimited` logs a given key at
- * most once per window (used for bad MQTT input: once per client per minute, mqtt.md "Bad input").
+ * most once per window (used for bad MQTT input: once per client per minute, docs/mqtt.md "Bad input").
  */
 export interface Logger {
   info(msg: string, extra?: unknown): void;

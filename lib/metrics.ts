@@ -1,5 +1,5 @@
 /**
- * Fleet activity metrics (issue 5 "Fleet metrics"): messages, commands and errors per minute over
+ * Fleet activity metrics: messages, commands and errors per minute over
  * the last hour, in a fixed ring of one bucket per minute (no allocation on the hot path, memory
  * independent of traffic). Fed three ways:
  * - `message(topic)` from the MQTT receive path (one call per message; `…/logs/error` also counts
@@ -38,7 +38,7 @@ export interface ActivityMetricsOptions {
 }
 
 const MINUTE = 60_000;
-/** Command states that count as an error when a command settles in them (commands.md "States"). */
+/** Command states that count as an error when a command settles in them (docs/commands.md "States"). */
 const FAILED_COMMAND = new Set(['failed', 'timed_out', 'expired', 'manual_intervention_required']);
 
 export class ActivityMetrics {

@@ -1,5 +1,5 @@
 /**
- * Password hashing with scrypt from node:crypto (http.md "Roles and sessions": memory-hard KDF).
+ * Password hashing with scrypt from node:crypto (docs/http.md "Roles and sessions": memory-hard KDF).
  * Stored format: `scrypt$N$r$p$salt$hash` (salt and hash base64url), so the cost can be raised
  * later without invalidating existing hashes. Passwords are never logged.
  */
@@ -55,7 +55,7 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
-/** Password length policy (http.md: min 8 chars); the upper bound keeps scrypt's input sane. */
+/** Password length policy (docs/http.md: min 8 chars); the upper bound keeps scrypt's input sane. */
 export const MIN_PASSWORD = 8;
 export const MAX_PASSWORD = 1000;
 

@@ -1,8 +1,8 @@
 /**
- * Background retention (clients.md "Logs, screenshots, retention"): logs older than
+ * Background retention (docs/clients.md "Logs, screenshots, retention"): logs older than
  * LOG_RETENTION_DAYS are deleted in bounded batches, yielding between batches so the telemetry
  * writer and the API keep running; expired sessions go in the same pass. Runs at start-up and then
- * every `intervalMs`. Deletes go through the one writer (decision 3).
+ * every `intervalMs`. Deletes go through the one writer (docs/architecture.md "One writer").
  */
 import type { Db } from '../db/client.ts';
 import { purgeOldLogs, type Writes } from '../db/logs.ts';

@@ -1,4 +1,4 @@
-/** Timestamp helpers. The wire and the database use UTC ISO 8601 with `Z` (mqtt.md). */
+/** Timestamp helpers. The wire and the database use UTC ISO 8601 with `Z` (docs/mqtt.md). */
 
 const HAS_ZONE = /(Z|[+-]\d{2}:?\d{2})$/i;
 

@@ -1,5 +1,5 @@
 /**
- * The one home of user management (http.md "Roles and sessions"): the JSON API (routes/users.ts)
+ * The one home of user management (docs/http.md "Roles and sessions"): the JSON API (routes/users.ts)
  * and the dashboard page (routes/pages/users.ts) both call it, so a rule cannot differ between
  * them. Rules: admins manage user/editor/admin but never superadmins (neither see, touch one nor
  * grant the role); nobody changes their own role, deactivates or deletes themselves; delete is a hard
@@ -93,7 +93,7 @@ const passwordOk = (p: string) => p.length >= MIN_PASSWORD && p.length <= MAX_PA
 
 export interface UserAdminDeps {
   db: Db;
-  /** The one writer (decision 3): enqueue + drain. */
+  /** The one writer (docs/architecture.md "One writer"): enqueue + drain. */
   writer: Writes;
   now: () => number;
 }

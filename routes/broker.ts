@@ -1,5 +1,5 @@
 /**
- * `GET /api/broker` (issue 3 §6, admin): broker mode (embedded/external), connected devices,
+ * `GET /api/broker` (admin): broker mode (embedded/external), connected devices,
  * per-device connected / last connect / last auth failure, dropped-message counters.
  * Query: `uuid` (one device), `limit` (devices per page, default 500, max 10,000), `offset`.
  */

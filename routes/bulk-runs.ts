@@ -1,11 +1,11 @@
 /**
- * Bulk restarts (commands.md "Bulk actions"), admin only, mounted at `/api`:
+ * Bulk restarts (docs/commands.md "Bulk actions"), admin only, mounted at `/api`:
  *   POST /groups/{id}/restart  {reason, uuids?, action?}  → 202 {success, message, run, commands}
  *   GET  /bulk-runs                                        → {runs} held in memory, newest first
  *   GET  /bulk-runs/{id}                                   → {run, commands} with live counts
  *   POST /bulk-runs/{id}/abort {reason?}                   → {run}: stop issuing (409 when already finished)
  * Default selection: the group's offline clients, action `reboot_host`. Given `uuids` must all be
- * clients of that group. Until group CRUD exists (issue 6) a group exists when a `groups` row has
+ * clients of that group. Until group CRUD exists a group exists when a `groups` row has
  * its id or any client is assigned to it.
  */
 import { Hono } from 'hono';

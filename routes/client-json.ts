@@ -1,11 +1,11 @@
 /**
- * JSON views of a client's live record (http.md: camelCase, times UTC ISO 8601 with Z) and the
+ * JSON views of a client's live record (docs/http.md: camelCase, times UTC ISO 8601 with Z) and the
  * "alive" rule shared by the client and monitoring endpoints.
  */
 import type { ClientRecord } from '../actors/client.types.ts';
 import { iso } from '../lib/time.ts';
 
-/** Lower-case 36-char UUID (mqtt.md); anything else in a path cannot name a client: 404. */
+/** Lower-case 36-char UUID (docs/mqtt.md); anything else in a path cannot name a client: 404. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const isUuid = (s: string) => UUID.test(s);
 
@@ -49,7 +49,7 @@ export function clientJson(r: ClientRecord) {
     mqttLastDisconnectAt: iso(r.mqttLastDisconnectAt),
     mqttReconnectRoseAt: iso(r.mqttReconnectRoseAt),
     recoveryState: r.recoveryState,
-    // The crash-recovery ladder (commands.md "Crash auto-recovery", actors/client.recovery.ts).
+    // The crash-recovery ladder (docs/commands.md "Crash auto-recovery", actors/client.recovery.ts).
     recoveryCommandId: r.recoveryCommandId,
     recoveryReason: r.recoveryReason,
     recoveryDeadline: iso(r.recoveryDeadline),

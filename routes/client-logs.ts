@@ -1,5 +1,5 @@
 /**
- * `/api/client-logs/*` (http.md endpoint table, admin): one client's logs, the 24 h summary,
+ * `/api/client-logs/*` (docs/http.md endpoint table, admin): one client's logs, the 24 h summary,
  * recent errors across the fleet, and the monitoring overview, whose status and reasons come from
  * the live records while the ERROR/WARN counts come from the database within `hours` (default 24).
  * Bad query values answer 400 naming the field.

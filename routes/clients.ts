@@ -1,5 +1,5 @@
 /**
- * `/api/clients` (http.md endpoint table; clients.md "Fleet view"). Reads come from the live
+ * `/api/clients` (docs/http.md endpoint table; docs/clients.md "Fleet view"). Reads come from the live
  * actors through the FleetApi, writes go to them. Static paths are registered before `/:uuid`.
  * A path segment that is not a lower-case UUID answers 404 like an unknown client.
  */
@@ -17,7 +17,7 @@ import type { RouteDeps } from './deps.ts';
 const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
 const groupId = z.number().int().positive().nullable();
 const updateBody = z.object({ description: z.string().trim().max(500).nullable().optional(), groupId: groupId.optional() });
-// The table in http.md names the field `group_id`; camelCase `groupId` (the body convention) also works.
+// The table in docs/http.md names the field `group_id`; camelCase `groupId` (the body convention) also works.
 const groupBody = z
   .object({ uuids: z.array(uuid).min(1).max(10_000), group_id: groupId.optional(), groupId: groupId.optional() })
   .refine((b) => b.group_id !== undefined || b.groupId !== undefined, { message: 'required', path: ['group_id'] });
@@ -52,7 +52,7 @@ export function clientsRoutes(deps: RouteDeps) {
     );
   });
 
-  // Active clients whose process crashed or whose heartbeat is stale (clients.md "Fleet view").
+  // Active clients whose process crashed or whose heartbeat is stale (docs/clients.md "Fleet view").
   app.get('/crashed', admin, (c) => {
     const t = now();
     const clients = fleet

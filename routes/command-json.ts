@@ -1,6 +1,6 @@
 /**
- * The JSON view of a command (commands.md "Status API"): camelCase, exactly the listed fields, times
- * UTC ISO 8601 with Z (http.md). Every endpoint that answers a command uses this one mapper.
+ * The JSON view of a command (docs/commands.md "Status API"): camelCase, exactly the listed fields, times
+ * UTC ISO 8601 with Z (docs/http.md). Every endpoint that answers a command uses this one mapper.
  */
 import type { CommandRecord } from '../actors/command.types.ts';
 import { iso } from '../lib/time.ts';

@@ -1,6 +1,6 @@
 /**
  * The command routes over `app.request()` with the real registry (simulated clock, recording
- * publisher) and a real database: status codes and bodies of commands.md "Status API", history,
+ * publisher) and a real database: status codes and bodies of docs/commands.md "Status API", history,
  * audit filters, cancel. The wire and real timers are covered by tests/commands.e2e.test.ts.
  */
 import { test } from 'uvu';

@@ -1,5 +1,5 @@
 /**
- * Remote commands over HTTP (commands.md "Actions and API mapping", "Status API"; http.md endpoint
+ * Remote commands over HTTP (docs/commands.md "Actions and API mapping", "Status API"; docs/http.md endpoint
  * table), admin only, mounted at `/api`:
  *   POST /clients/{uuid}/restart | restart_app | shutdown   {reason?}  → 202 / 404 / 429 / 500
  *   GET  /clients/commands/{id}              one command (the live actor's record, else the database)
@@ -39,7 +39,7 @@ const auditQuery = z.object({
 });
 
 /**
- * The body is optional here (commands.md: `{"reason": string|null}` optional): an empty body is
+ * The body is optional here (docs/commands.md: `{"reason": string|null}` optional): an empty body is
  * `{}`; a present one must be JSON. Answers the parsed body or the 400/415 response.
  */
 async function optionalJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S> | Response> {
@@ -100,7 +100,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
       const reason = body.reason ? body.reason : null;
       const { command, blocked } = commands.issue({ uuid, action, reason, requestedBy: c.var.user!.id });
       if (blocked) return c.json({ success: false, message: `${command.errorMessage} (safety lockout)`, command: commandJson(command) }, 429);
-      // Answer once the broker confirmed (or refused) the publish (commands.md "Status API").
+      // Answer once the broker confirmed (or refused) the publish (docs/commands.md "Status API").
       const settled = (await commands.settledPublish(command.commandId)) ?? (await current(command.commandId)) ?? command;
       if (isTerminal(settled.status) && settled.publishedAt === null) {
         const message = `${action} could not be published: ${settled.errorMessage ?? settled.status}`;

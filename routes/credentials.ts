@@ -1,5 +1,5 @@
 /**
- * Device MQTT accounts (issue 3 §1; mqtt.md "Who may publish and subscribe"), admin+:
+ * Device MQTT accounts (docs/mqtt.md "Who may publish and subscribe"), admin+:
  *   POST   /api/clients/{uuid}/credentials  create or rotate → `{username, password}` (shown once);
  *                                           creates the client record when the uuid is new
  *   DELETE /api/clients/{uuid}/credentials  revoke (the device is disconnected at once)

@@ -23,7 +23,7 @@ export type { Writes };
 export interface AppDeps {
   config: Readonly<Config>;
   db: Db;
-  /** The one writer (db/writer.ts BatchedWriter): every write is `enqueue` + `drain` (decision 3). */
+  /** The one writer (db/writer.ts BatchedWriter): every write is `enqueue` + `drain` (docs/architecture.md "One writer"). */
   writer: Writes;
   fleet: FleetApi;
   screenshots: ScreenshotSource;
@@ -34,7 +34,7 @@ export interface AppDeps {
   storeStatus?: () => StoreStatus;
   /** MQTT input dropped as invalid, shown under `broker.drops` in /health when given. */
   drops?: () => unknown;
-  /** Device MQTT accounts (issue 3): `POST/DELETE /api/clients/{uuid}/credentials` need it. */
+  /** Device MQTT accounts: `POST/DELETE /api/clients/{uuid}/credentials` need it. */
   provisioning?: Pick<Provisioning, 'provision' | 'revoke' | 'status'>;
   /** The operator view of the broker: `GET /api/broker` needs it. */
   brokerOverview?: (q: OverviewQuery) => Promise<BrokerOverview>;

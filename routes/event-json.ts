@@ -1,6 +1,6 @@
 /**
- * JSON views of the scheduling domain (http.md: camelCase, times ISO 8601 UTC with Z). Master
- * events carry their rule and exception dates in RFC 5545 compact UTC form (scheduler.md), never
+ * JSON views of the scheduling domain (docs/http.md: camelCase, times ISO 8601 UTC with Z). Master
+ * events carry their rule and exception dates in RFC 5545 compact UTC form (docs/scheduler.md), never
  * a pre-expanded list; occurrences are a separate view.
  */
 import { toCompact } from '../lib/schedule/rfc5545.ts';

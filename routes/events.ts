@@ -1,5 +1,5 @@
 /**
- * `/api/events` (http.md endpoint table; scheduler.md "Data", "Recurrence"): users read, editors
+ * `/api/events` (docs/http.md endpoint table; docs/scheduler.md "The contract in short", "Recurrence"): users read, editors
  * write. Master events are returned with their rule and exception dates; `/occurrences` expands a
  * range. An occurrence is named by its original start (`20260401T060000Z` or ISO 8601). Writes
  * are the schedule edits (lib/schedule/edits.ts), shared with the dashboard: drained, and the
@@ -95,7 +95,7 @@ export function eventsRoutes(deps: RouteDeps) {
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
-  // Not in http.md: takes a skipped occurrence back (the dashboard's "undo").
+  // Not in docs/http.md: takes a skipped occurrence back (the dashboard's "undo").
   app.delete('/:id/occurrences/:date/skip', editor, async (c) => {
     const r = await edits.unskip(id(c.req.param('id')), c.req.param('date'));
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);

@@ -1,5 +1,5 @@
 /**
- * `/api/groups` (http.md endpoint table; scheduler.md "Data"): users read, admins write. Static
+ * `/api/groups` (docs/http.md endpoint table; docs/scheduler.md "The contract in short"): users read, admins write. Static
  * paths come before `/:id`. Client assignment itself is `PUT /api/clients/group` (the Fleet
  * republishes the retained group_id); deleting a group unassigns its clients the same way, deletes
  * its events and clears its retained event list and power intent (through the scheduler). Writes
@@ -80,7 +80,7 @@ export function groupsRoutes(deps: RouteDeps) {
     return r.ok ? c.json(groupJson(r.value)) : failureAnswer(c, r);
   });
 
-  // mqtt.md: the clients' retained group_id is cleared (empty payload) by the Fleet; the scheduler
+  // docs/mqtt.md: the clients' retained group_id is cleared (empty payload) by the Fleet; the scheduler
   // clears infoscreen/events/{id} and the intent.
   app.delete('/:id', admin, async (c) => {
     const r = await edits.deleteGroup(id(c.req.param('id')));

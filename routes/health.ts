@@ -1,5 +1,5 @@
 /**
- * `GET /health` (http.md endpoint table, no auth): liveness for load balancers and operators.
+ * `GET /health` (docs/http.md endpoint table, no auth): liveness for load balancers and operators.
  * 200 while the database answers (status `degraded` when the broker is down: the API still
  * serves; `degraded` too while the store refuses writes, with the writer's reason, pending and
  * dropped counts, docs/reliability.md "Storage faults"); 503 when the database does not answer at all.

@@ -1,5 +1,5 @@
 /**
- * `/api/holidays` (http.md endpoint table: admin only; scheduler.md "Data"). One planner
+ * `/api/holidays` (docs/http.md endpoint table: admin only; docs/scheduler.md "The contract in short"). One planner
  * (lib/schedule/holidays.ts) serves single holidays and the CSV import: overlapping holidays with
  * the same normalised name + region merge, an overlap with a different holiday is a conflict (409
  * for one holiday, reported and left out by the import). An import is parsed and planned whole

@@ -1,5 +1,5 @@
 /**
- * The inspector's JSON twin (inspector.md; superadmin), mounted at `/api/inspector`:
+ * The inspector's JSON twin (docs/inspector.md; superadmin), mounted at `/api/inspector`:
  *   GET /actors?machine=&state=&q=&stopped=&limit=&offset=  → {total, limit, offset, counts, actors}
  *   GET /actors/{id}          → {actor, context, history (newest first), machine}; the `supervisor`
  *                               entry also answers `report`: what it knows now (supervisor-report.ts)

@@ -1,5 +1,5 @@
 /**
- * `GET /api/metrics` (role user; issue 5 "Fleet metrics"): messages, commands and errors per
+ * `GET /api/metrics` (role user): messages, commands and errors per
  * minute over the last hour, oldest minute first, the last one still growing. The same numbers
  * the dashboard's activity chart draws (lib/metrics.ts says what each counter counts).
  * Without a metrics source (a bare app in tests) the route answers 404 like any unknown path.
@@ -12,7 +12,7 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
 
-/** The JSON shape (timestamps as UTC ISO strings, http.md). */
+/** The JSON shape (timestamps as UTC ISO strings, docs/http.md). */
 export function metricsJson(s: MetricsSnapshot, now: number) {
   const current = s.minutes.at(-1)!;
   return {

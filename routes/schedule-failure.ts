@@ -1,5 +1,5 @@
 /**
- * A failed schedule edit (lib/schedule/edits.ts) as the JSON API answers it (http.md errors):
+ * A failed schedule edit (lib/schedule/edits.ts) as the JSON API answers it (docs/http.md errors):
  * field issues 400 `{error: "invalid …", issues}`, a refused input 400, not found 404, a clash
  * with what is stored 409 (`{error, conflict}` naming the overlapped holiday).
  */

@@ -1,5 +1,5 @@
 /**
- * `/screenshots/{uuid}.jpg` and `/screenshots/{uuid}/priority` (http.md endpoint table, role user;
+ * `/screenshots/{uuid}.jpg` and `/screenshots/{uuid}/priority` (docs/http.md endpoint table, role user;
  * docs/clients-screens.md: priority falls back to the latest once its TTL is over). Always fresh:
  * `Cache-Control: no-store`, because the same URL shows a new image every capture.
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /api/status` (admin; docs/users.md "JSON endpoints"): one snapshot for a monitoring
+ * `GET /api/status` (admin; docs/users.md "GET /api/status"): one snapshot for a monitoring
  * script, in the shape of the original system's status endpoint (timestamp, metrics, system state,
  * recent alerts, uptime) with our names and fleet figures:
  *   {timestamp, status, uptimeSeconds, uptime, clients: {total, online, healthy, warning, critical,

@@ -13,7 +13,7 @@ const DEFAULTS = {
   video_autoplay: true, video_loop: true, video_volume: 0.8, video_muted: false, supplement_table_url: '',
 };
 
-test('admin only; GET answers the defaults of scheduler.md', async () => {
+test('admin only; GET answers the defaults of docs/scheduler.md', async () => {
   assert.is((await f.call('editor', 'GET', '/api/system-settings')).status, 403);
   assert.equal((await f.call('admin', 'GET', '/api/system-settings')).body, DEFAULTS);
 });

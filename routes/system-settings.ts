@@ -1,5 +1,5 @@
 /**
- * `/api/system-settings` (http.md: admin, key/value; scheduler.md "Data": the defaults of event
+ * `/api/system-settings` (docs/http.md: admin, key/value; docs/scheduler.md "The contract in short": the defaults of event
  * types). GET answers every known key with its typed value (the default when unset); POST takes
  * some keys (`null` resets one to its default), refuses unknown keys and values of the wrong type
  * (400 naming them; numbers and booleans may come as strings, the original's shape), and republishes

@@ -1,5 +1,5 @@
 /**
- * `/api/users` (http.md "Roles and sessions", admin+). The rules and the writes live in
+ * `/api/users` (docs/http.md "Roles and sessions", admin+). The rules and the writes live in
  * lib/user-admin.ts (shared with the dashboard's /users page); this file validates the body and
  * maps the typed outcome to HTTP: forbidden 403, not found 404, conflict 409, invalid 400.
  * An admin never sees superadmin accounts: they are missing from the list and the statistics

@@ -1,5 +1,5 @@
 /**
- * `validate(target, schema)`: Hono's `validator()` with a zod schema (http.md: a bad body answers
+ * `validate(target, schema)`: Hono's `validator()` with a zod schema (docs/http.md: a bad body answers
  * 400 `{error, issues}` naming the offending fields, never 500). `error` names the fields, e.g.
  * `invalid limit, since`; `issues` is `[{path, message}]` with dotted paths.
  * Malformed JSON never reaches here: app.ts answers 400 `{error: 'invalid JSON'}` first.
@@ -38,7 +38,7 @@ export function validate<T extends keyof ValidationTargets, S extends z.ZodType>
 }
 
 /**
- * Integer query value in [min, max] (http.md: `limit` max 500): missing → `def`; above `max` is
+ * Integer query value in [min, max] (docs/http.md: `limit` max 500): missing → `def`; above `max` is
  * clamped, or refused with `clamp: false`; anything else is a 400 naming the field.
  */
 export const intQuery = (def: number, min: number, max: number, opts: { clamp?: boolean } = {}) =>

@@ -44,7 +44,7 @@ export function announce(runtime: Runtime, url: string): void {
   console.log(lines.join('\n'));
 }
 
-/** Where devices connect, and whether they must authenticate (issue 3: anonymous access announced loudly). */
+/** Where devices connect, and whether they must authenticate (anonymous access announced loudly). */
 function embeddedLine(runtime: Runtime): string {
   const e = runtime.brokerSide.embedded!;
   const tls = e.tlsPort !== null ? `, mqtts://${e.host}:${e.tlsPort}` : '';

@@ -12,7 +12,7 @@
  * the client received the command. Ends with a "no command lost or stuck" check.
  *
  *   npm run bench:commands -- --commands 1000 --rate 100 --connections 4
- * Target (issue 4): p99 < 20 ms overhead, no command lost or stuck.
+ * Target: p99 < 20 ms overhead, no command lost or stuck.
  */
 import { Worker } from 'node:worker_threads';
 import { mkdtemp, rm } from 'node:fs/promises';

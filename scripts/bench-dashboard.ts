@@ -1,5 +1,5 @@
 /**
- * `npm run bench:dashboard` (issue 5 "Tests"): the real server (runtime, embedded broker, file
+ * `npm run bench:dashboard`: the real server (runtime, embedded broker, file
  * database restored with N clients in 20 groups, a realistic mix of offline, crashed, failed and
  * black screens).
  *

@@ -6,9 +6,9 @@
  * time with 10,000 and 50,000 client actors.
  *
  *   npm run bench:ingest -- --clients 10000 --seconds 10 --connections 4 --rate 10000 --sizes 10000,50000
- *   npm run bench:ingest -- --inspector off   # without the actor inspector's feed (issue 7: its cost)
+ *   npm run bench:ingest -- --inspector off   # without the actor inspector's feed (its cost)
  *
- * Targets (foundation issue, item 11): ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors
+ * Targets: ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors
  * < 1 GiB RSS, restore < 3 s.
  */
 import { Worker } from 'node:worker_threads';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:scheduler`: the scheduler's poll cycle at school scale (issue 6 item 7).
+ * `npm run bench:scheduler`: the scheduler's poll cycle at school scale.
  * 500 groups × 20 recurring events (a weekly timetable: four periods a day, Monday to Friday, each
  * its own `FREQ=WEEKLY;BYDAY=..` rule in Europe/Vienna; half of the groups back-to-back, half with
  * gaps), power intents on with heartbeats, a real libSQL database and the real SchedulerService

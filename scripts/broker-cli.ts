@@ -1,7 +1,7 @@
 /**
  * Shared by the broker CLIs (scripts/provision.ts, scripts/broker-mosquitto.ts): configuration from
  * the environment (the same variables as the server), the migrated database and a writer of their
- * own (every write still goes through a BatchedWriter, decision 3), and the Mosquitto file
+ * own (every write still goes through a BatchedWriter, docs/architecture.md "One writer"), and the Mosquitto file
  * regeneration from persisted rows (no live fleet here).
  */
 import { userInfo } from 'node:os';

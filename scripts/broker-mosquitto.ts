@@ -1,6 +1,6 @@
 /**
  * `npm run broker:mosquitto -- <dir>`: a production Mosquitto configuration from our database
- * (issue 3 §4; docs/broker.md): mosquitto.conf (anonymous off, relative paths: start Mosquitto from
+ * (docs/broker.md): mosquitto.conf (anonymous off, relative paths: start Mosquitto from
  * that folder), `passwd` in Mosquitto's `$7$` format and `acl` implementing broker/acl.ts per
  * device with its persisted group.
  *

@@ -1,5 +1,5 @@
 /**
- * The demo fleet (`npm run demo`, issue 5 "Demo"): which screens exist, in which group and room,
+ * The demo fleet (`npm run demo`): which screens exist, in which group and room,
  * and how each one misbehaves. Deterministic (same seed, same uuids: a restarted demo finds its
  * screens again). Per group, most screens are healthy; the others rotate through the simulator's
  * profiles (flaky network, crashing player, failed service, black screen), so every group shows

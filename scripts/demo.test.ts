@@ -1,5 +1,5 @@
 /**
- * Smoke test of `npm run demo` (issue 5 "Demo"): the real script in a child process, on free
+ * Smoke test of `npm run demo`: the real script in a child process, on free
  * ports and a temp data dir. It prints the URL and login; the simulated screens show up in
  * /api/clients in their groups and rooms and report over their own device accounts; Ctrl-C
  * (SIGINT) stops it cleanly with exit code 0. Plus the plan itself: 5 groups, every profile.

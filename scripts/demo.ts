@@ -1,5 +1,5 @@
 /**
- * `npm run demo` (issue 5 "Demo"): the real server with its embedded broker, plus a simulated
+ * `npm run demo`: the real server with its embedded broker, plus a simulated
  * fleet of ~50 screens in 5 groups (scripts/demo-fleet.ts) speaking the real MQTT contract through
  * real device accounts (provisioned with the server's own provisioning, so the ACL applies as in
  * production). Prints the dashboard URL and the login; Ctrl-C stops screens, server, broker and
@@ -94,7 +94,7 @@ let stopServer: () => void = () => {};
 const port = await new Promise<number>((done) => {
   const server = serve({ fetch: rt.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => done(info.port));
   stopServer = () => {
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(); // SSE streams (tech brief §3)
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(); // SSE streams 
     server.close();
   };
 });

@@ -1,5 +1,5 @@
 /**
- * Deno smoke test (decisions.md §6: one app, two entry points): `deno task start` from the
+ * Deno smoke test (docs/architecture.md "One app, two entry points": one app, two entry points): `deno task start` from the
  * installed node_modules, temp database, embedded broker on a free port; /health answers 200 "ok",
  * two simulated clients are ingested without a dropped message, SIGTERM exits 0 within 5 s.
  */

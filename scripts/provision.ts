@@ -1,5 +1,5 @@
 /**
- * Device account provisioning from the command line (issue 3 §1). Same database and variables as
+ * Device account provisioning from the command line. Same database and variables as
  * the server (DATABASE_URL, DATA_DIR, MOSQUITTO_CONFIG_DIR, MOSQUITTO_PID_FILE…).
  *
  *   npm run provision -- <uuid> [<uuid>…]       create or rotate; prints username and password

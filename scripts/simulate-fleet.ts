@@ -1,6 +1,6 @@
 /**
- * Fleet simulator: N virtual infoscreen clients against a broker, speaking mqtt.md and acking
- * commands like field clients (commands.md). Deterministic UUIDs and profiles from --seed.
+ * Fleet simulator: N virtual infoscreen clients against a broker, speaking docs/mqtt.md and acking
+ * commands like field clients (docs/commands.md). Deterministic UUIDs and profiles from --seed.
  *
  *   npm run simulate -- --url mqtt://127.0.0.1:1883 --clients 50 --seed 1
  *   npm run simulate -- --clients 50000 --shared --duration 120        (one connection; benchmarks)

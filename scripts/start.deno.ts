@@ -1,6 +1,6 @@
 /**
  * Deno entry point (`npx deno task start`, deno.json): the same runtime as scripts/start.node.ts,
- * served with `Deno.serve`; graceful shutdown on SIGINT/SIGTERM within 5 s (decisions.md §6).
+ * served with `Deno.serve`; graceful shutdown on SIGINT/SIGTERM within 5 s (docs/architecture.md "One app, two entry points").
  * npm packages resolve from the installed node_modules ("nodeModulesDir": "manual"), so it starts
  * offline once `npm ci` has run.
  */

@@ -44,7 +44,7 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS);
   force.unref();
-  // SSE streams would keep server.close() waiting forever (tech brief §3).
+  // SSE streams would keep server.close() waiting forever .
   (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
   server.close();
   await runtime.close();

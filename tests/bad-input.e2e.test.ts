@@ -1,5 +1,5 @@
 /**
- * Bad MQTT input, end to end (mqtt.md "Bad input"): malformed, wrong-typed, oversized input and
+ * Bad MQTT input, end to end (docs/mqtt.md "Bad input"): malformed, wrong-typed, oversized input and
  * non-UUID topics are counted per reason (`rt.drops`, GET /health) and dropped; they never crash
  * the process, never create a client, never corrupt a well-behaved client's state, and a flood from
  * one client does not stop another's heartbeats. Runs on the embedded broker and, if installed, Mosquitto.

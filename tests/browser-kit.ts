@@ -126,7 +126,7 @@ export class BrowserKit {
     await Promise.all([page.waitForURL(`${this.base}${next}`), page.click('button[type=submit]')]);
   }
 
-  /** Closes browser, server (with its open SSE streams, tech brief §3), runtime; removes the data. */
+  /** Closes browser, server (ending its open SSE streams first, or close() waits for them forever), runtime; removes the data. */
   async close(): Promise<void> {
     await this.#browser?.close();
     const server = this.#server;

@@ -1,5 +1,5 @@
 /**
- * Remote commands end to end (commands.md, mqtt.md "Server → client"), over real brokers: the JSON
+ * Remote commands end to end (docs/commands.md, docs/mqtt.md "Server → client"), over real brokers: the JSON
  * API issues, simulated clients (scripts/sim/virtual-client.ts: dedupe by command_id, reject
  * expired, ack on both topics, silent and back for reboots) answer, and the API tells what became
  * of each command. A watcher validates every command payload on the wire with ajv against
@@ -27,7 +27,7 @@ const ajv = new (Ajv2020 as any)({ strict: false });
 ajv.addSchema(schema);
 const validateCommand = ajv.getSchema('infoscreen/command.schema.json#/$defs/command');
 
-/** Short stage timers (ms) so the suite runs in seconds; the rules are those of commands.md. */
+/** Short stage timers (ms) so the suite runs in seconds; the rules are those of docs/commands.md. */
 const TIMERS = {
   queued: 2000, publish: 2000, ack: 1500, executionStartRestartApp: 2000, executionStartHost: 2000,
   silence: 800, rebootShutdown: 2000, reconnect: 8000, recoveredComplete: 3000, executionComplete: 4000,
@@ -107,7 +107,7 @@ function commandsSuite(name: string, makeTarget: () => Promise<BrokerTarget>) {
       const c = await command(hh, id);
       return c.status === status ? c : null;
     }, `command ${id} ${status}`, ms);
-  /** Statuses only ever move forward until one terminal state (commands.md "Rules"). */
+  /** Statuses only ever move forward until one terminal state (docs/commands.md "Rules"). */
   const assertForward = (id: string) => {
     const seq = transitions.get(id) ?? [];
     const ranks = seq.slice(0, -1).map((st) => RANK.indexOf(st));

@@ -1,5 +1,5 @@
 /**
- * Crash auto-recovery end to end (commands.md "Crash auto-recovery", CRASH_RECOVERY_ENABLED=true)
+ * Crash auto-recovery end to end (docs/commands.md "Crash auto-recovery", CRASH_RECOVERY_ENABLED=true)
  * over the real embedded broker: a simulated client (scripts/sim/virtual-client.ts) reports its
  * player crashed while it keeps talking; the server publishes `restart_app` with
  * `requested_by: null` and reason `process_crashed` on the client's command topics; the client acks,

@@ -1,5 +1,5 @@
 /**
- * The dashboard's admin part in a real browser (issue 5 "Tests"): headless Chromium (playwright-core
+ * The dashboard's admin part in a real browser: headless Chromium (playwright-core
  * with Debian's chromium) against the real runtime with the embedded broker behind a real HTTP
  * server. A simulated device acks commands over MQTT. Issues a restart from the client page through
  * the Alpine confirmation dialog (CSP build) and watches it reach "completed" live; acknowledges a
@@ -40,7 +40,7 @@ test.before(async () => {
   };
   heartbeat();
   beat = setInterval(heartbeat, 1000);
-  // The device side of a restart_app: accepted, execution started, completed (mqtt.md acks).
+  // The device side of a restart_app: accepted, execution started, completed (docs/mqtt.md acks).
   dev.on('message', (topic, payload) => {
     const target = [SCREEN, CRASHED].find((u) => topic === `infoscreen/${u}/commands`);
     if (!target) return;

@@ -1,5 +1,5 @@
 /**
- * Field staff on phones (issue 5 "Field staff on phones", "Fleet metrics"): headless Chromium
+ * Field staff on phones ("Fleet metrics"): headless Chromium
  * (playwright-core with Debian's chromium, as tests/dashboard.browser.test.ts) at 360×740 against
  * the real runtime behind a real HTTP server, devices speaking MQTT. No horizontal scroll on the
  * overview, monitoring, client, search and label pages; the search-first home finds a screen by

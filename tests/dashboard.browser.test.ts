@@ -1,5 +1,5 @@
 /**
- * The dashboard in a real browser (issue 5 "Tests"): headless Chromium (playwright-core with
+ * The dashboard in a real browser: headless Chromium (playwright-core with
  * Debian's chromium) against the real runtime (embedded broker, 5 s grace) behind a real HTTP
  * server, with devices speaking MQTT. Logs in; a device goes silent and its row turns offline
  * without a reload; a service failure is acknowledged; at 360×740 the overview, monitoring and

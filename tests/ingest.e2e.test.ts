@@ -1,6 +1,6 @@
 /**
  * End to end, over real brokers: a device-side mqtt.js client publishes every payload shape of
- * mqtt.md "Client → server", and the JSON API (http.md) reflects it. The same suite runs against
+ * docs/mqtt.md "Client → server", and the JSON API (docs/http.md) reflects it. The same suite runs against
  * the embedded aedes broker and, when the binary is installed, a real Mosquitto.
  */
 import { suite } from 'uvu';
@@ -100,7 +100,7 @@ function ingestSuite(name: string, makeTarget: () => Promise<BrokerTarget>) {
     }
     const c = await client();
     assert.is(c.status, 'warning');
-    assert.equal(c.statusReasons, ['recent_errors']); // clients.md: an ERROR log in the last hour
+    assert.equal(c.statusReasons, ['recent_errors']); // docs/clients.md: an ERROR log in the last hour
   });
 
   s('retained service_failed sets the flag; the empty retained clear from the device is ignored', async () => {

@@ -1,5 +1,5 @@
 /**
- * The actor inspector in a real browser (issue 7 "Tests"): headless Chromium (playwright-core with
+ * The actor inspector in a real browser: headless Chromium (playwright-core with
  * Debian's chromium) against the real runtime (embedded broker) behind a real HTTP server; a
  * simulated client speaks MQTT. On the actor page the diagram highlight moves to `crashed` and a
  * history row appears without a reload; selecting an older row shows the diagram and context as

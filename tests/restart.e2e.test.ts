@@ -1,5 +1,5 @@
 /**
- * Restart, end to end (clients.md "Persistence and restart"): ingest, stop (`rt.close()`), start
+ * Restart, end to end (docs/clients.md "Persistence and restart"): ingest, stop (`rt.close()`), start
  * again on the same database. Clients come back with their state; no QoS 1 telemetry acknowledged
  * to the broker is lost by a clean shutdown; the grace timer is re-armed from the persisted
  * `last_alive`, not restarted. Runs against the embedded broker and, when installed, Mosquitto.
@@ -88,7 +88,7 @@ function restartSuite(name: string, makeTarget: () => Promise<BrokerTarget>, env
     await b.close();
   });
 
-  // One scenario, two properties: at-least-once must not lose (clients.md), and a clean shutdown
+  // One scenario, two properties: at-least-once must not lose (docs/clients.md), and a clean shutdown
   // should not make the broker deliver again what was already stored (duplicate log rows).
   let afterRestart: { count: number; distinct: number } | null = null;
   s(`no QoS 1 log lost: ${N} logs acknowledged, close at once, restart, all ${N} stored`, async () => {

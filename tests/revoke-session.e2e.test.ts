@@ -1,5 +1,5 @@
 /**
- * Revoking or rotating a device account cuts its live session on the embedded broker (issue 3 §3):
+ * Revoking or rotating a device account cuts its live session on the embedded broker:
  * through the API at once (broker/setup.ts), and through the provisioning CLI, a separate process
  * writing the shared database, within POLL_INTERVAL_SECONDS (broker/credential-watch.ts). Real
  * runtime with enforcement on, real mqtt.js device connections, the real CLI as a child process.

@@ -1,5 +1,5 @@
 /**
- * The schedule pages in a real browser (issue 6 item 6): headless Chromium (playwright-core with
+ * The schedule pages in a real browser: headless Chromium (playwright-core with
  * Debian's chromium) against the real runtime behind a real HTTP server. Creates a group, builds a
  * weekly event (Monday + Wednesday) with the recurrence builder (Alpine shows the weekday boxes
  * only for "weekly"), sees the 10-occurrence preview refresh without a reload, saves, and finds

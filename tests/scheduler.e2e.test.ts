@@ -1,5 +1,5 @@
 /**
- * The scheduler on the wire (scheduler.md, mqtt.md "Server → client"), over the real embedded
+ * The scheduler on the wire (docs/scheduler.md, docs/mqtt.md "Server → client"), over the real embedded
  * broker: retained event lists a newly connected device receives, `[]` when the event ends, the
  * power intent republished after the broker itself restarted (retained messages gone) and never
  * expired; then through the whole runtime: an API edit reaches a subscribed device at once, the

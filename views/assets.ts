@@ -1,5 +1,5 @@
 /**
- * The dashboard's static files, served by our own routes (issue 5: no CDN, no build step):
+ * The dashboard's static files, served by our own routes (no CDN, no build step):
  * htmx 4 and its SSE extension from node_modules, our CSS and JS from views/static. URLs carry a
  * content hash (`/static/app.css?v=1a2b3c4d`), so browsers may cache them for a year and still
  * never run a stale copy after an update.
@@ -22,9 +22,9 @@ export const ASSETS: Record<string, { file: string; type: string }> = {
   '/static/admin.css': { file: 'views/static/admin.css', type: 'text/css; charset=utf-8' },
   '/static/fieldwork.css': { file: 'views/static/fieldwork.css', type: 'text/css; charset=utf-8' },
   '/static/fieldwork.js': { file: 'views/static/fieldwork.js', type: 'text/javascript; charset=utf-8' },
-  '/static/schedule.css': { file: 'views/static/schedule.css', type: 'text/css; charset=utf-8' }, // issue 6: groups, schedule, holidays
+  '/static/schedule.css': { file: 'views/static/schedule.css', type: 'text/css; charset=utf-8' }, // groups, schedule, holidays
   '/static/schedule.js': { file: 'views/static/schedule.js', type: 'text/javascript; charset=utf-8' },
-  '/static/inspector.css': { file: 'views/static/inspector.css', type: 'text/css; charset=utf-8' }, // issue 7: actor inspector
+  '/static/inspector.css': { file: 'views/static/inspector.css', type: 'text/css; charset=utf-8' }, // actor inspector
   '/static/inspector.js': { file: 'views/static/inspector.js', type: 'text/javascript; charset=utf-8' },
 };
 

@@ -18,7 +18,7 @@ import { clientName } from '../actors/client.types.ts';
 
 const VIEWS = fileURLToPath(new URL('.', import.meta.url));
 
-// Compiled templates are cached (the default is off: tech brief §5).
+// Compiled templates are cached (Eta's default is off).
 export const eta = new Eta({ views: VIEWS, cache: true, autoEscape: true });
 
 export interface ViewContext extends I18n {

@@ -1,5 +1,5 @@
 /**
- * The inspection feed (inspector.md): XState's own `inspect` hook of every root actor (clients,
+ * The inspection feed (docs/inspector.md): XState's own `inspect` hook of every root actor (clients,
  * commands, bulk runs, the scheduler) into one registry of live actors, each with a bounded
  * history ring, plus live fan-out to watchers (the inspector pages' SSE streams).
  *
@@ -10,7 +10,7 @@
  * of heartbeats. Every row keeps the context after it (time travel): XState snapshots are
  * immutable, so that is a reference, not a copy.
  *
- * Cost with nobody watching (issue 7: negligible): per root snapshot one WeakMap lookup, a state
+ * Cost with nobody watching (negligible): per root snapshot one WeakMap lookup, a state
  * value comparison and a row push or counter bump; every other inspection event type returns at
  * the first check. Watchers are only looked up when there are any.
  */
@@ -19,7 +19,7 @@ import { Ring } from './ring.ts';
 import { leafPaths, sameValue } from './summary.ts';
 import { MachineRegistry } from './machines.ts';
 
-/** Rows kept per actor (inspector.md: "the actor's last 100 transitions"). */
+/** Rows kept per actor (docs/inspector.md: "the actor's last 100 transitions"). */
 export const HISTORY_SIZE = 100;
 /** Stopped actors (settled commands, removed clients) kept readable for their page. */
 export const RECENTLY_STOPPED = 200;

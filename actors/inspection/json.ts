@@ -1,6 +1,6 @@
 /**
  * The JSON view of inspected actors and their history rows (the `/api/inspector/*` twin of the
- * pages; times UTC ISO 8601 like every API answer, http.md). Context is included raw only in the
+ * pages; times UTC ISO 8601 like every API answer, docs/http.md). Context is included raw only in the
  * single-actor view, through `contextJson`'s safe serialisation.
  */
 import { iso } from '../../lib/time.ts';

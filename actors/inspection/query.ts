@@ -1,5 +1,5 @@
 /**
- * Questions the inspector pages and API ask the feed (inspector.md "/inspector"): actors filtered
+ * Questions the inspector pages and API ask the feed (docs/inspector.md "The contract"): actors filtered
  * by machine, state and a search text (client uuid, command id), and counts per machine and state.
  * Plain scans: with 50,000 clients one scan takes a few milliseconds, and only superadmins with
  * the page open ask.

@@ -1,5 +1,5 @@
 /**
- * A bounded ring: the last `capacity` items, oldest overwritten first (inspector.md: "the event
+ * A bounded ring: the last `capacity` items, oldest overwritten first (docs/inspector.md: "the event
  * history is a bounded ring per actor"). Storage grows on demand up to the capacity, so the many
  * actors with a short history (most clients: a few state changes a day) cost only what they hold.
  */

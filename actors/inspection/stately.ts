@@ -1,5 +1,5 @@
 /**
- * Optional bridge to Stately's inspector (inspector.md "Optional": `INSPECT=stately`). Off by
+ * Optional bridge to Stately's inspector (docs/inspector.md "The contract": `INSPECT=stately`). Off by
  * default and never required: `@statelyai/inspect` is an optional dependency, loaded here with a
  * dynamic import only when enabled. It starts the package's local relay (a small HTTP + WebSocket
  * server that embeds stately.ai/inspect in a browser tab) and forwards every inspection event to

@@ -1,5 +1,5 @@
 /**
- * Short texts for the inspector (inspector.md "/inspector"): state values as dotted leaf paths
+ * Short texts for the inspector (docs/inspector.md "The contract"): state values as dotted leaf paths
  * (`process.crashed`), what changed between two values, a one-line summary of an event's payload and
  * of an actor's context, and context as JSON that survives anything an actor may hold. All of it is
  * plain text: device-reported strings end up here and are escaped by the templates.

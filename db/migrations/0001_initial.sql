@@ -1,4 +1,4 @@
--- Initial schema: clients (live model of clients.md), logs, commands (commands.md), groups,
+-- Initial schema: clients (live model of docs/clients.md), logs, commands (docs/commands.md), groups,
 -- users, sessions, settings. Times are ISO 8601 UTC strings with Z (sortable as text).
 
 CREATE TABLE groups (

@@ -1,4 +1,4 @@
--- Broker security (issue 3; mqtt.md "Who may publish and subscribe"): one MQTT account per device,
+-- Broker security (docs/mqtt.md "Who may publish and subscribe"): one MQTT account per device,
 -- and an audit log of every provisioning action. Times are ISO 8601 UTC strings with Z.
 
 CREATE TABLE device_credentials (

@@ -1,4 +1,4 @@
--- Scheduling (issue 6; scheduler.md "Data"): events with their exceptions, holidays. The groups
+-- Scheduling (docs/scheduler.md "The contract in short"): events with their exceptions, holidays. The groups
 -- table exists since 0001. No foreign keys, like clients.group_id: a stale id must never fail a
 -- whole write batch of the one writer; db/groups.ts and db/events.ts delete dependants explicitly.
 -- Times are ISO 8601 UTC strings with Z; holiday dates are local calendar dates YYYY-MM-DD.

@@ -1,4 +1,4 @@
--- Alerts (issue 5 "Alerts"): what the dashboard toasts, kept for the alerts page. One row per
+-- Alerts: what the dashboard toasts, kept for the alerts page. One row per
 -- deduplicated group: the same kind for the same client within 5 minutes bumps `count` and
 -- `last_at` instead of adding a row (lib/alerts.ts). Client rows may be deleted; alerts stay.
 CREATE TABLE alerts (

@@ -1,4 +1,4 @@
--- The last power intent per group (scheduler.md "TV power intent"): kept so that a restart with
+-- The last power intent per group (docs/scheduler.md "TV power intent"): kept so that a restart with
 -- unchanged semantics republishes the same intent_id instead of minting a new one (a new id tells
 -- the TVs something changed). Deleted with the group's retained topics.
 CREATE TABLE power_intents (

@@ -1,6 +1,6 @@
 /**
  * The scheduler's in-memory schedule: groups, their events, the holiday days, and per group a
- * cache of occurrences over the publishing window (scheduler.md: `EVENTS_WINDOW_DAYS`, 7). A poll
+ * cache of occurrences over the publishing window (docs/scheduler.md: `EVENTS_WINDOW_DAYS`, 7). A poll
  * only filters cached occurrences; the rules are expanded again when the window runs out or the
  * group's events or the holidays change. Pure: the service loads it from the database.
  */

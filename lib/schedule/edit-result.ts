@@ -50,13 +50,13 @@ export function failureIssues(f: EditFailure): Issue[] {
  */
 export interface ScheduleEditDeps {
   db: Db;
-  /** The one writer (decision 3); the runtime's BatchedWriter also writes atomic groups. */
+  /** The one writer (docs/architecture.md "One writer"); the runtime's BatchedWriter also writes atomic groups. */
   writer: Writes;
   now: () => number;
   config: { readonly SCHEDULE_TIMEZONE: string };
   /** Deleting a group unassigns its clients through the Fleet (it clears their retained group_id). */
   fleet: Pick<FleetApi, 'list' | 'assignGroup'>;
-  /** Every edit republishes the affected groups at once (scheduler.md "Publishing active events"). */
+  /** Every edit republishes the affected groups at once (docs/scheduler.md "Publishing"). */
   scheduler?: { changed(change: ScheduleChange): Promise<void> };
 }
 

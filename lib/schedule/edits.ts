@@ -1,5 +1,5 @@
 /**
- * The one place schedule edits happen (issue 6; docs/scheduler.md "Where things live"): events
+ * The one place schedule edits happen (docs/scheduler.md "Where things live"): events
  * and their exceptions, groups, holidays, system settings. The JSON API (routes/events.ts,
  * groups.ts, holidays.ts, system-settings.ts) and the dashboard pages (routes/pages/schedule*.ts,
  * groups.ts, holidays.ts) both call it, so a rule cannot differ between them. Each edit checks,
@@ -28,7 +28,7 @@ export function scheduleEdits(d: ScheduleEditDeps) {
     ...holidayEdits(d, w),
 
     /**
-     * System defaults (scheduler.md "Data"): the given keys, already checked (`null` resets one to its
+     * System defaults (docs/scheduler.md "The contract in short"): the given keys, already checked (`null` resets one to its
      * default); every group republishes, since defaults are applied when a payload is built.
      */
     async saveSettings(values: Partial<Record<SettingKey, unknown>>): Promise<SettingValues> {

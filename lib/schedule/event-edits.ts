@@ -1,5 +1,5 @@
 /**
- * Event writes (scheduler.md "Data"; docs/scheduler.md "Events, exceptions, the API"), shared by
+ * Event writes (docs/scheduler.md "The contract in short"; docs/scheduler.md "Events, exceptions, the API"), shared by
  * `/api/events` and the dashboard's event form: the body is completed against the stored event
  * (`completeDraft`), the group checked, the statements go through the one writer, and the
  * scheduler republishes the affected groups before the answer. An occurrence is named by its
@@ -131,7 +131,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
       return ok(await reload(ev.id));
     },
 
-    /** Takes a skipped occurrence back (not in http.md: the dashboard's "undo"). Answers the series. */
+    /** Takes a skipped occurrence back (not in docs/http.md: the dashboard's "undo"). Answers the series. */
     async unskip(id: number, at: string | number): Promise<EditResult<ScheduleEvent>> {
       const r = await loadOccurrence(id, at);
       if (!r.ok) return r;

@@ -1,5 +1,5 @@
 /**
- * Event request bodies (http.md "Request bodies": camelCase, type-specific fields in an object
+ * Event request bodies (docs/http.md "Request bodies": camelCase, type-specific fields in an object
  * named after the type, omitted fields take the system defaults) as zod schemas, and the check of
  * a complete event. Shared by the JSON API and the dashboard's event form.
  */

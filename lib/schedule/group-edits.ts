@@ -1,5 +1,5 @@
 /**
- * Group writes (scheduler.md "Data"; docs/scheduler.md "Groups"), shared by `/api/groups` and the
+ * Group writes (docs/scheduler.md "The contract in short"; docs/scheduler.md "Groups"), shared by `/api/groups` and the
  * `/groups` page: names unique ignoring case (conflict), display order, and delete, which
  * unassigns the group's clients through the Fleet (it clears their retained `group_id`), deletes
  * its events, and lets the scheduler clear the group's retained event list and power intent.
@@ -81,7 +81,7 @@ export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
       return ok(ids);
     },
 
-    /** Answers how many clients were unassigned (mqtt.md: their retained group_id is cleared). */
+    /** Answers how many clients were unassigned (docs/mqtt.md: their retained group_id is cleared). */
     async deleteGroup(id: number): Promise<EditResult<{ group: Group; unassigned: number }>> {
       const found = await load(id);
       if (!found.ok) return found;

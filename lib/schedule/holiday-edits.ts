@@ -1,9 +1,9 @@
 /**
- * Holiday writes (scheduler.md "Data"; docs/scheduler.md "Holidays"), shared by `/api/holidays`
+ * Holiday writes (docs/scheduler.md "The contract in short"; docs/scheduler.md "Holidays"), shared by `/api/holidays`
  * and the `/holidays` page. One planner (holidays.ts) serves single holidays and the CSV import:
  * the same normalised name + region merge, an overlap with a different holiday is a conflict.
  * Holiday writes are atomic groups of the writer (`writeAtomic`): an import is parsed and planned
- * whole, then written in one transaction or not at all (decision 4, docs/scheduler.md).
+ * whole, then written in one transaction or not at all (docs/architecture.md "Memory holds freshness, the database its durable copy", docs/scheduler.md).
  */
 import { deleteHolidayStatement, getHoliday, listHolidays, planStatements, updateHolidayStatement } from '../../db/holidays.ts';
 import { parseHolidaysCsv } from './holidays-csv.ts';

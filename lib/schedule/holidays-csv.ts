@@ -1,5 +1,5 @@
 /**
- * Holidays CSV (scheduler.md "Data": CSV import with a report). A header row names the columns:
+ * Holidays CSV (docs/scheduler.md "The contract in short": CSV import with a report). A header row names the columns:
  * `name` and `start_date`, `end_date` (aliases: start/from/von/beginn, end/to/bis/ende), optional
  * `region`; comma or semicolon separated (whatever the header uses), RFC 4180 quoting, optional
  * UTF-8 BOM. Dates `YYYY-MM-DD` or `DD.MM.YYYY`; an empty end date means a one-day holiday.

@@ -1,5 +1,5 @@
 /**
- * Holidays (scheduler.md "Data"): whole local days, start and end inclusive. Overlapping (or
+ * Holidays (docs/scheduler.md "The contract in short"): whole local days, start and end inclusive. Overlapping (or
  * adjacent) holidays with the same normalised name + region merge into one; a holiday overlapping
  * a different one is a conflict and is not stored (its days are covered already, so skipping it
  * changes no schedule). One planner serves the CSV import and the single-holiday API.

@@ -1,5 +1,5 @@
 /**
- * Occurrences of events (scheduler.md "Recurrence"): the rule expanded in the event's zone, minus
+ * Occurrences of events (docs/scheduler.md "Time zones"): the rule expanded in the event's zone, minus
  * its exceptions (skipped or detached occurrences) and, with `skip_holidays`, minus occurrences
  * that start on a holiday (a whole local day in the event's zone).
  */

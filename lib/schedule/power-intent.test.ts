@@ -73,7 +73,7 @@ test('a change of the active events inside the window publishes at once but keep
   assert.equal(b.state.activeEventIds, [2]);
 });
 
-test('payload: every field of the scheduler.md example, in its order and types', () => {
+test('payload: every field of the docs/scheduler.md example, in its order and types', () => {
   const o = occ({ id: 148, groupId: 12, start: t('2026-04-01T06:00:00Z'), end: t('2026-04-01T07:00:00Z') });
   const now = t('2026-04-01T06:00:03.496Z');
   const step = nextIntent(null, desiredIntent(o, now), now, POLICY, () => '9cf26d9b-87a3-42f1-8446-e90bb6f6ce63');

@@ -1,5 +1,5 @@
 /**
- * TV power intent per group (scheduler.md "TV power intent"): pure decisions, no I/O.
+ * TV power intent per group (docs/scheduler.md "TV power intent"): pure decisions, no I/O.
  * - `on` while any event is active; the window is the merged run of back-to-back or overlapping
  *   occurrences around now, so there is no `off` between adjacent events.
  * - A semantic change (desired_state or reason) gets a new intent_id; anything else keeps it.

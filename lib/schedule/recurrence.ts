@@ -1,5 +1,5 @@
 /**
- * Recurrence (scheduler.md "Data", "Recurrence"): validating an RFC 5545 RRULE and expanding it in
+ * Recurrence (docs/scheduler.md "The contract in short", "Recurrence"): validating an RFC 5545 RRULE and expanding it in
  * the event's time zone, so "every Monday 08:00 Europe/Vienna" stays 08:00 local across DST while
  * every instant we hand out is UTC.
  *
@@ -10,7 +10,7 @@
 import * as rrulePkg from 'rrule';
 import { fromWall, toWall } from './zone.ts';
 
-// tech-brief §0: named ESM imports of rrule fail at runtime.
+// rrule is CommonJS: a named ESM import of it fails at run time, so take the default export.
 const { RRule } = ((rrulePkg as any).default ?? rrulePkg) as typeof rrulePkg;
 type RRuleT = InstanceType<typeof RRule>;
 

@@ -1,5 +1,5 @@
 /**
- * RFC 5545 date forms on the API (scheduler.md "Recurrence": rule and exception dates in compact
+ * RFC 5545 date forms on the API (docs/scheduler.md "Time zones": rule and exception dates in compact
  * UTC form `yyyyMMddTHHmmssZ`). Occurrence paths accept the compact form or ISO 8601 with a zone.
  */
 
@@ -25,7 +25,7 @@ export function parseInstant(value: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-/** Wire form of scheduler.md payloads: ISO 8601 UTC without milliseconds (`2026-04-01T06:00:00Z`). */
+/** Wire form of docs/scheduler.md payloads: ISO 8601 UTC without milliseconds (`2026-04-01T06:00:00Z`). */
 export function wireTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

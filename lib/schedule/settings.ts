@@ -1,5 +1,5 @@
 /**
- * System settings of the scheduler (scheduler.md "Data": defaults in the settings table) with
+ * System settings of the scheduler (docs/scheduler.md "The contract in short": defaults in the settings table) with
  * their defaults and value types. The table stores strings; this module types them.
  */
 import { z } from 'zod';

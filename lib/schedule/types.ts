@@ -1,5 +1,5 @@
 /**
- * The scheduling domain (scheduler.md "Data"): groups, events with their exceptions, holidays.
+ * The scheduling domain (docs/scheduler.md "The contract in short"): groups, events with their exceptions, holidays.
  * Times are UTC epoch ms; holiday dates are local calendar dates `YYYY-MM-DD`.
  */
 

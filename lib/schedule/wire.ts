@@ -1,5 +1,5 @@
 /**
- * Wire payloads of scheduler.md: the retained event list of a group (one element per active
+ * Wire payloads of docs/scheduler.md: the retained event list of a group (one element per active
  * occurrence) and the TV power intent. System defaults fill every type-specific field the editor
  * left out.
  */
@@ -61,7 +61,7 @@ export function eventListPayload(active: Occurrence[], s: SettingValues): string
   return JSON.stringify(active.map((o) => eventPayload(o, s)));
 }
 
-/** The JSON for `infoscreen/groups/{group_id}/power/intent`, keys in the order of scheduler.md. */
+/** The JSON for `infoscreen/groups/{group_id}/power/intent`, keys in the order of docs/scheduler.md. */
 export function intentPayload(groupId: number, st: IntentState, pollSeconds: number): string {
   return JSON.stringify({
     schema_version: '1.0',

@@ -4,7 +4,7 @@
  * "Wall time" below is a local date-time in some zone written as if it were UTC epoch ms (a
  * floating time): `Date.UTC(2026, 2, 30, 8, 0)` is "08:00 on 30 March" in whatever zone we speak of.
  * Recurrences are expanded on wall times (no DST in that arithmetic at all) and converted to real
- * UTC instants at the end (scheduler.md: storage and wire stay UTC; docs/scheduler.md: why not
+ * UTC instants at the end (docs/scheduler.md: storage and wire stay UTC; docs/scheduler.md: why not
  * rrule's own `tzid`, which depends on the machine's local zone).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Machine definition → chart graph (inspector.md "/inspector/{actorId}": the diagram is drawn from
+ * Machine definition → chart graph (docs/inspector.md "The contract": the diagram is drawn from
  * the machine itself, so a change to a machine changes its picture). Walks XState's resolved state
  * nodes (not `toJSON()`, which drops function guards such as `and(...)`): every state with its
  * type, nesting and initial child; every transition with its event, guard, `after` delay and

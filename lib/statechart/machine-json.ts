@@ -1,5 +1,5 @@
 /**
- * A chart as a `createMachine({...})` config (inspector.md: "the JSON definition of the machine
+ * A chart as a `createMachine({...})` config (docs/inspector.md: "the JSON definition of the machine
  * ready to paste into Stately's editor"). XState's own `toJSON()` is its internal resolved form
  * (`order`, `source`, `eventType`, `xstate.after.*` event names, function guards dropped); this is
  * the authoring form: `initial`, `on`, `after`, `always`, `invoke` with `onDone`/`onError`,

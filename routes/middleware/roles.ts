@@ -1,5 +1,5 @@
 /**
- * Role guard (http.md "Roles and sessions", endpoint table): 401 for anonymous callers, 403 for
+ * Role guard (docs/http.md "Roles and sessions", endpoint table): 401 for anonymous callers, 403 for
  * signed-in users below the required role. Errors are thrown and rendered as JSON by app.onError.
  */
 import type { MiddlewareHandler } from 'hono';

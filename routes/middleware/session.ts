@@ -1,8 +1,8 @@
 /**
- * Session middleware (http.md "Roles and sessions"): reads the `sid` cookie, looks up the SHA-256
+ * Session middleware (docs/http.md "Roles and sessions"): reads the `sid` cookie, looks up the SHA-256
  * of its token, and puts the active user (or null) into `c.var.user`. Expiry slides: at most once
  * a minute a request moves `last_seen_at`/`expires_at` (a queued write, not awaited: freshness
- * only, like decision 4) and re-issues the cookie with a fresh Max-Age.
+ * only, like docs/architecture.md "Memory holds freshness, the database its durable copy") and re-issues the cookie with a fresh Max-Age.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';

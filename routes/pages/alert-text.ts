@@ -21,5 +21,5 @@ export function alertText(it: Pick<ViewContext, 'code'>, a: AlertLike, params: R
   return text === a.kind ? a.message : text;
 }
 
-/** Command alerts are for admins (http.md: commands are an admin matter); others never see them. */
+/** Command alerts are for admins (docs/http.md: commands are an admin matter); others never see them. */
 export const isCommandAlert = (kind: string) => (COMMAND_ALERT_KINDS as readonly string[]).includes(kind);

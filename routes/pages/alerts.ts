@@ -1,5 +1,5 @@
 /**
- * `/alerts` (issue 5 "Alerts": an alerts list page with acknowledge; role admin, like monitoring
+ * `/alerts` (an alerts list page with acknowledge; role admin, like monitoring
  * whose events most alerts are). One row per deduplicated alert (lib/alerts.ts) with its counter,
  * newest first, 50 per page; open only (default) or all. New alerts arrive live over
  * `/live/alerts?<same filter>` (the list is re-read once per batch that carries alerts).

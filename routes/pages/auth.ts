@@ -1,5 +1,5 @@
 /**
- * Dashboard sign-in and sign-out (http.md "Dashboard pages": `/login`, `/logout`) as plain HTML
+ * Dashboard sign-in and sign-out (docs/http.md "Dashboard pages": `/login`, `/logout`) as plain HTML
  * forms, so they work without JavaScript: POST /login sets the session cookie and redirects (303)
  * to where the user was going; a failure re-renders the form with the reason (401 / 403 / 429).
  * POST /logout ends the session (GET /logout only asks, so a foreign link cannot sign anyone out).

@@ -1,5 +1,5 @@
 /**
- * Bulk restarts on the dashboard (commands.md "Bulk actions"; admin only, like the bulk API):
+ * Bulk restarts on the dashboard (docs/commands.md "Bulk actions"; admin only, like the bulk API):
  *
  *   GET  /groups/{id}/restart          the reason form for the group's offline screens
  *   POST /groups/{id}/restart          reason (required), confirm=1 → starts the run, 303 to its page;

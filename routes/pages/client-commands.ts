@@ -1,6 +1,6 @@
 /**
- * Commands on the client page (http.md "Dashboard pages" `/clients/{uuid}`: actions with reason and
- * confirmation, command history with live status; commands.md for the lifecycle). Admin only, like
+ * Commands on the client page (docs/http.md "Dashboard pages" `/clients/{uuid}`: actions with reason and
+ * confirmation, command history with live status; docs/commands.md for the lifecycle). Admin only, like
  * the command API. Issuing goes through the CommandRegistry exactly as routes/commands.ts does:
  * `issue` under the lockout, then wait for the broker's answer (`settledPublish`).
  *
@@ -30,7 +30,7 @@ import { crashReason } from './monitoring.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
-const LOCKOUT_MAX = 3; // commands.md "Safety lockout"
+const LOCKOUT_MAX = 3; // docs/commands.md "Safety lockout"
 const CANCELABLE = new Set(['queued', 'publish_in_progress', 'published', 'ack_received']); // before execution_started
 
 export interface Notice {
@@ -56,7 +56,7 @@ export async function historyHtml(deps: PageDeps, it: ViewContext, r: Pick<Clien
   return partial('client-commands', { ...it, r, commands, users, cancelable: CANCELABLE });
 }
 
-/** What an issued command means for the operator (commands.md: 202 / 429 / 500). */
+/** What an issued command means for the operator (docs/commands.md: 202 / 429 / 500). */
 export function outcome(it: ViewContext, c: CommandRecord, lockoutMinutes: number): Notice {
   const action = it.code('command.action', c.action);
   if (c.status === 'blocked_safety') return { kind: 'error', text: it.t('command.notice.blocked', { max: LOCKOUT_MAX, minutes: lockoutMinutes }) };

@@ -1,5 +1,5 @@
 /**
- * `/clients/{uuid}` (http.md "Dashboard pages"; role user): for field staff first the latest
+ * `/clients/{uuid}` (docs/http.md "Dashboard pages"; role user): for field staff first the latest
  * screenshot, what the screen should be playing vs. what it plays, last seen and the actions; then
  * live status with reasons, process, screen health, MQTT reconnects, details and group assignment
  * (admin), logs with level filter and keyset paging (admin, like the logs API).

@@ -1,5 +1,5 @@
 /**
- * `/commands` (http.md "Dashboard pages": audit view of all commands, filter by status / action /
+ * `/commands` (docs/http.md "Dashboard pages": audit view of all commands, filter by status / action /
  * client / time; role admin like `GET /api/commands`). Newest first, 50 per page. The filter form is
  * a plain GET form (works without JavaScript); htmx swaps only `#commands-list`. Rows follow command
  * transitions live over `/live/commands?<same filter>`: a batch that touches a shown command, or a

@@ -1,6 +1,6 @@
 /**
  * `GET /api/monitoring/export?format=csv|json&hours=24` (role admin, like the monitoring API it
- * mirrors; issue 5 "Fleet metrics"): the monitoring overview as a download. One row per client:
+ * mirrors): the monitoring overview as a download. One row per client:
  * live status and reasons from the actors, ERROR/WARN counts and the latest error from the
  * database within `hours`. CSV is RFC 4180 (quoted, CRLF, UTF-8 BOM so spreadsheets detect the
  * encoding); device-reported text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,

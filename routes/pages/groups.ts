@@ -1,9 +1,9 @@
 /**
- * `/groups` (http.md "Dashboard pages"; issue 6 item 6): every signed-in user reads the groups in
- * display order with their clients (unassigned clients last, scheduler.md "Data"); admins create,
+ * `/groups` (docs/http.md "Dashboard pages"): every signed-in user reads the groups in
+ * display order with their clients (unassigned clients last, docs/scheduler.md "The contract in short"); admins create,
  * rename, reorder and delete groups and assign clients. Each write is a plain form POST answered
  * with 303 back to the page, or for htmx with the page body (`#groups-body`). Assignment goes
- * through the Fleet, which republishes the client's retained group_id (mqtt.md).
+ * through the Fleet, which republishes the client's retained group_id (docs/mqtt.md).
  */
 import { Hono, type Context } from 'hono';
 import { clientName } from '../../actors/client.types.ts';

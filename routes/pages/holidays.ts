@@ -1,5 +1,5 @@
 /**
- * `/holidays` (http.md "Dashboard pages"; issue 6 item 6), admin for the page and every fragment:
+ * `/holidays` (docs/http.md "Dashboard pages"), admin for the page and every fragment:
  * the holidays by start date, a CSV upload (multipart, field `file`) answered with its import
  * report (inserted / merged / skipped / conflicts / bad lines with their line numbers; a fatal
  * error imports nothing), and delete. The import is the API's own (lib/schedule/edits.ts): all or nothing.

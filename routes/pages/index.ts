@@ -1,5 +1,5 @@
 /**
- * The dashboard (issue 5): server-rendered pages, their htmx fragments, the live streams and the
+ * The dashboard: server-rendered pages, their htmx fragments, the live streams and the
  * static files, as one sub-app mounted at `/` after the JSON API (app.ts). Its `onError` answers
  * HTML: an error page, or a small fragment for htmx requests (style.md point 5).
  *
@@ -84,7 +84,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', overviewPages(d));
   app.route('/', monitoringPages(d));
   app.route('/', clientPages(d));
-  app.route('/', clientCommandPages(d)); // commands, alerts, users, settings (issue 5 admin part)
+  app.route('/', clientCommandPages(d)); // commands, alerts, users, settings
   app.route('/', commandAuditPages(d));
   app.route('/', bulkRunPages(d)); // group restarts: reason form, runs list, run page with live progress and abort
   app.route('/', alertPages(d));
@@ -93,8 +93,8 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', searchPages(d)); // fieldwork: search-first home, labels, monitoring export
   app.route('/', labelPages(d));
   app.route('/', exportRoutes(d));
-  app.route('/', inspectorPages(d)); // actor inspector (issue 7; superadmin)
-  app.route('/', groupPages(d)); // scheduling (issue 6): groups, schedule + event form, holidays
+  app.route('/', inspectorPages(d)); // actor inspector (superadmin)
+  app.route('/', groupPages(d)); // scheduling: groups, schedule + event form, holidays
   app.route('/', scheduleAllPages(d));
   app.route('/', schedulePages(d));
   app.route('/', scheduleEventPages(d));

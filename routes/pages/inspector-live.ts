@@ -1,5 +1,5 @@
 /**
- * The inspector's live streams (inspector.md: "current state highlighted and updated live over
+ * The inspector's live streams (docs/inspector.md: "current state highlighted and updated live over
  * SSE"), each bound to the inspection feed (not the dashboard's live hub: the feed is per actor).
  *
  * - One actor: every new history row is prepended (`<hx-partial … hx-swap="afterbegin">`), a row

@@ -1,5 +1,5 @@
 /**
- * The actor inspector pages (inspector.md; superadmin only, pages, fragments and streams alike):
+ * The actor inspector pages (docs/inspector.md; superadmin only, pages, fragments and streams alike):
  * - `/inspector?machine=&state=&q=&stopped=`: every live actor, counts per machine and state,
  *   filters; an htmx request gets the list fragment (re-fetched on the stream's `refresh`);
  * - `/inspector/{actorId}?at=`: the statechart with the current state highlighted, the current

@@ -1,7 +1,7 @@
 /**
  * What every dashboard route shares: its dependencies, the view context of a request, the role
  * guard for pages and fragments, and the HTML error page. A fragment URL is never a way around a
- * page's role (issue 5 "Security"): pages and their fragments use the same guard.
+ * page's role: pages and their fragments use the same guard.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { roleRank, type Role } from '../../db/users.ts';

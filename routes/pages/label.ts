@@ -1,5 +1,5 @@
 /**
- * `/clients/{uuid}/label` (role user; issue 5 "Field staff on phones"): a printable label to stick
+ * `/clients/{uuid}/label` (role user): a printable label to stick
  * on a screen: name, room, group, IP, UUID and a QR code that opens this client's page. The QR
  * code is drawn here as SVG (qrcode-generator computes the modules; no external service, no
  * image request, no inline style: CSP). The link is absolute: `PUBLIC_URL` when configured (the

@@ -1,12 +1,12 @@
 /**
- * The live hub (http.md "Live updates"): one bus subscription per app; connections (the dashboard's
+ * The live hub (docs/http.md "Live updates"): one bus subscription per app; connections (the dashboard's
  * HTML stream and the JSON `/api/stream`) subscribe here. Bus events are coalesced per client and
  * delivered in batches:
  *
  * - the main lane flushes at most every `flushMs` (500 ms), leading edge: a quiet fleet's first
  *   change goes out at once, a busy one's at most twice a second, each client at most once per
- *   batch (≤ 1 update per client per 500 ms, issue 5);
- * - "last seen" alone moves every ~5 s for every healthy client (mqtt.md health cadence) and is
+ *   batch (≤ 1 update per client per 500 ms);
+ * - "last seen" alone moves every ~5 s for every healthy client (docs/mqtt.md health cadence) and is
  *   the bulk of all events, so it has its own slower lane (`seenFlushMs`); relative times are
  *   kept fresh in the browser anyway.
  *
@@ -51,7 +51,7 @@ export interface LiveSink {
 export interface LiveHubOptions {
   flushMs?: number; // main lane, ms
   seenFlushMs?: number; // last-seen lane, ms
-  keepAliveMs?: number; // comment line interval, ms (http.md: every 25 s)
+  keepAliveMs?: number; // comment line interval, ms (docs/http.md: every 25 s)
 }
 
 const unref = (t: ReturnType<typeof setTimeout>) => ((t as { unref?: () => void }).unref?.(), t);
@@ -85,7 +85,7 @@ export class LiveHub {
     return this.#version;
   }
 
-  /** The supervisor's outage heuristic, as last announced on the bus (clients.md "Fleet view"). */
+  /** The supervisor's outage heuristic, as last announced on the bus (docs/clients.md "Fleet view"). */
   get outageSuspected(): boolean {
     return this.#outage;
   }

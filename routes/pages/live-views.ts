@@ -1,7 +1,7 @@
 /**
- * What each dashboard page receives over its live stream (http.md "Live updates"): the fragments
- * a batch touched, as `<hx-partial>` swaps in one unnamed SSE message (htmx 4 + hx-sse: tech brief
- * §1). Only affected fragments move: a client row, its last-seen time, a group's health bar, the
+ * What each dashboard page receives over its live stream (docs/http.md "Live updates"): the fragments
+ * a batch touched, as `<hx-partial>` swaps in one unnamed SSE message (htmx 4 + hx-sse, see
+ * docs/architecture.md "htmx 4"). Only affected fragments move: a client row, its last-seen time, a group's health bar, the
  * counters, a panel. When the set of rows on a page would change (a client enters or leaves the
  * selection, a new or removed client), that page's list is re-rendered once instead.
  * Fragments are rendered once per batch per view (language, role, selection), whatever the number
@@ -305,7 +305,7 @@ export function monitoringView(deps: PageDeps, v: Viewer, page: number): StreamV
 
 /**
  * The command badge of each crashed/unreachable row whose client's command moved (per-row
- * restart, http.md "/monitoring"): the newest transition per client, from the bus event itself.
+ * restart, docs/http.md "Dashboard pages"): the newest transition per client, from the bus event itself.
  * After the panel (if it was re-rendered in this batch) so a settled status is not lost.
  */
 function crashedCommandParts(deps: PageDeps, v: Viewer, b: Batch, crashed: Set<string>): string[] {

@@ -1,5 +1,5 @@
 /**
- * Live streams (http.md "Live updates"):
+ * Live streams (docs/http.md "Live updates"):
  * - `/live/overview?filter&q&group`, `/live/monitoring?page`, `/live/clients/{uuid}`: HTML
  *   fragments for the dashboard pages, each behind the same role as its page;
  * - `/api/stream`: named JSON events for scripts (role user).

@@ -1,5 +1,5 @@
 /**
- * The activity chart (issue 5 "Fleet metrics"): messages, commands and errors per minute over the
+ * The activity chart: messages, commands and errors per minute over the
  * last hour, drawn on the server as SVG (three small bar rows, each on its own scale so a handful
  * of errors is not flattened by thousands of messages). Colours come from classes in
  * fieldwork.css: the CSP forbids inline style attributes. It is updated live over the page's

@@ -4,7 +4,7 @@ import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.t
 import { closeLiveStreams } from './live-hub.ts';
 import { assertInert, connect, EVIL, form, get, htmx } from './admin-test-helpers.ts';
 
-// Per-row restart in /monitoring's crashed/unreachable panel (http.md "/monitoring"): the client
+// Per-row restart in /monitoring's crashed/unreachable panel (docs/http.md "Dashboard pages"): the client
 // page's command form and route (client-commands.ts) with from=monitoring, answered in the row.
 
 let f: Fixture;

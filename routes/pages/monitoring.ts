@@ -1,5 +1,5 @@
 /**
- * `/monitoring` (http.md "Dashboard pages"; role admin, like the monitoring APIs it mirrors):
+ * `/monitoring` (docs/http.md "Dashboard pages"; role admin, like the monitoring APIs it mirrors):
  * status table of all clients with reasons (worst first, paged), the crashed/unreachable panel,
  * the service-failed panel with per-row acknowledge, recent errors, and the outage banner (layout).
  * Paging links ask for the `#status-table` fragment; acknowledging answers the service panel.
@@ -28,7 +28,7 @@ export interface CrashedEntry {
 /** Why a client is in the crashed/unreachable panel (a crashed process wins over a stale heartbeat). */
 export const crashReason = (r: Pick<ClientRecord, 'processStatus'>): CrashedEntry['reason'] => (r.processStatus === 'crashed' ? 'process_crashed' : 'heartbeat_stale');
 
-/** clients.md "Fleet view": active clients whose process crashed or whose heartbeat is stale. */
+/** docs/clients.md "Fleet view": active clients whose process crashed or whose heartbeat is stale. */
 export function crashedList(records: ClientRecord[], graceSeconds: number, now: number): CrashedEntry[] {
   return records
     .filter((r) => r.isActive && (r.processStatus === 'crashed' || !isAlive(r, graceSeconds, now)))
@@ -36,7 +36,7 @@ export function crashedList(records: ClientRecord[], graceSeconds: number, now: 
     .sort((a, b) => (a.reason === b.reason ? bySeverity(a.r, b.r) : a.reason === 'process_crashed' ? -1 : 1));
 }
 
-/** Newest failure first (clients.md "Fleet view"). */
+/** Newest failure first (docs/clients.md "Fleet view"). */
 export function serviceFailedList(records: ClientRecord[]): ClientRecord[] {
   return records.filter((r) => r.serviceFailedAt !== null).sort((a, b) => b.serviceFailedAt! - a.serviceFailedAt!);
 }
@@ -95,12 +95,12 @@ export function monitoringPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     const page = parsePage(c.req.query('page'));
     const errors = isHtmx(c) ? [] : await recentErrors(deps.db, RECENT_ERRORS);
-    const chart = deps.metrics ? activityChart(deps.metrics.snapshot(), it.lang) : null; // issue 5 "Fleet metrics"
+    const chart = deps.metrics ? activityChart(deps.metrics.snapshot(), it.lang) : null;
     const data = { ...it, title: it.t('monitoring.title'), ...monitoringLive(deps, page), errors, chart };
     return render(c, { page: 'monitoring', fragment: 'monitoring-table', data });
   });
 
-  // Acknowledge a service failure (http.md: clear_service_failed): flag and retained topic cleared,
+  // Acknowledge a service failure (docs/http.md: clear_service_failed): flag and retained topic cleared,
   // and its open `service-failed` alert on /alerts acknowledged too (one fact, one acknowledgement).
   app.post('/monitoring/service-failed/:uuid/ack', admin, async (c) => {
     const uuid = c.req.param('uuid');

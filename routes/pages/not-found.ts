@@ -1,5 +1,5 @@
 /**
- * The app's one not-found handler (issue 5): the JSON API keeps its JSON 404 (http.md), every
+ * The app's one not-found handler: the JSON API keeps its JSON 404 (docs/http.md), every
  * other unknown path is a dashboard page and gets the HTML error page (views/pages/error.eta) with
  * the layout and navigation, or the small error fragment for an htmx request. It renders with the
  * dashboard's own page dependencies, which `dashboardRoutes` registers here (`rememberPageDeps`).

@@ -1,5 +1,5 @@
 /**
- * The fleet overview's selection (http.md "Dashboard pages": counts, one card per group, filters
+ * The fleet overview's selection (docs/http.md "Dashboard pages": counts, one card per group, filters
  * All / Online / Offline / Warnings, search by name/room/uuid/ip). Pure: the page, its fragment
  * and the live stream all select with these functions, so a live update can tell whether a client
  * belongs on a given browser's page.

@@ -1,5 +1,5 @@
 /**
- * `/` fleet overview (http.md "Dashboard pages"; role user): counts, one card per group with its
+ * `/` fleet overview (docs/http.md "Dashboard pages"; role user): counts, one card per group with its
  * health bar and clients (worst first, last seen), filters and search. An htmx request (the
  * search form) gets the `#fleet` fragment, which also carries the live connection for the new
  * selection. The live view (live-views.ts) renders with the same data builder.

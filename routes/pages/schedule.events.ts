@@ -1,5 +1,5 @@
 /**
- * The event form of `/schedule` (issue 6 item 6), role editor for every page and fragment:
+ * The event form of `/schedule`, role editor for every page and fragment:
  * GET `/schedule/events/new?group=&date=`, GET `/schedule/events/{id}`, POST `/schedule/events`
  * (create), POST `/schedule/events/{id}` (save), POST `/schedule/events/{id}/delete`.
  * Preview of the next 10 occurrences before saving: POST `/schedule/preview` (htmx fragment,

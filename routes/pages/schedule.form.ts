@@ -1,5 +1,5 @@
 /**
- * The event form (issue 6 item 6) ↔ the event body of http.md "Request bodies": a plain HTML
+ * The event form ↔ the event body of docs/http.md "Request bodies": a plain HTML
  * form speaks strings in the event's local time; the body speaks UTC instants and typed fields.
  * `parseEventForm` never throws: every problem becomes a message key on the form field that
  * caused it, so the page re-renders the form with the field named (400). Pure.
@@ -8,7 +8,7 @@ import { EVENT_TYPES, type EventType, type ScheduleEvent } from '../../lib/sched
 import { ENDS, FREQS, recurrenceToRrule, rruleToRecurrence, defaultRecurrence, type FieldErrors, type RecurrenceForm } from './schedule.model.ts';
 import { isTimeZone, localDate, localTime, localToUtc, parseDate, parseTime } from './schedule.zone.ts';
 
-/** Tri-state for type options: '' = the system default applies (scheduler.md "System defaults"). */
+/** Tri-state for type options: '' = the system default applies (docs/scheduler.md "System settings"). */
 export type Choice = '' | 'yes' | 'no';
 
 export interface EventForm {
@@ -34,7 +34,7 @@ export interface EventForm {
   recurrence: RecurrenceForm;
 }
 
-/** The camelCase body the events API takes (http.md "Request bodies"). */
+/** The camelCase body the events API takes (docs/http.md "Request bodies"). */
 export interface EventBody {
   groupId: number;
   title: string;

@@ -1,7 +1,7 @@
 /**
- * The event form of the dashboard (issue 6 item 6) as pure functions: the recurrence builder
+ * The event form of the dashboard as pure functions: the recurrence builder
  * (none / daily / weekly on chosen days / monthly, ending never, on a date or after a count)
- * ↔ an RFC 5545 RRULE, and the whole form ↔ the camelCase event body of http.md "Request bodies".
+ * ↔ an RFC 5545 RRULE, and the whole form ↔ the camelCase event body of docs/http.md "Request bodies".
  * Form values are local dates and times in the event's zone; the body carries UTC instants.
  * Errors are message keys per form field, so a bad form re-renders naming the field (400).
  */

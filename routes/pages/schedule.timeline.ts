@@ -1,5 +1,5 @@
 /**
- * Timeline layout of `/schedule` (issue 6 item 6: a per-group day/week timeline of occurrences,
+ * Timeline layout of `/schedule` (a per-group day/week timeline of occurrences,
  * server-rendered): occurrences → one column per local day, cut into 15-minute grid rows, with
  * overlapping occurrences side by side in lanes. The page's CSP forbids inline styles, so the
  * result is small integers that views/static/schedule.css maps to grid classes (`gs-N`, `gspan-N`,

@@ -1,5 +1,5 @@
 /**
- * `/schedule` (http.md "Dashboard pages"; issue 6 item 6), role user: one group's occurrences for
+ * `/schedule` (docs/http.md "Dashboard pages"), role user: one group's occurrences for
  * a day or a week as a server-rendered timeline plus an agenda list, in the schedule's zone
  * (`SCHEDULE_TIMEZONE`). Editors skip or detach one occurrence of a series from the agenda:
  * POST `/schedule/events/{id}/skip` (htmx swaps `#schedule-body`) and `/detach` (on to the new

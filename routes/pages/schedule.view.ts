@@ -1,7 +1,7 @@
 /**
  * What the schedule templates need besides data: localized date labels, the field names of
  * form errors, the mapping of the scheduler's own validation issues back onto form fields, and
- * the event form's preview (the next 10 occurrences in the event's local time, issue 6 item 6).
+ * the event form's preview (the next 10 occurrences in the event's local time).
  */
 import type { MessageKey, T } from '../../views/i18n/index.ts';
 import { holidayDates } from '../../lib/schedule/holidays.ts';

@@ -1,6 +1,6 @@
 /**
  * Wall-clock helpers of the schedule pages: forms speak local dates and times ("Monday 08:00 in
- * Europe/Vienna") while events are stored and compared in UTC (issue 6 "Time zones done right").
+ * Europe/Vienna") while events are stored and compared in UTC.
  * The zone arithmetic itself is the scheduler's (lib/schedule/zone.ts), so the pages and the
  * expansion agree on every DST edge; this file only adds parsing and calendar steps. Pure.
  */

@@ -1,5 +1,5 @@
 /**
- * `/search` (role user; issue 5 "Field staff on phones"): the search-first home for someone in
+ * `/search` (role user): the search-first home for someone in
  * front of a dark screen with a phone. One field matches name (description or hostname), room
  * (the description), UUID and IP; exact matches first, then prefixes, then anywhere, worst status
  * first within each. Without a query it lists the screens that need attention. A plain GET form

@@ -1,5 +1,5 @@
 /**
- * `/settings` (http.md "Dashboard pages"; every signed-in user): my language and my password
+ * `/settings` (docs/http.md "Dashboard pages"; every signed-in user): my language and my password
  * (same rules as `PUT /api/auth/change-password`: current password, at least 8 characters, the
  * other sessions end); for admins also the system settings (`GET/POST /api/system-settings`,
  * admin): the scheduler's known keys with their types and defaults (lib/schedule/settings.ts),

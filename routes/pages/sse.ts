@@ -1,5 +1,5 @@
 /**
- * One server-sent-events connection bound to the live hub (http.md "Live updates"). A view turns
+ * One server-sent-events connection bound to the live hub (docs/http.md "Live updates"). A view turns
  * hub batches into frames; this module owns the stream: the (re)connect resync, the keep-alive
  * comment, ordering (a view may render asynchronously; frames still leave in batch order) and
  * backpressure (a browser that cannot keep up loses its backlog and gets one resync instead, so a

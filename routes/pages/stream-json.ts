@@ -1,5 +1,5 @@
 /**
- * `GET /api/stream` (role user; http.md "Live updates"): the JSON flavour of the live stream for
+ * `GET /api/stream` (role user; docs/http.md "Live updates"): the JSON flavour of the live stream for
  * scripts and other front ends. Named events, data is JSON:
  *   client-status {uuid, status, reasons}   client-seen {uuid, lastAlive}   client-removed {uuid}
  *   command {commandId, uuid, action, status, from, errorCode, errorMessage}

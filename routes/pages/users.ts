@@ -1,5 +1,5 @@
 /**
- * `/users` (http.md "Roles and sessions" + "Dashboard pages"; admin+). The rules and the writes
+ * `/users` (docs/http.md "Roles and sessions" + "Dashboard pages"; admin+). The rules and the writes
  * live in lib/user-admin.ts (shared with `/api/users`): the page offers what `permissions()` allows
  * and the operations enforce the same. This file parses the forms and renders the outcome. Forms
  * are plain POSTs (work without JavaScript); htmx swaps `#users` with the outcome.

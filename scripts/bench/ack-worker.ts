@@ -2,7 +2,7 @@
  * Simulated clients for bench:commands, in their own thread so they do not share the server's event
  * loop. Each of `connections` MQTT connections carries a slice of the `uuids`: it announces them
  * (discovery), subscribes to their canonical and alias command topics, and answers every command at
- * once, on both ack topics (mqtt.md), with accepted → execution_started → completed. Duplicates
+ * once, on both ack topics (docs/mqtt.md), with accepted → execution_started → completed. Duplicates
  * (the alias copy) are dropped by command_id like a real client. Zero think time: what remains of
  * issue → completed is the server's own overhead plus the broker hops.
  *

@@ -1,6 +1,6 @@
 /**
  * Load generator for bench:ingest, in its own thread so publishing does not share the server's
- * event loop. Publishes real health and log payloads (mqtt.md) for `clients` uuids as fast as the
+ * event loop. Publishes real health and log payloads (docs/mqtt.md) for `clients` uuids as fast as the
  * connection drains (`rate` 0), or paced at `rate` msgs/s in total, plus timed probes: a health
  * message whose `actual_state.pid` carries the send time in microseconds, so the server side can
  * measure publish → actor-state latency.

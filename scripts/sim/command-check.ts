@@ -1,5 +1,5 @@
 /**
- * Client-side command validation, as a field client does it (mqtt.md "Command payload",
+ * Client-side command validation, as a field client does it (docs/mqtt.md "Command payload",
  * command.schema.json `command`): exactly eight keys, addressed to this client, not expired.
  * Independent of the server's own schemas on purpose: the simulator should catch server bugs.
  */

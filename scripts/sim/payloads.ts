@@ -1,10 +1,10 @@
 /**
- * Payload builders for the fleet simulator: the exact client → server shapes of mqtt.md
- * ("Client → server" table, health payload) and the ack of commands.md / command.schema.json.
+ * Payload builders for the fleet simulator: the exact client → server shapes of docs/mqtt.md
+ * ("Client → server" table, health payload) and the ack of docs/commands.md / command.schema.json.
  * Pure functions, so tests and benchmarks can build the same bytes without a VirtualClient.
  */
 
-/** The three timestamp spellings the server must accept (mqtt.md, first paragraph). */
+/** The three timestamp spellings the server must accept (docs/mqtt.md, first paragraph). */
 export type TimeStyle = 'python' | 'z' | 'naive';
 
 /** `2026-04-05T08:00:00.123456+00:00` (Python isoformat, what the field clients send), `…Z`, or naive. */
@@ -80,7 +80,7 @@ export function serviceFailedPayload(d: DeviceState, now: number, unit = 'infosc
 
 export type CaptureType = 'periodic' | 'event_start' | 'event_stop';
 
-/** The v2 grouped dashboard payload (mqtt.md: message / content.screenshot.data / runtime / metadata.capture.type). */
+/** The v2 grouped dashboard payload (docs/mqtt.md: message / content.screenshot.data / runtime / metadata.capture.type). */
 export function dashboardPayload(d: DeviceState, now: number, jpeg: Uint8Array, type: CaptureType = 'periodic') {
   const ts = stamp(now, d.style);
   return {

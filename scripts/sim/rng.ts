@@ -29,7 +29,7 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** A lower-case RFC 4122 version-4 UUID drawn from `r` (mqtt.md: 36 chars, lower case). */
+/** A lower-case RFC 4122 version-4 UUID drawn from `r` (docs/mqtt.md: 36 chars, lower case). */
 export function seededUuid(r: () => number): string {
   const b = Array.from({ length: 16 }, () => Math.floor(r() * 256));
   b[6] = (b[6]! & 0x0f) | 0x40;

@@ -1,7 +1,7 @@
 /**
  * The fleet simulator against a real aedes broker on an ephemeral port: payload shapes accepted by
  * the server's own schemas (broker/schemas.ts) and topic parser, command acks on both topics
- * (commands.md), rejection of stale/invalid commands, the reboot silence, retained service_failed,
+ * (docs/commands.md), rejection of stale/invalid commands, the reboot silence, retained service_failed,
  * the shared-connection mode, and the CLI end to end.
  */
 import { test } from 'uvu';

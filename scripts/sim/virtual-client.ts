@@ -1,9 +1,9 @@
 /**
- * One simulated infoscreen device speaking the frozen MQTT contract (mqtt.md) and the client side of
- * the command lifecycle (commands.md): discovery at boot, heartbeat ~65 s, health ~5 s, logs,
+ * One simulated infoscreen device speaking the frozen MQTT contract (docs/mqtt.md) and the client side of
+ * the command lifecycle (docs/commands.md): discovery at boot, heartbeat ~65 s, health ~5 s, logs,
  * dashboard screenshots, retained service_failed, and validated, de-duplicated, acked commands.
  * Used by scripts/simulate-fleet.ts, tests and benchmarks. Intervals divide by `speed`, except the
- * reboot silence, which the server measures in real seconds (commands.md "States").
+ * reboot silence, which the server measures in real seconds (docs/commands.md "States").
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { checkCommand, type Command } from './command-check.ts';
@@ -42,7 +42,7 @@ export interface VirtualClientOptions {
   onEvent?: (uuid: string, msg: string) => void; // command handling, for --verbose and tests
 }
 
-// Base intervals at speed 1, in ms (mqtt.md: heartbeat about every 65 s, health about every 5 s).
+// Base intervals at speed 1, in ms (docs/mqtt.md: heartbeat about every 65 s, health about every 5 s).
 const BASE = {
   heartbeat: 65_000, health: 5_000, screenshot: 60_000, info: 30_000, warn: 300_000, error: 1_800_000,
   eventChange: 600_000, flakyEvery: 120_000, flakyDown: [5_000, 20_000], crashEvery: 180_000, crashed: 20_000,
@@ -158,7 +158,7 @@ export class VirtualClient {
   };
   private ack(id: string, status: P.AckStatus, code: string | null = null, msg: string | null = null) {
     const body = JSON.stringify(P.ackPayload(id, status, code, msg));
-    // mqtt.md: acks go on the canonical topic and the compat alias.
+    // docs/mqtt.md: acks go on the canonical topic and the compat alias.
     this.pub('ack', this.t('commands/ack'), body, 1);
     this.pub('ack', this.t('command/ack'), body, 1);
     this.o.onEvent?.(this.uuid, `ack ${status}${code ? ` ${code}` : ''} ${id}`);
@@ -196,7 +196,7 @@ export class VirtualClient {
     this.publishScreenshot('event_start');
   }
 
-  /** crashing profile: the player dies, the watchdog reports it, then restarts it (mqtt.md health). */
+  /** crashing profile: the player dies, the watchdog reports it, then restarts it (docs/mqtt.md health). */
   private crash() {
     if (this.state.status !== 'running') return;
     this.state.status = 'crashed';
@@ -249,7 +249,7 @@ export class VirtualClient {
     });
   }
 
-  // ---- commands (commands.md, client side) ------------------------------------------------
+  // ---- commands (docs/commands.md, client side) ------------------------------------------------
 
   private onCommand(payload: Uint8Array) {
     const res = checkCommand(payload, this.uuid, Date.now());
@@ -330,7 +330,7 @@ export class VirtualClient {
     });
     conn.on('offline', () => (this.state.lastDisconnectAt = Date.now()));
     conn.on('error', () => {}); // reconnects on its own; a listener keeps mqtt.js from throwing
-    // ACL (mqtt.md): a device may subscribe to exactly its own topics.
+    // ACL (docs/mqtt.md): a device may subscribe to exactly its own topics.
     await conn.subscribeAsync([this.t('commands'), this.t('command'), this.t('discovery_ack'), this.t('group_id')], { qos: 1 });
   }
 

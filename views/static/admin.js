@@ -42,7 +42,7 @@
     if (e.target && e.target.name === 'reason' && e.target.setCustomValidity) e.target.setCustomValidity('');
   });
 
-  // ── Toast dedup (issue 5): the server sends each alert with its key (kind|client) and counter;
+  // ── Toast dedup: the server sends each alert with its key (kind|client) and counter;
   // only the newest toast per key stays, so a repeating alert shows once, its counter going up.
   const dedup = (box) => {
     const seen = new Set();

@@ -1,4 +1,4 @@
-// The phone menu (http.md: every page usable at 360 px): the nav links fold behind one button.
+// The phone menu (docs/http.md: every page usable at 360 px): the nav links fold behind one button.
 // An Alpine component for its CSP build (no expressions beyond names: routes/pages/index.ts), loaded
 // before Alpine so it is registered on `alpine:init`. Wide screens hide the button in CSS.
 (() => {

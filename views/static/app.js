@@ -4,7 +4,7 @@
   'use strict';
   const doc = document;
 
-  // ── Connection indicator: live / reconnecting / offline (http.md "Live updates") ──────────
+  // ── Connection indicator: live / reconnecting / offline (docs/http.md "Live updates") ──────────
   let failures = 0;
   const setConn = (state) => {
     const el = doc.getElementById('conn');

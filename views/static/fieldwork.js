@@ -1,4 +1,4 @@
-// Fieldwork pages (issue 5): the label's print button. Progressive: the button stays hidden
+// Fieldwork pages: the label's print button. Progressive: the button stays hidden
 // without JavaScript (the page says to use the browser's print command instead). CSP: no inline
 // handlers, so the click is bound here.
 (() => {

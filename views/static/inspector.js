@@ -1,4 +1,4 @@
-// Actor inspector page behaviour (inspector.md). CSP: no inline code, no eval; progressive: without
+// Actor inspector page behaviour (docs/inspector.md). CSP: no inline code, no eval; progressive: without
 // it the page still shows the server-rendered diagram, state, history and time travel (?at=).
 // - The diagram's highlight follows the state panel: the live one (#inspector-now, swapped over
 //   SSE) or, while a past row is selected, the time-travel one (#inspector-past). Each panel
