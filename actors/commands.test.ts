@@ -1,6 +1,6 @@
 /**
  * Command registry on a simulated clock with a recording publisher: payload contract (validated
- * against the spec's JSON schema with ajv), lockout, ack routing, persistence of every transition,
+ * against broker/command.schema.json with ajv), lockout, ack routing, persistence of every transition,
  * restore with the original deadlines. The wire itself is covered by tests/commands.e2e.test.ts.
  */
 import { test } from 'uvu';
