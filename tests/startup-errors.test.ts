@@ -47,7 +47,9 @@ function base(extra: Record<string, string> = {}): Record<string, string> {
 async function refused(env: Record<string, string>, key: string, why: RegExp) {
   const p = start(env);
   const t0 = Date.now();
-  const code = await Promise.race([p.exited, new Promise<'hang'>((r) => setTimeout(() => r('hang'), 20_000))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const code = await Promise.race([p.exited, new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), 20_000)))]);
+  clearTimeout(timer); // a pending 20 s timer would keep the test process alive
   assert.is(code, 2, `${key}: exit ${code}; stderr: ${p.s.err}`);
   assert.ok(Date.now() - t0 < 20_000);
   const lines = p.s.err.trim().split('\n');
