@@ -77,4 +77,23 @@ test(`a batch touching more clients than the backlog limit arrives as one update
   assert.is(count(c.s.text, `"uuid":"${uuid(0)}"`), 0, 'an unchanged client is not resent');
 });
 
+test('the dashboard streams resync once with a fleet over the limit, also through a large batch', async () => {
+  const admin = await f.login('admin');
+  const overview = await connect(f.app, '/live/overview', admin, open);
+  const monitoring = await connect(f.app, '/live/monitoring', admin, open);
+  await overview.until(/hx-target="#groups"/);
+  await monitoring.until(/hx-target="#status-rows"/);
+  // The outage banner is swapped by a resync only (no outage changes in this test).
+  const resyncs = (text: string) => count(text, 'hx-target="#outage"');
+  for (let i = 0; i < SSE_BACKLOG * 2; i++) {
+    Object.assign(f.fleet.get(uuid(i))!, { status: 'critical', statusReasons: ['process_crashed'] });
+    f.bus.emit({ type: 'client-changed', uuid: uuid(i) });
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.is(resyncs(overview.s.text), 1, 'overview: one resync');
+  assert.is(resyncs(monitoring.s.text), 1, 'monitoring: one resync');
+  const health = await f.app.request('/health');
+  assert.is(health.status, 200);
+});
+
 test.run();
