@@ -26,7 +26,7 @@ export interface StreamView {
   update(batch: Batch): Promise<Frame[]> | Frame[];
 }
 
-/** Queue entries (a batch's frame, or a whole resync) unsent before the connection is considered behind. */
+/** Queue entries (a whole batch, a whole resync, or a keep-alive) unsent before the connection is considered behind. */
 export const MAX_BACKLOG = 64;
 
 /** `event:`/`id:`/`data:` lines; multi-line data becomes several `data:` lines (SSE spec). */
@@ -72,7 +72,11 @@ export function liveStream(c: Context, hub: LiveHub, view: StreamView, knownVers
       deliver: (batch) =>
         run(async () => {
           if (out.behind) return; // a resync is on its way (onBehindDrained)
-          for (const f of await view.update(batch)) out.push(formatFrame(f, batch.version));
+          // One queue entry per batch, like a resync: a batch lists every client it touched (the
+          // JSON stream sends one frame each), so frame by frame one busy batch of a large fleet
+          // would count as "behind" and cost every reader a full resync.
+          const frames = await view.update(batch);
+          if (frames.length) out.push(frames.map((f) => formatFrame(f, batch.version)).join(''));
         }),
       ping: () => out.push(': keep-alive\n\n'),
       close: () => finish(),

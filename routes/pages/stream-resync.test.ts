@@ -60,4 +60,40 @@ test('a change after the resync arrives as one update, not as another resync', a
   assert.is(count(c.s.text, 'event: client-status'), 1, c.s.text.slice(0, 500));
 });
 
+test(`a batch touching more clients than the backlog limit arrives as one update, not as a resync`, async () => {
+  const c = await connect(f.app, '/api/stream', user, open);
+  await c.until(new RegExp(`"uuid":"${uuid(CLIENTS - 1)}"`));
+  await new Promise((r) => setTimeout(r, 700)); // the previous test's change has been delivered
+  c.take();
+  const moved = SSE_BACKLOG * 2; // one batch, one client-status frame each
+  for (let i = 100; i < 100 + moved; i++) {
+    Object.assign(f.fleet.get(uuid(i))!, { status: 'warning', statusReasons: ['screen_black'] });
+    f.bus.emit({ type: 'client-changed', uuid: uuid(i) });
+    f.bus.emit({ type: 'client-status', uuid: uuid(i), status: 'warning', previous: 'healthy', reasons: ['screen_black'], at: f.clock.t });
+  }
+  await c.until(/event: stats/);
+  await new Promise((r) => setTimeout(r, 800));
+  assert.is(count(c.s.text, 'event: client-status'), moved, 'only the changed clients, no resync of the fleet');
+  assert.is(count(c.s.text, `"uuid":"${uuid(0)}"`), 0, 'an unchanged client is not resent');
+});
+
+test('the dashboard streams resync once with a fleet over the limit, also through a large batch', async () => {
+  const admin = await f.login('admin');
+  const overview = await connect(f.app, '/live/overview', admin, open);
+  const monitoring = await connect(f.app, '/live/monitoring', admin, open);
+  await overview.until(/hx-target="#groups"/);
+  await monitoring.until(/hx-target="#status-rows"/);
+  // The outage banner is swapped by a resync only (no outage changes in this test).
+  const resyncs = (text: string) => count(text, 'hx-target="#outage"');
+  for (let i = 0; i < SSE_BACKLOG * 2; i++) {
+    Object.assign(f.fleet.get(uuid(i))!, { status: 'critical', statusReasons: ['process_crashed'] });
+    f.bus.emit({ type: 'client-changed', uuid: uuid(i) });
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.is(resyncs(overview.s.text), 1, 'overview: one resync');
+  assert.is(resyncs(monitoring.s.text), 1, 'monitoring: one resync');
+  const health = await f.app.request('/health');
+  assert.is(health.status, 200);
+});
+
 test.run();
