@@ -81,7 +81,7 @@ export const envSchema = z.object({
   HOST: str('127.0.0.1'), // dashboard listen address; 0.0.0.0 to reach it from phones on the LAN
   PORT: int(8080, 0, 65535), // dashboard / API port
   DATA_DIR: str('data'), // screenshots, generated secrets
-  DATABASE_URL: str('file:data/infoscreen.db'), // file:…, :memory:, libsql://…, http(s)://…, ws(s)://…
+  DATABASE_URL: str(), // file:…, :memory:, libsql://…, http(s)://…, ws(s)://…; unset: file:<DATA_DIR>/infoscreen.db
   DATABASE_AUTH_TOKEN: str(),
 
   MQTT_BROKER_HOST: str(), // unset: start the embedded broker
@@ -208,7 +208,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     problems.push('MQTT_EMBEDDED_HOST: with MQTT_ALLOW_ANONYMOUS the embedded broker stays on loopback (127.0.0.1)');
   if (c.MQTT_EMBEDDED_TLS_PORT !== undefined && (!c.MQTT_EMBEDDED_TLS_CERT || !c.MQTT_EMBEDDED_TLS_KEY))
     problems.push('MQTT_EMBEDDED_TLS_PORT: needs MQTT_EMBEDDED_TLS_CERT and MQTT_EMBEDDED_TLS_KEY');
-  const url = c.DATABASE_URL!;
+  // The database lives in the data folder unless it is put elsewhere explicitly.
+  c.DATABASE_URL ??= `file:${c.DATA_DIR!.replace(/\/+$/, '')}/infoscreen.db`;
+  const url = c.DATABASE_URL;
   if (url !== ':memory:' && !/^(file|libsql|https?|wss?):/i.test(url))
     problems.push(`DATABASE_URL: "${url}" is not a libSQL URL (file:…, libsql://…, http(s)://…, ws(s)://…)`);
   for (const key of ['HOST', 'MQTT_EMBEDDED_HOST'] as const) {

@@ -15,7 +15,7 @@ if (wantsHelp()) {
 
 Starts the server: the dashboard and API on HOST:PORT (127.0.0.1:8080), an embedded MQTT broker
 (unless MQTT_BROKER_HOST names an external one) and the database at DATABASE_URL
-(file:data/infoscreen.db). Every setting is an environment variable; .env.example lists and
+(file:<DATA_DIR>/infoscreen.db). Every setting is an environment variable; .env.example lists and
 explains each one. On the very first start it prints the generated
 superadmin password once.`);
   process.exit(0);
