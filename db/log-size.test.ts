@@ -5,9 +5,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from './client.ts';
-import { migrate } from './migrate.ts';
-import { BatchedWriter } from './writer.ts';
+import type { Db } from './client.ts';
+import type { BatchedWriter } from './writer.ts';
+import { memoryDb } from './test-db.ts';
 import { insertLogStatement, listLogs, LOG_API_PAGE_BYTES, LOG_HTML_PAGE_BYTES, LOG_TEXT_MAX_BYTES } from './logs.ts';
 import { logPage } from './log-pages.ts';
 
@@ -19,9 +19,7 @@ let db: Db;
 let writer: BatchedWriter;
 
 test.before(async () => {
-  db = await openDatabase(':memory:');
-  await migrate(db);
-  writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 1000, clientUpsert: () => null });
+  ({ db, writer } = await memoryDb());
 });
 test.after(() => db.close());
 

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from './client.ts';
-import { migrate } from './migrate.ts';
-import { BatchedWriter } from './writer.ts';
+import type { Db } from './client.ts';
+import type { BatchedWriter } from './writer.ts';
+import { memoryDb } from './test-db.ts';
 import { deleteClientData, insertLogStatement, listLogs, purgeOldLogs, recentLogLevels } from './logs.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -12,9 +12,7 @@ let db: Db;
 let writer: BatchedWriter;
 
 test.before(async () => {
-  db = await openDatabase(':memory:');
-  await migrate(db);
-  writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 1000, clientUpsert: () => null });
+  ({ db, writer } = await memoryDb());
   const add = (uuid: string, level: 'ERROR' | 'WARN' | 'INFO', clientTs: number, received: number, context: unknown = null) =>
     writer.enqueue(insertLogStatement(uuid, { level, timestamp: clientTs, message: `${level}@${received}`, context }, received));
   add(A, 'ERROR', T - 10_000, T - 5_000, { code: 1 });

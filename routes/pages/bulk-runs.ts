@@ -15,7 +15,6 @@
  * rule apply alike.
  */
 import { Hono, type Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { BulkRunView } from '../../actors/bulk-runs.ts';
 import type { CommandRecord } from '../../actors/command.types.ts';
 import { commandsOfBulkRun } from '../../db/bulk-runs.ts';
@@ -24,11 +23,10 @@ import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { userNames } from './client-commands.ts';
 import { abortReason, interruptedRunJson } from '../bulk-runs.ts';
-import { formatFrame } from './sse.ts';
+import { eventStream, formatFrame } from './sse.ts';
 
 const ACTION = 'reboot_host'; // the API's default for a group restart
 const COALESCE_MS = 200;
-const KEEP_ALIVE_MS = 25_000;
 
 /** What the templates show of a run, whether held in memory or only in the command log. */
 export interface RunView {
@@ -163,33 +161,26 @@ export function bulkRunPages(deps: PageDeps) {
 
   /** One SSE stream per open run page: a frame after each change of the run, coalesced. */
   function liveRun(c: Context<AppEnv>, id: string, frame: () => Promise<string>): Response {
-    c.header('X-Accel-Buffering', 'no');
-    c.header('Cache-Control', 'no-store');
-    return streamSSE(c, async (stream) => {
-      let finish!: () => void;
-      const finished = new Promise<void>((r) => (finish = r));
-      stream.onAbort(() => finish());
+    return eventStream(c, (write, stop) => {
       let timer: ReturnType<typeof setTimeout> | null = null;
       let chain = Promise.resolve();
       const send = () =>
         (chain = chain.then(async () => {
           const html = await frame();
-          if (html && !stream.aborted && !stream.closed) await stream.write(formatFrame({ data: html }));
-        }).catch(() => finish()));
+          if (html) await write(formatFrame({ data: html }));
+        }).catch(() => stop()));
       const changed = () => {
         timer ??= setTimeout(() => {
           timer = null;
           send();
         }, COALESCE_MS);
       };
-      await stream.write(': connected\n\n');
       send(); // whatever changed between the page render and this connection
       const off = runs!.watch(id, changed);
-      const ping = setInterval(() => void stream.write(': keep-alive\n\n').catch(() => finish()), KEEP_ALIVE_MS);
-      await finished;
-      off();
-      clearInterval(ping);
-      if (timer) clearTimeout(timer);
+      return () => {
+        off();
+        if (timer) clearTimeout(timer);
+      };
     });
   }
 

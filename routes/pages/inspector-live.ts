@@ -14,42 +14,19 @@
  * costs at most one pending entry per row, never an unbounded queue.
  */
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
 import type { HistoryRow, InspectedActor, InspectionFeed } from '../../actors/inspection/feed.ts';
-import { formatFrame } from './sse.ts';
+import { eventStream, formatFrame } from './sse.ts';
 
 const COALESCE_MS = 150;
 const LIST_REFRESH_MS = 2000;
-const KEEP_ALIVE_MS = 25_000;
 
 export interface ActorRenderer {
   row(r: HistoryRow): string;
   now(a: InspectedActor): string;
 }
 
-/** Runs `body` as an SSE response until the browser leaves or `stop()` is called. */
-function sse(c: Context, body: (write: (chunk: string) => Promise<void>, stop: () => void) => () => void): Response {
-  c.header('X-Accel-Buffering', 'no');
-  c.header('Cache-Control', 'no-store');
-  return streamSSE(c, async (stream) => {
-    let finish!: () => void;
-    const finished = new Promise<void>((r) => (finish = r));
-    stream.onAbort(() => finish());
-    const write = async (chunk: string) => {
-      if (stream.aborted || stream.closed) return finish();
-      await stream.write(chunk);
-    };
-    await write(': connected\n\n'); // headers out now: the page shows "live" at once
-    const ping = setInterval(() => void write(': keep-alive\n\n').catch(() => finish()), KEEP_ALIVE_MS);
-    const cleanup = body(write, finish);
-    await finished;
-    clearInterval(ping);
-    cleanup();
-  });
-}
-
 export function actorStream(c: Context, feed: InspectionFeed, actorId: string, after: number, render: ActorRenderer): Response {
-  return sse(c, (write, stop) => {
+  return eventStream(c, (write, stop) => {
     let known = after; // newest row the browser has
     const pending = new Map<number, HistoryRow>();
     let nowDirty = false;
@@ -109,7 +86,7 @@ export function actorStream(c: Context, feed: InspectionFeed, actorId: string, a
 }
 
 export function listStream(c: Context, feed: InspectionFeed): Response {
-  return sse(c, (write, stop) => {
+  return eventStream(c, (write, stop) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let last = 0;
     const unsubscribe = feed.watchAll({

@@ -29,6 +29,34 @@ export interface StreamView {
 /** Queue entries (a whole batch, a whole resync, or a keep-alive) unsent before the connection is considered behind. */
 export const MAX_BACKLOG = 64;
 
+/** Keep-alive comment interval of the streams that are not hub streams (a proxy closes idle ones). */
+const KEEP_ALIVE_MS = 25_000;
+
+/**
+ * A stream that is not fed by the live hub (the inspector's, a bulk run's): `body` gets `write`
+ * and `stop` and answers its cleanup. Headers go out at once (": connected"), a keep-alive comment
+ * every 25 s; it ends when the browser leaves or `stop()` is called.
+ */
+export function eventStream(c: Context, body: (write: (chunk: string) => Promise<void>, stop: () => void) => () => void): Response {
+  c.header('X-Accel-Buffering', 'no');
+  c.header('Cache-Control', 'no-store');
+  return streamSSE(c, async (stream) => {
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => (finish = r));
+    stream.onAbort(() => finish());
+    const write = async (chunk: string) => {
+      if (stream.aborted || stream.closed) return finish();
+      await stream.write(chunk);
+    };
+    await write(': connected\n\n'); // headers out now: the page shows "live" at once
+    const ping = setInterval(() => void write(': keep-alive\n\n').catch(() => finish()), KEEP_ALIVE_MS);
+    const cleanup = body(write, finish);
+    await finished;
+    clearInterval(ping);
+    cleanup();
+  });
+}
+
 /** `event:`/`id:`/`data:` lines; multi-line data becomes several `data:` lines (SSE spec). */
 export function formatFrame(f: Frame, id?: number): string {
   const lines: string[] = [];
