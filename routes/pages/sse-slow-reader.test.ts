@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { Hono } from 'hono';
 import { EventBus } from '../../lib/bus.ts';
 import { LiveHub } from './live-hub.ts';
-import { MAX_BACKLOG, liveStream, type StreamView } from './sse.ts';
+import { MAX_BACKLOG, MAX_BACKLOG_BYTES, liveStream, type StreamView } from './sse.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (text: string, needle: string) => text.split(needle).length - 1;
@@ -68,6 +68,45 @@ test('a slow reader gets one resync after falling behind, then updates', async (
     await readFor(800);
     assert.is(count(text, 'event: resync'), 0, text.slice(0, 300));
     assert.is(count(text, 'data: live-'), 10 * perBatch);
+  } finally {
+    ac.abort();
+    hub.close();
+  }
+});
+
+test('a stalled reader of large batches falls behind on bytes, long before 64 batches', async () => {
+  const bus = new EventBus();
+  const hub = new LiveHub(bus, { flushMs: 1, seenFlushMs: 1, keepAliveMs: 60_000 });
+  const MiB = 'x'.repeat(1024 * 1024);
+  const view: StreamView = {
+    resync: () => [{ event: 'resync', data: 'state' }],
+    update: (b) => [...b.changed].map((uuid) => ({ event: 'update', data: `${uuid} ${MiB}` })),
+  };
+  const app = new Hono();
+  app.get('/s', (c) => liveStream(c, hub, view, null));
+  const ac = new AbortController();
+  const res = await app.request('/s', { signal: ac.signal });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    text += decoder.decode((await reader.read()).value, { stream: true });
+    assert.is(count(text, 'event: resync'), 1);
+    const batches = Math.ceil(MAX_BACKLOG_BYTES / MiB.length) + 4; // far fewer than MAX_BACKLOG
+    assert.ok(batches < MAX_BACKLOG);
+    for (let i = 0; i < batches; i++) {
+      bus.emit({ type: 'client-changed', uuid: `big-${i}` });
+      await sleep(5);
+    }
+    await sleep(100);
+    const end = Date.now() + 3000;
+    while (count(text, 'event: resync') < 2 && Date.now() < end) {
+      const r = await Promise.race([reader.read(), sleep(end - Date.now()).then(() => null)]);
+      if (!r || r.done) break;
+      text += decoder.decode(r.value, { stream: true });
+    }
+    assert.is(count(text, 'event: resync'), 2, 'behind on bytes: one resync instead of the backlog');
+    assert.ok(count(text, 'event: update') < batches, 'the dropped backlog is not sent');
   } finally {
     ac.abort();
     hub.close();

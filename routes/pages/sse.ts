@@ -28,6 +28,11 @@ export interface StreamView {
 
 /** Queue entries (a whole batch, a whole resync, or a keep-alive) unsent before the connection is considered behind. */
 export const MAX_BACKLOG = 64;
+/**
+ * …or unsent bytes: 64 batches of a large fleet are tens of megabytes per stalled phone. A single
+ * entry larger than this (a resync of a very large fleet) still goes out when nothing else waits.
+ */
+export const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 
 /** Keep-alive comment interval of the streams that are not hub streams (a proxy closes idle ones). */
 const KEEP_ALIVE_MS = 25_000;
@@ -123,6 +128,7 @@ export function liveStream(c: Context, hub: LiveHub, view: StreamView, knownVers
 /** Serialises writes; drops the backlog (and flags `behind`) when the browser falls behind. */
 class Outbox {
   #queue: string[] = [];
+  #bytes = 0; // length of what is queued (UTF-16 units: close enough for a bound)
   #writing = false;
   #stopped = false;
   behind = false;
@@ -135,24 +141,28 @@ class Outbox {
 
   push(frame: string): void {
     if (this.#stopped) return;
-    if (this.#queue.length >= MAX_BACKLOG) {
+    if (this.#queue.length >= MAX_BACKLOG || (this.#queue.length > 0 && this.#bytes + frame.length > MAX_BACKLOG_BYTES)) {
       this.#queue = [];
+      this.#bytes = 0;
       this.behind = true; // the next batch resyncs this connection instead
       return;
     }
     this.#queue.push(frame);
+    this.#bytes += frame.length;
     void this.#pump();
   }
 
   /** Before a resync: nothing queued is worth sending any more. */
   reset(): void {
     this.#queue = [];
+    this.#bytes = 0;
     this.behind = false;
   }
 
   stop(): void {
     this.#stopped = true;
     this.#queue = [];
+    this.#bytes = 0;
   }
 
   async #pump(): Promise<void> {
@@ -163,6 +173,7 @@ class Outbox {
         // Everything queued so far goes out in one write.
         const chunk = this.#queue.join('');
         this.#queue = [];
+        this.#bytes = 0;
         await this.stream.write(chunk);
         if (this.stream.aborted || this.stream.closed) return this.onClosed();
       }
