@@ -13,19 +13,23 @@ import { MAX_BACKLOG, MAX_BACKLOG_BYTES, liveStream, type StreamView } from './s
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
-test('a slow reader gets one resync after falling behind, then updates', async () => {
+/** A live stream of `view` on a real Hono app and hub (every event flushed at once), and its reader. */
+async function openStream(view: StreamView) {
   const bus = new EventBus();
   const hub = new LiveHub(bus, { flushMs: 1, seenFlushMs: 1, keepAliveMs: 60_000 });
-  // A resync as large as a fleet's; an update names the clients of its batch.
-  const view: StreamView = {
-    resync: () => Array.from({ length: 300 }, (_, i) => ({ event: i ? 'row' : 'resync', data: `client ${i}` })),
-    update: (b) => [...b.changed].map((uuid) => ({ event: 'update', data: uuid })),
-  };
   const app = new Hono();
   app.get('/s', (c) => liveStream(c, hub, view, null));
   const ac = new AbortController();
   const res = await app.request('/s', { signal: ac.signal });
-  const reader = res.body!.getReader();
+  return { bus, hub, ac, reader: res.body!.getReader() };
+}
+
+test('a slow reader gets one resync after falling behind, then updates', async () => {
+  // A resync as large as a fleet's; an update names the clients of its batch.
+  const { bus, hub, ac, reader } = await openStream({
+    resync: () => Array.from({ length: 300 }, (_, i) => ({ event: i ? 'row' : 'resync', data: `client ${i}` })),
+    update: (b) => [...b.changed].map((uuid) => ({ event: 'update', data: uuid })),
+  });
   const decoder = new TextDecoder();
   let text = '';
   // A read that loses the race with the timer stays pending and is awaited next time (its chunk
@@ -75,18 +79,11 @@ test('a slow reader gets one resync after falling behind, then updates', async (
 });
 
 test('a stalled reader of large batches falls behind on bytes, long before 64 batches', async () => {
-  const bus = new EventBus();
-  const hub = new LiveHub(bus, { flushMs: 1, seenFlushMs: 1, keepAliveMs: 60_000 });
   const MiB = 'x'.repeat(1024 * 1024);
-  const view: StreamView = {
+  const { bus, hub, ac, reader } = await openStream({
     resync: () => [{ event: 'resync', data: 'state' }],
     update: (b) => [...b.changed].map((uuid) => ({ event: 'update', data: `${uuid} ${MiB}` })),
-  };
-  const app = new Hono();
-  app.get('/s', (c) => liveStream(c, hub, view, null));
-  const ac = new AbortController();
-  const res = await app.request('/s', { signal: ac.signal });
-  const reader = res.body!.getReader();
+  });
   const decoder = new TextDecoder();
   let text = '';
   try {
