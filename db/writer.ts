@@ -79,6 +79,17 @@ interface Queued {
   log: boolean; // a device log row: the only kind dropped when the bound is hit
 }
 
+/**
+ * For reads that want what was queued a moment ago (read your own writes): waits for the flush, but
+ * while the store fails it lets the read see what is stored instead of failing it (writes answer
+ * 503; reads keep working).
+ */
+export async function drainForRead(writer: { drain(): Promise<void> }): Promise<void> {
+  await writer.drain().catch((err) => {
+    if (!(err instanceof StoreUnavailableError)) throw err;
+  });
+}
+
 export class BatchedWriter {
   #db: Db;
   #opts: Required<WriterOptions>;

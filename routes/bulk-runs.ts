@@ -8,6 +8,7 @@
  * clients of that group. Until group CRUD exists a group exists when a `groups` row has
  * its id or any client is assigned to it.
  */
+import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
@@ -78,7 +79,7 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
   const admin = requireRole('admin');
 
   const commandsOf = async (runId: string) => {
-    await writer.drain(); // the registry persists asynchronously
+    await drainForRead(writer); // the registry persists asynchronously
     return commandsOfBulkRun(db, runId);
   };
 

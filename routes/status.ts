@@ -8,6 +8,7 @@
  * `status` follows /health (error: database down, degraded: broker down or store refusing writes, else ok) but the answer
  * is always 200: the snapshot itself is the finding.
  */
+import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';
 import { listAlerts } from '../db/alerts.ts';
 import { iso } from '../lib/time.ts';
@@ -33,7 +34,7 @@ export function statusRoutes(deps: RouteDeps, probes: HealthProbes) {
     const { status, dbOk, connected, store } = await healthStatus(probes);
     let alerts: Awaited<ReturnType<typeof listAlerts>> | null = null;
     if (dbOk) {
-      await deps.writer.drain().catch(() => {}); // a store refusing writes still lets us read
+      await drainForRead(deps.writer);
       alerts = await listAlerts(deps.db, { limit: RECENT_ALERTS, offset: 0 }).catch(() => null);
     }
     const snapshot = deps.metrics?.snapshot();

@@ -65,6 +65,10 @@ s('logs acknowledged during the outage are kept and written after it; /health an
   assert.is(status.status, 200, 'reading the status still works while writes fail');
   const st = (await status.json()) as { status: string; system: { database: { writable: boolean } } };
   assert.equal([st.status, st.system.database.writable], ['degraded', false]);
+  for (const path of ['/api/commands', '/api/alerts', `/api/clients/${UUID}/commands`, '/commands', '/alerts']) {
+    const read = await h.rt.app.request(path, { headers: { cookie: h.cookie } });
+    assert.is(read.status, 200, `${path}: reads keep working while writes fail`);
+  }
 
   await during; // every one of these was PUBACKed
   await h.rt.db.execute('PRAGMA query_only=0');

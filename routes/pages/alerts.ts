@@ -6,6 +6,7 @@
  *   POST /alerts/{id}/ack     acknowledge one      POST /alerts/ack-all   acknowledge every open one
  * Both answer the list fragment to htmx and 303 back to the page otherwise.
  */
+import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import { ackAlertsStatement, getAlert, listAlerts, openAlertIds } from '../../db/alerts.ts';
 import { clientName, isUuid } from '../client-json.ts';
@@ -41,7 +42,7 @@ const search = (q: AlertsQuery, page = q.page) => {
 };
 
 async function alertsData(deps: PageDeps, it: ViewContext, q: AlertsQuery) {
-  await deps.writer.drain();
+  await drainForRead(deps.writer);
   const [page, users] = await Promise.all([listAlerts(deps.db, { open: q.show === 'open', limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE }), userNames(deps)]);
   const rows = page.alerts.map((a) => {
     const r = a.clientUuid ? deps.fleet.get(a.clientUuid) : undefined;

@@ -14,6 +14,7 @@
  * group's offline screens; action reboot_host), so the lockout per client and the 5 % failure
  * rule apply alike.
  */
+import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import type { BulkRunView } from '../../actors/bulk-runs.ts';
 import type { CommandRecord } from '../../actors/command.types.ts';
@@ -58,7 +59,7 @@ export function bulkRunPages(deps: PageDeps) {
 
   /** A run and its commands: the live actor's view, else what the command log tells (server restarted). */
   const load = async (id: string): Promise<{ run: RunView; commands: CommandRecord[] } | null> => {
-    await deps.writer.drain(); // the registry persists asynchronously
+    await drainForRead(deps.writer); // the registry persists asynchronously
     const rows = (await commandsOfBulkRun(deps.db, id)).map((c) => deps.commands?.get(c.commandId) ?? c);
     const live = runs?.get(id);
     if (live) return { run: live, commands: rows };

@@ -17,6 +17,7 @@
  * actions card; without JavaScript the flow is the client page's (confirmation page, then the
  * client page with the outcome).
  */
+import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import type { ClientRecord } from '../../actors/client.types.ts';
 import { isTerminal, type CommandAction, type CommandRecord } from '../../actors/command.types.ts';
@@ -45,7 +46,7 @@ export async function userNames(deps: PageDeps): Promise<Map<number, string>> {
 
 /** The newest commands of a client, the live record where one exists (fresher than its row). */
 export async function history(deps: PageDeps, uuid: string): Promise<CommandRecord[]> {
-  await deps.writer.drain();
+  await drainForRead(deps.writer);
   const page = await listCommands(deps.db, { client: uuid, limit: HISTORY, offset: 0 });
   return page.commands.map((c) => deps.commands?.get(c.commandId) ?? c);
 }
