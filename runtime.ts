@@ -51,8 +51,6 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** The actor inspector's feed; `false` runs without it (bench:ingest --inspector off). Default on. */
   inspector?: boolean;
-  /** `false`: do not take the instance lease (a tool reading a database a server also uses). Default on. */
-  lease?: boolean;
 }
 
 export interface Runtime {
@@ -94,14 +92,12 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const applied = await migrate(db);
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
   // One server per database: a second one would keep actors of its own and split the fleet.
-  let lease: HeldLease | null = null;
-  if (opts.lease !== false) {
-    try {
-      lease = await holdLease(db, (s) => writer.enqueue(s));
-    } catch (err) {
-      db.close();
-      throw err;
-    }
+  let lease: HeldLease;
+  try {
+    lease = await holdLease(db, (s) => writer.enqueue(s));
+  } catch (err) {
+    db.close();
+    throw err;
   }
 
   const bus = new EventBus();
@@ -326,7 +322,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       bulkRuns.stop();
       commands!.stop();
       await writer.stop();
-      await lease?.stop();
+      await lease.stop();
       await brokerSide.close().catch((err) => log.warn('closing the embedded broker failed', err));
       db.close();
     })());

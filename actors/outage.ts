@@ -1,5 +1,5 @@
 /**
- * Fleet-level outage heuristic (docs/clients-screens.md "Outage"): when most of the fleet (≥ 80 % of
+ * Fleet-level outage heuristic (docs/clients-screens.md "Outage alerts"): when most of the fleet (≥ 80 % of
  * the clients that were online, at least 3) goes silent within one grace window, it is a broker or
  * network outage, not a device problem: one alert instead of one per client. Pure.
  *

@@ -33,7 +33,7 @@ const log = logger('scheduler');
 /** What a group's clients should be playing now (the first of its published active events). */
 export interface ExpectedEvent {
   eventId: string;
-  changing: boolean; // a video: identical screenshots mean a frozen screen (docs/clients.md "screen")
+  changing: boolean; // a video: identical screenshots mean a frozen screen (docs/clients-screens.md "Frozen screens")
 }
 
 /** Implemented by the Fleet: `complete` = every group is in the map (unassigned clients expect nothing). */

@@ -1,32 +1,9 @@
 /**
- * Abuse limits of the embedded broker: a token bucket per connection for publishes,
- * and a per-address penalty for repeated authentication failures. Pure and clock-injected.
+ * Abuse limits of the embedded broker: the publish budget per device account is a TokenBucket
+ * (lib/token-bucket.ts, re-exported here), and repeated authentication failures are penalised per
+ * (address, username). Pure and clock-injected.
  */
-
-/** Publish rate per connection: `perSecond` sustained, `burst` at once (messages). */
-export class TokenBucket {
-  #tokens: number;
-  #last: number;
-
-  constructor(
-    readonly perSecond: number,
-    readonly burst: number,
-    now: number,
-  ) {
-    this.#tokens = burst;
-    this.#last = now;
-  }
-
-  /** Takes one token; false means "over the limit, drop this message". */
-  take(now: number): boolean {
-    const elapsed = Math.max(0, now - this.#last) / 1000;
-    this.#last = now;
-    this.#tokens = Math.min(this.burst, this.#tokens + elapsed * this.perSecond);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-}
+export { TokenBucket } from '../lib/token-bucket.ts';
 
 /** Failures from one address, whatever the username, before its attempts are slowed (a NAT ceiling). */
 export const ADDRESS_FREE_FAILURES = 100;

@@ -19,7 +19,7 @@
 import { dummyHash, verifyPassword } from './password.ts';
 import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement, ACCOUNT_LOCKOUT, type User } from '../db/users.ts';
 import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
-import { TokenBucket } from '../broker/abuse.ts';
+import { TokenBucket } from './token-bucket.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
 

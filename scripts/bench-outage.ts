@@ -1,6 +1,6 @@
 /**
  * `npm run bench:outage -- --clients 50000`: the outage heuristic's cost when
- * a whole fleet goes offline within one heartbeat window (docs/clients-screens.md "Outage"): one
+ * a whole fleet goes offline within one heartbeat window (docs/clients-screens.md "Outage alerts"): one
  * `wentOffline` verdict per client, as the supervisor asks it. Prints the total time and the
  * verdicts. (The supervisor with real actors is not measured here: XState's SimulatedClock sorts
  * every pending timer on each flush, which would dominate any figure at this scale.)

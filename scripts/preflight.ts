@@ -6,7 +6,7 @@
 import { access, constants, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
-import { createClient } from '@libsql/client';
+import { databaseAnswers, openDatabase, type Db } from '../db/client.ts';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { StartupError } from '../lib/startup-error.ts';
@@ -78,18 +78,17 @@ async function checkDatabaseFile(url: string, dataDir: string): Promise<string |
 
 /** A libSQL server: it must answer within a few seconds (not a silent hang). */
 async function checkRemoteDatabase(url: string, authToken: string | undefined): Promise<void> {
-  let client: ReturnType<typeof createClient>;
+  let db: Db | null = null;
   try {
-    client = createClient({ url, authToken });
-  } catch (err) {
-    throw new StartupError('DATABASE_URL', `not a usable libSQL URL: ${(err as Error).message}`);
-  }
-  try {
-    await withTimeout(client.execute('SELECT 1'), REMOTE_DB_TIMEOUT_MS, url);
+    await withTimeout(
+      openDatabase(url, authToken).then((opened) => databaseAnswers((db = opened))),
+      REMOTE_DB_TIMEOUT_MS,
+      url,
+    );
   } catch (err) {
     throw new StartupError('DATABASE_URL', `cannot reach ${url}: ${(err as Error).message}`);
   } finally {
-    client.close();
+    (db as Db | null)?.close();
   }
 }
 
