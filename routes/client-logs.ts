@@ -14,7 +14,7 @@ import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { intQuery, timeQuery, validate } from './validate.ts';
-import { clientName, isUuid } from './client-json.ts';
+import { clientName, findClient } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
 
 const HOUR = 3_600_000;
@@ -86,8 +86,8 @@ export function clientLogsRoutes(deps: RouteDeps) {
   });
 
   app.get('/:uuid/logs', admin, validate('query', logsQuery), async (c) => {
-    const uuid = c.req.param('uuid');
-    if (!isUuid(uuid) || !fleet.get(uuid)) throw new HTTPException(404, { message: 'client not found' });
+    const uuid = findClient(fleet, c.req.param('uuid'))?.uuid;
+    if (!uuid) throw new HTTPException(404, { message: 'client not found' });
     const q = c.req.valid('query');
     const logs = await listLogs(db, uuid, { level: q.level, limit: q.limit, since: q.since });
     return c.json({ logs, count: logs.length });

@@ -1,7 +1,7 @@
 /**
  * `/api/clients` (docs/http.md endpoint table; docs/clients.md "Fleet view"). Reads come from the live
  * actors through the FleetApi, writes go to them. Static paths are registered before `/:uuid`.
- * A path segment that is not a lower-case UUID answers 404 like an unknown client.
+ * A path segment names a client by its UUID in any case (client-json.ts pathUuid); anything else answers 404.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -11,7 +11,7 @@ import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
-import { clientJson, isAlive, isUuid } from './client-json.ts';
+import { clientJson, findClient, isAlive, isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
@@ -29,7 +29,7 @@ export function clientsRoutes(deps: RouteDeps) {
   const admin = requireRole('admin');
 
   const find = (raw: string): ClientRecord => {
-    const r = isUuid(raw) ? fleet.get(raw) : undefined;
+    const r = findClient(fleet, raw);
     if (!r) throw new HTTPException(404, { message: 'client not found' });
     return r;
   };
