@@ -13,7 +13,7 @@ import { Hono } from 'hono';
 import { listAlerts } from '../db/alerts.ts';
 import { iso } from '../lib/time.ts';
 import { alertsJson } from './alerts.ts';
-import { healthStatus, type HealthProbes } from './health.ts';
+import { dbHealth, healthStatus, type HealthProbes } from './health.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
@@ -46,7 +46,7 @@ export function statusRoutes(deps: RouteDeps, probes: HealthProbes) {
       uptimeSeconds,
       uptime: humanUptime(uptimeSeconds),
       clients: deps.fleet.counts(),
-      system: { database: store ? { ok: dbOk, writable: store.ok } : { ok: dbOk }, broker: { connected }, actors: { clients: probes.clients(), commands: probes.commands() } },
+      system: { database: dbHealth(dbOk, store, false), broker: { connected }, actors: { clients: probes.clients(), commands: probes.commands() } },
       metrics: snapshot ? { windowMinutes: snapshot.minutes.length, ...snapshot.totals } : null,
       alerts: { open: alerts?.open ?? null },
       recentAlerts: alerts ? alertsJson(deps, alerts.alerts) : [],
