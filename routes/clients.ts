@@ -13,6 +13,7 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import { clientJson, findClient, isAlive, isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { acknowledgeServiceFailed } from './service-failed.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
 const groupId = z.number().int().positive().nullable();
@@ -119,11 +120,9 @@ export function clientsRoutes(deps: RouteDeps) {
 
   app.post('/:uuid/clear_service_failed', admin, async (c) => {
     const r = find(c.req.param('uuid'));
-    if (r.serviceFailedAt === null && r.serviceStatus === 'ok') {
-      return c.json({ success: true, message: 'no service_failed flag set' });
-    }
-    await fleet.clearServiceFailed(r.uuid);
-    return c.json({ success: true, message: 'service_failed flag cleared' });
+    // Its open service-failed alerts are acknowledged too, as on the monitoring page.
+    const wasSet = await acknowledgeServiceFailed(deps, r.uuid, c.var.user!.id);
+    return c.json({ success: true, message: wasSet ? 'service_failed flag cleared' : 'no service_failed flag set' });
   });
 
   return app;
