@@ -75,6 +75,9 @@ export function clientLogsRoutes(deps: RouteDeps) {
         mqttLastDisconnectAt: iso(r.mqttLastDisconnectAt),
         serviceFailedAt: iso(r.serviceFailedAt),
         latestScreenshotType: r.latestScreenshotType,
+        // The original's names (docs/http.md): the last event_start/event_stop shot, active or not.
+        priorityScreenshotType: r.priorityScreenshotType,
+        priorityScreenshotReceivedAt: iso(r.priorityScreenshotAt),
         hasActivePriorityScreenshot: activePriority,
         errorCount: l?.errorCount ?? 0,
         warnCount: l?.warnCount ?? 0,
