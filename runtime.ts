@@ -33,6 +33,7 @@ import { bootstrapSuperadmin } from './lib/bootstrap.ts';
 import { Retention } from './lib/retention.ts';
 import { EventBus } from './lib/bus.ts';
 import { ActivityMetrics, attachBus, startMetricsTicker } from './lib/metrics.ts';
+import { RecentEvents } from './lib/recent-events.ts';
 import { closeLiveStreams } from './routes/pages/live-hub.ts';
 import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
@@ -160,6 +161,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const metrics = new ActivityMetrics({ now: () => clock.now() });
   metrics.track('errors', () => drops.snapshot().total); // MQTT input dropped as invalid
   const detachMetrics = attachBus(metrics, bus);
+  const recentEvents = new RecentEvents(bus); // /api/status's recentEvents
   const stopMetricsTicker = startMetricsTicker(metrics, bus, 10_000, () => clock.now());
 
   let fleet: Fleet | null = null;
@@ -296,6 +298,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     drops: () => drops.snapshot(),
     storeStatus: () => writer.storeStatus(),
     metrics,
+    recentEvents,
     scheduler,
     inspector: inspector ?? undefined,
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
@@ -314,6 +317,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       clearInterval(sweep);
       stopMetricsTicker();
       detachMetrics();
+      recentEvents.close();
       await retention.stop();
       scheduler!.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));

@@ -127,6 +127,10 @@ export class Fleet implements FleetApi {
     return c;
   }
 
+  outageSuspected(): boolean {
+    return this.#d.supervisor.outageSuspected;
+  }
+
   byStatus(status: ClientStatus): ClientRecord[] {
     return this.list().filter((r) => r.status === status);
   }

@@ -35,6 +35,8 @@ export interface FleetApi extends IngestPort {
   deleteClient(uuid: string): Promise<boolean>;
   /** Operator acknowledgement: service back to ok, retained notice cleared with an empty payload. */
   clearServiceFailed(uuid: string): Promise<boolean>;
+  /** Whether most of the fleet went quiet together (docs/clients.md "Fleet view": Outage); absent = never. */
+  outageSuspected?(): boolean;
   /** Fleet status of one client by derived status, for filters. */
   byStatus(status: ClientStatus): ClientRecord[];
 }

@@ -23,6 +23,8 @@ export interface User {
   language: string | null;
   lastLoginAt: number | null;
   failedLoginCount: number;
+  /** Wrong passwords since the last successful sign-in (the original's `failed_login_attempts`). */
+  failedLoginAttempts: number;
   failedLoginWindowStart: number | null;
   lockedUntil: number | null;
   lastFailedLoginAt: number | null;
@@ -46,10 +48,12 @@ export function userJson(u: User) {
     lastLoginAt: iso(u.lastLoginAt),
     lockedUntil: iso(u.lockedUntil),
     failedLoginCount: u.failedLoginCount,
+    failedLoginAttempts: u.failedLoginAttempts, // the original's name and counter (docs/users.md)
     lastFailedLoginAt: iso(u.lastFailedLoginAt),
     deactivatedAt: iso(u.deactivatedAt),
     deactivatedBy: u.deactivatedBy,
     passwordChangedAt: iso(u.passwordChangedAt),
+    lastPasswordChangeAt: iso(u.passwordChangedAt), // the original's name for the same time
     createdAt: iso(u.createdAt),
     updatedAt: iso(u.updatedAt),
   };
@@ -65,6 +69,7 @@ export function toUser(r: Row): User {
     language: r.language === null ? null : String(r.language),
     lastLoginAt: fromIso(r.last_login_at),
     failedLoginCount: Number(r.failed_login_count ?? 0),
+    failedLoginAttempts: Number(r.failed_login_attempts ?? 0),
     failedLoginWindowStart: fromIso(r.failed_login_window_start),
     lockedUntil: fromIso(r.locked_until),
     lastFailedLoginAt: fromIso(r.last_failed_login_at),
@@ -155,7 +160,7 @@ export function setPasswordStatement(id: number, passwordHash: string, now: numb
 export function loginSucceededStatement(id: number, now: number): InStatement {
   const at = new Date(now).toISOString();
   return {
-    sql: `UPDATE users SET last_login_at = ?, failed_login_count = 0, failed_login_window_start = NULL,
+    sql: `UPDATE users SET last_login_at = ?, failed_login_count = 0, failed_login_attempts = 0, failed_login_window_start = NULL,
           locked_until = NULL WHERE id = ?`,
     args: [at, id],
   };
@@ -196,6 +201,7 @@ export function loginFailedStatements(id: number, now: number, policy: LockoutPo
       sql: `UPDATE users SET
               failed_login_count = CASE WHEN ${fresh} THEN 1 ELSE failed_login_count + 1 END,
               failed_login_window_start = CASE WHEN ${fresh} THEN :at ELSE failed_login_window_start END,
+              failed_login_attempts = failed_login_attempts + 1,
               last_failed_login_at = :at
             WHERE id = :id`,
       args: { id, at, windowStart },

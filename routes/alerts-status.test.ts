@@ -95,7 +95,9 @@ test('status: fleet counts, system health, open alerts and the 5 newest, uptime'
   assert.is(body.timestamp, new Date(f.clock.t).toISOString());
   assert.is(body.status, 'ok');
   assert.equal([body.uptimeSeconds, body.uptime], [3725, '1h 2m']);
-  assert.equal(body.clients, { total: 2, online: 1, healthy: 1, warning: 0, critical: 0, offline: 1 });
+  assert.equal(body.clients, { total: 2, online: 1, healthy: 1, warning: 0, critical: 0, offline: 1, outageSuspected: false });
+  assert.equal(body.reasons, [], 'one of two screens offline is not most of the fleet');
+  assert.equal(body.recentEvents, [], 'no recent-events source in this app');
   assert.equal(body.system, { database: { ok: true }, broker: { connected: true }, actors: { clients: 2, commands: 0 } });
   assert.is(body.metrics, null, 'no metrics source in this app');
   assert.equal(body.alerts, { open: 23 });

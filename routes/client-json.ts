@@ -3,11 +3,26 @@
  * "alive" rule shared by the client and monitoring endpoints.
  */
 import type { ClientRecord } from '../actors/client.types.ts';
+import type { FleetApi } from '../actors/fleet.types.ts';
+import { canonicalUuid } from '../broker/topics.ts';
 import { iso } from '../lib/time.ts';
 
 /** Lower-case 36-char UUID (docs/mqtt.md); anything else in a path cannot name a client: 404. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const isUuid = (s: string) => UUID.test(s);
+
+/**
+ * The client a path segment names: a UUID in any case, lower-cased. MQTT takes a screen's UUID in
+ * any case and keeps it lower-case (broker/topics.ts), so a screen that announced itself as
+ * `A1B2…` is found under that spelling too; anything else is null (404 at the caller).
+ */
+export const pathUuid = (raw: string): string | null => canonicalUuid(raw);
+
+/** The live record a path segment names, or undefined. */
+export function findClient(fleet: Pick<FleetApi, 'get'>, raw: string) {
+  const uuid = pathUuid(raw);
+  return uuid === null ? undefined : fleet.get(uuid);
+}
 
 /**
  * Alive: active, and online (or, before the actor has decided, seen within the grace period).

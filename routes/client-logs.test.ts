@@ -97,9 +97,13 @@ test('monitoring-overview: exact shape, live status, db counts within hours', as
   const [a, b, c] = body.clients;
   assert.equal(Object.keys(a).sort(), [
     'currentEventId', 'currentProcess', 'errorCount', 'groupId', 'hasActivePriorityScreenshot', 'lastAlive', 'latestError',
-    'latestLog', 'latestScreenshotType', 'mqttLastDisconnectAt', 'mqttReconnectCount', 'name', 'processStatus',
-    'screenHealthStatus', 'serviceFailedAt', 'status', 'statusReasons', 'uuid', 'warnCount',
+    'latestLog', 'latestScreenshotType', 'mqttLastDisconnectAt', 'mqttReconnectCount', 'name', 'priorityScreenshotReceivedAt',
+    'priorityScreenshotType', 'processStatus', 'screenHealthStatus', 'serviceFailedAt', 'status', 'statusReasons', 'uuid', 'warnCount',
   ]);
+  // The original's screenshot fields: latest type, and the last priority shot's type and time.
+  assert.equal([a.latestScreenshotType, a.priorityScreenshotType, a.priorityScreenshotReceivedAt], ['event_start', 'event_start', new Date(f.clock.t - 60_000).toISOString()]);
+  assert.equal([b.priorityScreenshotType, b.priorityScreenshotReceivedAt], [null, new Date(f.clock.t - 600_000).toISOString()]);
+  assert.equal([c.latestScreenshotType, c.priorityScreenshotType, c.priorityScreenshotReceivedAt], [null, null, null]);
   assert.is(a.name, 'Hall');
   assert.is(a.status, 'warning');
   assert.equal(a.statusReasons, ['recent_errors']); // the ERROR received within the hour

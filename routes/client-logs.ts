@@ -14,7 +14,7 @@ import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { intQuery, timeQuery, validate } from './validate.ts';
-import { clientName, isUuid } from './client-json.ts';
+import { clientName, findClient } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
 
 const HOUR = 3_600_000;
@@ -75,6 +75,9 @@ export function clientLogsRoutes(deps: RouteDeps) {
         mqttLastDisconnectAt: iso(r.mqttLastDisconnectAt),
         serviceFailedAt: iso(r.serviceFailedAt),
         latestScreenshotType: r.latestScreenshotType,
+        // The original's names (docs/http.md): the last event_start/event_stop shot, active or not.
+        priorityScreenshotType: r.priorityScreenshotType,
+        priorityScreenshotReceivedAt: iso(r.priorityScreenshotAt),
         hasActivePriorityScreenshot: activePriority,
         errorCount: l?.errorCount ?? 0,
         warnCount: l?.warnCount ?? 0,
@@ -86,8 +89,8 @@ export function clientLogsRoutes(deps: RouteDeps) {
   });
 
   app.get('/:uuid/logs', admin, validate('query', logsQuery), async (c) => {
-    const uuid = c.req.param('uuid');
-    if (!isUuid(uuid) || !fleet.get(uuid)) throw new HTTPException(404, { message: 'client not found' });
+    const uuid = findClient(fleet, c.req.param('uuid'))?.uuid;
+    if (!uuid) throw new HTTPException(404, { message: 'client not found' });
     const q = c.req.valid('query');
     const logs = await listLogs(db, uuid, { level: q.level, limit: q.limit, since: q.since });
     return c.json({ logs, count: logs.length });

@@ -126,6 +126,23 @@ test('clear_service_failed: the actor goes back to ok, the empty retained clear 
   assert.is((await get('/api/clients/service_failed')).body.service_failed_count, 1);
 });
 
+test('clear_service_failed resolves the open service-failed alert; a new failure raises a new one', async () => {
+  const fail = () => f.fleet.clientEvent(UUID_A, { type: 'SERVICE_FAILED', at: f.commandClock.now(), unit: 'infoscreen.service', failedAt: f.commandClock.now() });
+  const openAlerts = async () => (await get(`/api/alerts?status=open&kind=service-failed&client=${UUID_A}`)).body.alerts;
+  fail();
+  assert.is((await openAlerts()).length, 1, 'the failure raised an alert');
+  assert.equal((await send('POST', `/api/clients/${UUID_A}/clear_service_failed`)).body, { success: true, message: 'service_failed flag cleared' });
+  assert.equal(await openAlerts(), [], 'clearing resolved it');
+  const acked = (await get(`/api/alerts?status=acknowledged&kind=service-failed&client=${UUID_A}`)).body.alerts;
+  assert.equal(acked.map((a: { acknowledgedBy: number }) => a.acknowledgedBy), [f.ids.admin]);
+  f.commandClock.increment(1000);
+  fail(); // within the dedup window, yet a new fact after the acknowledgement
+  const again = await openAlerts();
+  assert.equal([again.length, again[0]?.count], [1, 1]);
+  assert.is.not(again[0].id, acked[0].id);
+  await send('POST', `/api/clients/${UUID_A}/clear_service_failed`);
+});
+
 test('DELETE /api/clients/{uuid}: actor, row and logs gone, retained topics cleared', async () => {
   f.writer.enqueue(insertLogStatement(UUID_D, { level: 'ERROR', timestamp: f.clock.t, message: 'bye', context: null }, f.clock.t));
   await f.writer.drain();

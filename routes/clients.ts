@@ -1,7 +1,7 @@
 /**
  * `/api/clients` (docs/http.md endpoint table; docs/clients.md "Fleet view"). Reads come from the live
  * actors through the FleetApi, writes go to them. Static paths are registered before `/:uuid`.
- * A path segment that is not a lower-case UUID answers 404 like an unknown client.
+ * A path segment names a client by its UUID in any case (client-json.ts pathUuid); anything else answers 404.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -11,8 +11,9 @@ import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
-import { clientJson, isAlive, isUuid } from './client-json.ts';
+import { clientJson, findClient, isAlive, isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { acknowledgeServiceFailed } from './service-failed.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
 const groupId = z.number().int().positive().nullable();
@@ -29,7 +30,7 @@ export function clientsRoutes(deps: RouteDeps) {
   const admin = requireRole('admin');
 
   const find = (raw: string): ClientRecord => {
-    const r = isUuid(raw) ? fleet.get(raw) : undefined;
+    const r = findClient(fleet, raw);
     if (!r) throw new HTTPException(404, { message: 'client not found' });
     return r;
   };
@@ -119,11 +120,9 @@ export function clientsRoutes(deps: RouteDeps) {
 
   app.post('/:uuid/clear_service_failed', admin, async (c) => {
     const r = find(c.req.param('uuid'));
-    if (r.serviceFailedAt === null && r.serviceStatus === 'ok') {
-      return c.json({ success: true, message: 'no service_failed flag set' });
-    }
-    await fleet.clearServiceFailed(r.uuid);
-    return c.json({ success: true, message: 'service_failed flag cleared' });
+    // Its open service-failed alerts are acknowledged too, as on the monitoring page.
+    const wasSet = await acknowledgeServiceFailed(deps, r.uuid, c.var.user!.id);
+    return c.json({ success: true, message: wasSet ? 'service_failed flag cleared' : 'no service_failed flag set' });
   });
 
   return app;

@@ -18,7 +18,7 @@ import { getCommand, listCommands } from '../db/commands.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { intQuery, invalidBody, timeQuery, toIssues, validate } from './validate.ts';
-import { isUuid } from './client-json.ts';
+import { findClient, isUuid } from './client-json.ts';
 import { commandJson } from './command-json.ts';
 import type { RouteDeps } from './deps.ts';
 
@@ -68,8 +68,9 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
     return getCommand(db, id);
   };
   const knownClient = (raw: string) => {
-    if (!isUuid(raw) || !fleet.get(raw)) throw new HTTPException(404, { message: 'client not found' });
-    return raw;
+    const r = findClient(fleet, raw);
+    if (!r) throw new HTTPException(404, { message: 'client not found' });
+    return r.uuid;
   };
 
   // Static paths before the `/:uuid` ones.

@@ -12,7 +12,7 @@ import { CredentialConflictError } from '../broker/provisioning.ts';
 import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
-import { isUuid } from './client-json.ts';
+import { pathUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
 
 export function credentialsRoutes(deps: RouteDeps) {
@@ -25,9 +25,10 @@ export function credentialsRoutes(deps: RouteDeps) {
   };
   const uuidOf = (c: Context<AppEnv>) => {
     const raw = c.req.param('uuid') ?? '';
-    // Same rule as /api/clients/{uuid}: a segment that is not a lower-case UUID is not a client.
-    if (!isUuid(raw)) throw new HTTPException(404, { message: 'client not found' });
-    return raw;
+    // Same rule as /api/clients/{uuid}: a UUID in any case, anything else is not a client.
+    const uuid = pathUuid(raw);
+    if (uuid === null) throw new HTTPException(404, { message: 'client not found' });
+    return uuid;
   };
   const actorOf = (c: Context<AppEnv>) => `user:${c.var.user!.id}:${c.var.user!.username}`;
 

@@ -15,6 +15,7 @@ import type { Provisioning } from '../broker/provisioning.ts';
 import type { BrokerOverview, OverviewQuery } from '../broker/overview.ts';
 import type { ActiveEvent, ScheduleChange } from '../actors/scheduler.ts';
 import type { ActivityMetrics } from '../lib/metrics.ts';
+import type { RecentEvents } from '../lib/recent-events.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
 
@@ -50,6 +51,8 @@ export interface AppDeps {
     /** The event a group shows now (the overview's group cards); absent in tests without a scheduler. */
     activeEvent?(groupId: number, now: number): ActiveEvent | null;
   };
+  /** The fleet's recent events (lib/recent-events.ts): `recentEvents` of `/api/status`. */
+  recentEvents?: Pick<RecentEvents, 'list'>;
   /** The actor inspector's feed (actors/inspection/feed.ts): `/inspector*` and `/api/inspector/*` need it. */
   inspector?: InspectionFeed;
   /** What the supervisor knows now (clients by state, commands in flight, restore, failures, outage): its inspector entry. */

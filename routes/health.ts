@@ -3,6 +3,7 @@
  * 200 while the database answers (status `degraded` when the broker is down: the API still
  * serves; `degraded` too while the store refuses writes, with the writer's reason, pending and
  * dropped counts, docs/reliability.md "Storage faults"); 503 when the database does not answer at all.
+ * `db.ok` is true only while the database both answers and takes writes (`readable`, `writable`).
  */
 import { Hono } from 'hono';
 import type { StoreStatus } from '../db/writer.ts';
@@ -26,6 +27,20 @@ export async function healthStatus(p: HealthProbes) {
   return { status, dbOk, connected, store };
 }
 
+const NO_ANSWER = 'the database does not answer';
+
+/**
+ * The database part of /health and /api/status: `ok` only when it answers AND takes writes, so a
+ * monitor reading `db.ok` alone sees a store that refuses writes (docs/reliability.md), with the reason.
+ */
+export function dbHealth(dbOk: boolean, store: StoreStatus | null, detail = true) {
+  const ok = dbOk && (store?.ok ?? true);
+  const reason = !dbOk ? NO_ANSWER : (store?.reason ?? (ok ? null : 'the store refuses writes'));
+  if (!store) return ok ? { ok } : { ok, reason };
+  const base = { ok, readable: dbOk, writable: store.ok, reason };
+  return detail ? { ...store, ...base } : base;
+}
+
 export function healthRoutes(p: HealthProbes) {
   const app = new Hono();
   app.get('/health', async (c) => {
@@ -35,7 +50,7 @@ export function healthRoutes(p: HealthProbes) {
         status,
         uptime: Math.round(p.uptimeSeconds()),
         broker: p.drops ? { connected, drops: p.drops() } : { connected },
-        db: store ? { ...store, ok: dbOk, writable: store.ok } : { ok: dbOk },
+        db: dbHealth(dbOk, store),
         actors: { clients: p.clients(), commands: p.commands() },
       },
       dbOk ? 200 : 503,

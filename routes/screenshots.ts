@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
-import { isUuid } from './client-json.ts';
+import { pathUuid } from './client-json.ts';
 
 /**
  * What the routes need from the screenshot store (db/screenshots.ts): the JPEG bytes of a client's
@@ -32,8 +32,9 @@ export function screenshotRoutes(deps: { screenshots: ScreenshotSource }) {
   const app = new Hono<AppEnv>();
   const user = requireRole('user');
   const uuidOf = (raw: string) => {
-    if (!isUuid(raw)) throw new HTTPException(404, { message: 'no screenshot' });
-    return raw;
+    const uuid = pathUuid(raw);
+    if (uuid === null) throw new HTTPException(404, { message: 'no screenshot' });
+    return uuid;
   };
 
   app.get('/:file', user, async (c) => {

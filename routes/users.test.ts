@@ -29,8 +29,8 @@ test('list and get never expose the password hash; an admin never sees a superad
   assert.is((await req('GET', `/api/users/${f.ids.superadmin}`, superadmin)).status, 200);
   const one = await (await req('GET', `/api/users/${f.ids.user}`, admin)).json();
   assert.equal(Object.keys(one).sort(), [
-    'createdAt', 'deactivatedAt', 'deactivatedBy', 'failedLoginCount', 'id', 'isActive', 'language', 'lastFailedLoginAt', 'lastLoginAt',
-    'lockedUntil', 'passwordChangedAt', 'role', 'updatedAt', 'username',
+    'createdAt', 'deactivatedAt', 'deactivatedBy', 'failedLoginAttempts', 'failedLoginCount', 'id', 'isActive', 'language', 'lastFailedLoginAt',
+    'lastLoginAt', 'lastPasswordChangeAt', 'lockedUntil', 'passwordChangedAt', 'role', 'updatedAt', 'username',
   ]);
   assert.is((await req('GET', '/api/users/abc', admin)).status, 404);
 });
@@ -132,6 +132,28 @@ test('stats: totals, active/inactive, locked, by role, recent logins; an admin\'
   assert.is(later.recentLogins, 1, 'only the superadmin who just signed in again');
   const editor = await f.login('editor');
   assert.is((await req('GET', '/api/users/stats', editor)).status, 403);
+});
+
+test("the original's names: failedLoginAttempts counts wrong passwords until a success, lastPasswordChangeAt", async () => {
+  const sa = await f.login('superadmin');
+  const made = await (await req('POST', '/api/users', sa, { username: 'frida', password: 'frida password', role: 'user' })).json();
+  const one = async () => (await req('GET', `/api/users/${made.id}`, sa)).json();
+  const login = (password: string) => f.app.request('/api/auth/login', json('POST', { username: 'frida', password }));
+  for (let i = 0; i < 3; i++) assert.is((await login('not the password')).status, 401);
+  let u = await one();
+  assert.equal([u.failedLoginAttempts, u.failedLoginCount], [3, 3]);
+  assert.is(u.lastPasswordChangeAt, u.passwordChangedAt);
+  f.clock.t += 16 * 60_000; // past the lockout window: the window's count starts again, the attempts do not
+  await login('not the password');
+  u = await one();
+  assert.equal([u.failedLoginAttempts, u.failedLoginCount], [4, 1]);
+  assert.is((await login('frida password')).status, 200);
+  u = await one();
+  assert.equal([u.failedLoginAttempts, u.failedLoginCount], [0, 0], 'a successful sign-in resets both');
+  f.clock.t += 60_000;
+  assert.is((await req('PUT', `/api/users/${made.id}/password`, sa, { password: 'a new password' })).status, 200);
+  u = await one();
+  assert.equal([u.lastPasswordChangeAt, u.passwordChangedAt], [new Date(f.clock.t).toISOString(), new Date(f.clock.t).toISOString()]);
 });
 
 test.run();

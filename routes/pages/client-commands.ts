@@ -23,7 +23,7 @@ import type { ClientRecord } from '../../actors/client.types.ts';
 import { isTerminal, type CommandAction, type CommandRecord } from '../../actors/command.types.ts';
 import { getCommand, listCommands } from '../../db/commands.ts';
 import { listUsers } from '../../db/users.ts';
-import { clientName, isUuid } from '../client-json.ts';
+import { clientName, findClient, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
@@ -89,7 +89,7 @@ const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, m
 export function clientCommandPages(deps: PageDeps) {
   const app = new Hono<AppEnv>();
   const admin = pageRole('admin', deps);
-  const find = (raw: string) => (isUuid(raw) ? deps.fleet.get(raw) : undefined);
+  const find = (raw: string) => findClient(deps.fleet, raw);
   const lockoutMinutes = deps.config.CRASH_RECOVERY_LOCKOUT_MINUTES;
 
   /** The actions card (+ the history as a second swap), answered to htmx after a command or a cancel. */

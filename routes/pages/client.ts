@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono';
 import { clientName, type ClientRecord, type LogLevel } from '../../actors/client.types.ts';
 import { LOG_LEVELS } from '../../db/logs.ts';
 import { isLogCursor, logPage } from '../../db/log-pages.ts';
-import { isUuid } from '../client-json.ts';
+import { findClient } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, priorityLeftMs, type PageDeps } from './kit.ts';
@@ -35,7 +35,7 @@ export function clientPages(deps: PageDeps) {
   const app = new Hono<AppEnv>();
   const user = pageRole('user', deps);
   const admin = pageRole('admin', deps);
-  const find = (raw: string): ClientRecord | undefined => (isUuid(raw) ? deps.fleet.get(raw) : undefined);
+  const find = (raw: string): ClientRecord | undefined => findClient(deps.fleet, raw);
 
   const logsData = async (r: ClientRecord, q: LogsQuery) => {
     const page = await logPage(deps.db, r.uuid, { level: q.level || undefined, before: q.before || undefined, limit: LOG_PAGE });

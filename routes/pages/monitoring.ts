@@ -7,7 +7,6 @@
 import { Hono } from 'hono';
 import type { ClientRecord } from '../../actors/client.types.ts';
 import type { CommandRecord } from '../../actors/command.types.ts';
-import { openAlertIdsOf } from '../../db/alerts.ts';
 import { recentErrors } from '../../db/logs.ts';
 import { isAlive, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
@@ -15,7 +14,7 @@ import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts
 import { bySeverity } from './overview.model.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { activityChart } from './metrics.ts';
-import { acknowledgeAlerts } from './alerts.ts';
+import { acknowledgeServiceFailed } from '../service-failed.ts';
 
 export const TABLE_PAGE = 100; // rows per page of the status table
 const RECENT_ERRORS = 20;
@@ -105,9 +104,7 @@ export function monitoringPages(deps: PageDeps) {
   app.post('/monitoring/service-failed/:uuid/ack', admin, async (c) => {
     const uuid = c.req.param('uuid');
     if (!isUuid(uuid) || !deps.fleet.get(uuid)) return errorPage(c, deps, 404);
-    await deps.fleet.clearServiceFailed(uuid);
-    await deps.writer.drain(); // the alert row may still sit in the writer's queue
-    await acknowledgeAlerts(deps, await openAlertIdsOf(deps.db, 'service-failed', uuid), c.var.user!.id);
+    await acknowledgeServiceFailed(deps, uuid, c.var.user!.id);
     if (!isHtmx(c)) return c.redirect('/monitoring', 303);
     const it: ViewContext = pageContext(c, deps);
     c.header('Vary', 'HX-Request');
