@@ -105,13 +105,31 @@ function checkListen(host: string, port: number, hostKey: string, portKey: strin
   });
 }
 
-async function checkFile(key: string, path: string | undefined): Promise<void> {
-  if (!path) return;
+/** Why a configured file cannot be used, or null when it can be read. */
+async function fileProblem(path: string): Promise<string | null> {
   try {
+    if (!(await stat(path)).isFile()) return `${path} is not a file`;
     await access(path, constants.R_OK);
-  } catch {
-    throw new StartupError(key, `file ${path} does not exist or cannot be read`);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? `file ${path} does not exist` : `file ${path} cannot be read (${code ?? (err as Error).message})`;
   }
+}
+
+/**
+ * Every configured file must be readable. One refusal names each one that is not (a missing
+ * certificate and key are one fix, not two failed starts); the line's key is the first of them.
+ */
+async function checkFiles(files: ReadonlyArray<readonly [key: string, path: string | undefined]>): Promise<void> {
+  const problems: [string, string][] = [];
+  for (const [key, path] of files) {
+    const problem = path ? await fileProblem(path) : null;
+    if (problem) problems.push([key, problem]);
+  }
+  if (!problems.length) return;
+  const [[firstKey, firstProblem], ...rest] = problems;
+  throw new StartupError(firstKey, [firstProblem, ...rest.map(([k, p]) => `${k}: ${p}`)].join('; '));
 }
 
 export async function preflight(c: Readonly<Config>): Promise<Preflight> {
@@ -124,11 +142,13 @@ export async function preflight(c: Readonly<Config>): Promise<Preflight> {
     await checkListen(c.MQTT_EMBEDDED_HOST!, c.MQTT_EMBEDDED_PORT, 'MQTT_EMBEDDED_HOST', 'MQTT_EMBEDDED_PORT');
     if (c.MQTT_EMBEDDED_TLS_PORT !== undefined) await checkListen(c.MQTT_EMBEDDED_HOST!, c.MQTT_EMBEDDED_TLS_PORT, 'MQTT_EMBEDDED_HOST', 'MQTT_EMBEDDED_TLS_PORT');
   }
-  await checkFile('MQTT_EMBEDDED_TLS_CERT', c.MQTT_EMBEDDED_TLS_CERT);
-  await checkFile('MQTT_EMBEDDED_TLS_KEY', c.MQTT_EMBEDDED_TLS_KEY);
-  await checkFile('MQTT_TLS_CA_CERT', c.MQTT_TLS_CA_CERT);
-  await checkFile('MQTT_TLS_CERTFILE', c.MQTT_TLS_CERTFILE);
-  await checkFile('MQTT_TLS_KEYFILE', c.MQTT_TLS_KEYFILE);
+  await checkFiles([
+    ['MQTT_EMBEDDED_TLS_CERT', c.MQTT_EMBEDDED_TLS_CERT],
+    ['MQTT_EMBEDDED_TLS_KEY', c.MQTT_EMBEDDED_TLS_KEY],
+    ['MQTT_TLS_CA_CERT', c.MQTT_TLS_CA_CERT],
+    ['MQTT_TLS_CERTFILE', c.MQTT_TLS_CERTFILE],
+    ['MQTT_TLS_KEYFILE', c.MQTT_TLS_KEYFILE],
+  ]);
   return { newDatabaseFile };
 }
 
