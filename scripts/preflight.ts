@@ -92,12 +92,20 @@ async function checkRemoteDatabase(url: string, authToken: string | undefined): 
   }
 }
 
+/**
+ * The usual holder of the MQTT port on a fresh machine: installing Debian's `mosquitto` package
+ * (for mosquitto_pub, or by habit) starts its service on 1883 at once and on every boot.
+ */
+const MQTT_PORT_HINT =
+  'usually by another MQTT broker (installing Debian\'s mosquitto package starts one on 1883): stop it for good (systemctl disable --now mosquitto), set MQTT_EMBEDDED_PORT to a free port, or use that broker with MQTT_BROKER_HOST';
+
 /** The address must be one this machine can listen on, and the port free. */
 function checkListen(host: string, port: number, hostKey: string, portKey: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupError(portKey, `port ${port} on ${host} is already in use`));
+      const hint = portKey === 'MQTT_EMBEDDED_PORT' ? ` — ${MQTT_PORT_HINT}` : '';
+      if (err.code === 'EADDRINUSE') reject(new StartupError(portKey, `port ${port} on ${host} is already in use${hint}`));
       else if (err.code === 'EACCES') reject(new StartupError(portKey, `no permission to listen on port ${port}`));
       else reject(new StartupError(hostKey, `cannot listen on ${host} (${err.code ?? err.message})`));
     });

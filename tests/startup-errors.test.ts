@@ -74,9 +74,13 @@ test('HTTP port in use', async () => {
   server.close();
 });
 
-test('MQTT port in use', async () => {
+test('MQTT port in use: the line says what usually holds it (Debian\'s mosquitto service) and how to move', async () => {
   const { server, port } = await busyPort();
-  await refused(base({ MQTT_EMBEDDED_PORT: String(port) }), 'MQTT_EMBEDDED_PORT', /already in use/);
+  const line = await refused(base({ MQTT_EMBEDDED_PORT: String(port) }), 'MQTT_EMBEDDED_PORT', /already in use/);
+  assert.match(line, new RegExp(`port ${port} `));
+  assert.match(line, /mosquitto/);
+  assert.match(line, /systemctl disable --now mosquitto/);
+  assert.match(line, /set MQTT_EMBEDDED_PORT/);
   server.close();
 });
 
