@@ -6,7 +6,6 @@
  * Anonymous access (MQTT_ALLOW_ANONYMOUS) is refused in production (config.ts checks it first;
  * this is the second lock) and announced loudly: it is for a developer's laptop only.
  */
-import { readFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
@@ -21,6 +20,7 @@ import { Provisioning } from './provisioning.ts';
 import { createBrokerSecurity, type BrokerSecurity } from './security.ts';
 import { resolveServerAccount, type ServerAccount } from './server-account.ts';
 import { parseTopic } from './topics.ts';
+import { readPemFiles } from './tls-files.ts';
 import type { DurableAcks } from './durable-acks.ts';
 
 const log = logger('broker');
@@ -88,9 +88,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       maxConnectionsPerDevice: c.MQTT_MAX_CONNECTIONS_PER_DEVICE,
       now: d.now,
     });
-    const tls = c.MQTT_EMBEDDED_TLS_PORT !== undefined
-      ? { port: c.MQTT_EMBEDDED_TLS_PORT, cert: readPem(c.MQTT_EMBEDDED_TLS_CERT!, 'certificate'), key: readPem(c.MQTT_EMBEDDED_TLS_KEY!, 'key') }
-      : undefined;
+    const tls = c.MQTT_EMBEDDED_TLS_PORT !== undefined ? embeddedTls(c.MQTT_EMBEDDED_TLS_PORT, c) : undefined;
     embedded = await startEmbeddedBroker({
       host: c.MQTT_EMBEDDED_HOST!,
       port: c.MQTT_EMBEDDED_PORT,
@@ -177,10 +175,8 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
   };
 }
 
-function readPem(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new Error(`cannot read MQTT_EMBEDDED_TLS ${what} "${path}": ${(err as Error).message}`);
-  }
+/** The embedded broker's TLS listener: port plus PEM material, both files read (and refused) together. */
+function embeddedTls(port: number, c: Readonly<Config>) {
+  const [cert, key] = readPemFiles('MQTT_EMBEDDED_TLS', [['certificate (MQTT_EMBEDDED_TLS_CERT)', c.MQTT_EMBEDDED_TLS_CERT], ['key (MQTT_EMBEDDED_TLS_KEY)', c.MQTT_EMBEDDED_TLS_KEY]]);
+  return { port, cert: cert!, key: key! }; // config.ts requires both paths with the TLS port
 }

@@ -2,8 +2,8 @@
  * Named queries for bulk runs (docs/commands.md "Bulk actions"). A run's commands are ordinary
  * client_commands rows tagged with `bulk_run_id`.
  *
- * Until group CRUD exists, a group "exists" when a `groups` row has its id or any client
- * is assigned to it; the client half is checked by the caller against the live fleet.
+ * A group "exists" when a `groups` row has its id or any client is assigned to it (clients may
+ * carry an id without a row); the client half is checked by the caller against the live fleet.
  */
 import type { Db } from './client.ts';
 import type { CommandRecord } from '../actors/command.types.ts';

@@ -5,8 +5,8 @@
  *   GET  /bulk-runs/{id}                                   → {run, commands} with live counts
  *   POST /bulk-runs/{id}/abort {reason?}                   → {run}: stop issuing (409 when already finished)
  * Default selection: the group's offline clients, action `reboot_host`. Given `uuids` must all be
- * clients of that group. Until group CRUD exists a group exists when a `groups` row has
- * its id or any client is assigned to it.
+ * clients of that group. A group exists when a `groups` row has its id or any client is
+ * assigned to it (clients may carry an id without a row).
  */
 import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';

@@ -1,6 +1,7 @@
 /**
  * Every script of package.json answers `--help` (and `-h`) with its usage and exit code 0, at
- * once and without starting anything; an unknown option is one line naming it plus the usage, exit 2.
+ * once and without starting anything (the test runner runs no test, typecheck prints ours, not
+ * tsc's); an unknown option is one line naming it plus the usage, exit 2.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,16 +11,16 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-// Scripts that run a TypeScript entry point (not the test runner itself, not the dependency check).
+// Scripts that run an entry point of ours (`test` and `typecheck` included; not the pre-scripts' dependency check).
 const entries = Object.entries(pkg.scripts)
-  .map(([name, cmd]) => [name, /(scripts\/[\w.-]+\.ts)$/.exec(cmd)?.[1]] as const)
-  .filter((e): e is readonly [string, string] => !!e[1] && e[0] !== 'test');
+  .map(([name, cmd]) => [name, /(scripts\/[\w.-]+\.m?[jt]s)$/.exec(cmd)?.[1]] as const)
+  .filter((e): e is readonly [string, string] => !!e[1] && !e[0].startsWith('pre'));
 
 const run = (file: string, args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '1', DATABASE_URL: 'file:/nonexistent-help-test/x.db' } });
 
 test('the scripts found in package.json', () => {
-  for (const name of ['start', 'unlock-user', 'simulate', 'bench:ingest', 'bench:commands', 'bench:scheduler', 'bench:dashboard', 'provision', 'broker:mosquitto', 'demo']) {
+  for (const name of ['start', 'test', 'typecheck', 'unlock-user', 'simulate', 'bench:ingest', 'bench:commands', 'bench:scheduler', 'bench:dashboard', 'provision', 'broker:mosquitto', 'demo']) {
     assert.ok(entries.some(([n]) => n === name), name);
   }
 });
@@ -29,8 +30,9 @@ for (const [name, file] of entries) {
     for (const flag of ['--help', '-h']) {
       const r = run(file, [flag]);
       assert.is(r.status, 0, `${name} ${flag}: ${r.stderr}`);
-      assert.match(r.stdout, /^usage: npm (start|run )/, `${name} ${flag}: ${r.stdout}`);
+      assert.match(r.stdout, /^usage: npm (start|test|run )/, `${name} ${flag}: ${r.stdout}`);
       assert.not.match(r.stdout + r.stderr, /listening|embedded broker on/, 'nothing started');
+      assert.not.match(r.stdout, /running \d+ test file|passed, \d+ failed|tsc: The TypeScript Compiler/, 'no suite run, not tsc\'s help');
     }
   });
 }
@@ -41,6 +43,20 @@ test('an unknown option names itself, prints the usage and exits 2', () => {
   assert.match(r.stderr, /--clientz/);
   assert.match(r.stderr, /usage: npm run simulate/);
   assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('typecheck passes any other option on to tsc', () => {
+  const r = run('scripts/typecheck.mjs', ['--version']);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Version \d+\./);
+});
+
+test('the test runner refuses an unknown option instead of running the suite', () => {
+  const r = run('scripts/run-tests.ts', ['--verbos']);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--verbos/);
+  assert.match(r.stderr, /usage: npm test/);
+  assert.not.match(r.stdout, /running \d+ test file/);
 });
 
 test.run();

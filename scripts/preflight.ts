@@ -92,12 +92,20 @@ async function checkRemoteDatabase(url: string, authToken: string | undefined): 
   }
 }
 
+/**
+ * The usual holder of the MQTT port on a fresh machine: installing Debian's `mosquitto` package
+ * (for mosquitto_pub, or by habit) starts its service on 1883 at once and on every boot.
+ */
+const MQTT_PORT_HINT =
+  'usually by another MQTT broker (installing Debian\'s mosquitto package starts one on 1883): stop it for good (systemctl disable --now mosquitto), set MQTT_EMBEDDED_PORT to a free port, or use that broker with MQTT_BROKER_HOST';
+
 /** The address must be one this machine can listen on, and the port free. */
 function checkListen(host: string, port: number, hostKey: string, portKey: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const server = createServer();
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupError(portKey, `port ${port} on ${host} is already in use`));
+      const hint = portKey === 'MQTT_EMBEDDED_PORT' ? ` — ${MQTT_PORT_HINT}` : '';
+      if (err.code === 'EADDRINUSE') reject(new StartupError(portKey, `port ${port} on ${host} is already in use${hint}`));
       else if (err.code === 'EACCES') reject(new StartupError(portKey, `no permission to listen on port ${port}`));
       else reject(new StartupError(hostKey, `cannot listen on ${host} (${err.code ?? err.message})`));
     });
@@ -105,13 +113,31 @@ function checkListen(host: string, port: number, hostKey: string, portKey: strin
   });
 }
 
-async function checkFile(key: string, path: string | undefined): Promise<void> {
-  if (!path) return;
+/** Why a configured file cannot be used, or null when it can be read. */
+async function fileProblem(path: string): Promise<string | null> {
   try {
+    if (!(await stat(path)).isFile()) return `${path} is not a file`;
     await access(path, constants.R_OK);
-  } catch {
-    throw new StartupError(key, `file ${path} does not exist or cannot be read`);
+    return null;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? `file ${path} does not exist` : `file ${path} cannot be read (${code ?? (err as Error).message})`;
   }
+}
+
+/**
+ * Every configured file must be readable. One refusal names each one that is not (a missing
+ * certificate and key are one fix, not two failed starts); the line's key is the first of them.
+ */
+async function checkFiles(files: ReadonlyArray<readonly [key: string, path: string | undefined]>): Promise<void> {
+  const problems: [string, string][] = [];
+  for (const [key, path] of files) {
+    const problem = path ? await fileProblem(path) : null;
+    if (problem) problems.push([key, problem]);
+  }
+  if (!problems.length) return;
+  const [[firstKey, firstProblem], ...rest] = problems;
+  throw new StartupError(firstKey, [firstProblem, ...rest.map(([k, p]) => `${k}: ${p}`)].join('; '));
 }
 
 export async function preflight(c: Readonly<Config>): Promise<Preflight> {
@@ -124,11 +150,13 @@ export async function preflight(c: Readonly<Config>): Promise<Preflight> {
     await checkListen(c.MQTT_EMBEDDED_HOST!, c.MQTT_EMBEDDED_PORT, 'MQTT_EMBEDDED_HOST', 'MQTT_EMBEDDED_PORT');
     if (c.MQTT_EMBEDDED_TLS_PORT !== undefined) await checkListen(c.MQTT_EMBEDDED_HOST!, c.MQTT_EMBEDDED_TLS_PORT, 'MQTT_EMBEDDED_HOST', 'MQTT_EMBEDDED_TLS_PORT');
   }
-  await checkFile('MQTT_EMBEDDED_TLS_CERT', c.MQTT_EMBEDDED_TLS_CERT);
-  await checkFile('MQTT_EMBEDDED_TLS_KEY', c.MQTT_EMBEDDED_TLS_KEY);
-  await checkFile('MQTT_TLS_CA_CERT', c.MQTT_TLS_CA_CERT);
-  await checkFile('MQTT_TLS_CERTFILE', c.MQTT_TLS_CERTFILE);
-  await checkFile('MQTT_TLS_KEYFILE', c.MQTT_TLS_KEYFILE);
+  await checkFiles([
+    ['MQTT_EMBEDDED_TLS_CERT', c.MQTT_EMBEDDED_TLS_CERT],
+    ['MQTT_EMBEDDED_TLS_KEY', c.MQTT_EMBEDDED_TLS_KEY],
+    ['MQTT_TLS_CA_CERT', c.MQTT_TLS_CA_CERT],
+    ['MQTT_TLS_CERTFILE', c.MQTT_TLS_CERTFILE],
+    ['MQTT_TLS_KEYFILE', c.MQTT_TLS_KEYFILE],
+  ]);
   return { newDatabaseFile };
 }
 

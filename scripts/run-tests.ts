@@ -11,6 +11,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { parseCli } from './cli.ts';
+
+const USAGE = `
+usage: npm test [-- [-v] [<path-substring> …]]
+
+Runs every *.test.ts in its own process, TEST_JOBS (2) at a time, each within TEST_TIMEOUT_S
+(120 s), and ends with the line "N passed, N failed"; exit code 1 on any failure. The browser
+tests need Debian's chromium and the interop tests mosquitto: without them they are skipped.
+
+  <path-substring>  only the files whose path contains it, e.g. \`npm test -- broker db/\`
+  -v, --verbose     print every file's output, not only the failing ones
+`;
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SKIP_DIRS = new Set(['node_modules', 'data', 'test-artifacts', '.git']);
@@ -129,9 +141,12 @@ function report(r: FileResult, verbose: boolean) {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  const verbose = args.includes('-v') || args.includes('--verbose');
-  const filters = args.filter((a) => !a.startsWith('-'));
+  // --help prints the usage instead of running the suite; an unknown option is refused (exit 2).
+  const { values, positionals: filters } = parseCli(USAGE, {
+    options: { verbose: { type: 'boolean', short: 'v' } },
+    allowPositionals: true,
+  });
+  const verbose = values.verbose === true;
   const files = findTestFiles().filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)));
   if (files.length === 0) {
     console.log(`no test file matches ${filters.map((f) => JSON.stringify(f)).join(' ') || '*.test.ts'}`);

@@ -44,7 +44,8 @@ function base(extra: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function refused(env: Record<string, string>, key: string, why: RegExp) {
+/** Expects the start refused with one line naming `key` and `why`; answers that line. */
+async function refused(env: Record<string, string>, key: string, why: RegExp): Promise<string> {
   const p = start(env);
   const t0 = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -58,6 +59,7 @@ async function refused(env: Record<string, string>, key: string, why: RegExp) {
   assert.match(lines[0], why);
   assert.not.match(p.s.err, /\n\s+at /);
   assert.not.match(p.s.out, /listening/);
+  return lines[0];
 }
 
 const busyPort = () =>
@@ -72,9 +74,13 @@ test('HTTP port in use', async () => {
   server.close();
 });
 
-test('MQTT port in use', async () => {
+test('MQTT port in use: the line says what usually holds it (Debian\'s mosquitto service) and how to move', async () => {
   const { server, port } = await busyPort();
-  await refused(base({ MQTT_EMBEDDED_PORT: String(port) }), 'MQTT_EMBEDDED_PORT', /already in use/);
+  const line = await refused(base({ MQTT_EMBEDDED_PORT: String(port) }), 'MQTT_EMBEDDED_PORT', /already in use/);
+  assert.match(line, new RegExp(`port ${port} `));
+  assert.match(line, /mosquitto/);
+  assert.match(line, /systemctl disable --now mosquitto/);
+  assert.match(line, /set MQTT_EMBEDDED_PORT/);
   server.close();
 });
 
@@ -94,10 +100,13 @@ test('DATABASE_URL: bad scheme, unreachable server, a folder that does not exist
   assert.not.ok(existsSync(`/nonexistent-${process.pid}`), 'no folder created at the root');
 });
 
-test('bad HOST, missing TLS file, short superadmin password', async () => {
+test('bad HOST, missing TLS files, short superadmin password', async () => {
   await refused(base({ HOST: 'not a host!' }), 'HOST', /not an IP address or host name/);
   await refused(base({ HOST: '203.0.113.77' }), 'HOST', /cannot listen/);
-  await refused(base({ MQTT_EMBEDDED_TLS_PORT: '0', MQTT_EMBEDDED_TLS_CERT: '/nonexistent/cert.pem', MQTT_EMBEDDED_TLS_KEY: '/nonexistent/key.pem' }), 'MQTT_EMBEDDED_TLS_CERT', /does not exist/);
+  // Both files missing: the one line names both, so one fix makes the next start work.
+  const tls = await refused(base({ MQTT_EMBEDDED_TLS_PORT: '0', MQTT_EMBEDDED_TLS_CERT: '/nonexistent/cert.pem', MQTT_EMBEDDED_TLS_KEY: '/nonexistent/key.pem' }), 'MQTT_EMBEDDED_TLS_CERT', /does not exist/);
+  assert.match(tls, /\/nonexistent\/cert\.pem/);
+  assert.match(tls, /\bMQTT_EMBEDDED_TLS_KEY\b.*\/nonexistent\/key\.pem/);
   await refused(base({ DEFAULT_SUPERADMIN_PASSWORD: 'short' }), 'DEFAULT_SUPERADMIN_PASSWORD', /at least 8/);
 });
 
@@ -106,11 +115,11 @@ test('a second instance on the same database is refused; after kill -9 the datab
   mkdirSync(env.DATA_DIR, { recursive: true });
   const first = start(env);
   const t0 = Date.now();
-  while (!/listening/.test(first.s.out)) {
-    if (Date.now() - t0 > 30_000) throw new Error(`first server did not start: ${first.s.err}`);
+  // The note follows the banner: wait for both (a pipe may deliver them in separate chunks).
+  while (!/listening[\s\S]*A new, empty database was created/.test(first.s.out)) {
+    if (Date.now() - t0 > 30_000) throw new Error(`first server did not start, or did not say its database is new: ${first.s.out}\n${first.s.err}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  assert.match(first.s.out, /A new, empty database was created/);
   await refused(env, 'DATABASE_URL', new RegExp(`another infoscreen-server .*pid ${first.child.pid}`));
   first.child.kill('SIGKILL');
   await first.exited;

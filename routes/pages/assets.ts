@@ -1,6 +1,6 @@
 /**
- * `/vendor/*` and `/static/*` (views/assets.ts lists the files). Public: the login page needs
- * them. A request with the current hash may be cached for a year; without it, revalidated.
+ * `/vendor/*`, `/static/*` and `/favicon.ico` (views/assets.ts lists the files). Public: the login
+ * page needs them. A request with the current hash may be cached for a year; without it, revalidated.
  */
 import { Hono } from 'hono';
 import { loadAsset } from '../../views/assets.ts';
@@ -21,5 +21,6 @@ export function assetRoutes() {
   };
   app.get('/vendor/:file', (c) => serve(c.req.path, c.req.query('v'), c.req.header('if-none-match')) ?? c.notFound());
   app.get('/static/:file', (c) => serve(c.req.path, c.req.query('v'), c.req.header('if-none-match')) ?? c.notFound());
+  app.get('/favicon.ico', (c) => serve(c.req.path, c.req.query('v'), c.req.header('if-none-match')) ?? c.notFound());
   return app;
 }

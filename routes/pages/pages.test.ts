@@ -263,4 +263,27 @@ test('static files: htmx and our CSS/JS, hashed URLs cached, nothing else', asyn
   for (const p of ['/vendor/alpinejs.js', '/static/..%2Fpackage.json', '/static/../package.json']) assert.is((await get(p)).status, 404, p);
 });
 
+test('the icon: /favicon.ico is an ICO for everyone, the layout links the SVG (hashed) and the ICO', async () => {
+  const ico = await get('/favicon.ico');
+  assert.is(ico.status, 200);
+  assert.is(ico.headers.get('content-type'), 'image/x-icon');
+  const bytes = new Uint8Array(await ico.arrayBuffer());
+  assert.equal([...bytes.subarray(0, 4)], [0, 0, 1, 0], 'ICO header (reserved 0, type 1 = icon)');
+  assert.ok(bytes.length < 4096, `small: ${bytes.length} bytes`);
+  assert.is((await get('/favicon.ico', undefined, { 'if-none-match': ico.headers.get('etag')! })).status, 304);
+  for (const cookie of [undefined, user]) {
+    const page = await (await get(cookie ? '/' : '/login', cookie)).text();
+    assert.match(page, /<link rel="icon" href="\/favicon\.ico" sizes="32x32">/);
+    const svgUrl = /<link rel="icon" href="(\/static\/favicon\.svg\?v=[0-9a-f]+)" type="image\/svg\+xml">/.exec(page)?.[1];
+    assert.ok(svgUrl, 'the SVG icon is linked with its hash');
+    const svg = await get(svgUrl!);
+    assert.is(svg.status, 200);
+    assert.is(svg.headers.get('content-type'), 'image/svg+xml');
+    const text = await svg.text();
+    assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // "--" inside an XML comment makes the whole SVG invalid (browsers then show no icon at all).
+    for (const comment of text.match(/<!--[\s\S]*?-->/g) ?? []) assert.not.ok(comment.slice(4, -3).includes('--'), comment);
+  }
+});
+
 test.run();
