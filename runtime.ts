@@ -135,6 +135,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
         expiryMs: config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS * 1000,
       },
       request: recoveryRequests.request,
+      cancel: recoveryRequests.cancel,
     },
   });
   const restoreStarted = performance.now();
