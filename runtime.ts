@@ -231,7 +231,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   commands.restore(unsettled, rebootKinds);
   recoveryRequests.attach(commands);
   if (unsettled.length) log.info(`restored ${unsettled.length} unsettled commands`);
-  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now(), inspect });
+  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now(), inspect, persist: (s) => writer.enqueue(s) });
 
   fleet = new Fleet({
     supervisor,
