@@ -136,6 +136,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
         expiryMs: config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS * 1000,
       },
       request: recoveryRequests.request,
+      cancel: recoveryRequests.cancel,
     },
   });
   const restoreStarted = performance.now();
@@ -232,7 +233,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   commands.restore(unsettled, rebootKinds);
   recoveryRequests.attach(commands);
   if (unsettled.length) log.info(`restored ${unsettled.length} unsettled commands`);
-  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now(), inspect });
+  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now(), inspect, persist: (s) => writer.enqueue(s) });
 
   fleet = new Fleet({
     supervisor,

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { createActor, fromPromise } from 'xstate';
 import { bulkRunMachine, type IssueOneInput, type IssueOneOutput } from './bulk-run.machine.ts';
 import type { CommandStatus } from './command.types.ts';
+import { stopReasonText } from './bulk-run.outcome.ts';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -43,7 +44,7 @@ test('issues at most `window` commands at once, the next one each time one finis
   assert.is(r.state(), 'done');
   assert.equal(r.ctx().counts, { issued: 5, blocked: 0, skipped: 0, completed: 5, failed: 0, timedOut: 0, expired: 0, canceled: 0 });
   assert.is(r.ctx().aborted, false);
-  assert.is(r.ctx().abortReason, null);
+  assert.is(r.ctx().stop, null);
   assert.equal(r.ctx().commandIds, ['cmd-c0', 'cmd-c1', 'cmd-c2', 'cmd-c3', 'cmd-c4']);
 });
 
@@ -53,7 +54,8 @@ test('a failure among the first finished commands stops issuing; in-flight ones 
   await r.finish('c1', 'failed');
   assert.is(r.ctx().aborted, true);
   assert.is(r.ctx().counts.skipped, 17);
-  assert.is(r.ctx().abortReason, '1 of 1 finished commands failed or timed out (100 % > 5 %): stopped issuing; 17 client(s) not issued');
+  assert.equal(r.ctx().stop, { code: 'failure_ratio', failed: 1, finished: 1, percent: 100, limit: 5, notIssued: 17 });
+  assert.is(stopReasonText(r.ctx().stop!), '1 of 1 finished commands failed or timed out (100 % > 5 %): stopped issuing; 17 client(s) not issued');
   assert.is(r.state(), 'draining');
   await r.finish('c0', 'completed');
   await r.finish('c2', 'timed_out');
@@ -71,7 +73,7 @@ test('exactly 5 % failed does not stop the run; more than 5 % does', async () =>
   assert.is(r.calls.length, 21);
   await r.finish('c20', 'expired'); // 2 of 21 > 5 % (expired counts as a failure)
   assert.is(r.ctx().aborted, true);
-  assert.match(r.ctx().abortReason!, /^2 of 21 finished commands failed or timed out \(9\.5 % > 5 %\)/);
+  assert.match(stopReasonText(r.ctx().stop!), /^2 of 21 finished commands failed or timed out \(9\.5 % > 5 %\)/);
   assert.equal(r.ctx().counts, { issued: 21, blocked: 0, skipped: 1, completed: 19, failed: 1, timedOut: 0, expired: 1, canceled: 0 });
   assert.is(r.state(), 'done');
 });
@@ -112,10 +114,10 @@ test('a registry error while issuing counts as a failure and stops the run', asy
 test('ABORT stops issuing at once: the rest is skipped, commands in flight still finish and count', async () => {
   const r = run(6, { window: 2 });
   await flush();
-  r.actor.send({ type: 'ABORT', reason: 'stopped by admin' });
+  r.actor.send({ type: 'ABORT', by: 'admin', note: 'wrong group' });
   await flush();
   assert.equal(r.calls.map((c) => c.uuid), ['c0', 'c1']);
-  assert.equal([r.ctx().aborted, r.ctx().abortReason, r.ctx().counts.skipped], [true, 'stopped by admin', 4]);
+  assert.equal([r.ctx().aborted, r.ctx().stop, r.ctx().counts.skipped], [true, { code: 'operator', by: 'admin', note: 'wrong group' }, 4]);
   await r.finish('c0', 'completed');
   assert.equal(r.calls.length, 2, 'nothing more issued after a command finished');
   await r.finish('c1', 'failed');
@@ -125,12 +127,12 @@ test('ABORT stops issuing at once: the rest is skipped, commands in flight still
 
 test('ABORT while a command is being issued: that one went out and is not counted as skipped', async () => {
   const r = run(4, { window: 5 });
-  r.actor.send({ type: 'ABORT', reason: 'stop' }); // the first issueOne is still pending
+  r.actor.send({ type: 'ABORT', by: 'admin', note: 'stop' }); // the first issueOne is still pending
   await flush();
   assert.equal(r.calls.map((c) => c.uuid), ['c0']);
   assert.equal([r.ctx().counts.issued, r.ctx().counts.skipped], [1, 3]);
-  r.actor.send({ type: 'ABORT', reason: 'again' });
-  assert.is(r.ctx().abortReason, 'stop', 'a second abort changes nothing');
+  r.actor.send({ type: 'ABORT', by: 'admin', note: 'again' });
+  assert.equal(r.ctx().stop, { code: 'operator', by: 'admin', note: 'stop' }, 'a second abort changes nothing');
 });
 
 test.run();

@@ -11,6 +11,7 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 import type { CommandAction, CommandStatus } from './command.types.ts';
+import type { StopReason } from './bulk-run.outcome.ts';
 
 /** docs/commands.md: stop issuing when MORE than 5 % of the finished commands failed or timed out. */
 export const MAX_FAILURE_RATIO = 0.05;
@@ -42,7 +43,7 @@ export interface BulkRunContext extends Required<BulkRunInput> {
   commandIds: string[]; // every command created, blocked ones included, in issuing order
   counts: BulkCounts;
   aborted: boolean;
-  abortReason: string | null;
+  stop: StopReason | null; // why it stopped issuing (actors/bulk-run.outcome.ts)
 }
 
 export type IssueOneInput = Pick<BulkRunContext, 'runId' | 'action' | 'reason' | 'requestedBy'> & { uuid: string };
@@ -54,7 +55,7 @@ export interface IssueOneOutput {
 export type BulkRunEvent =
   | { type: 'FINISHED'; commandId: string; status: CommandStatus }
   // An operator stops the run: nothing more is issued; commands already sent run to their end.
-  | { type: 'ABORT'; reason: string };
+  | { type: 'ABORT'; by: string; note?: string | null };
 
 const finishedCount = (c: BulkCounts) => c.completed + c.failed + c.timedOut + c.expired + c.canceled;
 const failureCount = (c: BulkCounts) => c.failed + c.timedOut + c.expired;
@@ -74,13 +75,11 @@ function withAbortRule(ctx: BulkRunContext, counts: BulkCounts): Partial<BulkRun
   const finished = finishedCount(counts);
   const bad = failureCount(counts);
   if (ctx.aborted || remaining === 0 || finished === 0 || bad / finished <= MAX_FAILURE_RATIO) return { counts };
-  const pct = Math.round((bad / finished) * 1000) / 10;
+  const percent = Math.round((bad / finished) * 1000) / 10;
   return {
     counts: { ...counts, skipped: remaining },
     aborted: true,
-    abortReason:
-      `${bad} of ${finished} finished commands failed or timed out (${pct} % > ${MAX_FAILURE_RATIO * 100} %): ` +
-      `stopped issuing; ${remaining} client(s) not issued`,
+    stop: { code: 'failure_ratio', failed: bad, finished, percent, limit: MAX_FAILURE_RATIO * 100, notIssued: remaining },
   };
 }
 
@@ -123,7 +122,8 @@ export const bulkRunMachine = setup({
     aborted: assign(({ context, event }) => {
       if (event.type !== 'ABORT' || context.aborted) return {};
       const remaining = context.targets.length - context.next;
-      return { aborted: true, abortReason: event.reason, counts: { ...context.counts, skipped: context.counts.skipped + remaining } };
+      const stop: StopReason = { code: 'operator', by: event.by, note: event.note || null };
+      return { aborted: true, stop, counts: { ...context.counts, skipped: context.counts.skipped + remaining } };
     }),
     finished: assign(({ context, event }) => {
       if (event.type !== 'FINISHED' || !context.inFlight.includes(event.commandId)) return {}; // a duplicate, or not ours
@@ -141,7 +141,7 @@ export const bulkRunMachine = setup({
     commandIds: [],
     counts: { issued: 0, blocked: 0, skipped: 0, completed: 0, failed: 0, timedOut: 0, expired: 0, canceled: 0 },
     aborted: false,
-    abortReason: null,
+    stop: null,
   }),
   initial: 'deciding',
   // A command may finish while the next one is being issued: count it wherever the run is.

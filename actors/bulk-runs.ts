@@ -3,9 +3,10 @@
  * wired to the command registry (lockout per client, `bulk_run_id` on every command), and the
  * terminal command transitions from the bus routed to the run that issued them.
  *
- * Runs live in memory only: their commands are persisted (with `bulk_run_id`) like any other and
- * survive a restart, but a run interrupted by a restart issues nothing more (documented in README).
- * The last `keepFinished` finished runs stay readable; older ones are dropped.
+ * Each run is saved after every change (`persist`, db/bulk-runs.ts), its commands like any other
+ * (with `bulk_run_id`): after a restart a finished or stopped run reads as it was, and only a run that
+ * was still issuing becomes interrupted (it issues nothing more; routes/bulk-run-view.ts). The last
+ * `keepFinished` finished runs stay in memory; older ones are read from the database.
  */
 import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xstate';
 import {
@@ -13,6 +14,9 @@ import {
 } from './bulk-run.machine.ts';
 import { isTerminal, type CommandAction } from './command.types.ts';
 import type { IssueRequest, IssueResult } from './commands.ts';
+import type { StopReason } from './bulk-run.outcome.ts';
+import type { InStatement } from '@libsql/client';
+import { upsertBulkRunStatement, type BulkRunRow } from '../db/bulk-runs.ts';
 import type { EventBus } from '../lib/bus.ts';
 import { logger } from '../lib/logger.ts';
 
@@ -37,7 +41,8 @@ export interface BulkRunView {
   commandIds: string[];
   counts: BulkCounts;
   aborted: boolean;
-  abortReason: string | null;
+  stop: StopReason | null;
+  issuing: boolean; // more commands are still to be issued
   startedAt: number;
   finishedAt: number | null;
 }
@@ -48,6 +53,8 @@ export interface BulkRunsDeps {
   now: () => number;
   window?: number; // commands in flight per run (default 5)
   keepFinished?: number; // finished runs kept readable (default 100)
+  /** Saves a run (the writer's enqueue); without it runs live in memory only. */
+  persist?: (s: InStatement) => void;
   /** The actor inspector's hook, passed to every run's actor. */
   inspect?: (e: InspectionEvent) => void;
 }
@@ -57,6 +64,7 @@ interface Run {
   groupId: number;
   startedAt: number;
   finishedAt: number | null;
+  saved: string; // the row as last saved (JSON), to save only changes
 }
 
 export class BulkRuns {
@@ -103,18 +111,20 @@ export class BulkRuns {
       requestedBy: req.requestedBy,
       window: this.#d.window ?? DEFAULT_WINDOW,
     };
-    const run: Run = { actor: createActor(machine, { id: `bulk-run:${id}`, input, inspect: this.#d.inspect }), groupId: req.groupId, startedAt: this.#d.now(), finishedAt: null };
+    const run: Run = { actor: createActor(machine, { id: `bulk-run:${id}`, input, inspect: this.#d.inspect }), groupId: req.groupId, startedAt: this.#d.now(), finishedAt: null, saved: '' };
     this.#runs.set(id, run);
     return new Promise((resolve) => {
       let answered = false;
       run.actor.subscribe({
         next: (snap) => {
-          if (snap.status === 'done' && run.finishedAt === null) {
+          const ended = snap.status === 'done' && run.finishedAt === null;
+          if (ended) {
             run.finishedAt = this.#d.now();
             const c = snap.context.counts;
-            log.info(`bulk run ${id} (group ${req.groupId}) done: ${JSON.stringify(c)}${snap.context.aborted ? `; ${snap.context.abortReason}` : ''}`);
-            this.#prune();
+            log.info(`bulk run ${id} (group ${req.groupId}) done: ${JSON.stringify(c)}${snap.context.stop ? `; ${snap.context.stop.code}` : ''}`);
           }
+          this.#save(id, run);
+          if (ended) this.#prune();
           if (!answered && snap.value !== 'deciding' && snap.value !== 'issuing') {
             answered = true;
             resolve(this.get(id)!);
@@ -142,7 +152,8 @@ export class BulkRuns {
       commandIds: c.commandIds,
       counts: c.counts,
       aborted: c.aborted,
-      abortReason: c.abortReason,
+      stop: c.stop,
+      issuing: !c.aborted && c.next < c.targets.length,
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
     };
@@ -153,10 +164,10 @@ export class BulkRuns {
    * also offers this): nothing more is issued, commands already sent run to their end. Answers the
    * run after it, or undefined when unknown. A finished run stays as it was.
    */
-  abort(id: string, reason: string): BulkRunView | undefined {
+  abort(id: string, by: string, note?: string | null): BulkRunView | undefined {
     const run = this.#runs.get(id);
     if (!run) return undefined;
-    if (run.actor.getSnapshot().status === 'active') run.actor.send({ type: 'ABORT', reason });
+    if (run.actor.getSnapshot().status === 'active') run.actor.send({ type: 'ABORT', by, note });
     return this.get(id);
   }
 
@@ -177,6 +188,20 @@ export class BulkRuns {
     this.#off();
     for (const run of this.#runs.values()) run.actor.stop();
     this.#byCommand.clear();
+  }
+
+  /** Saves the run when what is stored of it changed. */
+  #save(id: string, run: Run): void {
+    if (!this.#d.persist) return;
+    const v = this.get(id)!;
+    const row: BulkRunRow = {
+      id, groupId: v.groupId, action: v.action, reason: v.reason, requestedBy: v.requestedBy, targets: v.targets,
+      status: v.status, issuing: v.issuing, counts: v.counts, stop: v.stop, startedAt: v.startedAt, finishedAt: v.finishedAt,
+    };
+    const json = JSON.stringify(row);
+    if (json === run.saved) return;
+    run.saved = json;
+    this.#d.persist(upsertBulkRunStatement(row));
   }
 
   #prune(): void {

@@ -11,7 +11,7 @@
  * an actor restored from the database (actors/client.restore.ts) goes offline at lastAlive + grace,
  * not grace after the restart.
  */
-import { and, assign, raise, setup, stateIn } from 'xstate';
+import { and, assign, not, raise, setup, stateIn } from 'xstate';
 import type { ClientEvent } from './client.types.ts';
 import type { CommandAction, CommandStatus } from './command.types.ts';
 import * as ladder from './client.recovery.ts';
@@ -69,6 +69,10 @@ export const clientMachine = setup({
     ladderCommand: ({ context, event }, p: { action: CommandAction; statuses?: readonly CommandStatus[] }) =>
       ladder.isLadderCommand(context, event, p.action, p.statuses),
     operatorActed: ({ event }) => ladder.operatorActed(event),
+    /** A fleet outage is suspected and this client is part of it (docs/clients-screens.md "Outage alerts"). */
+    outageHeld: ({ context }) => context.recovery.outageHeld,
+    outageSuspected: ({ event }) => ladder.outageSuspected(event),
+    staleLadder: ({ context }) => ladder.staleLadder(context),
     /** Worth an assign: a new reboot-kind command, or the ladder's command to adopt. */
     noteworthy: ({ context, event }, p: { adopt: CommandAction | null }) =>
       ladder.newRebootKind(event) || (p.adopt !== null && context.recovery.commandId === null && ladder.isLadderCommand(context, event, p.adopt)),
@@ -94,8 +98,11 @@ export const clientMachine = setup({
     waitManual: assign(({ context, event }, p?: { reason?: ladder.RecoveryReason }) => ladder.waitManual(context, event, p?.reason)),
     endLadder: assign(({ context }) => ladder.endLadder(context)),
     noteCommand: assign(({ context, event }, p: { adopt: CommandAction | null }) => ladder.noteCommand(context, event, p.adopt)),
+    outage: assign(({ context, event }) => ladder.outageNoted(context, event)),
     /** Effect: ask for the ladder's command (injected by the supervisor: CommandRegistry.issue). */
     requestCommand: (_, _p: { action: CommandAction; reason: ladder.RecoveryReason }) => {},
+    /** Effect: withdraw the ladder's command if it has not run yet (injected: CommandRegistry.cancel). */
+    cancelCommand: (_, _p: { commandId: string | null }) => {},
   },
 }).createMachine({
   id: 'client',
@@ -121,6 +128,7 @@ export const clientMachine = setup({
         HEALTH: { target: '.online', actions: 'health' },
         LOG: { target: '.online', actions: 'logged' },
         SCREENSHOT: { target: '.online', actions: 'screenshot' },
+        OUTAGE: { actions: 'outage' },
       },
       states: {
         unknown: {},
@@ -137,14 +145,17 @@ export const clientMachine = setup({
             ],
           },
         },
-        // docs/commands.md: a heartbeat older than CRASH_RECOVERY_GRACE_SECONDS makes a recovery candidate.
+        // docs/commands.md: a heartbeat older than CRASH_RECOVERY_GRACE_SECONDS makes a recovery candidate,
+        // unless a fleet outage explains the silence. An OUTAGE event re-enters `offline`, so the
+        // stale timer is armed again from the outage's end (actors/client.recovery.ts `staleAt`).
         offline: {
           after: {
             recoveryStale: {
-              guard: and(['recoveryEnabled', stateIn('#client.recovery.idle')]),
+              guard: and(['recoveryEnabled', stateIn('#client.recovery.idle'), not('outageHeld')]),
               actions: raise(({ context }) => ({ type: 'HEARTBEAT_STALE' as const, at: ladder.staleAt(context) })),
             },
           },
+          on: { OUTAGE: { target: 'offline', reenter: true, actions: 'outage' } },
         },
       },
     },

@@ -19,6 +19,7 @@ const request = (action: CommandAction, reason?: RecoveryReason) => [
   { type: 'startStep' as const, params: { action, reason } },
   { type: 'requestCommand' as const, params: ({ context }: { context: ClientContext }) => ({ action, reason: context.recovery.reason! }) },
 ];
+const withdraw = { type: 'cancelCommand' as const, params: ({ context }: { context: ClientContext }) => ({ commandId: context.recovery.commandId }) };
 /** The process reports `running` again: the ladder succeeded. */
 const runningAgain = { guard: { type: 'reportsProcess' as const, params: { value: 'running' } }, target: 'idle', actions: 'endLadder' as const };
 /** A crash report while the process was not crashed yet, with recovery on. */
@@ -68,6 +69,9 @@ export const recoveryRegion = {
       // Neither back to running nor escalated by expiry + grace: a human has to look.
       after: { recoveryDeadline: { target: 'waiting_manual', actions: 'waitManual' } },
       on: {
+        // The silence that started this ladder turned out to be a fleet outage (recognised late):
+        // stand down and withdraw the reboot, so it neither runs nor escalates to a human.
+        OUTAGE: { guard: and(['outageSuspected', 'staleLadder']), target: 'idle', actions: [withdraw, 'endLadder'] },
         HEARTBEAT: runningAgain,
         HEALTH: runningAgain,
         COMMAND_UPDATE: [

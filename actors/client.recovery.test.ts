@@ -33,8 +33,12 @@ function start(o: Options = {}) {
   const now = o.now ?? 10_000_000;
   clock.set(now);
   const requests: Array<{ action: CommandAction; reason: string; at: number }> = [];
+  const canceled: Array<string | null> = [];
   const machine = clientMachine.provide({
-    actions: { requestCommand: (_, p) => void requests.push({ action: p.action, reason: p.reason, at: clock.now() }) },
+    actions: {
+      requestCommand: (_, p) => void requests.push({ action: p.action, reason: p.reason, at: clock.now() }),
+      cancelCommand: (_, p) => void canceled.push(p.commandId),
+    },
   });
   const input = { record: { ...emptyRecord(UUID, 0), ...o.record }, now, graceMs: GRACE, recovery: o.policy ?? ON, rebootKinds: o.rebootKinds };
   const actor = createActor(machine, { clock, input, ...(o.restore ? { snapshot: restoredSnapshot(input) } : {}) }).start();
@@ -48,7 +52,7 @@ function start(o: Options = {}) {
     send({ type: 'COMMAND_UPDATE', commandId, action, status, requestedBy: opts.by ?? null, createdAt: clock.now(), created: opts.created ?? !opts.id });
     return commandId;
   };
-  return { clock, actor, rec, send, requests, update };
+  return { clock, actor, rec, send, requests, canceled, update };
 }
 
 test('crash while talking → restart_app (process_crashed); running again → idle, ladder cleared', () => {
@@ -143,10 +147,11 @@ test('silent client: heartbeat stale → reboot_host (heartbeat_stale), undelive
   c.clock.increment(GRACE);
   assert.is(c.rec().connectivity, 'offline');
   assert.is(c.requests.length, 0, 'offline at 170 s, but the heartbeat is not older than 180 s yet');
-  c.clock.increment(10 * S - 1);
+  // Stale at 180 s, but not before the outage heuristic could decide: offline + 75 s (OFFLINE_ALERT_SETTLE_MS).
+  c.clock.increment(75 * S - 1);
   assert.is(c.requests.length, 0);
   c.clock.increment(1);
-  assert.equal(c.requests, [{ action: 'reboot_host', reason: 'heartbeat_stale', at: 10_000_000 + 180 * S }]);
+  assert.equal(c.requests, [{ action: 'reboot_host', reason: 'heartbeat_stale', at: 10_000_000 + GRACE + 75 * S }]);
   const reboot = c.update('queued', 'reboot_host');
   assert.is(c.rec().recoveryState, 'rebooting');
   assert.is(c.rec().recoveryReason, 'heartbeat_stale');
@@ -159,11 +164,58 @@ test('silent client: heartbeat stale → reboot_host (heartbeat_stale), undelive
   assert.equal(c.rec().statusReasons, ['manual_intervention_required']);
 });
 
+test('suspected outage (OUTAGE event): a silent client starts no ladder; after it, a fresh grace period', () => {
+  const c = start();
+  c.send({ type: 'HEARTBEAT', processStatus: 'running' });
+  c.clock.increment(GRACE);
+  c.send({ type: 'OUTAGE', suspected: true });
+  c.clock.increment(30 * MIN);
+  assert.equal(c.requests, [], 'silent for 30 minutes, but the whole fleet is');
+  assert.is(c.rec().recoveryState, 'idle');
+  const over = c.clock.now();
+  c.send({ type: 'OUTAGE', suspected: false });
+  c.clock.increment(ON.graceMs - 1);
+  assert.equal(c.requests, [], 'the grace starts again when the outage ends');
+  c.clock.increment(1);
+  assert.equal(c.requests, [{ action: 'reboot_host', reason: 'heartbeat_stale', at: over + ON.graceMs }]);
+});
+
+test('outage recognised after a stale ladder started: it stands down and withdraws its reboot', () => {
+  const c = start();
+  c.send({ type: 'HEARTBEAT', processStatus: 'running' });
+  c.clock.increment(GRACE);
+  c.clock.increment(75 * S);
+  assert.is(c.requests.length, 1);
+  const reboot = c.update('queued', 'reboot_host');
+  assert.is(c.rec().recoveryState, 'rebooting');
+  c.send({ type: 'OUTAGE', suspected: true });
+  assert.equal(c.canceled, [reboot]);
+  assert.is(c.rec().recoveryState, 'idle');
+  assert.is(c.rec().recoveryReason, null);
+  c.update('canceled', 'reboot_host', { id: reboot });
+  c.clock.increment(30 * MIN);
+  assert.is(c.requests.length, 1, 'nothing more while the outage lasts');
+});
+
+test('a crash ladder (process_crashed) is not the silence an outage explains: it carries on', () => {
+  const c = start();
+  c.send({ type: 'HEALTH', processStatus: 'crashed' });
+  c.update('queued', 'restart_app');
+  c.clock.increment(ON.graceMs);
+  c.update('queued', 'reboot_host');
+  assert.is(c.rec().recoveryState, 'rebooting');
+  c.send({ type: 'OUTAGE', suspected: true });
+  assert.is(c.rec().recoveryState, 'rebooting');
+  assert.equal(c.canceled, []);
+});
+
 test('silent client that came back before the reboot ran: idle', () => {
   const c = start();
   c.send({ type: 'HEARTBEAT', processStatus: 'running' });
-  c.clock.increment(180 * S);
+  c.clock.increment(GRACE);
+  c.clock.increment(75 * S);
   c.update('queued', 'reboot_host');
+  assert.is(c.rec().recoveryState, 'rebooting');
   c.send({ type: 'HEALTH', processStatus: 'running' });
   assert.is(c.rec().recoveryState, 'idle');
 });

@@ -17,6 +17,7 @@
  */
 import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
 import type { ClientEvent } from './client.types.ts';
+import { OFFLINE_ALERT_SETTLE_MS } from './outage.ts';
 
 export type RecoveryReason = 'process_crashed' | 'heartbeat_stale';
 
@@ -42,6 +43,10 @@ export interface RecoveryLadder {
    */
   deadline: number | null;
   rebootKinds: number[]; // creation times of this client's reboot-kind commands inside the lockout window
+  /** A fleet outage is suspected and this client is part of it: its silence starts no ladder (not persisted). */
+  outageHeld: boolean;
+  /** When the last outage this client was part of ended: its recovery grace starts again there. */
+  graceFrom: number | null;
 }
 
 export interface LadderFields {
@@ -58,10 +63,11 @@ export function restoredLadder(policy: RecoveryPolicy, r: LadderFields, rebootKi
   const kinds = rebootKinds?.length ? rebootKinds.filter((t) => now - t < policy.lockoutMs) : NONE;
   if (r.recoveryCommandId === null && r.recoveryReason === null && r.recoveryDeadline === null && kinds === NONE) {
     let idle = idleLadders.get(policy);
-    if (!idle) idleLadders.set(policy, (idle = Object.freeze({ policy, commandId: null, reason: null, deadline: null, rebootKinds: NONE })));
+    if (!idle)
+      idleLadders.set(policy, (idle = Object.freeze({ policy, commandId: null, reason: null, deadline: null, rebootKinds: NONE, outageHeld: false, graceFrom: null })));
     return idle;
   }
-  return { policy, commandId: r.recoveryCommandId, reason: r.recoveryReason, deadline: r.recoveryDeadline, rebootKinds: kinds };
+  return { policy, commandId: r.recoveryCommandId, reason: r.recoveryReason, deadline: r.recoveryDeadline, rebootKinds: kinds, outageHeld: false, graceFrom: null };
 }
 
 /** The COMMAND_UPDATE a client actor gets for a transition of one of its commands. */
@@ -108,6 +114,12 @@ export function isLadderCommand(c: Ctx, e: ClientEvent, action: CommandAction, s
 /** An operator issued (or moved) a command for this client: a human is on it. */
 export const operatorActed = (e: ClientEvent) => e.type === 'COMMAND_UPDATE' && e.requestedBy !== null && e.status !== 'blocked_safety';
 
+/** The supervisor says a fleet outage is suspected (OUTAGE event). */
+export const outageSuspected = (e: ClientEvent) => e.type === 'OUTAGE' && e.suspected;
+
+/** A silence-started ladder (heartbeat_stale): a suspected outage explains the silence, so it stands down. */
+export const staleLadder = (c: Ctx) => c.recovery.reason === 'heartbeat_stale';
+
 /** A reboot-kind command was created for this client (counted for the candidate rule). */
 export const newRebootKind = (e: ClientEvent) =>
   e.type === 'COMMAND_UPDATE' && e.created && e.status !== 'blocked_safety' && (e.action === 'reboot_host' || e.action === 'restart_app');
@@ -141,6 +153,16 @@ export function endLadder(c: Ctx) {
   return { recovery: { ...r, commandId: null, reason: null, deadline: null } };
 }
 
+/**
+ * An OUTAGE event: hold the ladder while suspected; once over, the silence counts from its end
+ * (docs/commands.md "Crash auto-recovery": a fresh grace period after an outage).
+ */
+export function outageNoted(c: Ctx, e: ClientEvent) {
+  if (e.type !== 'OUTAGE') return {};
+  const r = c.recovery;
+  return { now: e.at, recovery: { ...r, outageHeld: e.suspected, graceFrom: e.suspected ? r.graceFrom : e.at } };
+}
+
 /** Remembers a new reboot-kind command and adopts the ladder's command (`adopt`: the step's action). */
 export function noteCommand(c: Ctx, e: ClientEvent, adopt: CommandAction | null) {
   if (e.type !== 'COMMAND_UPDATE') return {};
@@ -165,8 +187,16 @@ export const untilDeadline = (c: Ctx) => Math.max(0, (c.recovery.deadline ?? c.n
  */
 const offlineAt = (c: Ctx) => Math.max(c.now, (c.lastAlive ?? c.now) + c.graceMs);
 
-/** When the silence counts as a stale heartbeat: last seen + the recovery grace, not before offline. */
-export const staleAt = (c: Ctx) => Math.max(offlineAt(c), (c.lastAlive ?? c.now) + c.recovery.policy.graceMs);
+/**
+ * When the silence counts as a stale heartbeat: last seen (or the end of an outage it was part of) +
+ * the recovery grace, and not before the outage heuristic has decided: OFFLINE_ALERT_SETTLE_MS after
+ * going offline, when every client of a fleet that went silent together is offline too
+ * (docs/clients-screens.md "Outage alerts"), so the first of them is not taken for a crashed device.
+ */
+export function staleAt(c: Ctx): number {
+  const from = Math.max(c.lastAlive ?? c.now, c.recovery.graceFrom ?? -Infinity);
+  return Math.max(offlineAt(c) + OFFLINE_ALERT_SETTLE_MS, from + c.recovery.policy.graceMs);
+}
 
 /** Delay of the stale timer armed when `offline` is entered. */
 export const untilStale = (c: Ctx) => staleAt(c) - offlineAt(c);

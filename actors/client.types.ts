@@ -156,5 +156,10 @@ export type ClientEvent =
   /** Internal (raised when the silence outlasts CRASH_RECOVERY_GRACE_SECONDS): a stale-heartbeat candidate. */
   | { type: 'HEARTBEAT_STALE'; at: number }
   | { type: 'TICK'; at: number }
+  /**
+   * From the supervisor (docs/clients-screens.md "Outage alerts"): the fleet went silent at once, so this
+   * client's silence is no device fault (`suspected`), or that outage is over (a fresh recovery grace).
+   */
+  | { type: 'OUTAGE'; at: number; suspected: boolean }
   /** Internal: sent once after a restore so the grace timer of `online` is armed. */
   | { type: 'RESUME'; at: number };

@@ -55,6 +55,11 @@ export class OutageDetector {
     return 'single';
   }
 
+  /** The clients in the silent set (went offline within the window, not back yet). */
+  silent(): IterableIterator<string> {
+    return this.#recent.keys();
+  }
+
   /** Client `uuid` came back; answers true when this ends a suspected outage (half the fleet is back). */
   cameOnline(uuid: string, onlineNow: number): boolean {
     this.#recent.delete(uuid);

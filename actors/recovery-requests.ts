@@ -18,6 +18,7 @@ const log = logger('recovery');
 
 export interface CommandIssuer {
   issue(req: IssueRequest): unknown;
+  cancel(commandId: string, by: number | null): unknown;
 }
 
 interface Request {
@@ -39,6 +40,17 @@ export class RecoveryRequests {
   request = (uuid: string, action: CommandAction, reason: RecoveryReason): void => {
     if (!this.#issuer) this.#pending.push({ uuid, action, reason });
     else this.#issue({ uuid, action, reason });
+  };
+
+  /** For SupervisorDeps.recovery.cancel: a suspected outage explains the silence the command was for. */
+  cancel = (commandId: string): void => {
+    if (!this.#issuer) return;
+    log.info(`automatic command ${commandId} withdrawn: a fleet outage is suspected`);
+    try {
+      this.#issuer.cancel(commandId, null); // too late (already running, settled): unchanged
+    } catch (err) {
+      log.error(`automatic command ${commandId} could not be withdrawn`, err);
+    }
   };
 
   /** The registry is ready: issue what waited for it. */

@@ -56,7 +56,12 @@ export interface SupervisorDeps {
    * the effect its ladder asks for commands with (the runtime: CommandRegistry.issue, which applies
    * the lockout). Without it, recovery is off.
    */
-  recovery?: { policy: RecoveryPolicy; request: (uuid: string, action: CommandAction, reason: RecoveryReason) => void };
+  recovery?: {
+    policy: RecoveryPolicy;
+    request: (uuid: string, action: CommandAction, reason: RecoveryReason) => void;
+    /** Withdraws a ladder's command that a suspected outage explains (CommandRegistry.cancel). */
+    cancel?: (commandId: string) => void;
+  };
 }
 
 export interface RecentLog {
@@ -77,6 +82,8 @@ export class Supervisor {
    */
   #pendingOffline = new Map<string, number>();
   #offlineAlerts: DeadlineQueue<{ uuid: string; message: string; at: number }>;
+  /** Clients told that a suspected outage explains their silence (OUTAGE events); told again when it ends. */
+  #held = new Set<string>();
   #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
   #resumes: DeadlineQueue<PendingResume>;
   #machine: typeof clientMachine;
@@ -88,7 +95,12 @@ export class Supervisor {
     this.#deps = deps;
     const recovery = deps.recovery;
     this.#machine = recovery
-      ? clientMachine.provide({ actions: { requestCommand: ({ context }, p) => recovery.request(context.identity.uuid, p.action, p.reason) } })
+      ? clientMachine.provide({
+          actions: {
+            requestCommand: ({ context }, p) => recovery.request(context.identity.uuid, p.action, p.reason),
+            cancelCommand: (_, p) => void (p.commandId !== null && recovery.cancel?.(p.commandId)),
+          },
+        })
       : clientMachine;
     this.#outage = new OutageDetector({ windowMs: deps.graceMs });
     this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
@@ -206,6 +218,7 @@ export class Supervisor {
     if (!entry) return false;
     this.#clients.delete(uuid);
     this.#pendingOffline.delete(uuid); // a deleted client's offline alert is not news
+    this.#held.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;
     entry.actor.stop();
     this.#deps.bus.emit({ type: 'client-removed', uuid });
@@ -223,6 +236,7 @@ export class Supervisor {
   stop(): void {
     this.#offlineAlerts.clear();
     this.#pendingOffline.clear();
+    this.#held.clear();
     this.#resumes.clear();
     this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
@@ -313,7 +327,10 @@ export class Supervisor {
         this.#offlineAlerts.clear();
         this.story.send({ type: 'OUTAGE_SUSPECTED', at: now });
         this.#alert('outage-suspected', 'critical', 'Broker or network outage suspected: most of the fleet went silent', undefined, now);
-      } else if (verdict === 'single') {
+        for (const uuid of [...this.#outage.silent()]) this.#holdForOutage(uuid, now);
+      } else if (verdict === 'suppressed') {
+        this.#holdForOutage(next.uuid, now);
+      } else {
         this.#pendingOffline.set(next.uuid, now);
         this.#offlineAlerts.add(now + OFFLINE_ALERT_SETTLE_MS, { uuid: next.uuid, message: `${clientName(next)} went offline`, at: now });
         this.#offlineAlerts.arm();
@@ -323,9 +340,27 @@ export class Supervisor {
       if (this.#outage.cameOnline(next.uuid, this.#online)) {
         this.story.send({ type: 'OUTAGE_RESOLVED', at: now });
         this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
+        this.#releaseOutage(now);
       }
       else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
     }
+  }
+
+  /**
+   * Crash recovery holds off a client whose silence a suspected outage explains (docs/commands.md
+   * "Crash auto-recovery"): told now, as an event, so its machine stays pure.
+   */
+  #holdForOutage(uuid: string, at: number): void {
+    if (this.#held.has(uuid) || !this.#clients.has(uuid)) return;
+    this.#held.add(uuid);
+    this.send(uuid, { type: 'OUTAGE', at, suspected: true });
+  }
+
+  /** The outage is over: every client it held gets a fresh recovery grace from now. */
+  #releaseOutage(at: number): void {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const uuid of held) if (this.#clients.has(uuid)) this.send(uuid, { type: 'OUTAGE', at, suspected: false });
   }
 
   /** A per-client offline alert has settled: shown unless an outage replaced it or the client came back. */

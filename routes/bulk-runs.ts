@@ -1,8 +1,9 @@
 /**
  * Bulk restarts (docs/commands.md "Bulk actions"), admin only, mounted at `/api`:
  *   POST /groups/{id}/restart  {reason, uuids?, action?}  → 202 {success, message, run, commands}
- *   GET  /bulk-runs                                        → {runs} held in memory, newest first
- *   GET  /bulk-runs/{id}                                   → {run, commands} with live counts
+ *   GET  /bulk-runs                                        → {runs} newest first (held and saved)
+ *   GET  /bulk-runs/{id}                                   → {run, commands} with live counts; a run from
+ *                                                            before a restart as saved (routes/bulk-run-view.ts)
  *   POST /bulk-runs/{id}/abort {reason?}                   → {run}: stop issuing (409 when already finished)
  * Default selection: the group's offline clients, action `reboot_host`. Given `uuids` must all be
  * clients of that group. A group exists when a `groups` row has its id or any client is
@@ -12,11 +13,11 @@ import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import type { BulkRuns, BulkRunView } from '../actors/bulk-runs.ts';
-import type { BulkCounts } from '../actors/bulk-run.machine.ts';
+import type { BulkRuns } from '../actors/bulk-runs.ts';
 import type { CommandRecord } from '../actors/command.types.ts';
-import { commandsOfBulkRun, groupRowExists } from '../db/bulk-runs.ts';
-import { iso } from '../lib/time.ts';
+import type { Db } from '../db/client.ts';
+import { commandsOfBulkRun, getBulkRun, groupRowExists, listBulkRuns } from '../db/bulk-runs.ts';
+import { heldRunView, runJson, storedRunView, type RunView } from './bulk-run-view.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { invalidBody, validate } from './validate.ts';
@@ -35,42 +36,17 @@ const body = z.object({
 
 const abortBody = z.object({ reason: z.string().trim().max(2000).optional() }).default({});
 
-/** What the run shows as its abort reason: who stopped it, and why when they said. */
-export const abortReason = (username: string, reason?: string) => `aborted by ${username}${reason ? `: ${reason}` : ''}`;
+/** At most this many runs are listed. */
+export const LIST_LIMIT = 100;
 
-export const runJson = (v: BulkRunView) => ({
-  id: v.id,
-  groupId: v.groupId,
-  action: v.action,
-  reason: v.reason,
-  requestedBy: v.requestedBy,
-  status: v.status,
-  targets: v.targets,
-  counts: v.counts,
-  aborted: v.aborted,
-  abortReason: v.abortReason,
-  startedAt: iso(v.startedAt),
-  finishedAt: iso(v.finishedAt),
-});
-
-/** A run the server no longer holds (it restarted): what its persisted commands tell. */
-export function interruptedRunJson(id: string, rows: CommandRecord[]) {
-  const counts: BulkCounts = { issued: 0, blocked: 0, skipped: 0, completed: 0, failed: 0, timedOut: 0, expired: 0, canceled: 0 };
-  for (const r of rows) {
-    if (r.status === 'blocked_safety') counts.blocked++;
-    else counts.issued++;
-    if (r.status === 'completed') counts.completed++;
-    else if (r.status === 'timed_out') counts.timedOut++;
-    else if (r.status === 'expired') counts.expired++;
-    else if (r.status === 'canceled') counts.canceled++;
-    else if (r.status === 'failed' || r.status === 'manual_intervention_required') counts.failed++;
-  }
-  const first = rows[0];
-  return {
-    id, groupId: null, action: first.action, reason: first.reason, requestedBy: first.requestedBy, status: 'interrupted' as const,
-    targets: null, counts, aborted: true, abortReason: 'the server restarted during this run: it issued nothing more',
-    startedAt: iso(first.createdAt), finishedAt: null,
-  };
+/** Held runs and saved ones not held (each from its row and commands), newest first. */
+export async function allRuns(bulkRuns: Pick<BulkRunsApi, 'list'>, db: Db, commandsOf: (id: string) => Promise<CommandRecord[]>): Promise<RunView[]> {
+  const held = bulkRuns.list().map(heldRunView);
+  const ids = new Set(held.map((r) => r.id));
+  const saved = (await listBulkRuns(db, LIST_LIMIT)).filter((r) => !ids.has(r.id));
+  // A finished saved run reads from its row; only unfinished ones need their commands.
+  const stored = await Promise.all(saved.map(async (r) => storedRunView(r.id, r, r.status === 'done' ? [] : await commandsOf(r.id))!));
+  return [...held, ...stored].sort((a, b) => b.startedAt - a.startedAt).slice(0, LIST_LIMIT);
 }
 
 export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
@@ -109,27 +85,27 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
     await Promise.all(view.commandIds.map((id) => deps.commands?.settledPublish(id)));
     const commands = (await commandsOf(view.id)).map(commandJson);
     const message = `bulk ${b.action} started for ${uuids.length} client(s) of group ${groupId}`;
-    return c.json({ success: true, message, run: runJson(bulkRuns.get(view.id) ?? view), commands }, 202);
+    return c.json({ success: true, message, run: runJson(heldRunView(bulkRuns.get(view.id) ?? view)), commands }, 202);
   });
 
-  app.get('/bulk-runs', admin, (c) => c.json({ runs: bulkRuns.list().map(runJson) }));
+  app.get('/bulk-runs', admin, async (c) => c.json({ runs: (await allRuns(bulkRuns, db, commandsOf)).map(runJson) }));
 
   app.post('/bulk-runs/:id/abort', admin, validate('json', abortBody), (c) => {
     const id = c.req.param('id');
     const before = bulkRuns.get(id);
     if (!before) throw new HTTPException(404, { message: 'bulk run not found' });
-    if (before.status === 'done') return c.json({ success: false, message: 'the run already finished', run: runJson(before) }, 409);
-    const view = bulkRuns.abort(id, abortReason(c.var.user!.username, c.req.valid('json').reason))!;
-    return c.json({ success: true, message: 'stopped issuing; commands already sent run to their end', run: runJson(view) });
+    if (before.status === 'done') return c.json({ success: false, message: 'the run already finished', run: runJson(heldRunView(before)) }, 409);
+    const view = bulkRuns.abort(id, c.var.user!.username, c.req.valid('json').reason || null)!;
+    return c.json({ success: true, message: 'stopped issuing; commands already sent run to their end', run: runJson(heldRunView(view)) });
   });
 
   app.get('/bulk-runs/:id', admin, async (c) => {
     const id = c.req.param('id');
-    const view = bulkRuns.get(id);
     const rows = await commandsOf(id);
-    if (view) return c.json({ run: runJson(bulkRuns.get(id) ?? view), commands: rows.map(commandJson) });
-    if (!rows.length) throw new HTTPException(404, { message: 'bulk run not found' });
-    return c.json({ run: interruptedRunJson(id, rows), commands: rows.map(commandJson) });
+    const held = bulkRuns.get(id);
+    const run = held ? heldRunView(held) : storedRunView(id, await getBulkRun(db, id), rows);
+    if (!run) throw new HTTPException(404, { message: 'bulk run not found' });
+    return c.json({ run: runJson(run), commands: rows.map(commandJson) });
   });
 
   return app;

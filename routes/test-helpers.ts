@@ -148,7 +148,7 @@ export async function fixture(env: Record<string, string> = {}): Promise<Fixture
   const commands = new CommandRegistry({
     clock: commandClock, bus, publisher, topics, persist: (r) => writer.enqueue(upsertCommandStatement(r)),
   });
-  const bulkRuns = new BulkRuns({ commands, bus, now: () => commandClock.now() });
+  const bulkRuns = new BulkRuns({ commands, bus, now: () => commandClock.now(), persist: (s) => writer.enqueue(s) });
   const app = createApp({
     config, db, writer, fleet, screenshots, bus, commands, bulkRuns, brokerStatus: () => ({ connected: true }), now: () => clock.t,
   });

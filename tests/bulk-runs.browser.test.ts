@@ -82,12 +82,29 @@ test('restart the offline screens of a group from its card: reason, confirm, liv
   assert.match((await page.textContent('#bulk-run-progress')) ?? '', /1 of 7 finished/);
   await page.waitForSelector('#bulk-run-commands .cmd-status[data-status="completed"]');
   assert.is(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 7, 'same document: no reload');
+  // The bar in the colours of the counts: the completed command green, nothing red or grey yet.
+  const segs = await page.$$eval('#bulk-run-progress .bulk-bar rect', (els) =>
+    els.map((e) => [e.getAttribute('data-seg'), (e as SVGRectElement).width.baseVal.value, getComputedStyle(e).fill]),
+  );
+  const healthy = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--healthy').trim());
+  assert.equal(segs.map(([seg, w]) => [seg, w]), [['completed', 1], ['failures', 0], ['notRun', 0]]);
+  const asRgb = (c: string) =>
+    page.evaluate((colour) => {
+      const probe = document.body.appendChild(document.createElement('i'));
+      probe.style.color = colour; // CSSOM, not a style attribute: the CSP allows it
+      const rgb = getComputedStyle(probe).color;
+      probe.remove();
+      return rgb;
+    }, c);
+  assert.is(segs[0][2], await asRgb(healthy), 'green');
+  assert.not.equal(segs[1][2], segs[0][2], 'failures are not green');
 
   await page.fill('#abort-reason', 'wrong group');
   await page.click('#bulk-run-progress .bulk-abort button[type=submit]');
   await page.waitForSelector('#bulk-abort-reason');
   assert.match((await page.textContent('#bulk-abort-reason')) ?? '', /aborted by superadmin: wrong group/);
   assert.is(await page.isVisible('#bulk-run-progress .bulk-abort'), false);
+  assert.is(await page.getAttribute('#bulk-run-progress .badge', 'class'), 'badge s-critical', 'a stopped run is not shown green');
   const run = kit.h.rt.bulkRuns.list()[0];
   assert.equal([run.aborted, run.counts.skipped, run.commandIds.length], [true, 1, 6], 'the seventh screen never got its command');
   await shot(page, 'bulk-run-aborted');

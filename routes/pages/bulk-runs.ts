@@ -5,7 +5,7 @@
  *   POST /groups/{id}/restart          reason (required), confirm=1 → starts the run, 303 to its page;
  *                                      without confirm=1 the confirmation step (the Alpine dialog
  *                                      of the form normally did it already)
- *   GET  /bulk-runs                    runs held in memory, newest first
+ *   GET  /bulk-runs                    runs newest first (held in memory and saved ones)
  *   GET  /bulk-runs/{id}               progress, counts, commands, Abort; live over /live/bulk-runs/{id}
  *   POST /bulk-runs/{id}/abort         reason (optional) → 303 back (htmx: the progress card)
  *   GET  /live/bulk-runs/{id}          SSE: the progress card and the command table after each change
@@ -16,34 +16,20 @@
  */
 import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
-import type { BulkRunView } from '../../actors/bulk-runs.ts';
 import type { CommandRecord } from '../../actors/command.types.ts';
-import { commandsOfBulkRun } from '../../db/bulk-runs.ts';
+import { commandsOfBulkRun, getBulkRun } from '../../db/bulk-runs.ts';
+import type { StopReason } from '../../actors/bulk-run.outcome.ts';
+import { stopText } from './bulk-run-text.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { userNames } from './client-commands.ts';
-import { abortReason, interruptedRunJson } from '../bulk-runs.ts';
+import { allRuns } from '../bulk-runs.ts';
+import { heldRunView, storedRunView, type RunView } from '../bulk-run-view.ts';
 import { eventStream, formatFrame } from './sse.ts';
 
 const ACTION = 'reboot_host'; // the API's default for a group restart
 const COALESCE_MS = 200;
-
-/** What the templates show of a run, whether held in memory or only in the command log. */
-export interface RunView {
-  id: string;
-  groupId: number | null;
-  action: string;
-  reason: string | null;
-  requestedBy: number | null;
-  status: 'running' | 'done' | 'interrupted';
-  targets: number | null;
-  counts: BulkRunView['counts'];
-  aborted: boolean;
-  abortReason: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-}
 
 const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 const groupIdOf = (raw: string) => (/^\d{1,9}$/.test(raw) ? Number(raw) : null);
@@ -57,15 +43,17 @@ export function bulkRunPages(deps: PageDeps) {
   const groupName = async (groupId: number | null) =>
     groupId === null ? null : ((await deps.groups.list()).find((g) => g.id === groupId)?.name ?? `#${groupId}`);
 
-  /** A run and its commands: the live actor's view, else what the command log tells (server restarted). */
-  const load = async (id: string): Promise<{ run: RunView; commands: CommandRecord[] } | null> => {
+  const commandsOf = async (id: string) => {
     await drainForRead(deps.writer); // the registry persists asynchronously
-    const rows = (await commandsOfBulkRun(deps.db, id)).map((c) => deps.commands?.get(c.commandId) ?? c);
-    const live = runs?.get(id);
-    if (live) return { run: live, commands: rows };
-    if (!rows.length) return null;
-    const j = interruptedRunJson(id, rows);
-    return { run: { ...j, startedAt: Date.parse(j.startedAt!), finishedAt: null }, commands: rows };
+    return (await commandsOfBulkRun(deps.db, id)).map((c) => deps.commands?.get(c.commandId) ?? c);
+  };
+
+  /** A run and its commands: the live actor's view, else as saved (the server restarted since). */
+  const load = async (id: string): Promise<{ run: RunView; commands: CommandRecord[] } | null> => {
+    const rows = await commandsOf(id);
+    const held = runs?.get(id);
+    const run = held ? heldRunView(held) : storedRunView(id, await getBulkRun(deps.db, id), rows);
+    return run ? { run, commands: rows } : null;
   };
 
   const runData = async (it: ViewContext, id: string) => {
@@ -76,7 +64,7 @@ export function bulkRunPages(deps: PageDeps) {
       const r = deps.fleet.get(uuid);
       return r ? it.clientName(r) : uuid;
     };
-    return { ...got, users, group, nameOf };
+    return { ...got, users, group, nameOf, stopText: (st: StopReason | null) => stopText(it, st) };
   };
 
   const formPage = async (c: Context<AppEnv>, groupId: number, error: string | null, status: 200 | 400 = 200) => {
@@ -118,8 +106,9 @@ export function bulkRunPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     const [users, groups] = await Promise.all([userNames(deps), deps.groups.list()]);
     const names = new Map(groups.map((g) => [g.id, g.name]));
-    const list = runs?.list() ?? [];
-    return render(c, { page: 'bulk-runs', data: { ...it, title: it.t('bulk.title'), runs: list, users, groupName: (id: number) => names.get(id) ?? `#${id}` } });
+    const list = runs ? await allRuns(runs, deps.db, commandsOf) : [];
+    const groupName = (id: number | null) => (id === null ? '–' : (names.get(id) ?? `#${id}`));
+    return render(c, { page: 'bulk-runs', data: { ...it, title: it.t('bulk.title'), runs: list, users, groupName } });
   });
 
   app.get('/bulk-runs/:id', admin, async (c) => {
@@ -128,7 +117,8 @@ export function bulkRunPages(deps: PageDeps) {
     const data = id.length <= 100 ? await runData(it, id) : null;
     if (!data) return errorPage(c, deps, 404);
     const notice = c.req.query('aborted') === '1' ? 'bulk.abort.done' : c.req.query('aborted') === '0' ? 'bulk.abort.tooLate' : null;
-    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl: `/live/bulk-runs/${encodeURIComponent(id)}` } });
+    const liveUrl = `/live/bulk-runs/${encodeURIComponent(id)}`;
+    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl } });
   });
 
   app.post('/bulk-runs/:id/abort', admin, async (c) => {
@@ -137,7 +127,7 @@ export function bulkRunPages(deps: PageDeps) {
     if (!before) return errorPage(c, deps, 404);
     const body = await c.req.parseBody();
     const ok = before.status === 'running' && !before.aborted;
-    if (ok) runs!.abort(id, abortReason(c.var.user!.username, field(body.reason, 2000).trim() || undefined));
+    if (ok) runs!.abort(id, c.var.user!.username, field(body.reason, 2000).trim() || null);
     if (!isHtmx(c)) return c.redirect(`/bulk-runs/${id}?aborted=${ok ? 1 : 0}`, 303);
     const it = pageContext(c, deps);
     const data = await runData(it, id);
