@@ -194,7 +194,7 @@ export async function getOutbox(db: Db, id: string): Promise<OutboxItem | undefi
 export async function listOutbox(db: Db, opts: { channelId?: number; limit: number }): Promise<OutboxItem[]> {
   const where = opts.channelId === undefined ? '' : 'WHERE channel_id = ?';
   const args = opts.channelId === undefined ? [opts.limit] : [opts.channelId, opts.limit];
-  const rs = await db.execute({ sql: `SELECT * FROM notification_outbox ${where} ORDER BY created_at DESC, id LIMIT ?`, args });
+  const rs = await db.execute({ sql: `SELECT * FROM notification_outbox ${where} ORDER BY created_at DESC, rowid DESC LIMIT ?`, args });
   return rs.rows.map(toOutbox);
 }
 

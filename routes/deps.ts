@@ -17,6 +17,7 @@ import type { ActiveEvent, ScheduleChange } from '../actors/scheduler.ts';
 import type { ActivityMetrics } from '../lib/metrics.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
+import type { NotificationService } from '../services/notifications/service.ts';
 
 export type { Writes };
 
@@ -54,6 +55,8 @@ export interface AppDeps {
   inspector?: InspectionFeed;
   /** What the supervisor knows now (clients by state, commands in flight, restore, failures, outage): its inspector entry. */
   supervisorReport?: () => SupervisorReport;
+  /** Notifications (services/notifications): `/api/notifications/*` and `/settings/notifications` need it. */
+  notifications?: NotificationService;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

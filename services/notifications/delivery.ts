@@ -22,6 +22,7 @@ export const BACKOFF_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_00
 export const MAX_ATTEMPTS = BACKOFF_MS.length + 1;
 const POLL_MS = 2_000; // look for due items this often (and at once when something is queued)
 const BATCH = 50;
+const STOP_WAIT_MS = 1_000; // shutdown waits this long for attempts under way
 
 export interface DeliveryDeps {
   db: Db;
@@ -56,7 +57,11 @@ export class Delivery {
     this.#stopped = true;
     if (this.#timer !== null) this.#d.clock.clearTimeout(this.#timer);
     this.#timer = null;
-    return this.#running ?? Promise.resolve();
+    // A hanging receiver must not hold up shutdown: an attempt cut short stays `sending` and is due
+    // again after the restart (same Idempotency-Key).
+    if (!this.#running) return Promise.resolve();
+    let t: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([this.#running, new Promise<void>((r) => (t = setTimeout(r, STOP_WAIT_MS)))]).finally(() => clearTimeout(t));
   }
 
   /** Queues a notice (a write through the one writer) and looks for due work soon after. */
