@@ -39,6 +39,7 @@ import { DASHBOARD_CSP, dashboardRoutes } from './routes/pages/index.ts';
 import { notFoundHandler } from './routes/pages/not-found.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { inspectorRoutes } from './routes/inspector.ts';
+import { notificationsRoutes } from './routes/notifications.ts';
 import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
 import { StoreUnavailableError } from './db/store-errors.ts';
 
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/holidays', holidaysRoutes(d));
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
+  if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
 }

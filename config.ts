@@ -142,6 +142,20 @@ export const envSchema = z.object({
       return v.trim().replace(/\/+$/, '');
     }), // absolute dashboard URL for links that leave the browser (label QR codes); unset: the request's origin
 
+  // Notifications (docs/notifications.md): the mail server of e-mail channels (smtp://user:pass@host:587, smtps://…).
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      if (!/^smtps?:\/\/[^/\s]+/.test(v.trim())) {
+        ctx.addIssue({ code: 'custom', message: 'must be smtp://user:password@host:port or smtps://…' }); // (never echo the value: it holds a password)
+        return z.NEVER;
+      }
+      return v.trim();
+    }),
+  SMTP_FROM: str('infoscreen-server@localhost'), // sender address of notification mails
+
   // Scheduling (docs/scheduler.md). POLL_INTERVAL_SECONDS above is also the scheduler's poll.
   SCHEDULE_TIMEZONE: z
     .string()

@@ -40,6 +40,8 @@ import { logger } from './lib/logger.ts';
 import { createApp } from './app.ts';
 import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
+import { startNotifications, type NotificationService } from './services/notifications/service.ts';
+import { clientView } from './services/notifications/client-view.ts';
 
 const log = logger('runtime');
 
@@ -82,6 +84,8 @@ export interface Runtime {
   metrics: ActivityMetrics;
   /** The actor inspector's feed (docs/inspector.md); null when started with `inspector: false`. */
   inspector: InspectionFeed | null;
+  /** Notifications (docs/notifications.md): channels, rules, outbox delivery. */
+  notifications: NotificationService;
   close(): Promise<void>;
 }
 
@@ -275,6 +279,19 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   });
   await scheduler.start();
 
+  // Notifications: one subscription to the bus; delivery runs from the outbox, never on the ingest path.
+  const notifications = await startNotifications({
+    db,
+    writer,
+    clock,
+    bus,
+    externalURL: config.PUBLIC_URL ?? '',
+    smtp: { url: config.SMTP_URL, from: config.SMTP_FROM },
+    schedule: (groupId, at) => scheduler!.scheduleState(groupId, at),
+    client: (uuid) => clientView(supervisor!.get(uuid)),
+    clients: () => supervisor!.list().map((r) => [r.uuid, clientView(r)!] as [string, NonNullable<ReturnType<typeof clientView>>]),
+  });
+
   const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, now: () => clock.now() });
   retention.start();
   const tick = setInterval(() => supervisor!.tick(), TICK_MS);
@@ -303,6 +320,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     scheduler,
     inspector: inspector ?? undefined,
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
+    notifications,
     now: () => clock.now(),
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine
@@ -320,6 +338,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       detachMetrics();
       recentEvents.close();
       await retention.stop();
+      await notifications.stop();
       scheduler!.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       // Actors stop first so no timer fires after the final flush; their state is already queued.
@@ -353,6 +372,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     metrics,
     scheduler,
     inspector,
+    notifications,
     close,
   };
 }

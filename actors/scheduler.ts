@@ -202,6 +202,17 @@ export class SchedulerService {
     return { eventId: first.event.id, title: first.event.title, eventType: first.event.eventType, until: first.end, others: active.length - 1 };
   }
 
+  /**
+   * Whether a group's schedule has its screens on at `now` (docs/notifications.md "Respect the
+   * schedule"): `scheduled` false when it has no active events at all (always on), else `on` as the
+   * power intent would say and `since` the start of the current on-window.
+   */
+  scheduleState(groupId: number, now: number): { scheduled: boolean; on: boolean; since: number | null } {
+    if (!this.#book.events(groupId).some((e) => e.isActive)) return { scheduled: false, on: true, since: null };
+    const want = desiredIntent(this.#book.occurrences(groupId, now), now);
+    return { scheduled: true, on: want.desiredState === 'on', since: want.windowStart };
+  }
+
   stop(): void {
     this.#actor?.stop();
     this.#actor = null;

@@ -18,6 +18,7 @@ import type { ActivityMetrics } from '../lib/metrics.ts';
 import type { RecentEvents } from '../lib/recent-events.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
+import type { NotificationService } from '../services/notifications/service.ts';
 
 export type { Writes };
 
@@ -57,6 +58,8 @@ export interface AppDeps {
   inspector?: InspectionFeed;
   /** What the supervisor knows now (clients by state, commands in flight, restore, failures, outage): its inspector entry. */
   supervisorReport?: () => SupervisorReport;
+  /** Notifications (services/notifications): `/api/notifications/*` and `/settings/notifications` need it. */
+  notifications?: NotificationService;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

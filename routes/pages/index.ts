@@ -45,6 +45,7 @@ import { scheduleAllPages } from './schedule.all.ts';
 import { scheduleEventPages } from './schedule.events.ts';
 import { holidayPages } from './holidays.ts';
 import { bulkRunPages } from './bulk-runs.ts';
+import { notificationPages } from './notifications.ts';
 
 const log = logger('dashboard');
 
@@ -90,6 +91,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', alertPages(d));
   app.route('/', userPages(d));
   app.route('/', settingsPages(d));
+  app.route('/', notificationPages(d)); // /settings/notifications (docs/notifications.md)
   app.route('/', searchPages(d)); // fieldwork: search-first home, labels, monitoring export
   app.route('/', labelPages(d));
   app.route('/', exportRoutes(d));
