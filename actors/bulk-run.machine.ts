@@ -10,7 +10,7 @@
  * counting as a failure; `blocked_safety` never runs, so it is neither in flight nor finished.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import type { CommandAction, CommandStatus } from './command.types.ts';
+import type { CommandAction, CommandStatus } from '../domain/command.types.ts';
 
 /** docs/commands.md: stop issuing when MORE than 5 % of the finished commands failed or timed out. */
 export const MAX_FAILURE_RATIO = 0.05;

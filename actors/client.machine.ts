@@ -12,8 +12,8 @@
  * not grace after the restart.
  */
 import { and, assign, raise, setup, stateIn } from 'xstate';
-import type { ClientEvent } from './client.types.ts';
-import type { CommandAction, CommandStatus } from './command.types.ts';
+import type { ClientEvent, RecoveryReason } from '../domain/client.types.ts';
+import type { CommandAction, CommandStatus } from '../domain/command.types.ts';
 import * as ladder from './client.recovery.ts';
 import { recoveryRegion } from './client.recovery-region.ts';
 import { toReported } from './client.reported.ts';
@@ -88,14 +88,14 @@ export const clientMachine = setup({
     serviceCleared: assign(({ event }) => serviceCleared(event)),
     meta: assign(({ context, event }) => metaUpdated(context, event as Ev<'UPDATE_META'>)),
     expected: assign(({ event }) => expectedEvent(event as Ev<'EXPECTED_EVENT'>)),
-    startStep: assign(({ context, event }, p: { action: CommandAction; reason?: ladder.RecoveryReason }) =>
+    startStep: assign(({ context, event }, p: { action: CommandAction; reason?: RecoveryReason }) =>
       ladder.startStep(context, event, p.action, p.reason),
     ),
-    waitManual: assign(({ context, event }, p?: { reason?: ladder.RecoveryReason }) => ladder.waitManual(context, event, p?.reason)),
+    waitManual: assign(({ context, event }, p?: { reason?: RecoveryReason }) => ladder.waitManual(context, event, p?.reason)),
     endLadder: assign(({ context }) => ladder.endLadder(context)),
     noteCommand: assign(({ context, event }, p: { adopt: CommandAction | null }) => ladder.noteCommand(context, event, p.adopt)),
     /** Effect: ask for the ladder's command (injected by the supervisor: CommandRegistry.issue). */
-    requestCommand: (_, _p: { action: CommandAction; reason: ladder.RecoveryReason }) => {},
+    requestCommand: (_, _p: { action: CommandAction; reason: RecoveryReason }) => {},
   },
 }).createMachine({
   id: 'client',

@@ -15,10 +15,9 @@
  * `CommandRegistry.issue`: that enforces the shared lockout); the registry's transitions come back
  * as COMMAND_UPDATE events, which move the ladder.
  */
-import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
-import type { ClientEvent } from './client.types.ts';
-
-export type RecoveryReason = 'process_crashed' | 'heartbeat_stale';
+import type { CommandAction, CommandRecord, CommandStatus } from '../domain/command.types.ts';
+import type { ClientEvent, RecoveryReason } from '../domain/client.types.ts';
+import { REBOOT_LOCKOUT } from '../domain/policies.ts';
 
 /** Configuration (config.ts CRASH_RECOVERY_*), shared by every client actor. Times in ms. */
 export interface RecoveryPolicy {
@@ -28,7 +27,7 @@ export interface RecoveryPolicy {
   expiryMs: number; // CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS: expiry of the ladder's commands
 }
 
-export const RECOVERY_OFF: RecoveryPolicy = Object.freeze({ enabled: false, graceMs: 180_000, lockoutMs: 900_000, expiryMs: 240_000 });
+export const RECOVERY_OFF: RecoveryPolicy = Object.freeze({ enabled: false, graceMs: 180_000, lockoutMs: REBOOT_LOCKOUT.windowMinutes * 60_000, expiryMs: 240_000 });
 
 /** The client context's `recovery` group (replaced, never mutated: client.context.ts). */
 export interface RecoveryLadder {

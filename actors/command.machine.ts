@@ -9,7 +9,7 @@
  * without moving the deadline.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import type { AckEvent, CommandEvent, CommandRecord, CommandTimers, LiveStatus } from './command.types.ts';
+import type { AckEvent, CommandEvent, CommandRecord, CommandTimers, LiveStatus } from '../domain/command.types.ts';
 
 export interface CommandContext extends Omit<CommandRecord, 'status'> {
   now: number;

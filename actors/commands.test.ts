@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { CommandRegistry } from './commands.ts';
-import type { CommandRecord } from './command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { topics } from '../broker/topics.ts';
 import { setQuiet } from '../lib/logger.ts';

@@ -15,8 +15,9 @@ import {
   type CommandRecord,
   type CommandStatus,
   type CommandTimers,
-} from './command.types.ts';
-import type { CommandAck } from '../broker/ingest.port.ts';
+} from '../domain/command.types.ts';
+import type { CommandAck } from '../domain/ingest.port.ts';
+import { REBOOT_LOCKOUT } from '../domain/policies.ts';
 import type { Publisher } from '../broker/publisher.ts';
 import { upsertCommandStatement } from '../db/commands.ts';
 import type { EventBus } from '../lib/bus.ts';
@@ -28,6 +29,7 @@ const log = logger('commands');
 type CommandActor = Actor<typeof commandMachine>;
 type CommandSnapshot = SnapshotFrom<typeof commandMachine>;
 
+/** The reboot lockout as the registry applies it (domain/policies.ts REBOOT_LOCKOUT, window from config). */
 export interface LockoutPolicy {
   max: number; // reboot-kind commands per client…
   windowMs: number; // …in any rolling window of this length
@@ -93,7 +95,7 @@ export class CommandRegistry {
   #waiters = new Map<string, Array<(r: CommandRecord) => void>>();
 
   constructor(deps: RegistryDeps) {
-    this.#d = { timers: DEFAULT_TIMERS, lockout: { max: 3, windowMs: 15 * 60_000 }, ...deps };
+    this.#d = { timers: DEFAULT_TIMERS, lockout: { max: REBOOT_LOCKOUT.max, windowMs: REBOOT_LOCKOUT.windowMinutes * 60_000 }, ...deps };
     const { publisher, topics, clock } = this.#d;
     this.#machine = commandMachine.provide({
       actors: {

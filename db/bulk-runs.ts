@@ -6,7 +6,7 @@
  * is assigned to it; the client half is checked by the caller against the live fleet.
  */
 import type { Db } from './client.ts';
-import type { CommandRecord } from '../actors/command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import { rowToCommand } from './commands.ts';
 
 /** Every command of one bulk run, in creation order. */

@@ -14,7 +14,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { BulkRuns, BulkRunView } from '../actors/bulk-runs.ts';
 import type { BulkCounts } from '../actors/bulk-run.machine.ts';
-import type { CommandRecord } from '../actors/command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import { commandsOfBulkRun, groupRowExists } from '../db/bulk-runs.ts';
 import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';

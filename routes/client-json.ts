@@ -2,7 +2,7 @@
  * JSON views of a client's live record (docs/http.md: camelCase, times UTC ISO 8601 with Z) and the
  * "alive" rule shared by the client and monitoring endpoints.
  */
-import type { ClientRecord } from '../actors/client.types.ts';
+import type { ClientRecord } from '../domain/client.types.ts';
 import { iso } from '../lib/time.ts';
 
 /** Lower-case 36-char UUID (docs/mqtt.md); anything else in a path cannot name a client: 404. */
@@ -62,4 +62,4 @@ export function clientJson(r: ClientRecord) {
   };
 }
 
-export { clientName } from '../actors/client.types.ts';
+export { clientName } from '../domain/client.types.ts';

@@ -17,7 +17,7 @@
 import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import type { BulkRunView } from '../../actors/bulk-runs.ts';
-import type { CommandRecord } from '../../actors/command.types.ts';
+import type { CommandRecord } from '../../domain/command.types.ts';
 import { commandsOfBulkRun } from '../../db/bulk-runs.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
