@@ -101,8 +101,8 @@ export const bulkRunMachine = setup({
     allFinished: ({ context }) => context.inFlight.length === 0,
   },
   actions: {
-    issued: assign(({ context, event }) => {
-      const out = (event as unknown as { output: IssueOneOutput }).output;
+    // The issueOne actor's output comes in as params (invoke below).
+    issued: assign(({ context }, out: IssueOneOutput) => {
       const counts = out.blocked ? { ...context.counts, blocked: context.counts.blocked + 1 } : { ...context.counts, issued: context.counts.issued + 1 };
       // Stopped while this one was being issued: it was counted as skipped, but it went out.
       if (context.aborted) counts.skipped = Math.max(0, counts.skipped - 1);
@@ -160,7 +160,7 @@ export const bulkRunMachine = setup({
           reason: context.reason,
           requestedBy: context.requestedBy,
         }),
-        onDone: { target: 'deciding', actions: 'issued' },
+        onDone: { target: 'deciding', actions: { type: 'issued', params: ({ event }) => event.output } },
         onError: { target: 'deciding', actions: 'issueFailed' },
       },
     },

@@ -117,10 +117,10 @@ export const newRebootKind = (e: ClientEvent) =>
  * Time of the event that moves the ladder. Timers carry no time: the ladder's own deadline fired
  * at `deadline` (docs/architecture.md "Absolute deadlines": the machine reads no clock).
  */
-export const eventTime = (c: Ctx, e: { type: string }) => ((e as { at?: number }).at ?? c.recovery.deadline ?? c.now);
+export const eventTime = (c: Ctx, e: { type: string; at?: number }) => e.at ?? c.recovery.deadline ?? c.now;
 
 /** A step starts: forget the previous step's command, set the step's deadline. */
-export function startStep(c: Ctx, e: { type: string }, action: CommandAction, reason?: RecoveryReason) {
+export function startStep(c: Ctx, e: { type: string; at?: number }, action: CommandAction, reason?: RecoveryReason) {
   const at = eventTime(c, e);
   const r = c.recovery;
   const p = r.policy;
@@ -129,7 +129,7 @@ export function startStep(c: Ctx, e: { type: string }, action: CommandAction, re
 }
 
 /** Waiting for a human: no deadline (docs/clients.md: shown until an operator acts). */
-export function waitManual(c: Ctx, e: { type: string }, reason?: RecoveryReason) {
+export function waitManual(c: Ctx, e: { type: string; at?: number }, reason?: RecoveryReason) {
   const r = c.recovery;
   return { now: eventTime(c, e), recovery: { ...r, reason: reason ?? r.reason, deadline: null } };
 }
