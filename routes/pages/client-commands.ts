@@ -22,6 +22,7 @@ import { Hono, type Context } from 'hono';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { isTerminal, type CommandAction, type CommandRecord } from '../../domain/command.types.ts';
 import { REBOOT_LOCKOUT } from '../../domain/policies.ts';
+import { CANCELABLE } from '../../actors/command.states.ts';
 import { getCommand, listCommands } from '../../db/commands.ts';
 import { listUsers } from '../../db/users.ts';
 import { clientName, isUuid } from '../client-json.ts';
@@ -33,7 +34,6 @@ import { crashReason } from './monitoring.ts';
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
 const LOCKOUT_MAX = REBOOT_LOCKOUT.max; // docs/commands.md "Safety lockout"
-const CANCELABLE = new Set(['queued', 'publish_in_progress', 'published', 'ack_received']); // before execution_started
 
 export interface Notice {
   kind: 'ok' | 'error';
