@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isTimeZone } from './lib/schedule/zone.ts';
+import { REBOOT_LOCKOUT } from './domain/policies.ts';
 
 const bool = (def: boolean) =>
   z
@@ -40,7 +41,7 @@ const optInt = (min: number, max: number) =>
       return n;
     });
 
-/** Stage names of docs/commands.md "Timers" (actors/command.types.ts CommandTimers). */
+/** Stage names of docs/commands.md "Timers" (domain/command.types.ts CommandTimers). */
 const COMMAND_TIMER_KEYS = [
   'queued', 'publish', 'ack', 'executionStartRestartApp', 'executionStartHost', 'silence',
   'rebootShutdown', 'reconnect', 'recoveredComplete', 'executionComplete', 'escalation',
@@ -127,7 +128,7 @@ export const envSchema = z.object({
   COMMAND_TIMERS: commandTimers, // JSON {stage: ms} overriding docs/commands.md "Timers", e.g. {"ack":20000}
   CRASH_RECOVERY_ENABLED: bool(false),
   CRASH_RECOVERY_GRACE_SECONDS: int(180, 10, 86_400), // seconds: heartbeat older than this = candidate
-  CRASH_RECOVERY_LOCKOUT_MINUTES: int(15, 1, 1440), // minutes: reboot-kind lockout window
+  CRASH_RECOVERY_LOCKOUT_MINUTES: int(REBOOT_LOCKOUT.windowMinutes, 1, 1440), // minutes (15): reboot-kind lockout window
   CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds: expiry of recovery commands
 
   PUBLIC_URL: z

@@ -9,7 +9,8 @@ import { Supervisor } from './actors/supervisor.ts';
 import { supervisorReport } from './actors/inspection/supervisor-report.ts';
 import { Fleet } from './actors/fleet.ts';
 import { CommandRegistry } from './actors/commands.ts';
-import { DEFAULT_TIMERS } from './actors/command.types.ts';
+import { DEFAULT_TIMERS } from './domain/command.types.ts';
+import { REBOOT_LOCKOUT } from './domain/policies.ts';
 import { BulkRuns } from './actors/bulk-runs.ts';
 import { SchedulerService } from './actors/scheduler.ts';
 import { RecoveryRequests } from './actors/recovery-requests.ts';
@@ -227,7 +228,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     publisher: connection,
     topics,
     persist: (record) => writer.enqueue(upsertCommandStatement(record)),
-    lockout: { max: 3, windowMs: lockoutMs },
+    lockout: { max: REBOOT_LOCKOUT.max, windowMs: lockoutMs },
     expirySeconds: config.COMMAND_EXPIRY_SECONDS,
     timers: { ...DEFAULT_TIMERS, ...config.COMMAND_TIMERS },
     inspect,

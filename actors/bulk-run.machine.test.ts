@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor, fromPromise } from 'xstate';
 import { bulkRunMachine, type IssueOneInput, type IssueOneOutput } from './bulk-run.machine.ts';
-import type { CommandStatus } from './command.types.ts';
+import type { CommandStatus } from '../domain/command.types.ts';
 import { stopReasonText } from './bulk-run.outcome.ts';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));

@@ -10,23 +10,14 @@
  * counting as a failure; `blocked_safety` never runs, so it is neither in flight nor finished.
  */
 import { assign, fromPromise, setup } from 'xstate';
-import type { CommandAction, CommandStatus } from './command.types.ts';
-import type { StopReason } from './bulk-run.outcome.ts';
+import type { CommandAction, CommandStatus } from '../domain/command.types.ts';
+import type { BulkCounts, StopReason } from '../domain/bulk-run.types.ts';
+
+export type { BulkCounts };
 
 /** docs/commands.md: stop issuing when MORE than 5 % of the finished commands failed or timed out. */
 export const MAX_FAILURE_RATIO = 0.05;
 export const DEFAULT_WINDOW = 5; // commands in flight at once
-
-export interface BulkCounts {
-  issued: number; // commands created and running (blocked ones excluded)
-  blocked: number; // refused by the lockout (blocked_safety)
-  skipped: number; // never issued because the run stopped
-  completed: number;
-  failed: number;
-  timedOut: number;
-  expired: number;
-  canceled: number;
-}
 
 export interface BulkRunInput {
   runId: string;
@@ -100,8 +91,8 @@ export const bulkRunMachine = setup({
     allFinished: ({ context }) => context.inFlight.length === 0,
   },
   actions: {
-    issued: assign(({ context, event }) => {
-      const out = (event as unknown as { output: IssueOneOutput }).output;
+    // The issueOne actor's output comes in as params (invoke below).
+    issued: assign(({ context }, out: IssueOneOutput) => {
       const counts = out.blocked ? { ...context.counts, blocked: context.counts.blocked + 1 } : { ...context.counts, issued: context.counts.issued + 1 };
       // Stopped while this one was being issued: it was counted as skipped, but it went out.
       if (context.aborted) counts.skipped = Math.max(0, counts.skipped - 1);
@@ -160,7 +151,7 @@ export const bulkRunMachine = setup({
           reason: context.reason,
           requestedBy: context.requestedBy,
         }),
-        onDone: { target: 'deciding', actions: 'issued' },
+        onDone: { target: 'deciding', actions: { type: 'issued', params: ({ event }) => event.output } },
         onError: { target: 'deciding', actions: 'issueFailed' },
       },
     },

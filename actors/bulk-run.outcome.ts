@@ -4,15 +4,9 @@
  * so a German page says it in German), the English text the JSON API keeps for scripts, and the
  * run's outcome as its commands tell it (badge and colours). Pure.
  */
-import type { BulkCounts } from './bulk-run.machine.ts';
+import type { BulkCounts, StopReason } from '../domain/bulk-run.types.ts';
 
-export type StopReason =
-  /** The 5 % rule: `failed` of `finished` commands failed or timed out (`percent` > `limit`). */
-  | { code: 'failure_ratio'; failed: number; finished: number; percent: number; limit: number; notIssued: number }
-  /** An operator stopped it (`note`: the reason they gave). */
-  | { code: 'operator'; by: string; note: string | null }
-  /** The server stopped while the run was still issuing; nothing more was issued after the restart. */
-  | { code: 'server_restart' };
+export type { StopReason };
 
 export type StopCode = StopReason['code'];
 

@@ -12,7 +12,7 @@ import { createActor, fromPromise, type Actor, type InspectionEvent } from 'xsta
 import {
   bulkRunMachine, DEFAULT_WINDOW, type BulkCounts, type BulkRunInput, type IssueOneInput, type IssueOneOutput,
 } from './bulk-run.machine.ts';
-import { isTerminal, type CommandAction } from './command.types.ts';
+import { isTerminal, type CommandAction } from '../domain/command.types.ts';
 import type { IssueRequest, IssueResult } from './commands.ts';
 import type { StopReason } from './bulk-run.outcome.ts';
 import type { InStatement } from '@libsql/client';

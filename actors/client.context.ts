@@ -9,7 +9,7 @@
  * live in small groups that are carried over by reference (also what lets the supervisor recognise a
  * freshness-only change by comparing references). Field names inside the groups are the record's.
  */
-import type { ClientEvent, ClientRecord } from './client.types.ts';
+import type { ClientEvent, ClientRecord } from '../domain/client.types.ts';
 import { RECOVERY_OFF, restoredLadder, type RecoveryLadder, type RecoveryPolicy } from './client.recovery.ts';
 
 const HOUR = 3_600_000;

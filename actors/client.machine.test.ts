@@ -5,7 +5,7 @@ import { createActor, SimulatedClock } from 'xstate';
 import { clientMachine } from './client.machine.ts';
 import { toRecord } from './client.record.ts';
 import { restoredSnapshot } from './client.restore.ts';
-import { emptyRecord, type ClientRecord } from './client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 
 const UUID = '9b8d1856-ff34-4864-a726-12de072d0f77';
 const GRACE = 170_000;

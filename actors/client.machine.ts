@@ -11,9 +11,9 @@
  * an actor restored from the database (actors/client.restore.ts) goes offline at lastAlive + grace,
  * not grace after the restart.
  */
-import { and, assign, not, raise, setup, stateIn } from 'xstate';
-import type { ClientEvent } from './client.types.ts';
-import type { CommandAction, CommandStatus } from './command.types.ts';
+import { and, assertEvent, assign, not, raise, setup, stateIn } from 'xstate';
+import type { ClientEvent, RecoveryReason } from '../domain/client.types.ts';
+import type { CommandAction, CommandStatus } from '../domain/command.types.ts';
 import * as ladder from './client.recovery.ts';
 import { recoveryRegion } from './client.recovery-region.ts';
 import { toReported } from './client.reported.ts';
@@ -32,8 +32,6 @@ import {
   type ClientContext,
   type ClientInput,
 } from './client.context.ts';
-
-type Ev<T extends ClientEvent['type']> = Extract<ClientEvent, { type: T }>;
 
 const PROCESS = ['unknown', 'starting', 'running', 'crashed', 'stopped'] as const;
 const SCREEN = ['OK', 'BLACK', 'FROZEN', 'UNKNOWN'] as const;
@@ -80,27 +78,48 @@ export const clientMachine = setup({
   // One assign per event: XState copies the context and rebuilds the snapshot once per assign.
   actions: {
     clock: assign({ now: ({ event }) => event.at }),
-    discovered: assign(({ context, event }) => Object.assign(seen(event), discovered(context, event as Ev<'DISCOVERED'>))),
-    heartbeat: assign(({ context, event }) => Object.assign(seen(event), processFields(context, event as Ev<'HEARTBEAT'>))),
-    health: assign(({ context, event }) => {
-      const e = event as Ev<'HEALTH'>;
-      return Object.assign(seen(e), processFields(context, e), healthFields(context, e));
+    discovered: assign(({ context, event }) => {
+      assertEvent(event, 'DISCOVERED');
+      return Object.assign(seen(event), discovered(context, event));
     }),
-    logged: assign(({ context, event }) => Object.assign(seen(event), logCounts(context, event as Ev<'LOG'>))),
-    screenshot: assign(({ context, event }) => Object.assign(seen(event), screenshotTaken(context, event as Ev<'SCREENSHOT'>))),
-    serviceFailed: assign(({ event }) => serviceFailed(event as Ev<'SERVICE_FAILED'>)),
+    heartbeat: assign(({ context, event }) => {
+      assertEvent(event, 'HEARTBEAT');
+      return Object.assign(seen(event), processFields(context, event));
+    }),
+    health: assign(({ context, event }) => {
+      assertEvent(event, 'HEALTH');
+      return Object.assign(seen(event), processFields(context, event), healthFields(context, event));
+    }),
+    logged: assign(({ context, event }) => {
+      assertEvent(event, 'LOG');
+      return Object.assign(seen(event), logCounts(context, event));
+    }),
+    screenshot: assign(({ context, event }) => {
+      assertEvent(event, 'SCREENSHOT');
+      return Object.assign(seen(event), screenshotTaken(context, event));
+    }),
+    serviceFailed: assign(({ event }) => {
+      assertEvent(event, 'SERVICE_FAILED');
+      return serviceFailed(event);
+    }),
     serviceCleared: assign(({ event }) => serviceCleared(event)),
-    meta: assign(({ context, event }) => metaUpdated(context, event as Ev<'UPDATE_META'>)),
-    expected: assign(({ event }) => expectedEvent(event as Ev<'EXPECTED_EVENT'>)),
-    startStep: assign(({ context, event }, p: { action: CommandAction; reason?: ladder.RecoveryReason }) =>
+    meta: assign(({ context, event }) => {
+      assertEvent(event, 'UPDATE_META');
+      return metaUpdated(context, event);
+    }),
+    expected: assign(({ event }) => {
+      assertEvent(event, 'EXPECTED_EVENT');
+      return expectedEvent(event);
+    }),
+    startStep: assign(({ context, event }, p: { action: CommandAction; reason?: RecoveryReason }) =>
       ladder.startStep(context, event, p.action, p.reason),
     ),
-    waitManual: assign(({ context, event }, p?: { reason?: ladder.RecoveryReason }) => ladder.waitManual(context, event, p?.reason)),
+    waitManual: assign(({ context, event }, p?: { reason?: RecoveryReason }) => ladder.waitManual(context, event, p?.reason)),
     endLadder: assign(({ context }) => ladder.endLadder(context)),
     noteCommand: assign(({ context, event }, p: { adopt: CommandAction | null }) => ladder.noteCommand(context, event, p.adopt)),
     outage: assign(({ context, event }) => ladder.outageNoted(context, event)),
     /** Effect: ask for the ladder's command (injected by the supervisor: CommandRegistry.issue). */
-    requestCommand: (_, _p: { action: CommandAction; reason: ladder.RecoveryReason }) => {},
+    requestCommand: (_, _p: { action: CommandAction; reason: RecoveryReason }) => {},
     /** Effect: withdraw the ladder's command if it has not run yet (injected: CommandRegistry.cancel). */
     cancelCommand: (_, _p: { commandId: string | null }) => {},
   },

@@ -9,7 +9,7 @@ import { clientMachine } from './client.machine.ts';
 import { firstRecord, freshnessOnly, toRecord } from './client.record.ts';
 import { restoredConnectivity, restoredSnapshot } from './client.restore.ts';
 import { deriveStatus } from './client.status.ts';
-import { emptyRecord, type ClientRecord } from './client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 
 const GRACE = 170_000;
 const NOW = 100_000_000;

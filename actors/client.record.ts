@@ -5,7 +5,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { clientMachine } from './client.machine.ts';
 import type { ClientContext } from './client.context.ts';
-import type { ClientRecord } from './client.types.ts';
+import type { ClientRecord } from '../domain/client.types.ts';
 import { deriveStatus } from './client.status.ts';
 
 export type ClientSnapshot = SnapshotFrom<typeof clientMachine>;

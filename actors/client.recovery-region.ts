@@ -6,9 +6,9 @@
  * restored step to arm its deadline (docs/architecture.md "Absolute deadlines") without asking for the command again.
  */
 import { and, not, stateIn } from 'xstate';
-import type { CommandAction, CommandStatus } from './command.types.ts';
+import type { CommandAction, CommandStatus } from '../domain/command.types.ts';
 import type { ClientContext } from './client.context.ts';
-import type { RecoveryReason } from './client.recovery.ts';
+import type { RecoveryReason } from '../domain/client.types.ts';
 import { toReported } from './client.reported.ts';
 
 const RECOVERY = ['idle', 'restarting_app', 'rebooting', 'waiting_manual'] as const;

@@ -11,8 +11,8 @@ import { clientMachine } from './client.machine.ts';
 import { toRecord } from './client.record.ts';
 import { restoredSnapshot } from './client.restore.ts';
 import type { RecoveryPolicy } from './client.recovery.ts';
-import type { CommandAction, CommandStatus } from './command.types.ts';
-import { emptyRecord, type ClientRecord } from './client.types.ts';
+import type { CommandAction, CommandStatus } from '../domain/command.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 
 const UUID = '9b8d1856-ff34-4864-a726-12de072d0f77';
 const GRACE = 170_000; // heartbeat grace (connectivity)

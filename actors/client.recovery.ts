@@ -15,11 +15,10 @@
  * `CommandRegistry.issue`: that enforces the shared lockout); the registry's transitions come back
  * as COMMAND_UPDATE events, which move the ladder.
  */
-import type { CommandAction, CommandRecord, CommandStatus } from './command.types.ts';
-import type { ClientEvent } from './client.types.ts';
+import type { CommandAction, CommandRecord, CommandStatus } from '../domain/command.types.ts';
+import type { ClientEvent, RecoveryReason } from '../domain/client.types.ts';
+import { REBOOT_LOCKOUT } from '../domain/policies.ts';
 import { OFFLINE_ALERT_SETTLE_MS } from './outage.ts';
-
-export type RecoveryReason = 'process_crashed' | 'heartbeat_stale';
 
 /** Configuration (config.ts CRASH_RECOVERY_*), shared by every client actor. Times in ms. */
 export interface RecoveryPolicy {
@@ -29,7 +28,7 @@ export interface RecoveryPolicy {
   expiryMs: number; // CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS: expiry of the ladder's commands
 }
 
-export const RECOVERY_OFF: RecoveryPolicy = Object.freeze({ enabled: false, graceMs: 180_000, lockoutMs: 900_000, expiryMs: 240_000 });
+export const RECOVERY_OFF: RecoveryPolicy = Object.freeze({ enabled: false, graceMs: 180_000, lockoutMs: REBOOT_LOCKOUT.windowMinutes * 60_000, expiryMs: 240_000 });
 
 /** The client context's `recovery` group (replaced, never mutated: client.context.ts). */
 export interface RecoveryLadder {
@@ -130,10 +129,10 @@ export const newRebootKind = (e: ClientEvent) =>
  * Time of the event that moves the ladder. Timers carry no time: the ladder's own deadline fired
  * at `deadline` (docs/architecture.md "Absolute deadlines": the machine reads no clock).
  */
-export const eventTime = (c: Ctx, e: { type: string }) => ((e as { at?: number }).at ?? c.recovery.deadline ?? c.now);
+export const eventTime = (c: Ctx, e: { type: string; at?: number }) => e.at ?? c.recovery.deadline ?? c.now;
 
 /** A step starts: forget the previous step's command, set the step's deadline. */
-export function startStep(c: Ctx, e: { type: string }, action: CommandAction, reason?: RecoveryReason) {
+export function startStep(c: Ctx, e: { type: string; at?: number }, action: CommandAction, reason?: RecoveryReason) {
   const at = eventTime(c, e);
   const r = c.recovery;
   const p = r.policy;
@@ -142,7 +141,7 @@ export function startStep(c: Ctx, e: { type: string }, action: CommandAction, re
 }
 
 /** Waiting for a human: no deadline (docs/clients.md: shown until an operator acts). */
-export function waitManual(c: Ctx, e: { type: string }, reason?: RecoveryReason) {
+export function waitManual(c: Ctx, e: { type: string; at?: number }, reason?: RecoveryReason) {
   const r = c.recovery;
   return { now: eventTime(c, e), recovery: { ...r, reason: reason ?? r.reason, deadline: null } };
 }

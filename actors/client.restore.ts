@@ -9,7 +9,7 @@
  * `machine.resolveState` would do that work twice per client at start-up.
  */
 import type { Snapshot } from 'xstate';
-import type { ClientRecord, Connectivity } from './client.types.ts';
+import type { ClientRecord, Connectivity } from '../domain/client.types.ts';
 import { clientMachine } from './client.machine.ts';
 import { initialContext, type ClientInput } from './client.context.ts';
 

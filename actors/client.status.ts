@@ -2,7 +2,7 @@
  * Derived status of a client (docs/clients.md "Derived status"): offline / critical / warning / healthy
  * with the reasons, computed from the live record and the current time. Pure.
  */
-import type { ClientRecord, ClientStatus } from './client.types.ts';
+import type { ClientRecord, ClientStatus } from '../domain/client.types.ts';
 
 const HOUR = 3_600_000;
 

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { commandMachine } from './command.machine.ts';
-import { DEFAULT_TIMERS, type CommandAction, type CommandRecord } from './command.types.ts';
+import { DEFAULT_TIMERS, type CommandAction, type CommandRecord } from '../domain/command.types.ts';
 
 const T0 = 1_000_000;
 

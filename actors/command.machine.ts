@@ -8,8 +8,8 @@
  * timeout. A restored command re-enters its state with RESUME, which re-arms the remaining time
  * without moving the deadline.
  */
-import { assign, fromPromise, setup } from 'xstate';
-import type { AckEvent, CommandEvent, CommandRecord, CommandTimers, LiveStatus } from './command.types.ts';
+import { assertEvent, assign, fromPromise, setup } from 'xstate';
+import type { AckEvent, CommandEvent, CommandRecord, CommandTimers, LiveStatus } from '../domain/command.types.ts';
 
 export interface CommandContext extends Omit<CommandRecord, 'status'> {
   now: number;
@@ -26,7 +26,6 @@ export interface CommandInput {
 export type PublishInput = Pick<CommandContext, 'commandId' | 'clientUuid' | 'action' | 'issuedAt' | 'expiresAt' | 'requestedBy' | 'reason'>;
 
 type Stage = keyof CommandTimers;
-type Ev<T extends CommandEvent['type']> = Extract<CommandEvent, { type: T }>;
 
 // Order of the live states: an ack never moves a command backwards (docs/commands.md "Rules").
 const RANK: Record<LiveStatus, number> = {
@@ -115,7 +114,7 @@ export const commandMachine = setup({
     escalates: ({ context }) => context.requestedBy === null && context.action === 'reboot_host',
   },
   actions: {
-    clock: assign({ now: ({ event }) => (event as { at: number }).at }),
+    clock: assign({ now: ({ event }) => event.at }),
     atDeadline: assign({ now: ({ context }) => deadline(context) }),
     atSilence: assign({
       now: ({ context }) => (context.lastSeenAt ?? context.executionStartedAt ?? context.now) + context.timers.silence,
@@ -129,13 +128,14 @@ export const commandMachine = setup({
       stageDeadline: ({ context }) =>
         context.now + (context.action === 'reboot_host' ? context.timers.rebootShutdown : context.timers.executionComplete),
     }),
-    seen: assign({ lastSeenAt: ({ event }) => (event as Ev<'CLIENT_SEEN'>).at, now: ({ event }) => (event as Ev<'CLIENT_SEEN'>).at }),
-    published: assign(({ event }) => {
-      const at = (event as unknown as { output: { at: number } }).output.at;
-      return { now: at, publishedAt: at };
+    seen: assign(({ event }) => {
+      assertEvent(event, 'CLIENT_SEEN');
+      return { lastSeenAt: event.at, now: event.at };
     }),
-    publishFailed: assign(({ context, event }) => {
-      const error = (event as unknown as { error?: unknown }).error;
+    // The publish actor's done / error event: its payload comes in as params (invoke below).
+    published: assign((_, p: { at: number }) => ({ now: p.at, publishedAt: p.at })),
+    publishFailed: assign(({ context }, p: { error: unknown }) => {
+      const error = p.error;
       return {
         failedAt: context.now,
         stageDeadline: null,
@@ -145,25 +145,28 @@ export const commandMachine = setup({
     }),
     // An ack is a message from the client, so it also counts as hearing from it (lastSeenAt).
     ackAccepted: assign(({ context, event }) => {
-      const at = (event as AckEvent).at;
+      assertEvent(event, 'ACK');
+      const at = event.at;
       return { now: at, lastSeenAt: at, ackedAt: context.ackedAt ?? at, publishedAt: context.publishedAt ?? at };
     }),
     ackStarted: assign(({ context, event }) => {
-      const at = (event as AckEvent).at;
+      assertEvent(event, 'ACK');
+      const at = event.at;
       return { now: at, lastSeenAt: at, ackedAt: context.ackedAt ?? at, publishedAt: context.publishedAt ?? at, executionStartedAt: at };
     }),
     ackCompleted: assign(({ context, event }) => {
-      const at = (event as AckEvent).at;
+      assertEvent(event, 'ACK');
+      const at = event.at;
       return { now: at, lastSeenAt: at, ackedAt: context.ackedAt ?? at, publishedAt: context.publishedAt ?? at, completedAt: at, stageDeadline: null };
     }),
     ackFailed: assign(({ event }) => {
-      const e = event as AckEvent;
+      assertEvent(event, 'ACK');
       return {
-        now: e.at,
-        failedAt: e.at,
+        now: event.at,
+        failedAt: event.at,
         stageDeadline: null,
-        errorCode: e.errorCode ?? 'execution_failed',
-        errorMessage: e.errorMessage ?? 'the client reported a failure without a message',
+        errorCode: event.errorCode ?? 'execution_failed',
+        errorMessage: event.errorMessage ?? 'the client reported a failure without a message',
       };
     }),
     completeBySilence: assign(({ context }) => ({ completedAt: context.now, stageDeadline: null })),
@@ -179,12 +182,10 @@ export const commandMachine = setup({
       errorCode: 'expired',
       errorMessage: `expired at ${new Date(context.expiresAt).toISOString()} before it completed`,
     })),
-    cancel: assign(({ event }) => ({
-      now: (event as Ev<'CANCEL'>).at,
-      stageDeadline: null,
-      errorCode: 'canceled',
-      errorMessage: 'canceled by an operator before execution',
-    })),
+    cancel: assign(({ event }) => {
+      assertEvent(event, 'CANCEL');
+      return { now: event.at, stageDeadline: null, errorCode: 'canceled', errorMessage: 'canceled by an operator before execution' };
+    }),
   },
 }).createMachine({
   id: 'command',
@@ -222,8 +223,11 @@ export const commandMachine = setup({
               requestedBy: context.requestedBy,
               reason: context.reason,
             }),
-            onDone: { target: 'published', actions: ['published', { type: 'arm', params: { stage: 'ack' } }] },
-            onError: { target: '#command.failed', actions: 'publishFailed' },
+            onDone: {
+              target: 'published',
+              actions: [{ type: 'published', params: ({ event }) => ({ at: event.output.at }) }, { type: 'arm', params: { stage: 'ack' } }],
+            },
+            onError: { target: '#command.failed', actions: { type: 'publishFailed', params: ({ event }) => ({ error: event.error }) } },
           },
           after: { stage: expiredOr(timedOut('the broker did not confirm the publish in time')) },
           on: {

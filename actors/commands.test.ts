@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { CommandRegistry } from './commands.ts';
-import type { CommandRecord } from './command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { topics } from '../broker/topics.ts';
 import { setQuiet } from '../lib/logger.ts';
@@ -157,6 +157,33 @@ test('expiry sweep marks an overdue live command expired even when its timers ne
   reg.sweep();
   assert.is(persisted.at(-1)!.status, 'expired');
   assert.is(persisted.at(-1)!.errorCode, 'expired');
+});
+
+test('a sighting reaches only that client\'s live commands; the index forgets a client once its commands settle', async () => {
+  const { reg, clock } = setup();
+  const a1 = reg.issue({ uuid: A, action: 'restart_app', reason: null, requestedBy: 1 }).command;
+  const a2 = reg.issue({ uuid: A, action: 'shutdown_host', reason: null, requestedBy: 1 }).command;
+  const b1 = reg.issue({ uuid: B, action: 'restart_app', reason: null, requestedBy: 1 }).command;
+  for (let i = 0; i < 2; i++) reg.issue({ uuid: A, action: 'reboot_host', reason: null, requestedBy: 1 });
+  assert.is(reg.issue({ uuid: A, action: 'reboot_host', reason: null, requestedBy: 1 }).blocked, true, 'a blocked command is never live');
+  for (const c of [a1, a2, b1]) await reg.settledPublish(c.commandId);
+  assert.is(reg.clientsWithLiveCommands, 2);
+
+  clock.increment(1000);
+  reg.clientSeen(A, 'heartbeat', clock.now());
+  assert.is(reg.get(a1.commandId)!.lastSeenAt, clock.now());
+  assert.is(reg.get(a2.commandId)!.lastSeenAt, clock.now());
+  assert.is(reg.get(b1.commandId)!.lastSeenAt, null, 'another client\'s command does not hear of it');
+
+  reg.cancel(b1.commandId, 1); // settles by cancel
+  assert.is(reg.clientsWithLiveCommands, 1, 'B has no live command left');
+  reg.ack(A, { commandId: a1.commandId, status: 'completed', errorCode: null, errorMessage: null }, clock.now()); // by ack
+  reg.cancel(a2.commandId, 1);
+  assert.is(reg.clientsWithLiveCommands, 1, 'the reboots of A are still live');
+  clock.increment(240_000); // the last ones time out
+  assert.is(reg.liveCount, 0);
+  assert.is(reg.clientsWithLiveCommands, 0, 'the index is empty once every command settled');
+  reg.clientSeen(A, 'heartbeat', clock.now()); // nothing live: a no-op
 });
 
 test.run();

@@ -15,8 +15,9 @@ import {
   type CommandRecord,
   type CommandStatus,
   type CommandTimers,
-} from './command.types.ts';
-import type { CommandAck } from '../broker/ingest.port.ts';
+} from '../domain/command.types.ts';
+import type { CommandAck } from '../domain/ingest.port.ts';
+import { REBOOT_LOCKOUT } from '../domain/policies.ts';
 import type { Publisher } from '../broker/publisher.ts';
 import { upsertCommandStatement } from '../db/commands.ts';
 import type { EventBus } from '../lib/bus.ts';
@@ -28,6 +29,7 @@ const log = logger('commands');
 type CommandActor = Actor<typeof commandMachine>;
 type CommandSnapshot = SnapshotFrom<typeof commandMachine>;
 
+/** The reboot lockout as the registry applies it (domain/policies.ts REBOOT_LOCKOUT, window from config). */
 export interface LockoutPolicy {
   max: number; // reboot-kind commands per client…
   windowMs: number; // …in any rolling window of this length
@@ -86,6 +88,8 @@ const wireTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/,
 
 export class CommandRegistry {
   #live = new Map<string, { actor: CommandActor; record: CommandRecord }>();
+  // uuid → its live command ids, kept with #live: a sighting costs that client's commands, not all.
+  #byClient = new Map<string, Set<string>>();
   #recentRebootKinds = new Map<string, number[]>(); // uuid → creation times inside the lockout window
   #d: RegistryDeps & { timers: CommandTimers; lockout: LockoutPolicy };
   #machine;
@@ -93,7 +97,7 @@ export class CommandRegistry {
   #waiters = new Map<string, Array<(r: CommandRecord) => void>>();
 
   constructor(deps: RegistryDeps) {
-    this.#d = { timers: DEFAULT_TIMERS, lockout: { max: 3, windowMs: 15 * 60_000 }, ...deps };
+    this.#d = { timers: DEFAULT_TIMERS, lockout: { max: REBOOT_LOCKOUT.max, windowMs: REBOOT_LOCKOUT.windowMinutes * 60_000 }, ...deps };
     const { publisher, topics, clock } = this.#d;
     this.#machine = commandMachine.provide({
       actors: {
@@ -126,6 +130,11 @@ export class CommandRegistry {
 
   get(commandId: string): CommandRecord | undefined {
     return this.#live.get(commandId)?.record;
+  }
+
+  /** Clients with at least one live command (the sighting index; for tests and metrics). */
+  get clientsWithLiveCommands(): number {
+    return this.#byClient.size;
   }
 
   /** Reboot-kind commands a client may still get in the current window. */
@@ -209,7 +218,8 @@ export class CommandRegistry {
 
   /** The client sent a heartbeat, health or discovery: its live commands hear of it. */
   clientSeen(uuid: string, kind: 'heartbeat' | 'health' | 'discovery', at: number): void {
-    for (const [id, e] of this.#live) if (e.record.clientUuid === uuid) this.#send(id, { type: 'CLIENT_SEEN', at, kind });
+    const ids = this.#byClient.get(uuid);
+    if (ids) for (const id of ids) this.#send(id, { type: 'CLIENT_SEEN', at, kind });
   }
 
   /** Cancels a live command before execution; answers the record (unchanged when too late). */
@@ -236,6 +246,7 @@ export class CommandRegistry {
   stop(): void {
     for (const e of this.#live.values()) e.actor.stop();
     this.#live.clear();
+    this.#byClient.clear();
   }
 
   #spawn(record: CommandRecord, restore: boolean): void {
@@ -250,6 +261,9 @@ export class CommandRegistry {
     const actor = createActor(this.#machine, { id: `command:${record.commandId}`, clock, inspect, input, snapshot });
     const entry = { actor, record };
     this.#live.set(record.commandId, entry);
+    const ids = this.#byClient.get(record.clientUuid);
+    if (ids) ids.add(record.commandId);
+    else this.#byClient.set(record.clientUuid, new Set([record.commandId]));
     actor.subscribe({
       next: (snap) => this.#observe(entry, snap),
       error: (err) => {
@@ -281,6 +295,8 @@ export class CommandRegistry {
   #settle(entry: { actor: CommandActor; record: CommandRecord }, record: CommandRecord): void {
     if (this.#live.get(record.commandId) !== entry) return;
     this.#live.delete(record.commandId);
+    const ids = this.#byClient.get(record.clientUuid);
+    if (ids?.delete(record.commandId) && ids.size === 0) this.#byClient.delete(record.clientUuid);
     if (entry.record !== record) {
       entry.record = record;
       this.#d.persist(record);

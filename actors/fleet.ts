@@ -4,9 +4,9 @@
  * through the one writer, retained MQTT publishes (group_id, service_failed clear), screenshot files.
  */
 import type { Supervisor } from './supervisor.ts';
-import type { ClientRecord, ClientStatus } from './client.types.ts';
-import type { ClientUpdate, FleetApi, FleetCounts } from './fleet.types.ts';
-import type { CommandAck, DiscoveryInfo, LogEntry, Screenshot } from '../broker/ingest.port.ts';
+import type { ClientRecord, ClientStatus } from '../domain/client.types.ts';
+import type { ClientUpdate, FleetApi, FleetCounts } from '../domain/fleet.types.ts';
+import type { CommandAck, DiscoveryInfo, LogEntry, Screenshot } from '../domain/ingest.port.ts';
 import type { Publisher } from '../broker/publisher.ts';
 import type { BatchedWriter } from '../db/writer.ts';
 import { deleteClientStatement } from '../db/clients.ts';

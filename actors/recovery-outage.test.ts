@@ -11,7 +11,7 @@ import { Supervisor } from './supervisor.ts';
 import { CommandRegistry } from './commands.ts';
 import { RecoveryRequests } from './recovery-requests.ts';
 import type { RecoveryPolicy } from './client.recovery.ts';
-import type { CommandRecord } from './command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { commandAlert } from '../lib/alerts.ts';
 import { topics } from '../broker/topics.ts';

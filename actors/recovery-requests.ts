@@ -9,9 +9,9 @@
  * was down fires while the supervisor restores) wait until `attach`, which the runtime calls once
  * the registry has restored its own commands and lockout window.
  */
-import type { CommandAction } from './command.types.ts';
+import type { CommandAction } from '../domain/command.types.ts';
 import type { IssueRequest } from './commands.ts';
-import type { RecoveryReason } from './client.recovery.ts';
+import type { RecoveryReason } from '../domain/client.types.ts';
 import { logger } from '../lib/logger.ts';
 
 const log = logger('recovery');

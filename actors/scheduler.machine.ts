@@ -10,7 +10,7 @@
  * The poll is due at an absolute time (`nextPollAt`, docs/architecture.md "Absolute deadlines"), so edits in between do not
  * postpone it. Events carry `at` (the service's clock): the chart never reads a clock.
  */
-import { assign, fromPromise, setup } from 'xstate';
+import { assertEvent, assign, fromPromise, setup } from 'xstate';
 
 /** What one cycle has to do. */
 export interface CycleWork {
@@ -70,13 +70,13 @@ export const schedulerMachine = setup({
   },
   actions: {
     queueChange: assign(({ context, event }) => {
-      const e = event as Extract<SchedulerEvent, { type: 'CHANGED' }>;
-      return { now: Math.max(context.now, e.at), pending: merge(context.pending, { groups: e.groups }) };
+      assertEvent(event, 'CHANGED');
+      return { now: Math.max(context.now, event.at), pending: merge(context.pending, { groups: event.groups }) };
     }),
-    queueReconnect: assign(({ context, event }) => ({
-      now: Math.max(context.now, (event as Extract<SchedulerEvent, { type: 'BROKER_CONNECTED' }>).at),
-      pending: merge(context.pending, { reconnect: true }),
-    })),
+    queueReconnect: assign(({ context, event }) => {
+      assertEvent(event, 'BROKER_CONNECTED');
+      return { now: Math.max(context.now, event.at), pending: merge(context.pending, { reconnect: true }) };
+    }),
     // The delay elapsed, so the clock reads (at least) nextPollAt; the next poll is one interval
     // later, or one interval from now after a stall (no burst of catch-up polls).
     queuePoll: assign(({ context }) => {
@@ -85,10 +85,8 @@ export const schedulerMachine = setup({
       return { now, nextPollAt: next > now ? next : now + context.pollMs, pending: merge(context.pending, { full: true }) };
     }),
     takePending: assign(({ context }) => ({ current: context.pending, pending: NOTHING })),
-    cycleDone: assign(({ context, event }) => ({
-      now: Math.max(context.now, (event as unknown as { output: CycleResult }).output.at),
-      cycles: context.cycles + 1,
-    })),
+    // The cycle actor's output comes in as params (invoke below).
+    cycleDone: assign(({ context }, out: CycleResult) => ({ now: Math.max(context.now, out.at), cycles: context.cycles + 1 })),
     cycleFailed: assign(({ context }) => ({ failures: context.failures + 1 })),
   },
 }).createMachine({
@@ -117,7 +115,7 @@ export const schedulerMachine = setup({
       invoke: {
         src: 'cycle',
         input: ({ context }) => context.current,
-        onDone: { target: 'deciding', actions: 'cycleDone' },
+        onDone: { target: 'deciding', actions: { type: 'cycleDone', params: ({ event }) => event.output } },
         onError: { target: 'deciding', actions: 'cycleFailed' },
       },
       on: {

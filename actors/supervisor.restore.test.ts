@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import { Supervisor } from './supervisor.ts';
-import { emptyRecord, type ClientRecord } from './client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { setQuiet } from '../lib/logger.ts';
 

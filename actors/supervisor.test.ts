@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import { Supervisor } from './supervisor.ts';
 import { HEARTBEAT_WINDOW_MS, OFFLINE_ALERT_SETTLE_MS } from './outage.ts';
-import { emptyRecord } from './client.types.ts';
+import { emptyRecord } from '../domain/client.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { setQuiet } from '../lib/logger.ts';
 

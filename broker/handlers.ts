@@ -4,7 +4,7 @@
  * runs `schema` before `run`, so a handler only ever sees a valid payload. No SQL, no actors here.
  */
 import { z } from 'zod';
-import type { IngestPort } from './ingest.port.ts';
+import type { IngestPort } from '../domain/ingest.port.ts';
 import type { Publisher } from './publisher.ts';
 import type { ParsedTopic } from './topics.ts';
 import { topics } from './topics.ts';

@@ -5,7 +5,7 @@
  * rejected is counted in `drops` (logged once per client per minute) and dropped. Never throws.
  */
 import { payloadText } from './payload-text.ts';
-import type { IngestPort } from './ingest.port.ts';
+import type { IngestPort } from '../domain/ingest.port.ts';
 import type { Publisher } from './publisher.ts';
 import type { DropCounter, DropReason } from './drops.ts';
 import { parseTopic } from './topics.ts';

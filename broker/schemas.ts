@@ -1,6 +1,6 @@
 /**
  * zod schemas for every client → server payload (docs/mqtt.md "Client → server"), and pure functions
- * turning a validated payload into the typed values of ingest.port.ts / client.types.ts.
+ * turning a validated payload into the typed values of domain/ingest.port.ts / domain/client.types.ts.
  *
  * Leniency policy (docs/mqtt.md "Bad input" + "Health payload"):
  * - the payload must be a JSON object; unknown extra fields are ignored;
@@ -12,8 +12,8 @@
  *   heartbeat or a log line. Heartbeat and health `timestamp` are not used: liveness is server time.
  */
 import { z } from 'zod';
-import type { CaptureType, ClientEvent, LogLevel, ProcessStatus, ScreenStatus } from '../actors/client.types.ts';
-import type { CommandAck, DiscoveryInfo, LogEntry } from './ingest.port.ts';
+import type { CaptureType, ClientEvent, LogLevel, ProcessStatus, ScreenStatus } from '../domain/client.types.ts';
+import type { CommandAck, DiscoveryInfo, LogEntry } from '../domain/ingest.port.ts';
 import { parseWireTime } from '../lib/time.ts';
 import { canonicalUuid } from './topics.ts';
 

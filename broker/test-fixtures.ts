@@ -2,8 +2,8 @@
  * Shared by the broker tests (and usable by the fleet simulator): the payload examples of
  * docs/mqtt.md "Client → server", copied field for field, plus a recording IngestPort.
  */
-import type { ClientEvent } from '../actors/client.types.ts';
-import type { CommandAck, DiscoveryInfo, IngestPort, LogEntry, Screenshot } from './ingest.port.ts';
+import type { ClientEvent } from '../domain/client.types.ts';
+import type { CommandAck, DiscoveryInfo, IngestPort, LogEntry, Screenshot } from '../domain/ingest.port.ts';
 
 export const UUID = '9b8d1856-ff34-4864-a726-12de072d0f77';
 

@@ -4,7 +4,7 @@
  * and a client uuid. A topic whose uuid segment is not a UUID is rejected here, so no client can
  * ever be created out of a bad topic (docs/mqtt.md "Bad input").
  */
-import type { LogLevel } from '../actors/client.types.ts';
+import type { LogLevel } from '../domain/client.types.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

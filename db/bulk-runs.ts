@@ -7,9 +7,8 @@
  */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
-import type { CommandAction, CommandRecord } from '../actors/command.types.ts';
-import type { BulkCounts } from '../actors/bulk-run.machine.ts';
-import type { StopReason } from '../actors/bulk-run.outcome.ts';
+import type { CommandAction, CommandRecord } from '../domain/command.types.ts';
+import type { BulkCounts, StopReason } from '../domain/bulk-run.types.ts';
 import { rowToCommand } from './commands.ts';
 import { fromIso, iso } from '../lib/time.ts';
 

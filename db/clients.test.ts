@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { openDatabase, type Db } from './client.ts';
 import { migrate } from './migrate.ts';
 import { deleteClientStatement, loadClients, upsertClientStatement } from './clients.ts';
-import { emptyRecord, type ClientRecord } from '../actors/client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 
 let db: Db;
 test.before(async () => {

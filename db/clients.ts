@@ -1,7 +1,7 @@
 /** Named queries for the clients table: the persisted copy of each client actor's record. */
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
-import type { ClientRecord } from '../actors/client.types.ts';
+import type { ClientRecord } from '../domain/client.types.ts';
 import { fromIso, iso } from '../lib/time.ts';
 
 // column ← record field; times are ISO strings in the database and epoch ms in the record.

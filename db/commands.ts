@@ -1,7 +1,7 @@
 /** Named queries for client_commands: the persisted copy of every command actor (docs/commands.md). */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
-import type { CommandAction, CommandRecord, CommandStatus } from '../actors/command.types.ts';
+import type { CommandAction, CommandRecord, CommandStatus } from '../domain/command.types.ts';
 import { fromIso, iso } from '../lib/time.ts';
 
 const TIME_FIELDS = [

@@ -4,7 +4,7 @@
  * arrive and deep pages cost the same as the first (idx_client_logs_client_time).
  */
 import type { Db } from './client.ts';
-import type { LogLevel } from '../actors/client.types.ts';
+import type { LogLevel } from '../domain/client.types.ts';
 import { LOG_COLUMNS, LOG_HTML_PAGE_BYTES, toLog, withinBytes, type LogJson } from './logs.ts';
 
 export interface LogPage {

@@ -8,8 +8,8 @@
  */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
-import type { LogEntry } from '../broker/ingest.port.ts';
-import type { LogLevel } from '../actors/client.types.ts';
+import type { LogEntry } from '../domain/ingest.port.ts';
+import type { LogLevel } from '../domain/client.types.ts';
 import { fromIso } from '../lib/time.ts';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['ERROR', 'WARN', 'INFO', 'DEBUG'];

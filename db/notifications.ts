@@ -6,7 +6,7 @@
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import { fromIso, iso } from '../lib/time.ts';
-import type { AlertKind, Channel, ChannelSecret, ChannelType, Notice, QuietHours, Rule, Severity } from '../services/notifications/types.ts';
+import type { AlertKind, Channel, ChannelSecret, ChannelType, Notice, QuietHours, Rule, Severity } from '../domain/notifications.ts';
 
 const json = <T>(v: unknown, fallback: T): T => {
   if (v === null || v === undefined) return fallback;

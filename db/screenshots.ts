@@ -13,7 +13,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CaptureType } from '../actors/client.types.ts';
+import type { CaptureType } from '../domain/client.types.ts';
 
 export interface ScreenshotStoreOptions {
   history: number; // timestamped screenshots kept per client

@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
 import { fromIso } from '../lib/time.ts';
-import { toUser, type User } from './users.ts';
+import { toUser } from './users.ts';
+import type { User } from '../domain/users.ts';
 
 export interface Session {
   id: string; // SHA-256 hex of the token

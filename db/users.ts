@@ -5,36 +5,8 @@
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import { fromIso } from '../lib/time.ts';
-
-export const ROLES = ['user', 'editor', 'admin', 'superadmin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** user < editor < admin < superadmin */
-export function roleRank(role: Role): number {
-  return ROLES.indexOf(role);
-}
-
-export interface User {
-  id: number;
-  username: string;
-  passwordHash: string;
-  role: Role;
-  isActive: boolean;
-  language: string | null;
-  lastLoginAt: number | null;
-  failedLoginCount: number;
-  /** Wrong passwords since the last successful sign-in (the original's `failed_login_attempts`). */
-  failedLoginAttempts: number;
-  failedLoginWindowStart: number | null;
-  lockedUntil: number | null;
-  lastFailedLoginAt: number | null;
-  deactivatedAt: number | null;
-  /** Id of the user who deactivated this one (null: active, or deactivated before this was kept). */
-  deactivatedBy: number | null;
-  passwordChangedAt: number | null;
-  createdAt: number;
-  updatedAt: number;
-}
+import type { LoginLockout } from '../domain/policies.ts';
+import type { Role, User } from '../domain/users.ts';
 
 /** The JSON of a user for the API (admin+): never the hash; the audit figures of the users page. */
 export function userJson(u: User) {
@@ -166,20 +138,6 @@ export function loginSucceededStatement(id: number, now: number): InStatement {
   };
 }
 
-export interface LockoutPolicy {
-  maxFailures: number; // failures within the window that lock the account
-  windowMs: number;
-  lockMs: number;
-}
-
-/** 5 failures in 15 min lock the account for 15 min (lib/login.ts applies this per address). */
-export const LOCKOUT: LockoutPolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-/**
- * Failures from all addresses together that lock the account everywhere (guessing spread over many
- * addresses); an admin or `npm run unlock-user` opens it again (docs/users.md).
- */
-export const ACCOUNT_LOCKOUT: LockoutPolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-
 /** Opens a locked account: no lock, no counted failures. */
 export function unlockUserStatement(id: number, now: number): InStatement {
   return {
@@ -189,10 +147,11 @@ export function unlockUserStatement(id: number, now: number): InStatement {
 }
 
 /**
- * Count one failed login. Computed in SQL (every SET reads the old row) so two concurrent failures
- * cannot both read the same count; the second statement locks once the count reaches the limit.
+ * Count one failed login against `policy` (domain/policies.ts ACCOUNT_LOCKOUT). Computed in SQL
+ * (every SET reads the old row) so two concurrent failures cannot both read the same count; the
+ * second statement locks once the count reaches the limit.
  */
-export function loginFailedStatements(id: number, now: number, policy: LockoutPolicy = LOCKOUT): InStatement[] {
+export function loginFailedStatements(id: number, now: number, policy: LoginLockout): InStatement[] {
   const at = new Date(now).toISOString();
   const windowStart = new Date(now - policy.windowMs).toISOString();
   const fresh = 'failed_login_window_start IS NULL OR failed_login_window_start < :windowStart';

@@ -3,7 +3,7 @@
  * transitions); the dashboard's SSE stream and the inspector subscribe. Listeners must not throw;
  * one that does is logged and the others still run.
  */
-import type { ClientStatus } from '../actors/client.types.ts';
+import type { ClientStatus } from '../domain/client.types.ts';
 
 export type BusEvent =
   | { type: 'client-status'; uuid: string; status: ClientStatus; previous: ClientStatus | null; reasons: string[]; at: number }

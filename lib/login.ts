@@ -10,6 +10,7 @@
  * - Every client address has a budget of attempts per minute (429 with Retry-After past it).
  * - 5 failures within 15 min lock the account *for the address they came from* for 15 min: an
  *   anonymous attacker locks out himself, not the superadmin signing in from elsewhere.
+ *   (The numbers: domain/policies.ts.)
  * - Many failures on one account from all addresses together (ACCOUNT_LOCKOUT) lock the account
  *   everywhere, in the database; an admin unlocks it on the users page or with the API, and
  *   `npm run unlock-user -- <name>` unlocks any account (also the last superadmin's).
@@ -17,7 +18,9 @@
  * The per-address state lives in memory (bounded); a restart forgets it.
  */
 import { dummyHash, verifyPassword } from './password.ts';
-import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement, ACCOUNT_LOCKOUT, type User } from '../db/users.ts';
+import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement } from '../db/users.ts';
+import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../domain/policies.ts';
+import type { User } from '../domain/users.ts';
 import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
 import { TokenBucket } from './token-bucket.ts';
 import type { Db } from '../db/client.ts';
@@ -36,10 +39,6 @@ export interface LoginDeps {
   sessionTtlMs: number;
 }
 
-/** Failures of one account from one address that lock it for that address (the documented rule). */
-export const ADDRESS_LOCKOUT = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-/** Attempts per address: a burst, refilled at this many per minute. */
-export const ADDRESS_ATTEMPTS_PER_MINUTE = 20;
 /** Attempts on one account waiting behind the one being checked. */
 export const MAX_WAITING = 10;
 const MAX_TRACKED = 10_000;

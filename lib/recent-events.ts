@@ -5,7 +5,7 @@
  * only (a restart starts empty: the persisted history lives in /api/alerts and /api/commands).
  */
 import type { BusEvent, EventBus } from './bus.ts';
-import { isTerminal } from '../actors/command.types.ts';
+import { isTerminal } from '../domain/command.types.ts';
 
 export const RECENT_EVENTS = 50; // the original kept 100 in memory and served the last 50
 

@@ -16,14 +16,12 @@ import {
   getUserByUsername,
   insertUserStatement,
   listUsers,
-  ROLES,
   setPasswordStatement,
   updateUserStatement,
-  type Role,
-  type User,
   type UserChange,
   unlockUserStatement,
 } from '../db/users.ts';
+import { ROLES, type Role, type User } from '../domain/users.ts';
 import { loginGuardFor } from './login.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD, MIN_PASSWORD } from './password.ts';
 

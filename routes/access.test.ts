@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { json, UUID_A, UUID_C } from './test-helpers.ts';
 import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
-import { roleRank, ROLES, type Role } from '../db/users.ts';
+import { roleRank, ROLES, type Role } from '../domain/users.ts';
 
 // Targets that do not exist, so the "allowed" probe never changes anything (answers 404/400/200).
 const ROUTES: [method: string, path: string, role: Role, body?: unknown][] = [

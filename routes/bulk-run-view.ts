@@ -8,7 +8,7 @@
 import type { BulkRunView } from '../actors/bulk-runs.ts';
 import type { BulkCounts } from '../actors/bulk-run.machine.ts';
 import { runOutcome, stopReasonText, type RunOutcome, type RunStatus, type StopReason } from '../actors/bulk-run.outcome.ts';
-import { isTerminal, type CommandRecord } from '../actors/command.types.ts';
+import { isTerminal, type CommandRecord } from '../domain/command.types.ts';
 import type { BulkRunRow } from '../db/bulk-runs.ts';
 import { iso } from '../lib/time.ts';
 

@@ -14,7 +14,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import type { BulkRuns } from '../actors/bulk-runs.ts';
-import type { CommandRecord } from '../actors/command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import type { Db } from '../db/client.ts';
 import { commandsOfBulkRun, getBulkRun, groupRowExists, listBulkRuns } from '../db/bulk-runs.ts';
 import { heldRunView, runJson, storedRunView, type RunView } from './bulk-run-view.ts';

@@ -2,8 +2,8 @@
  * JSON views of a client's live record (docs/http.md: camelCase, times UTC ISO 8601 with Z) and the
  * "alive" rule shared by the client and monitoring endpoints.
  */
-import type { ClientRecord } from '../actors/client.types.ts';
-import type { FleetApi } from '../actors/fleet.types.ts';
+import type { ClientRecord } from '../domain/client.types.ts';
+import type { FleetApi } from '../domain/fleet.types.ts';
 import { canonicalUuid } from '../broker/topics.ts';
 import { iso } from '../lib/time.ts';
 
@@ -77,4 +77,4 @@ export function clientJson(r: ClientRecord) {
   };
 }
 
-export { clientName } from '../actors/client.types.ts';
+export { clientName } from '../domain/client.types.ts';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { UUID_A, UUID_B, UUID_C } from './test-helpers.ts';
 import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
 import { insertLogStatement } from '../db/logs.ts';
-import type { LogLevel } from '../actors/client.types.ts';
+import type { LogLevel } from '../domain/client.types.ts';
 
 const H = 3_600_000;
 let f: RealFleetFixture;

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { listLogs, logOverview, logSummary, recentErrors } from '../db/logs.ts';
 import { priorityActive } from '../db/screenshots.ts';
-import type { ClientStatus } from '../actors/client.types.ts';
+import type { ClientStatus } from '../domain/client.types.ts';
 import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';

@@ -6,7 +6,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import type { ClientRecord } from '../actors/client.types.ts';
+import type { ClientRecord } from '../domain/client.types.ts';
 import { iso } from '../lib/time.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';

@@ -2,7 +2,7 @@
  * The JSON view of a command (docs/commands.md "Status API"): camelCase, exactly the listed fields, times
  * UTC ISO 8601 with Z (docs/http.md). Every endpoint that answers a command uses this one mapper.
  */
-import type { CommandRecord } from '../actors/command.types.ts';
+import type { CommandRecord } from '../domain/command.types.ts';
 import { iso } from '../lib/time.ts';
 
 export function commandJson(r: CommandRecord) {

@@ -12,7 +12,7 @@ import { drainForRead } from '../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { LIVE_STATES, TERMINAL_STATES, isTerminal, type CommandAction, type CommandRecord } from '../actors/command.types.ts';
+import { LIVE_STATES, TERMINAL_STATES, isTerminal, type CommandAction, type CommandRecord } from '../domain/command.types.ts';
 import type { CommandRegistry } from '../actors/commands.ts';
 import { getCommand, listCommands } from '../db/commands.ts';
 import { requireRole } from './middleware/roles.ts';

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
 import type { StoreStatus } from '../db/writer.ts';
-import type { FleetApi } from '../actors/fleet.types.ts';
+import type { FleetApi } from '../domain/fleet.types.ts';
 import type { ScreenshotSource } from './screenshots.ts';
 import type { EventBus } from '../lib/bus.ts';
 import type { CommandsApi } from './commands.ts';

@@ -12,7 +12,7 @@ import { InspectionFeed } from '../actors/inspection/feed.ts';
 import { registerMachines } from '../actors/inspection/setup.ts';
 import { supervisorReport } from '../actors/inspection/supervisor-report.ts';
 import { Supervisor } from '../actors/supervisor.ts';
-import { emptyRecord, type ClientRecord } from '../actors/client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 import { fixture, json, type Fixture } from './test-helpers.ts';
 import { setQuiet } from '../lib/logger.ts';
 

@@ -7,8 +7,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, json, PASSWORD, type Fixture } from './test-helpers.ts';
-import { ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../lib/login.ts';
-import { ACCOUNT_LOCKOUT, getUserByUsername } from '../db/users.ts';
+import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../domain/policies.ts';
+import { getUserByUsername } from '../db/users.ts';
 
 let f: Fixture;
 test.before(async () => {

@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import type { Channel } from '../services/notifications/types.ts';
+import type { Channel } from '../domain/notifications.ts';
 import type { OutboxItem } from '../db/notifications.ts';
 import type { NotificationService } from '../services/notifications/service.ts';
 import { channelInput, muteInput, ruleInput } from '../services/notifications/inputs.ts';

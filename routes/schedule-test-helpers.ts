@@ -6,7 +6,7 @@
 import { SimulatedClock } from 'xstate';
 import { SchedulerService } from '../actors/scheduler.ts';
 import { createApp } from '../app.ts';
-import type { Role } from '../db/users.ts';
+import type { Role } from '../domain/users.ts';
 import { fixture, json, RecordingPublisher, type Fixture } from './test-helpers.ts';
 
 export interface ScheduleFixture extends Fixture {

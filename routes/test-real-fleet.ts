@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Supervisor } from '../actors/supervisor.ts';
 import { Fleet } from '../actors/fleet.ts';
-import { emptyRecord, type ClientRecord } from '../actors/client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 import { loadClients, upsertClientStatement } from '../db/clients.ts';
 import { recentLogLevels } from '../db/logs.ts';
 import { ScreenshotStore } from '../db/screenshots.ts';

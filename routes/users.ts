@@ -8,7 +8,8 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { ROLES, userJson, type User } from '../db/users.ts';
+import { userJson } from '../db/users.ts';
+import { ROLES, type User } from '../domain/users.ts';
 import { userStats } from '../lib/user-stats.ts';
 import { MAX_PASSWORD, MIN_PASSWORD } from '../lib/password.ts';
 import { USERNAME_CHARS, userAdmin, type UserAdminFailure, type UserAdminResult } from '../lib/user-admin.ts';

@@ -26,7 +26,7 @@ import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { insertGroupStatement } from '../db/groups.ts';
 import { upsertClientStatement } from '../db/clients.ts';
-import { emptyRecord, type ClientRecord } from '../actors/client.types.ts';
+import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 const USAGE = `usage: npm run bench:dashboard -- [--clients 10000] [--readers 200] [--json-readers 20] [--rate 2000] [--seconds 20] [--runs 30]

@@ -23,7 +23,7 @@ import { startRuntime } from '../runtime.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { upsertClientStatement } from '../db/clients.ts';
-import { emptyRecord } from '../actors/client.types.ts';
+import { emptyRecord } from '../domain/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 const USAGE = `usage: npm run bench:ingest -- [--clients 10000] [--seconds 10] [--connections 4] [--rate 10000] [--sizes 10000,50000] [--inspector on|off]

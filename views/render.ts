@@ -10,11 +10,10 @@
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { Context } from 'hono';
-import type { User } from '../db/users.ts';
-import { roleRank, type Role } from '../db/users.ts';
+import { roleRank, type Role, type User } from '../domain/users.ts';
 import { i18n, pickLanguage, type I18n } from './i18n/index.ts';
 import { assetUrl } from './assets.ts';
-import { clientName } from '../actors/client.types.ts';
+import { clientName } from '../domain/client.types.ts';
 
 const VIEWS = fileURLToPath(new URL('.', import.meta.url));
 
@@ -31,7 +30,7 @@ export interface ViewContext extends I18n {
   title?: string;
   /** Hashed URL of a static file (views/assets.ts). */
   asset: (path: string) => string;
-  /** A client's display name (actors/client.types.ts `clientName`). */
+  /** A client's display name (domain/client.types.ts `clientName`). */
   clientName: typeof clientName;
 }
 

@@ -5,8 +5,8 @@
  * supervisor actor. Computed on request with one pass over the registry: only superadmins with the
  * page open ask, and the live aggregates would cost the hot path if they were kept up to date.
  */
-import type { ClientRecord } from '../client.types.ts';
-import type { CommandRecord } from '../command.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
+import type { CommandRecord } from '../../domain/command.types.ts';
 import type { SupervisorContext } from '../supervisor.machine.ts';
 
 export interface SupervisorSource {

@@ -5,7 +5,7 @@
  * failure still throws (500, logged by the app's onError).
  */
 import type { InStatement } from '@libsql/client';
-import type { FleetApi } from '../../actors/fleet.types.ts';
+import type { FleetApi } from '../../domain/fleet.types.ts';
 import type { ScheduleChange } from '../../actors/scheduler.ts';
 import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { roleRank, type Role } from '../../db/users.ts';
+import { roleRank, type Role } from '../../domain/users.ts';
 import type { AppEnv } from './session.ts';
 
 export function requireRole(min: Role): MiddlewareHandler<AppEnv> {

@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { getSessionWithUser, hashToken, touchSessionStatement } from '../../db/sessions.ts';
-import type { User } from '../../db/users.ts';
+import type { User } from '../../domain/users.ts';
 import type { RouteDeps } from '../deps.ts';
 
 export const SESSION_COOKIE = 'sid';

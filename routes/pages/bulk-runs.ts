@@ -16,9 +16,9 @@
  */
 import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
-import type { CommandRecord } from '../../actors/command.types.ts';
+import type { CommandRecord } from '../../domain/command.types.ts';
 import { commandsOfBulkRun, getBulkRun } from '../../db/bulk-runs.ts';
-import type { StopReason } from '../../actors/bulk-run.outcome.ts';
+import type { StopReason } from '../../domain/bulk-run.types.ts';
 import { stopText } from './bulk-run-text.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';

@@ -19,8 +19,10 @@
  */
 import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
-import type { ClientRecord } from '../../actors/client.types.ts';
-import { isTerminal, type CommandAction, type CommandRecord } from '../../actors/command.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
+import { isTerminal, type CommandAction, type CommandRecord } from '../../domain/command.types.ts';
+import { REBOOT_LOCKOUT } from '../../domain/policies.ts';
+import { CANCELABLE } from '../../actors/command.states.ts';
 import { getCommand, listCommands } from '../../db/commands.ts';
 import { listUsers } from '../../db/users.ts';
 import { clientName, findClient, isUuid } from '../client-json.ts';
@@ -31,8 +33,7 @@ import { crashReason } from './monitoring.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
-const LOCKOUT_MAX = 3; // docs/commands.md "Safety lockout"
-const CANCELABLE = new Set(['queued', 'publish_in_progress', 'published', 'ack_received']); // before execution_started
+const LOCKOUT_MAX = REBOOT_LOCKOUT.max; // docs/commands.md "Safety lockout"
 
 export interface Notice {
   kind: 'ok' | 'error';

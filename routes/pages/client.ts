@@ -6,7 +6,7 @@
  * Fragments: `/clients/{uuid}/logs` (the logs card) and POST `/clients/{uuid}/group`.
  */
 import { Hono, type Context } from 'hono';
-import { clientName, type ClientRecord, type LogLevel } from '../../actors/client.types.ts';
+import { clientName, type ClientRecord, type LogLevel } from '../../domain/client.types.ts';
 import { LOG_LEVELS } from '../../db/logs.ts';
 import { isLogCursor, logPage } from '../../db/log-pages.ts';
 import { findClient } from '../client-json.ts';

@@ -7,9 +7,9 @@
  */
 import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
-import { LIVE_STATES, TERMINAL_STATES, type CommandAction, type CommandStatus } from '../../actors/command.types.ts';
+import { LIVE_STATES, TERMINAL_STATES, type CommandAction, type CommandStatus } from '../../domain/command.types.ts';
 import { listCommands } from '../../db/commands.ts';
-import type { ClientRecord } from '../../actors/client.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
 import { clientName, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { detachedContext, partial, render, type ViewContext } from '../../views/render.ts';

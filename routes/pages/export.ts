@@ -9,7 +9,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { ClientRecord } from '../../actors/client.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
 import { logOverview, type ClientLogOverview } from '../../db/logs.ts';
 import { iso } from '../../lib/time.ts';
 import { clientName } from '../client-json.ts';

@@ -6,7 +6,7 @@
  * through the Fleet, which republishes the client's retained group_id (docs/mqtt.md).
  */
 import { Hono, type Context } from 'hono';
-import { clientName } from '../../actors/client.types.ts';
+import { clientName } from '../../domain/client.types.ts';
 import { getGroup, listGroups } from '../../db/groups.ts';
 import { scheduleEdits } from '../../lib/schedule/edits.ts';
 import type { Group } from '../../lib/schedule/types.ts';

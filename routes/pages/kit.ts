@@ -4,14 +4,14 @@
  * page's role: pages and their fragments use the same guard.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { roleRank, type Role } from '../../db/users.ts';
+import { roleRank, type Role } from '../../domain/users.ts';
 import type { GroupNames } from '../../db/group-names.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { AlertCenter } from '../../lib/alerts.ts';
-import type { ClientRecord } from '../../actors/client.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
 import { priorityActive } from '../../db/screenshots.ts';
 
 export interface PageDeps extends RouteDeps {

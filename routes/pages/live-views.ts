@@ -9,8 +9,8 @@
  * overview only the cards a batch touched are re-rendered, the whole list only when the set of
  * cards itself changes.
  */
-import { clientName, type ClientRecord } from '../../actors/client.types.ts';
-import type { Role } from '../../db/users.ts';
+import { clientName, type ClientRecord } from '../../domain/client.types.ts';
+import type { Role } from '../../domain/users.ts';
 import type { Lang } from '../../views/i18n/index.ts';
 import { detachedContext, partial, type ViewContext } from '../../views/render.ts';
 import { cached, type AlertEvent, type Batch, type CommandEvent } from './live-hub.ts';

@@ -5,7 +5,7 @@ import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.t
 import { EventBus } from '../../lib/bus.ts';
 import { createApp } from '../../app.ts';
 import { closeLiveStreams, liveHubFor, type LiveHub } from './live-hub.ts';
-import type { ClientStatus } from '../../actors/client.types.ts';
+import type { ClientStatus } from '../../domain/client.types.ts';
 
 let f: Fixture;
 let bus: EventBus;

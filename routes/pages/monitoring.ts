@@ -5,8 +5,8 @@
  * Paging links ask for the `#status-table` fragment; acknowledging answers the service panel.
  */
 import { Hono } from 'hono';
-import type { ClientRecord } from '../../actors/client.types.ts';
-import type { CommandRecord } from '../../actors/command.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
+import type { CommandRecord } from '../../domain/command.types.ts';
 import { recentErrors } from '../../db/logs.ts';
 import { isAlive, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';

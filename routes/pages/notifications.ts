@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import type { ZodError } from 'zod';
 import { fromWall } from '../../lib/schedule/zone.ts';
 import { channelInput, muteInput, ruleInput } from '../../services/notifications/inputs.ts';
-import { ALERT_KINDS, type AlertKind } from '../../services/notifications/types.ts';
+import { ALERT_KINDS, type AlertKind } from '../../domain/notifications.ts';
 import type { NotificationService } from '../../services/notifications/service.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from '../../views/render.ts';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { emptyRecord, type ClientRecord } from '../../actors/client.types.ts';
+import { emptyRecord, type ClientRecord } from '../../domain/client.types.ts';
 import { buildCards, matches, overviewSearch, parseOverviewQuery, type OverviewQuery } from './overview.model.ts';
 
 const rec = (uuid: string, p: Partial<ClientRecord>): ClientRecord => ({ ...emptyRecord(uuid, 0), ...p });

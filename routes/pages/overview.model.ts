@@ -4,7 +4,7 @@
  * and the live stream all select with these functions, so a live update can tell whether a client
  * belongs on a given browser's page.
  */
-import { clientName, type ClientRecord, type ClientStatus } from '../../actors/client.types.ts';
+import { clientName, type ClientRecord, type ClientStatus } from '../../domain/client.types.ts';
 import type { GroupName } from '../../db/group-names.ts';
 import type { ActiveEvent } from '../../actors/scheduler.ts';
 

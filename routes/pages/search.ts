@@ -7,7 +7,7 @@
  * The same form sits at the top of the overview on phones (views/partials/phone-search.eta).
  */
 import { Hono } from 'hono';
-import type { ClientRecord } from '../../actors/client.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from '../../views/render.ts';
 import { bySeverity } from './overview.model.ts';

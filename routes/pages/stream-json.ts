@@ -8,8 +8,8 @@
  * {clients} (what follows replaces everything the reader knew), `stats` and one `client-status` per
  * client (the current state, not a replay).
  */
-import type { FleetApi } from '../../actors/fleet.types.ts';
-import type { ClientRecord } from '../../actors/client.types.ts';
+import type { FleetApi } from '../../domain/fleet.types.ts';
+import type { ClientRecord } from '../../domain/client.types.ts';
 import { iso } from '../../lib/time.ts';
 import type { Frame, StreamView } from './sse.ts';
 import { cached } from './live-hub.ts';

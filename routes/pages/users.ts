@@ -7,7 +7,8 @@
  *   POST /users  ·  POST /users/{id}  ·  POST /users/{id}/password  ·  POST /users/{id}/unlock  ·  POST /users/{id}/delete
  */
 import { Hono, type Context } from 'hono';
-import { listUsers, ROLES, type Role, type User, type UserChange } from '../../db/users.ts';
+import { listUsers, type UserChange } from '../../db/users.ts';
+import { ROLES, type Role, type User } from '../../domain/users.ts';
 import { userStats } from '../../lib/user-stats.ts';
 import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../lib/user-admin.ts';
 import type { AppEnv } from '../middleware/session.ts';

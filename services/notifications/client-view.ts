@@ -1,5 +1,5 @@
 /** What notifications need to know of a client, from its record (name, group, offline, service, crash recovery). */
-import { clientName, type ClientRecord } from '../../actors/client.types.ts';
+import { clientName, type ClientRecord } from '../../domain/client.types.ts';
 import type { ClientView } from './sources.ts';
 
 export function clientView(r: ClientRecord | undefined): ClientView | undefined {

@@ -9,7 +9,7 @@ import { setQuiet } from '../../lib/logger.ts';
 import { Delivery, BACKOFF_MS } from './delivery.ts';
 import { alertmanagerV4Schema } from './alertmanager-schema.ts';
 import { httpReceiver, smtpReceiver, type Answer } from './test-receivers.ts';
-import type { ChannelType, Notice } from './types.ts';
+import type { ChannelType, Notice } from '../../domain/notifications.ts';
 
 setQuiet(true);
 const ajv = new (Ajv2020 as any)({ allErrors: true, strict: false }); // (cast: the CJS default export types)

@@ -13,7 +13,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { logger } from '../../lib/logger.ts';
 import { render } from './render.ts';
 import { nodemailerSender, sendHttp, sendMail, type MailSender, type SendResult } from './send.ts';
-import type { Channel, Notice } from './types.ts';
+import type { Channel, Notice } from '../../domain/notifications.ts';
 
 const log = logger('notifications');
 

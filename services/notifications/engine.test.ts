@@ -11,7 +11,7 @@ import { setQuiet } from '../../lib/logger.ts';
 import { NotificationEngine, RATE_WINDOW_MS, type ScheduleState } from './engine.ts';
 import { AlertSources } from './sources.ts';
 import { clientView } from './client-view.ts';
-import type { Channel, Notice, Rule } from './types.ts';
+import type { Channel, Notice, Rule } from '../../domain/notifications.ts';
 
 setQuiet(true);
 const GRACE = 170_000;

@@ -10,7 +10,7 @@ import type { InStatement } from '@libsql/client';
 import { closeStatement, openStatement } from '../../db/notifications.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { FlapTracker, inQuietHours, quietHoursEnd } from './windows.ts';
-import { defaultDelaySeconds, SCREEN_KINDS, SEVERITY_RANK, type AlertKind, type Channel, type Notice, type NoticeAlert, type Rule, type Signal } from './types.ts';
+import { defaultDelaySeconds, SCREEN_KINDS, SEVERITY_RANK, type AlertKind, type Channel, type Notice, type NoticeAlert, type Rule, type Signal } from '../../domain/notifications.ts';
 
 export const RATE_WINDOW_MS = 10 * 60_000; // a channel's rate cap counts messages in this window
 export const TICK_MS = 15_000; // delays, schedules, mutes, quiet hours and flapping are looked at this often

@@ -4,7 +4,7 @@
  * its secret URL.
  */
 import { z } from 'zod';
-import { ALERT_KINDS, CHANNEL_TYPES, type ChannelType } from './types.ts';
+import { ALERT_KINDS, CHANNEL_TYPES, type ChannelType } from '../../domain/notifications.ts';
 import { validQuietHours } from './windows.ts';
 
 const httpUrl = z

@@ -4,7 +4,7 @@
  * POST with headers, or an e-mail (text + HTML), each in the channel's language. Pure.
  */
 import { translator, type Lang, type MessageKey, type T } from '../../views/i18n/index.ts';
-import type { ChannelType, Notice, NoticeAlert } from './types.ts';
+import type { ChannelType, Notice, NoticeAlert } from '../../domain/notifications.ts';
 
 export type Rendered =
   | { kind: 'http'; body: string; headers: Record<string, string> }

@@ -32,7 +32,7 @@ import { NotificationEngine, TICK_MS, type ScheduleState } from './engine.ts';
 import { maskedTarget, type ChannelInput, type MuteInput, type RuleInput } from './inputs.ts';
 import type { MailSender, SendResult } from './send.ts';
 import { AlertSources, type ClientView } from './sources.ts';
-import type { Channel, Rule } from './types.ts';
+import type { Channel, Rule } from '../../domain/notifications.ts';
 
 const log = logger('notifications');
 const LOG_CHECK_MS = 5 * 60_000; // ERROR/WARN threshold: a database read this often

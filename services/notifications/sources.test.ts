@@ -6,7 +6,7 @@ import { EventBus } from '../../lib/bus.ts';
 import type { LevelCounts } from '../../db/logs.ts';
 import { NotificationEngine } from './engine.ts';
 import { AlertSources, type ClientView } from './sources.ts';
-import type { Notice, Rule } from './types.ts';
+import type { Notice, Rule } from '../../domain/notifications.ts';
 
 const T0 = Date.parse('2025-03-10T08:00:00Z');
 const rule: Rule = { id: 1, channelId: 1, kinds: null, minSeverity: 'warning', groupIds: null, delaySeconds: 0, notifyResolved: true, repeatSeconds: null, respectSchedule: true, quietHours: null, createdAt: 0 };

@@ -9,7 +9,7 @@
 import type { BusEvent, EventBus } from '../../lib/bus.ts';
 import type { LevelCounts } from '../../db/logs.ts';
 import type { NotificationEngine } from './engine.ts';
-import type { Severity, Signal } from './types.ts';
+import type { Severity, Signal } from '../../domain/notifications.ts';
 
 /** Seed 000's "active issue": ERROR > 0 or WARN > 5 in 24 h. */
 export const LOG_THRESHOLD = { errors: 0, warns: 5, windowMs: 24 * 3_600_000 };

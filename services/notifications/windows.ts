@@ -4,7 +4,7 @@
  * again after 30 min without one).
  */
 import { fromWall, isTimeZone, toWall } from '../../lib/schedule/zone.ts';
-import type { QuietHours } from './types.ts';
+import type { QuietHours } from '../../domain/notifications.ts';
 
 const DAY = 86_400_000;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;

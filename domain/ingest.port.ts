@@ -3,7 +3,7 @@
  * calls exactly one of these with typed values; it never touches the database or actors directly.
  * The runtime implements this port with the Fleet (actors/fleet.ts).
  */
-import type { CaptureType, ClientEvent, LogLevel } from '../actors/client.types.ts';
+import type { CaptureType, ClientEvent, LogLevel } from './client.types.ts';
 
 export interface DiscoveryInfo {
   hostname: string | null;

@@ -3,7 +3,7 @@
  * from the live actors, writes go to them and through the batched writer and the publisher.
  */
 import type { ClientRecord, ClientStatus } from './client.types.ts';
-import type { IngestPort } from '../broker/ingest.port.ts';
+import type { IngestPort } from './ingest.port.ts';
 
 export interface FleetCounts {
   total: number;

@@ -2,7 +2,6 @@
  * Types shared by the client machine, the supervisor, ingestion and the routes. The client actor
  * owns everything in `ClientRecord`; the database row is its persisted copy (docs/clients.md).
  */
-import type { RecoveryReason } from './client.recovery.ts';
 import type { CommandAction, CommandStatus } from './command.types.ts';
 
 export type Connectivity = 'unknown' | 'online' | 'offline';
@@ -13,6 +12,8 @@ export type RecoveryState = 'idle' | 'restarting_app' | 'rebooting' | 'waiting_m
 export type ClientStatus = 'healthy' | 'warning' | 'critical' | 'offline';
 export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
 export type CaptureType = 'periodic' | 'event_start' | 'event_stop';
+/** Why a crash-recovery ladder started (actors/client.recovery.ts). */
+export type RecoveryReason = 'process_crashed' | 'heartbeat_stale';
 
 /** The persisted live model of one client. Times are epoch ms (UTC) or null. */
 export interface ClientRecord {

@@ -1,0 +1,105 @@
+/**
+ * The layering of docs/architecture.md "Layers", checked on the imports of every non-test .ts file:
+ * domain/ imports nothing outside domain/ (no package either); db/ imports only domain/, lib/ and
+ * db/; broker/ never reaches up into actors/; views/ imports neither db/ nor actors/.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SKIP = new Set(['node_modules', 'data', 'test-artifacts', '.git']);
+
+/**
+ * Edges the later renovation steps still have to remove, as `from -> to` (repo paths). Empty now;
+ * an entry that no longer exists fails the test, so the list only shrinks.
+ */
+const ALLOWED: string[] = [];
+
+interface Import {
+  spec: string;
+  typeOnly: boolean; // `import type` / `export type`: erased, no run-time edge
+}
+
+/** The imports of one source: static imports and re-exports, side-effect and dynamic imports. */
+function imports(source: string): Import[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: Import[] = [];
+  for (const m of code.matchAll(/\b(import|export)\s+(type\s)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g)) out.push({ spec: m[3], typeOnly: !!m[2] });
+  for (const m of code.matchAll(/\bimport\s*\(?\s*['"]([^'"]+)['"]/g)) out.push({ spec: m[1], typeOnly: false });
+  return out;
+}
+
+function sources(dir = ROOT): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP.has(e.name)) out.push(...sources(p));
+    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** Every edge as [from, to, typeOnly]: repo paths, or `pkg:<name>` for a package. */
+function edges(): Array<[string, string, boolean]> {
+  const list: Array<[string, string, boolean]> = [];
+  for (const file of sources()) {
+    const from = relative(ROOT, file).split('\\').join('/');
+    for (const { spec, typeOnly } of imports(readFileSync(file, 'utf8'))) {
+      const to = spec.startsWith('.') ? relative(ROOT, resolve(dirname(file), spec)).split('\\').join('/') : `pkg:${spec}`;
+      list.push([from, to, typeOnly]);
+    }
+  }
+  return list;
+}
+
+const top = (path: string) => (path.startsWith('pkg:') ? 'pkg' : path.includes('/') ? path.split('/')[0] : '.');
+
+/** Why an edge breaks the layering, or null. */
+function violation(from: string, to: string): string | null {
+  const [a, b] = [top(from), top(to)];
+  if (a === 'domain' && b !== 'domain') return 'domain/ imports nothing outside domain/';
+  if (a === 'db' && !['domain', 'lib', 'db', 'pkg'].includes(b)) return 'db/ imports only domain/, lib/ and db/';
+  if (a === 'broker' && b === 'actors') return 'broker/ does not import actors/';
+  if (a === 'views' && (b === 'db' || b === 'actors')) return 'views/ imports neither db/ nor actors/';
+  return null;
+}
+
+test('the parser finds static, type-only, multi-line, re-export, side-effect and dynamic imports, not comments', () => {
+  const src = `import { a } from './a.ts';\nimport type {\n  B,\n  C,\n} from "../b.ts";\nexport * from './c.ts';\nexport { d } from './d.ts';\nimport './e.ts';\nconst f = await import('./f.ts');\n// import { g } from './g.ts';\n/* import { h } from './h.ts'; */\nexport const i = Array.from('ij');`;
+  assert.equal(imports(src), [
+    { spec: './a.ts', typeOnly: false },
+    { spec: '../b.ts', typeOnly: true },
+    { spec: './c.ts', typeOnly: false },
+    { spec: './d.ts', typeOnly: false },
+    { spec: './e.ts', typeOnly: false },
+    { spec: './f.ts', typeOnly: false },
+  ]);
+});
+
+test('the graph is the real one: known edges are found', () => {
+  const all = edges().map(([f, t]) => `${f} -> ${t}`);
+  assert.ok(all.includes('db/users.ts -> domain/users.ts'));
+  assert.ok(all.includes('actors/commands.ts -> domain/command.types.ts'));
+  assert.ok(all.some((e) => e.startsWith('db/') && e.endsWith('-> pkg:@libsql/client')));
+});
+
+test('layers: domain/ at the bottom; db/, broker/, views/ never reach up', () => {
+  const found = edges()
+    .filter(([f, t]) => violation(f, t) !== null)
+    .map(([f, t]) => `${f} -> ${t}`);
+  const unexpected = found.filter((e) => !ALLOWED.includes(e)).map((e) => `${e}: ${violation(...(e.split(' -> ') as [string, string]))}`);
+  assert.equal(unexpected, [], `layer violations:\n${unexpected.join('\n')}`);
+  const stale = ALLOWED.filter((e) => !found.includes(e));
+  assert.equal(stale, [], 'allow-listed edges that no longer exist: remove them from ALLOWED');
+});
+
+test('domain/ files import each other only for types (no run-time edges at the bottom layer)', () => {
+  const domain = edges().filter(([f]) => f.startsWith('domain/'));
+  assert.ok(domain.length > 0, 'domain/ has files with imports');
+  for (const [f, t, typeOnly] of domain) assert.ok(typeOnly, `${f} imports ${t} at run time`);
+});
+
+test.run();
