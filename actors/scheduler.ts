@@ -202,6 +202,12 @@ export class SchedulerService {
     return { eventId: first.event.id, title: first.event.title, eventType: first.event.eventType, until: first.end, others: active.length - 1 };
   }
 
+  /** An event's title by id (the client page names what a screen plays), or null when no group has it. */
+  eventTitle(eventId: number): string | null {
+    for (const g of this.#book.groupIds()) for (const e of this.#book.events(g)) if (e.id === eventId) return e.title;
+    return null;
+  }
+
   stop(): void {
     this.#actor?.stop();
     this.#actor = null;
