@@ -19,6 +19,7 @@ import { cached } from './live-hub.ts';
 import { liveStream, type StreamView } from './sse.ts';
 import { ACTIONS, userNames } from './client-commands.ts';
 import { commandErrorFor } from './command-error.ts';
+import { withToasts } from './live-toasts.ts';
 
 export const PAGE_SIZE = 50;
 const STATUSES: readonly CommandStatus[] = [...LIVE_STATES, ...TERMINAL_STATES];
@@ -150,7 +151,9 @@ export function commandAuditPages(deps: PageDeps) {
     const ctx = () => detachedContext(lang, user.role, deps.now());
     const raw = c.req.header('last-event-id') ?? c.req.query('v');
     const known = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-    return liveStream(c, deps.hub, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`), known);
+    // The rows move live; the toasts (a command completed, a screen back online) come along.
+    const view = withToasts(deps, { lang, role: user.role }, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`));
+    return liveStream(c, deps.hub, view, known);
   });
 
   return app;

@@ -44,8 +44,8 @@ function ctxFor(deps: PageDeps, v: Viewer): ViewContext & { outage: boolean } {
   return { ...detachedContext(v.lang, v.role, deps.now()), outage: deps.hub.outageSuspected };
 }
 
-/** Shared by every page: outage banner, counters, toasts. */
-function common(deps: PageDeps, v: Viewer, b: Batch | null, withCounts: boolean): string[] {
+/** Shared by every page: outage banner, counters, toasts (live-toasts.ts for pages without a view here). */
+export function common(deps: PageDeps, v: Viewer, b: Batch | null, withCounts: boolean): string[] {
   const key = `${v.lang}|${v.role}`;
   const out: string[] = [];
   if (!b || b.outageChanged) out.push(once(deps, b, `outage|${key}`, () => hxPartial('#outage', 'outerHTML', partial('outage-banner', ctxFor(deps, v)))));
