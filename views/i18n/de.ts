@@ -22,6 +22,7 @@ const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'nav.overview': 'Übersicht',
   'nav.monitoring': 'Überwachung',
   'nav.menu': 'Menü',
+  'nav.more': 'Mehr',
   'nav.skip': 'Zum Inhalt springen',
   'user.menu': 'Konto',
   'user.role': 'Rolle: {role}',

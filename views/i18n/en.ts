@@ -15,6 +15,7 @@ const core = {
   'nav.overview': 'Overview',
   'nav.monitoring': 'Monitoring',
   'nav.menu': 'Menu',
+  'nav.more': 'More',
   'nav.skip': 'Skip to content',
   'user.menu': 'Account',
   'user.role': 'Role: {role}',
