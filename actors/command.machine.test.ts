@@ -112,6 +112,7 @@ test('stage timers: queued 5 s, publish 8 s, ack 20 s, execution start 15 s / 25
   c.clock.increment(1);
   assert.is(c.state(), 'timed_out', 'an offline client never acks: timed_out, never completed');
   assert.match(c.ctx().errorMessage!, /offline/);
+  assert.is(c.ctx().errorReason, 'no_ack', 'the reason is a code pages translate (command.error.no_ack)');
 
   for (const [action, ms] of [['restart_app', 15_000], ['reboot_host', 25_000], ['shutdown_host', 25_000]] as const) {
     c = start(action);

@@ -10,6 +10,7 @@
  */
 import { assertEvent, assign, fromPromise, setup } from 'xstate';
 import type { AckEvent, CommandEvent, CommandRecord, CommandTimers, LiveStatus } from '../domain/command.types.ts';
+import { expiredText, reasonText, type ServerReason } from '../domain/command.reasons.ts';
 
 export interface CommandContext extends Omit<CommandRecord, 'status'> {
   now: number;
@@ -72,9 +73,10 @@ const expiredOr = (...rest: object[]) => [
   ...rest,
 ];
 
-const timedOut = (what: string) => ({
+/** A stage timer ran out; `reason` says which stage (actors/command.reasons.ts). */
+const timedOut = (reason: ServerReason) => ({
   target: '#command.timed_out',
-  actions: ['atDeadline' as const, { type: 'timeout' as const, params: { what } }],
+  actions: ['atDeadline' as const, { type: 'timeout' as const, params: { reason } }],
 });
 
 /** A restored command re-enters its state so its timers are armed with the time left. */
@@ -140,7 +142,8 @@ export const commandMachine = setup({
         failedAt: context.now,
         stageDeadline: null,
         errorCode: 'mqtt_publish_failed',
-        errorMessage: error instanceof Error ? error.message : 'publish failed',
+        errorReason: 'publish_failed',
+        errorMessage: error instanceof Error ? error.message : reasonText('publish_failed'),
       };
     }),
     // An ack is a message from the client, so it also counts as hearing from it (lastSeenAt).
@@ -166,25 +169,28 @@ export const commandMachine = setup({
         failedAt: event.at,
         stageDeadline: null,
         errorCode: event.errorCode ?? 'execution_failed',
-        errorMessage: event.errorMessage ?? 'the client reported a failure without a message',
+        errorReason: event.errorMessage ? 'client_reported' : 'client_failed',
+        errorMessage: event.errorMessage ?? reasonText('client_failed'),
       };
     }),
     completeBySilence: assign(({ context }) => ({ completedAt: context.now, stageDeadline: null })),
-    timeout: assign(({ context }, p: { what: string }) => ({
+    timeout: assign(({ context }, p: { reason: ServerReason }) => ({
       failedAt: context.now,
       stageDeadline: null,
       errorCode: 'stage_timeout',
-      errorMessage: p.what,
+      errorReason: p.reason,
+      errorMessage: reasonText(p.reason),
     })),
     expire: assign(({ context }) => ({
       failedAt: context.now,
       stageDeadline: null,
       errorCode: 'expired',
-      errorMessage: `expired at ${new Date(context.expiresAt).toISOString()} before it completed`,
+      errorReason: 'expired',
+      errorMessage: expiredText(context.expiresAt),
     })),
     cancel: assign(({ event }) => {
       assertEvent(event, 'CANCEL');
-      return { now: event.at, stageDeadline: null, errorCode: 'canceled', errorMessage: 'canceled by an operator before execution' };
+      return { now: event.at, stageDeadline: null, errorCode: 'canceled', errorReason: 'canceled', errorMessage: reasonText('canceled') };
     }),
   },
 }).createMachine({
@@ -203,7 +209,7 @@ export const commandMachine = setup({
       },
       states: {
         queued: {
-          after: { stage: expiredOr(timedOut('not published: no broker connection within the queue time')) },
+          after: { stage: expiredOr(timedOut('queue_timeout')) },
           on: {
             START: { target: 'publish_in_progress', actions: ['clock', { type: 'arm', params: { stage: 'publish' } }] },
             CANCEL: { target: '#command.canceled', actions: 'cancel' },
@@ -229,7 +235,7 @@ export const commandMachine = setup({
             },
             onError: { target: '#command.failed', actions: { type: 'publishFailed', params: ({ event }) => ({ error: event.error }) } },
           },
-          after: { stage: expiredOr(timedOut('the broker did not confirm the publish in time')) },
+          after: { stage: expiredOr(timedOut('publish_timeout')) },
           on: {
             CANCEL: { target: '#command.canceled', actions: 'cancel' },
             // An ack that races ahead of the PUBACK: the client has the command, so it was published.
@@ -238,11 +244,11 @@ export const commandMachine = setup({
           },
         },
         published: {
-          after: { stage: expiredOr(timedOut('no acknowledgement from the client (offline?)')) },
+          after: { stage: expiredOr(timedOut('no_ack')) },
           on: { CANCEL: { target: '#command.canceled', actions: 'cancel' }, ACK: acks('published'), ...resume('published') },
         },
         ack_received: {
-          after: { stage: expiredOr(timedOut('the client accepted but never started executing')) },
+          after: { stage: expiredOr(timedOut('not_started')) },
           on: { CANCEL: { target: '#command.canceled', actions: 'cancel' }, ACK: acks('ack_received'), ...resume('ack_received') },
         },
         execution_started: {
@@ -251,7 +257,7 @@ export const commandMachine = setup({
           after: {
             stage: expiredOr(
               { guard: 'isReboot', target: 'awaiting_reconnect', actions: ['atDeadline', { type: 'arm', params: { stage: 'reconnect' } }] },
-              timedOut('the client started but never reported completion'),
+              timedOut('not_completed'),
             ),
             silence: [
               { guard: 'isReboot', target: 'awaiting_reconnect', actions: ['atSilence', { type: 'arm', params: { stage: 'reconnect' } }] },
@@ -266,7 +272,7 @@ export const commandMachine = setup({
           },
         },
         awaiting_reconnect: {
-          after: { stage: expiredOr(timedOut('the client did not come back after the reboot')) },
+          after: { stage: expiredOr(timedOut('no_reconnect')) },
           on: {
             CLIENT_SEEN: [
               { guard: 'returnedAfterSilence', target: 'recovered', actions: ['seen', { type: 'arm', params: { stage: 'recoveredComplete' } }] },
@@ -278,7 +284,7 @@ export const commandMachine = setup({
           },
         },
         recovered: {
-          after: { stage: expiredOr(timedOut('the client came back but never confirmed completion')) },
+          after: { stage: expiredOr(timedOut('not_confirmed')) },
           on: { ACK: acks('recovered'), ...resume('recovered') },
         },
       },

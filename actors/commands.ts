@@ -169,6 +169,7 @@ export class CommandRegistry {
       failedAt: null,
       errorCode: null,
       errorMessage: null,
+      errorReason: null,
       stageDeadline: now + this.#d.timers.queued,
       lastSeenAt: null,
       bulkRunId: req.bulkRunId ?? null,
@@ -182,6 +183,7 @@ export class CommandRegistry {
         stageDeadline: null,
         failedAt: now,
         errorCode: 'lockout_threshold',
+        errorReason: 'lockout',
         errorMessage: `at most ${this.#d.lockout.max} reboot-kind commands per client in ${this.#d.lockout.windowMs / 60_000} minutes`,
       };
       this.#d.persist(blocked);
@@ -268,7 +270,7 @@ export class CommandRegistry {
       next: (snap) => this.#observe(entry, snap),
       error: (err) => {
         log.error(`command actor ${record.commandId} failed; marking it failed`, err);
-        this.#settle(entry, { ...entry.record, status: 'failed', errorCode: 'internal_error', errorMessage: String(err), failedAt: clock.now() });
+        this.#settle(entry, { ...entry.record, status: 'failed', errorCode: 'internal_error', errorReason: 'internal_error', errorMessage: String(err), failedAt: clock.now() });
       },
     });
     actor.start();

@@ -213,6 +213,12 @@ export class SchedulerService {
     return { scheduled: true, on: want.desiredState === 'on', since: want.windowStart };
   }
 
+  /** An event's title by id (the client page names what a screen plays), or null when no group has it. */
+  eventTitle(eventId: number): string | null {
+    for (const g of this.#book.groupIds()) for (const e of this.#book.events(g)) if (e.id === eventId) return e.title;
+    return null;
+  }
+
   stop(): void {
     this.#actor?.stop();
     this.#actor = null;

@@ -2,6 +2,7 @@
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import type { CommandAction, CommandRecord, CommandStatus } from '../domain/command.types.ts';
+import { legacyReason } from '../domain/command.reasons.ts';
 import { fromIso, iso } from '../lib/time.ts';
 
 const TIME_FIELDS = [
@@ -26,6 +27,7 @@ const PLAIN_FIELDS = [
   ['requested_by', 'requestedBy'],
   ['error_code', 'errorCode'],
   ['error_message', 'errorMessage'],
+  ['error_reason', 'errorReason'], // migration 0013; older rows: legacyReason()
   ['bulk_run_id', 'bulkRunId'],
 ] as const;
 const COLUMNS = [...PLAIN_FIELDS, ...TIME_FIELDS];
@@ -55,7 +57,9 @@ export function rowToCommand(row: Row): CommandRecord {
     out[f] = typeof v === 'bigint' ? Number(v) : (v ?? null);
   }
   for (const [c, f] of TIME_FIELDS) out[f] = fromIso(row[c]);
-  return out as unknown as CommandRecord;
+  const r = out as unknown as CommandRecord;
+  r.errorReason ??= legacyReason(r.errorCode, r.errorMessage);
+  return r;
 }
 
 const SELECT = `SELECT ${NAMES.join(', ')} FROM client_commands`;

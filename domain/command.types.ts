@@ -2,6 +2,7 @@
  * Types of a remote command (docs/commands.md): the persisted record, the events its actor
  * understands, and the stage timers. Times are epoch ms.
  */
+import type { FailureReason } from './command.reasons.ts';
 
 export type CommandAction = 'reboot_host' | 'shutdown_host' | 'restart_app';
 
@@ -49,6 +50,8 @@ export interface CommandRecord {
   failedAt: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Why it failed, as a code (domain/command.reasons.ts); absent in records built before it existed. */
+  errorReason?: FailureReason | null;
   stageDeadline: number | null; // absolute deadline of the current stage (docs/architecture.md "Absolute deadlines")
   lastSeenAt: number | null; // the client's last heartbeat/health the command heard of
   bulkRunId: string | null;

@@ -51,6 +51,8 @@ export interface AppDeps {
     changed(change: ScheduleChange): Promise<void>;
     /** The event a group shows now (the overview's group cards); absent in tests without a scheduler. */
     activeEvent?(groupId: number, now: number): ActiveEvent | null;
+    /** An event's title by id (the client page); absent in tests without a scheduler. */
+    eventTitle?(eventId: number): string | null;
   };
   /** The fleet's recent events (lib/recent-events.ts): `recentEvents` of `/api/status`. */
   recentEvents?: Pick<RecentEvents, 'list'>;

@@ -8,7 +8,7 @@
  */
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, DESKTOP, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
 
 const test = browserTests(uvuTest);
 
@@ -103,6 +103,23 @@ test('phone 360×740: no sideways scroll on /schedule (week and day), the event 
   assert.ok(await page.isVisible('.tl-view-day .tl-occ'));
   await page.close();
   assert.equal(kit.problems, [], 'no CSP violation, no script error, no injected dialog');
+});
+
+test('the date field writes dates day first as the page does (en dd/mm/yyyy, de dd.mm.yyyy) and reads a typed one', async () => {
+  for (const [locale, shown, typed, range] of [
+    ['en-GB', '23/03/2026', '25/03/2026', /23\/03\/2026 – 29\/03\/2026/],
+    ['de-AT', '23.03.2026', '25.03.2026', /23\.03\.2026 – 29\.03\.2026/],
+  ] as const) {
+    const page = kit.watch(await kit.browser.newPage({ viewport: DESKTOP, locale }));
+    await kit.login(page, '/schedule?view=week&date=2026-03-23');
+    assert.is(await page.inputValue('.sched-filter input[name=date]'), shown, `${locale}: the field as the page writes dates`);
+    await page.fill('.sched-filter input[name=date]', typed);
+    await Promise.all([page.waitForURL(/date=/), page.click('.sched-filter button[type=submit]')]);
+    assert.match((await page.textContent('#schedule-body')) ?? '', range, `${locale}: the typed date's week`);
+    assert.is(await page.inputValue('.sched-filter input[name=date]'), typed);
+    await page.close();
+  }
+  assert.equal(kit.problems, []);
 });
 
 test('all groups side by side: a column per group on a desktop, an agenda per group on a phone', async () => {

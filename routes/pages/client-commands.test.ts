@@ -114,7 +114,7 @@ test('without JavaScript: 303 to ?issued=, which shows the outcome; a publish fa
   const loc = res.headers.get('location')!;
   assert.match(loc, new RegExp(`^/clients/${UUID_B}\\?issued=[0-9a-f-]{36}#client-actions$`));
   const page = await (await get(f.app, loc.replace(/#.*/, ''), admin)).text();
-  assert.match(page, /Could not be sent: broker refused the publish/);
+  assert.match(page, /Could not be sent: the broker did not accept the command \(broker refused the publish\)/);
   assert.match(page, /data-status="failed"/);
   // Someone else's command id in ?issued= shows nothing.
   const other = await (await get(f.app, `/clients/${UUID_A}?issued=${/issued=([0-9a-f-]+)/.exec(loc)![1]}`, admin)).text();

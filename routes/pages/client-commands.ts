@@ -30,6 +30,7 @@ import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { crashReason } from './monitoring.ts';
+import { commandError, commandErrorFor } from './command-error.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
@@ -55,14 +56,14 @@ export async function history(deps: PageDeps, uuid: string): Promise<CommandReco
 /** The history card alone (live updates, htmx). */
 export async function historyHtml(deps: PageDeps, it: ViewContext, r: Pick<ClientRecord, 'uuid'>): Promise<string> {
   const [commands, users] = await Promise.all([history(deps, r.uuid), userNames(deps)]);
-  return partial('client-commands', { ...it, r, commands, users, cancelable: CANCELABLE });
+  return partial('client-commands', { ...it, r, commands, users, cancelable: CANCELABLE, commandError: commandErrorFor(it) });
 }
 
 /** What an issued command means for the operator (docs/commands.md: 202 / 429 / 500). */
 export function outcome(it: ViewContext, c: CommandRecord, lockoutMinutes: number): Notice {
   const action = it.code('command.action', c.action);
   if (c.status === 'blocked_safety') return { kind: 'error', text: it.t('command.notice.blocked', { max: LOCKOUT_MAX, minutes: lockoutMinutes }) };
-  if (isTerminal(c.status) && c.publishedAt === null) return { kind: 'error', text: it.t('command.notice.failed', { error: c.errorMessage ?? it.code('command.status', c.status) }) };
+  if (isTerminal(c.status) && c.publishedAt === null) return { kind: 'error', text: it.t('command.notice.failed', { error: commandError(it, c) ?? it.code('command.status', c.status) }) };
   return { kind: 'ok', text: it.t('command.notice.sent', { action }) };
 }
 
@@ -79,6 +80,7 @@ export async function clientCommandsData(deps: PageDeps, it: ViewContext, r: Cli
     commands,
     users,
     cancelable: CANCELABLE,
+    commandError: commandErrorFor(it),
   };
 }
 

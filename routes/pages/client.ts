@@ -12,7 +12,7 @@ import { isLogCursor, logPage } from '../../db/log-pages.ts';
 import { findClient } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render } from '../../views/render.ts';
-import { errorPage, pageContext, pageRole, priorityLeftMs, type PageDeps } from './kit.ts';
+import { clientNowData, errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { clientCommandsData, issuedNotice } from './client-commands.ts';
 
 const LOG_PAGE = 50;
@@ -63,8 +63,7 @@ export function clientPages(deps: PageDeps) {
     const data = {
       ...it,
       title: clientName(r),
-      r: fresh,
-      priorityLeftMs: priorityLeftMs(deps, fresh, it.now),
+      ...clientNowData(deps, fresh, it.now),
       groups: await deps.groups.list(),
       liveUrl: `/live/clients/${r.uuid}?v=${version}`,
       ...logs,

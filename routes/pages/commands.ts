@@ -18,6 +18,8 @@ import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { cached } from './live-hub.ts';
 import { liveStream, type StreamView } from './sse.ts';
 import { ACTIONS, userNames } from './client-commands.ts';
+import { commandErrorFor } from './command-error.ts';
+import { withToasts } from './live-toasts.ts';
 
 export const PAGE_SIZE = 50;
 const STATUSES: readonly CommandStatus[] = [...LIVE_STATES, ...TERMINAL_STATES];
@@ -90,14 +92,14 @@ type AuditData = Awaited<ReturnType<typeof auditData>>;
 
 /** `#commands-list` (rows, total, pager): what the live stream swaps. */
 function listHtml(it: ViewContext, data: AuditData): string {
-  return partial('commands-list', { ...it, ...data });
+  return partial('commands-list', { ...it, ...data, commandError: commandErrorFor(it) });
 }
 
 /** `#commands-view`: the live connection for this filter, the filter form and the list (page and htmx answer). */
 function viewData(it: ViewContext, data: AuditData, version: number) {
   const search = auditSearch(data.q);
   const liveUrl = `/live/commands${search ? `${search}&` : '?'}v=${version}`;
-  return { ...it, ...data, statuses: STATUSES, actions: ACTIONS, periods: Object.keys(PERIODS), liveUrl };
+  return { ...it, ...data, statuses: STATUSES, actions: ACTIONS, periods: Object.keys(PERIODS), liveUrl, commandError: commandErrorFor(it) };
 }
 
 /** Live rows: re-render when a batch touches a shown command or one the filter matches. */
@@ -149,7 +151,9 @@ export function commandAuditPages(deps: PageDeps) {
     const ctx = () => detachedContext(lang, user.role, deps.now());
     const raw = c.req.header('last-event-id') ?? c.req.query('v');
     const known = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-    return liveStream(c, deps.hub, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`), known);
+    // The rows move live; the toasts (a command completed, a screen back online) come along.
+    const view = withToasts(deps, { lang, role: user.role }, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`));
+    return liveStream(c, deps.hub, view, known);
   });
 
   return app;

@@ -36,6 +36,16 @@ export function priorityLeftMs(deps: PageDeps, r: ClientRecord, now: number): nu
   return priorityActive(r.priorityScreenshotAt, now, ttlMs) ? r.priorityScreenshotAt! + ttlMs - now : 0;
 }
 
+/**
+ * What the client page's "now" card needs besides the record: the priority image's time left and
+ * the titles of the events the screen should play and reports playing (ids as strings on the wire).
+ */
+export function clientNowData(deps: PageDeps, r: ClientRecord, now: number) {
+  const eventTitle = (id: string | null): string | null =>
+    id !== null && /^\d{1,15}$/.test(id) ? (deps.scheduler?.eventTitle?.(Number(id)) ?? null) : null;
+  return { r, priorityLeftMs: priorityLeftMs(deps, r, now), eventTitle };
+}
+
 /** A local path to return to after signing in; anything else (`//evil`, `https:`) becomes `/`. */
 export function safeNext(raw: string | undefined | null): string {
   if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\') || /[\u0000-\u001f]/.test(raw)) return '/';

@@ -15,7 +15,7 @@ import type { Lang } from '../../views/i18n/index.ts';
 import { detachedContext, partial, type ViewContext } from '../../views/render.ts';
 import { cached, type AlertEvent, type Batch, type CommandEvent } from './live-hub.ts';
 import type { Frame, StreamView } from './sse.ts';
-import { priorityLeftMs, type PageDeps } from './kit.ts';
+import { clientNowData, type PageDeps } from './kit.ts';
 import { CARD_LIMIT, buildCards, bySeverity, cardKey, matches, moreLinkFor, type GroupCard, type OverviewQuery } from './overview.model.ts';
 import { eventOf } from './overview.ts';
 import { TABLE_PAGE, crashedList, monitoringLive, serviceFailedList } from './monitoring.ts';
@@ -44,8 +44,8 @@ function ctxFor(deps: PageDeps, v: Viewer): ViewContext & { outage: boolean } {
   return { ...detachedContext(v.lang, v.role, deps.now()), outage: deps.hub.outageSuspected };
 }
 
-/** Shared by every page: outage banner, counters, toasts. */
-function common(deps: PageDeps, v: Viewer, b: Batch | null, withCounts: boolean): string[] {
+/** Shared by every page: outage banner, counters, toasts (live-toasts.ts for pages without a view here). */
+export function common(deps: PageDeps, v: Viewer, b: Batch | null, withCounts: boolean): string[] {
   const key = `${v.lang}|${v.role}`;
   const out: string[] = [];
   if (!b || b.outageChanged) out.push(once(deps, b, `outage|${key}`, () => hxPartial('#outage', 'outerHTML', partial('outage-banner', ctxFor(deps, v)))));
@@ -330,7 +330,7 @@ export function clientView(deps: PageDeps, v: Viewer, uuid: string): StreamView 
     if (!r) return [hxPartial('#client-head', 'outerHTML', partial('client-removed', it))];
     return [
       hxPartial('#client-head', 'outerHTML', partial('client-head', { ...it, r })),
-      hxPartial('#client-now', 'outerHTML', partial('client-now', { ...it, r, priorityLeftMs: priorityLeftMs(deps, r, it.now) })),
+      hxPartial('#client-now', 'outerHTML', partial('client-now', { ...it, ...clientNowData(deps, r, it.now) })),
       hxPartial('#client-status', 'outerHTML', partial('client-status', { ...it, r })),
     ];
   };

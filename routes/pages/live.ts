@@ -2,6 +2,7 @@
  * Live streams (docs/http.md "Live updates"):
  * - `/live/overview?filter&q&group`, `/live/monitoring?page`, `/live/clients/{uuid}`: HTML
  *   fragments for the dashboard pages, each behind the same role as its page;
+ * - `/live/toasts`: toasts and the outage banner for every other page (layout.eta);
  * - `/api/stream`: named JSON events for scripts (role user).
  * The browser tells what it already shows: `?v=` (the page's render version) on first connect,
  * `Last-Event-ID` on reconnect; anything older is resynced with the current state.
@@ -15,6 +16,7 @@ import { errorPage, pageRole, type PageDeps } from './kit.ts';
 import { liveStream } from './sse.ts';
 import { clientView, monitoringView, overviewView, type Viewer } from './live-views.ts';
 import { jsonStreamView } from './stream-json.ts';
+import { toastsView } from './live-toasts.ts';
 import { parseOverviewQuery } from './overview.model.ts';
 import { parsePage } from './monitoring.ts';
 import { withActivityChart } from './metrics.ts';
@@ -46,6 +48,9 @@ export function liveRoutes(deps: PageDeps) {
     if (!isUuid(uuid) || !deps.fleet.get(uuid)) return errorPage(c, deps, 404);
     return liveStream(c, hub, clientView(deps, viewer(c), uuid), knownVersion(c));
   });
+
+  // Pages without a live view of their own still get toasts and the outage banner (layout.eta).
+  app.get('/live/toasts', pageRole('user', deps), (c) => liveStream(c, hub, toastsView(deps, viewer(c)), knownVersion(c)));
 
   app.get('/api/stream', requireRole('user'), (c) => {
     const id = c.req.header('last-event-id');

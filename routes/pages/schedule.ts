@@ -21,7 +21,7 @@ import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './schedule.timeline.ts';
 import { dateLabels } from './schedule.view.ts';
-import { parseDate } from './schedule.zone.ts';
+import { isoDateInput } from './schedule.zone.ts';
 
 export interface ScheduleQuery {
   group: number | null;
@@ -33,8 +33,9 @@ export interface ScheduleQuery {
 export function parseScheduleQuery(get: (k: string) => string | undefined, today: string): ScheduleQuery | null {
   const group = get('group') ?? '';
   const view = get('view') || 'week';
-  const date = get('date') || today;
-  if ((group && !/^\d{1,9}$/.test(group)) || !isView(view) || !parseDate(date)) return null;
+  // The date field is typed day first in the user's format (`23.03.2026`); links carry ISO.
+  const date = isoDateInput(get('date') || today);
+  if ((group && !/^\d{1,9}$/.test(group)) || !isView(view) || !date) return null;
   return { group: group ? Number(group) : null, view, date };
 }
 
@@ -75,7 +76,7 @@ export function schedulePages(deps: PageDeps) {
       ...it, title: it.t('schedule.title'), groups, group, view: q.view, date: q.date, tz, timeline, notice,
       today: today(), prevDate: stepDate(q.view, q.date, -1), nextDate: stepDate(q.view, q.date, 1),
       rangeLabel: q.view === 'day' ? labels.day(q.date, true) : `${labels.date(days[0])} – ${labels.date(days[6])}`,
-      link, dayLabel: labels.day, minute: minuteLabel,
+      link, dayLabel: labels.day, minute: minuteLabel, dateInput: labels.date(q.date),
       occId: (o: { eventId: number; start: number }) => `o-${o.eventId}-${o.start}`,
     };
   };

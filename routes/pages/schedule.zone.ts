@@ -42,6 +42,17 @@ export function parseDate(s: string): { year: number; month: number; day: number
   return { year, month, day };
 }
 
+/**
+ * A date as a person types it in the schedule's date field, day first as the page writes dates
+ * (`23.03.2026`, `23/03/2026`, `23-03-2026`), or as links carry it (`2026-03-23`) → `YYYY-MM-DD`, or null.
+ */
+export function isoDateInput(s: string): string | null {
+  const v = s.trim();
+  const m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(v);
+  const iso = m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : v;
+  return parseDate(iso) ? iso : null;
+}
+
 /** `HH:MM` (24 h, also `HH:MM:SS` as some browsers send) → minutes after midnight, or null. */
 export function parseTime(s: string): number | null {
   const m = /^(\d{2}):(\d{2})(?::00)?$/.exec(s);

@@ -114,11 +114,11 @@ export function liveStream(c: Context, hub: LiveHub, view: StreamView, knownVers
       ping: () => out.push(': keep-alive\n\n'),
       close: () => finish(),
     });
+    // Headers leave with the first write (Node buffers them until then): write one at once, so the
+    // browser shows "live" while a resync is still being rendered (it may wait for the database).
+    out.push(': connected\n\n');
     if (knownVersion === null || knownVersion !== hub.version) run(resync);
-    else {
-      out.push(': connected\n\n'); // flush the headers now: the browser shows "live" at once
-      if (view.prime) run(async () => void (await view.prime!()));
-    }
+    else if (view.prime) run(async () => void (await view.prime!()));
     await finished;
     unsubscribe();
     out.stop();
