@@ -7,6 +7,8 @@
  *
  *   npm run bench:ingest -- --clients 10000 --seconds 10 --connections 4 --rate 10000 --sizes 10000,50000
  *   npm run bench:ingest -- --inspector off   # without the actor inspector's feed (its cost)
+ *   npm run bench:ingest -- --hanging-receiver --clients 2000 --seconds 5 --rate 2000 --sizes ''
+ *     # the ingest figures twice: as is, then with deliveries hanging (docs/notifications.md "Delivery")
  *
  * Targets: ≥ 10,000 msgs/s on 2 cores, p99 < 100 ms, 50,000 actors
  * < 1 GiB RSS, restore < 3 s.
@@ -25,8 +27,9 @@ import { migrate } from '../db/migrate.ts';
 import { upsertClientStatement } from '../db/clients.ts';
 import { emptyRecord } from '../domain/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
+import { hangingReceiver, type StormStats } from './bench/hanging-receiver.ts';
 
-const USAGE = `usage: npm run bench:ingest -- [--clients 10000] [--seconds 10] [--connections 4] [--rate 10000] [--sizes 10000,50000] [--inspector on|off]
+const USAGE = `usage: npm run bench:ingest -- [--clients 10000] [--seconds 10] [--connections 4] [--rate 10000] [--sizes 10000,50000] [--inspector on|off] [--hanging-receiver]
 
 Ingest throughput at saturation, publish -> actor latency at a fixed rate, rows persisted, and
 (in child processes) RSS and restore time with 10,000 and 50,000 client actors.
@@ -37,6 +40,8 @@ Ingest throughput at saturation, publish -> actor latency at a fixed rate, rows 
   --rate N          messages per second of the fixed-rate phase (10000; 0 skips it)
   --sizes A,B       fleet sizes for the memory and restore phase (10000,50000)
   --inspector on|off  the actor inspector's feed (on, as the server runs by default)
+  --hanging-receiver  run the ingest phases twice, the second time with 4 webhook channels at a
+                    loopback receiver that never answers and 100 alerts/s raised for them
   -h, --help        this text`;
 
 const { values } = parseCli(USAGE, {
@@ -47,6 +52,7 @@ const { values } = parseCli(USAGE, {
     sizes: { type: 'string', default: '10000,50000' },
     rate: { type: 'string', default: '10000' }, // msgs/s of the fixed-rate phase; 0 skips it
     inspector: { type: 'string', default: 'on' }, // on | off: the actor inspector's feed (runtime default: on)
+    'hanging-receiver': { type: 'boolean', default: false },
   },
 });
 const clients = Number(values.clients);
@@ -64,14 +70,16 @@ console.log(`bench:ingest on ${cpus().length} cores (${cpus()[0]?.model ?? 'unkn
 const inspectorOn = values.inspector !== 'off';
 console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on|off)`);
 
-// ── 1. throughput and latency ───────────────────────────────────────────────────────────────
-{
+// ── 1. throughput and latency (twice with --hanging-receiver: without, then with) ──────────────
+for (const hanging of values['hanging-receiver'] ? [false, true] : [false]) {
+  if (values['hanging-receiver']) console.log(`\n═══ ${hanging ? 'WITH a hanging receiver: 4 webhook channels, 100 alerts/s' : 'without notifications'} ═══`);
   const dir = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
   const rt = await startRuntime(
     loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: 'bench-password', WRITE_FLUSH_MS: process.env.WRITE_FLUSH_MS }),
     { inspector: inspectorOn },
   );
   while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 20));
+  const receiver = hanging ? await hangingReceiver(rt, 4) : null;
   const probeUuids = Array.from({ length: 20 }, (_, i) => `ffffffff-0000-4000-8000-${String(i).padStart(12, '0')}`);
   const probes = new Set(probeUuids);
   let latencies: number[] = [];
@@ -84,6 +92,7 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
   /** One load run (`rate` 0: saturation): what was sent, ingested and persisted, and the probe latencies. */
   async function run(rate: number) {
     latencies = [];
+    const stopStorm = receiver?.storm(100);
     const in0 = rt.stats.messagesIn;
     const w0 = rt.writer.stats.statementsWritten;
     const t0 = performance.now();
@@ -106,12 +115,15 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
       await new Promise((r) => setTimeout(r, 250));
     }
     const elapsed = (performance.now() - t0 - 250) / 1000;
+    const notified = await stopStorm?.();
     await rt.writer.drain();
     const busyMs = performance.eventLoopUtilization(elu0).active;
     const received = rt.stats.messagesIn - in0;
     const rows = rt.writer.stats.statementsWritten - w0;
-    return { sent: result.sent, received, rows, elapsed, busyMs, latencies: latencies.sort((a, b) => a - b) };
+    return { sent: result.sent, received, rows, elapsed, busyMs, latencies: latencies.sort((a, b) => a - b), notified };
   }
+  const notifiedLine = (n: StormStats | undefined) =>
+    n && console.log(`  meanwhile: ${f(n.alerts)} alerts raised, ${f(n.queued)} outbox rows so far, ${f(n.requests)} new requests at the receiver, ${f(n.hanging)} hanging at the end, none answered`);
   const latencyLine = (l: number[]) =>
     `  publish → actor state latency over ${l.length} probes: p50 ${f(pct(l, 50), 1)} ms, p99 ${f(pct(l, 99), 1)} ms, max ${f(l.at(-1) ?? NaN, 1)} ms`;
 
@@ -121,6 +133,7 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
   console.log(`  ingested  ${f(sat.received)} msgs → ${f(sat.received / sat.elapsed)} msgs/s (dropped as invalid: ${rt.drops.snapshot().total})`);
   console.log(`  persisted ${f(sat.rows)} rows (log rows + client rows) → ${f(sat.rows / sat.elapsed)} rows/s; writer failures: ${rt.writer.stats.failedStatements}`);
   console.log(latencyLine(sat.latencies));
+  notifiedLine(sat.notified);
   console.log(`  client actors: ${f(rt.supervisor.size)}; RSS ${f(process.memoryUsage().rss / 2 ** 20)} MiB (server + load thread)`);
 
   if (rate > 0) {
@@ -129,10 +142,12 @@ console.log(`actor inspector feed: ${inspectorOn ? 'on' : 'off'} (--inspector on
     console.log(`\nIngest at a fixed ${f(rate)} msgs/s (same server and clients):`);
     console.log(`  published ${f(paced.sent)} msgs in ${seconds} s; ingested ${f(paced.received)} msgs → ${f(paced.received / paced.elapsed)} msgs/s`);
     console.log(latencyLine(paced.latencies));
+    notifiedLine(paced.notified);
     // CPU cost per message on the server's thread: steadier than saturation throughput on a shared
     // machine, so this is the figure to compare `--inspector on` and `off` by.
     console.log(`  server thread busy ${f((paced.busyMs * 1000) / paced.received, 1)} µs per message (event loop ${f((100 * paced.busyMs) / (paced.elapsed * 1000))} % busy)`);
   }
+  await receiver?.close(); // first: the cut attempts record their outcome while the writer still runs
   await rt.close();
   await rm(dir, { recursive: true, force: true });
 }

@@ -14,6 +14,7 @@ import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render } from '../../views/render.ts';
 import { clientNowData, errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { clientCommandsData, issuedNotice } from './client-commands.ts';
+import { clientMuteNotices } from './mute-notices.ts';
 
 const LOG_PAGE = 50;
 
@@ -60,11 +61,14 @@ export function clientPages(deps: PageDeps) {
     // Actions + command history (client-commands.ts); `?issued=` shows the outcome of a no-JS POST.
     const commands = await clientCommandsData(deps, it, r, await issuedNotice(deps, it, r.uuid, c.req.query('issued')));
     const fresh = deps.fleet.get(r.uuid) ?? r; // freshest record after the await
+    const groups = await deps.groups.list();
+    const group = groups.find((g) => g.id === fresh.groupId) ?? null;
     const data = {
       ...it,
       title: clientName(r),
       ...clientNowData(deps, fresh, it.now),
-      groups: await deps.groups.list(),
+      groups,
+      mutes: clientMuteNotices(deps.notifications, it, fresh.uuid, group),
       liveUrl: `/live/clients/${r.uuid}?v=${version}`,
       ...logs,
       ...commands,

@@ -14,6 +14,7 @@ import type { MessageKey } from '../../views/i18n/index.ts';
 import { isHtmx, render } from '../../views/render.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { groupMuteNotices } from './mute-notices.ts';
 
 const DONE: Record<string, MessageKey> = {
   created: 'groups.created', saved: 'groups.saved', moved: 'groups.saved', deleted: 'groups.deleted', assigned: 'groups.assigned', unassigned: 'groups.unassigned',
@@ -47,7 +48,7 @@ export function groupPages(deps: PageDeps) {
     clients.sort((a, b) => a.name.localeCompare(b.name, it.lang));
     const data = {
       ...it, title: it.t('groups.title'), clients, notice: extra.notice ?? null, formError: extra.formError ?? null, errors: extra.errors ?? null, draft: extra.draft ?? null,
-      groups: groups.map((g) => ({ ...g, clients: clients.filter((x) => x.groupId === g.id) })),
+      groups: groups.map((g) => ({ ...g, clients: clients.filter((x) => x.groupId === g.id), mutes: groupMuteNotices(deps.notifications, it, g.id) })),
       unassigned: clients.filter((x) => x.groupId === null || !names.has(x.groupId)),
     };
     return render(c, { page: 'groups', fragment: 'schedule-groups', data, status: extra.status });

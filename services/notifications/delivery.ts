@@ -6,6 +6,7 @@
  * receiver then sees the same Idempotency-Key (the outbox id) and can drop the repeat.
  * One channel's items go out one after another (order kept); channels run side by side.
  */
+import type { InStatement } from '@libsql/client';
 import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
 import { attemptStatement, channelSecret, dueOutbox, getChannel, insertOutboxStatement, outcomeStatement, type OutboxItem } from '../../db/notifications.ts';
@@ -64,10 +65,13 @@ export class Delivery {
     return Promise.race([this.#running, new Promise<void>((r) => (t = setTimeout(r, STOP_WAIT_MS)))]).finally(() => clearTimeout(t));
   }
 
-  /** Queues a notice (a write through the one writer) and looks for due work soon after. */
-  enqueue(channelId: number, ruleId: number | null, notice: Notice): string {
+  /**
+   * Queues a notice (a write through the one writer) and looks for due work soon after. `also`
+   * goes into the same write (a digest clears its deferred rows with it: sent once, never twice).
+   */
+  enqueue(channelId: number, ruleId: number | null, notice: Notice, also: InStatement[] = []): string {
     const id = this.#d.newId?.() ?? crypto.randomUUID();
-    this.#d.writer.enqueue(insertOutboxStatement({ id, channelId, ruleId, notice, at: this.#d.clock.now() }));
+    this.#d.writer.enqueue(insertOutboxStatement({ id, channelId, ruleId, notice, at: this.#d.clock.now() }), ...also);
     this.kick();
     return id;
   }

@@ -7,8 +7,10 @@
  * injected clock, so every rule is a test on a simulated clock.
  */
 import type { InStatement } from '@libsql/client';
+import type { DeferredRow } from '../../db/notification-deferred.ts';
 import { closeStatement, openStatement } from '../../db/notifications.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { Deferrals } from './deferred.ts';
 import { FlapTracker, inQuietHours, quietHoursEnd } from './windows.ts';
 import { defaultDelaySeconds, SCREEN_KINDS, SEVERITY_RANK, type AlertKind, type Channel, type Notice, type NoticeAlert, type Rule, type Signal } from '../../domain/notifications.ts';
 
@@ -30,9 +32,9 @@ export interface ClientFacts {
 
 export interface EngineDeps {
   clock: Clock;
-  /** Into the outbox (Delivery.enqueue). */
-  send: (channelId: number, ruleId: number | null, notice: Notice) => void;
-  /** Durable memory of announced alerts (the writer's enqueue). */
+  /** Into the outbox (Delivery.enqueue); `also` is written in the same batch. */
+  send: (channelId: number, ruleId: number | null, notice: Notice, also?: InStatement[]) => void;
+  /** Durable memory of announced and deferred alerts (the writer's enqueue). */
   persist: (...s: InStatement[]) => void;
   schedule?: (groupId: number, at: number) => ScheduleState;
   /** The end of a mute covering this client or group at `at`, or null. */
@@ -48,12 +50,6 @@ interface Open {
   lastSentAt: number | null;
   /** Came back while flapping: the resolution waits for the stable message. */
   resolvedWhileFlapping?: boolean;
-}
-
-interface QuietBucket {
-  until: number;
-  alerts: Map<string, NoticeAlert>;
-  resolved: number; // opened and closed again within the quiet hours
 }
 
 const toAlert = (s: Signal, status: 'firing' | 'resolved', startsAt: number, endsAt: number | null): NoticeAlert => ({
@@ -75,13 +71,13 @@ export class NotificationEngine {
   #channels = new Map<number, Channel>();
   #open = new Map<string, Open>(); // rule id|fingerprint
   #flaps = new FlapTracker();
-  #quiet = new Map<number, QuietBucket>(); // rule id → deferred
+  #deferred: Deferrals; // quiet hours and rate cap: durable until their digest
   #sent = new Map<number, number[]>(); // channel id → send times within RATE_WINDOW_MS
-  #folded = new Map<number, { flushAt: number; alerts: NoticeAlert[]; ruleId: number | null }>();
   #timer: unknown = null;
 
   constructor(deps: EngineDeps) {
     this.#d = deps;
+    this.#deferred = new Deferrals((...s) => deps.persist(...s));
   }
 
   /** Rules and channels as stored (after every edit). Open alerts of deleted rules are forgotten. */
@@ -94,6 +90,12 @@ export class NotificationEngine {
       if (r) o.rule = r;
       else this.#open.delete(key);
     }
+    this.#deferred.keepOnly(new Set(byId.keys()), new Set(this.#channels.keys()));
+  }
+
+  /** After a restart: what quiet hours and rate caps held; due digests go out at the next tick. */
+  restoreDeferred(rows: DeferredRow[]): void {
+    this.#deferred.restore(rows);
   }
 
   /** After a restart: alerts announced before it, so their resolution still follows. */
@@ -162,17 +164,13 @@ export class NotificationEngine {
     const now = this.#d.clock.now();
     for (const uuid of this.#flaps.settled(now)) this.#stable(uuid, now);
     for (const [key, o] of this.#open) this.#evaluate(key, o, now);
-    for (const [ruleId, b] of this.#quiet) {
-      if (b.until > now) continue;
-      this.#quiet.delete(ruleId);
-      const rule = this.#rules.find((r) => r.id === ruleId);
-      if (rule && (b.alerts.size || b.resolved)) this.#out(rule.channelId, rule.id, { kind: 'digest', alerts: [...b.alerts.values()], digest: { reason: 'quiet-hours', resolved: b.resolved }, at: now });
-    }
-    for (const [channelId, f] of this.#folded) {
-      if (f.flushAt > now) continue;
-      this.#folded.delete(channelId);
-      this.#d.send(channelId, f.ruleId, { kind: 'digest', alerts: f.alerts, digest: { reason: 'rate-cap', resolved: 0 }, at: now });
-      this.#sent.set(channelId, [now]);
+    for (const d of this.#deferred.due(now)) {
+      const notice: Notice = { kind: 'digest', alerts: d.alerts, digest: { reason: d.reason, resolved: d.resolved }, at: now };
+      if (d.reason === 'rate-cap') {
+        this.#d.send(d.channelId, d.ruleId, notice, [d.clear]);
+        this.#sent.set(d.channelId, [now]);
+      } else if (d.alerts.length || d.resolved) this.#out(d.channelId, d.ruleId, notice, [d.clear]);
+      else this.#d.persist(d.clear);
     }
   }
 
@@ -265,37 +263,25 @@ export class NotificationEngine {
   #announce(rule: Rule, alert: NoticeAlert | NoticeAlert[], kind: Notice['kind'], now: number, digest?: 'stable'): void {
     const alerts = Array.isArray(alert) ? alert : [alert];
     if (rule.quietHours && inQuietHours(rule.quietHours, now)) {
-      let b = this.#quiet.get(rule.id);
-      if (!b) this.#quiet.set(rule.id, (b = { until: quietHoursEnd(rule.quietHours, now), alerts: new Map(), resolved: 0 }));
-      for (const a of alerts) {
-        const before = b.alerts.get(a.fingerprint);
-        if (a.status === 'resolved' && before?.status === 'firing') {
-          b.alerts.delete(a.fingerprint); // opened and closed while quiet: counted, not listed
-          b.resolved++;
-        } else b.alerts.set(a.fingerprint, a);
-      }
+      this.#deferred.holdQuiet(rule, quietHoursEnd(rule.quietHours, now), alerts);
       return;
     }
     this.#out(rule.channelId, rule.id, { kind, alerts, ...(digest ? { digest: { reason: digest, resolved: 0 } } : {}), at: now });
   }
 
   /** The channel's rate cap: past it, notices fold into one digest at the end of the window. */
-  #out(channelId: number, ruleId: number | null, notice: Notice): void {
+  #out(channelId: number, ruleId: number | null, notice: Notice, also: InStatement[] = []): void {
     const now = notice.at;
     const cap = this.#channels.get(channelId)?.rateCap ?? 20;
-    const folded = this.#folded.get(channelId);
-    if (folded) {
-      folded.alerts.push(...notice.alerts);
-      return;
-    }
     const times = (this.#sent.get(channelId) ?? []).filter((t) => now - t < RATE_WINDOW_MS);
-    if (times.length >= cap) {
-      this.#folded.set(channelId, { flushAt: times[0] + RATE_WINDOW_MS, alerts: [...notice.alerts], ruleId });
+    if (this.#deferred.folding(channelId) || times.length >= cap) {
+      // (while folding, the flush time was set by the first fold and is kept)
+      this.#deferred.fold(channelId, ruleId, (times[0] ?? now) + RATE_WINDOW_MS, notice.alerts, also);
       this.#sent.set(channelId, times);
       return;
     }
     times.push(now);
     this.#sent.set(channelId, times);
-    this.#d.send(channelId, ruleId, notice);
+    this.#d.send(channelId, ruleId, notice, also);
   }
 }

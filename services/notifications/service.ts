@@ -8,6 +8,7 @@ import type { Writes } from '../../db/logs.ts';
 import { logSummary } from '../../db/logs.ts';
 import { auditStatement } from '../../db/audit.ts';
 import { nextId } from '../../db/ids.ts';
+import { listDeferred } from '../../db/notification-deferred.ts';
 import {
   activeMutes,
   deleteChannelStatement,
@@ -67,7 +68,7 @@ export class NotificationService {
     this.delivery = new Delivery({ db: deps.db, writer: deps.writer, clock: deps.clock, externalURL: deps.externalURL ?? '', smtp: { url: deps.smtp?.url, from: deps.smtp?.from ?? 'infoscreen-server@localhost' }, mail: deps.mail, timeoutMs: deps.timeoutMs });
     this.engine = new NotificationEngine({
       clock: deps.clock,
-      send: (channelId, ruleId, notice) => this.delivery.enqueue(channelId, ruleId, notice),
+      send: (channelId, ruleId, notice, also) => this.delivery.enqueue(channelId, ruleId, notice, also),
       persist: (...s) => deps.writer.enqueue(...s),
       schedule: deps.schedule,
       mutedUntil: (uuid, groupId, at) => this.mutedUntil(uuid, groupId, at),
@@ -76,10 +77,11 @@ export class NotificationService {
     this.sources = new AlertSources({ bus: deps.bus, engine: this.engine, client: deps.client, clients: deps.clients, logCounts: (since) => logSummary(deps.db, since), now: () => deps.clock.now() });
   }
 
-  /** Loads rules, channels, mutes and the announced alerts, then starts the timers. */
+  /** Loads rules, channels, mutes, the announced and the deferred alerts, then starts the timers. */
   async start(): Promise<void> {
     await this.reload();
     this.engine.restore(await listOpen(this.#d.db));
+    this.engine.restoreDeferred(await listDeferred(this.#d.db));
     if (this.#d.timers === false) return;
     this.delivery.start();
     const loop = () => {
