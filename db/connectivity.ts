@@ -23,10 +23,6 @@ export function startBaselineStatement(at: number): InStatement {
   };
 }
 
-export function deleteConnectivityStatement(uuid: string): InStatement {
-  return { sql: 'DELETE FROM connectivity_changes WHERE client_uuid = ?', args: [uuid] };
-}
-
 export function serverRunStartStatement(id: string, at: number): InStatement {
   return { sql: 'INSERT INTO server_runs (id, started_at, alive_until) VALUES (?, ?, ?)', args: [id, at, at] };
 }
