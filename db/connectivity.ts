@@ -68,7 +68,12 @@ export async function loadHistories(db: Db, from: number, to: number, uuid?: str
       args: { from, uuid: uuid ?? null },
     }),
     db.execute({
-      sql: `SELECT client_uuid, group_concat(at, ',' ORDER BY at, id) AS ats, group_concat(state, ',' ORDER BY at, id) AS states
+      // No ORDER BY inside group_concat: it costs a sort per client (twice the time), while the
+      // scan of the (client_uuid, at) index already yields each client's rows in order; parseChanges
+      // checks and sorts if a store ever answers otherwise.
+      // States as one digit each (STATE_CODES), so the JavaScript side reads characters, not substrings.
+      sql: `SELECT client_uuid, group_concat(at, ',') AS ats,
+              group_concat(CASE state WHEN 'online' THEN 0 WHEN 'offline' THEN 1 ELSE 2 END, '') AS states
             FROM connectivity_changes WHERE at >= :from AND at < :to ${one} GROUP BY client_uuid`,
       args: { from, to, uuid: uuid ?? null },
     }),
@@ -82,10 +87,24 @@ export async function loadHistories(db: Db, from: number, to: number, uuid?: str
   return out;
 }
 
+const STATE_CODES: readonly Connectivity[] = ['online', 'offline', 'unknown'];
+
+/** `ats` = "t1,t2,…" (epoch ms), `states` = one digit per change; parsed by hand (330,000 a report). */
 function parseChanges(ats: string, states: string): Change[] {
-  const a = ats.split(',');
-  const s = states.split(',') as Connectivity[];
-  const out: Change[] = new Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = { at: Number(a[i]), state: s[i] };
-  return out;
+  const out: Change[] = new Array(states.length);
+  let sorted = true;
+  let n = 0;
+  let at = 0;
+  for (let i = 0; i <= ats.length; i++) {
+    const c = i < ats.length ? ats.charCodeAt(i) : 44;
+    if (c !== 44) {
+      at = at * 10 + (c - 48);
+      continue;
+    }
+    out[n] = { at, state: STATE_CODES[states.charCodeAt(n) - 48] ?? 'unknown' };
+    if (n > 0 && at < out[n - 1].at) sorted = false;
+    n++;
+    at = 0;
+  }
+  return sorted ? out : out.sort((x, y) => x.at - y.at); // stable: equal times keep their order
 }

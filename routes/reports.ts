@@ -58,13 +58,20 @@ const figuresJson = (f: Figures) => ({
   incidents: f.incidents, longestOutageMs: f.longestOutageMs,
 });
 
-function clientJson(c: ClientAvailability, groupNames: Map<number | null, string | null>) {
+/** ISO text of the bucket bounds, made once per instant: a fleet's buckets share them. */
+function isoCache(): (ms: number) => string {
+  const seen = new Map<number, string>();
+  return (ms) => seen.get(ms) ?? seen.set(ms, iso(ms)!).get(ms)!;
+}
+
+function clientJson(c: ClientAvailability, groupNames: Map<number | null, string | null>, text: (ms: number) => string) {
   return {
     uuid: c.uuid, name: c.name, groupId: c.groupId, groupName: groupNames.get(c.groupId) ?? null,
     ...figuresJson(c),
     allHours: figuresJson(c.allHours),
     scheduledHours: { ...figuresJson(c.scheduledHours), scheduledMs: c.scheduledHours.scheduledMs },
-    buckets: c.buckets.map((b) => ({ start: iso(b.start), end: iso(b.end), availabilityPct: b.availabilityPct, onlineMs: b.onlineMs, offlineMs: b.offlineMs, unknownMs: b.unknownMs })),
+    // Compact (a fleet has 150,000 of them): the end is the next start (or `to`), online time the rest.
+    buckets: c.buckets.map((b) => ({ start: text(b.start), availabilityPct: b.availabilityPct, offlineMs: b.offlineMs, unknownMs: b.unknownMs })),
     ...(c.spans ? { spans: c.spans.map((s) => ({ start: iso(s.start), end: iso(s.end), state: s.state })) } : {}),
   };
 }
@@ -78,9 +85,10 @@ const groupJson = (g: GroupAvailability) => ({
 
 export function reportJson(r: Report, q: AvailabilityQuery, now: number) {
   const names = new Map<number | null, string | null>(r.groups.map((g) => [g.id, g.name]));
+  const text = isoCache();
   return {
     generatedAt: iso(now), from: iso(q.from), to: iso(q.to), bucket: q.unit, scheduled: q.scheduledOnly ? 'on' : 'all',
-    clients: r.clients.map((c) => clientJson(c, names)),
+    clients: r.clients.map((c) => clientJson(c, names, text)),
     groups: r.groups.map(groupJson),
   };
 }

@@ -75,6 +75,8 @@ export function availabilityReport(input: ReportInput): Report {
   const up = upIntervals(input.runs, from, to, input.now);
   const groups = new Map(input.groups.map((g) => [g.id, g]));
   const frames = new Map<number | null, GroupFrame>();
+  const zoneBuckets = new Map<string, Interval[]>(); // most groups share a zone
+  const bucketsOf = (zone: string) => zoneBuckets.get(zone) ?? zoneBuckets.set(zone, bucketsIn(from, to, input.unit, zone)).get(zone)!;
   const frameOf = (id: number | null): GroupFrame => {
     let f = frames.get(id);
     if (!f) {
@@ -83,7 +85,7 @@ export function availabilityReport(input: ReportInput): Report {
       const scheduled = scheduledIntervals(events, input.holidays, from, to);
       const zone = groupZone(events, input.defaultZone);
       const scheduledMs = scheduled.reduce((n, i) => n + i.end - i.start, 0);
-      f = { id: g ? g.id : null, name: g?.name ?? null, zone, scheduled, scheduledMs, buckets: bucketsIn(from, to, input.unit, zone) };
+      f = { id: g ? g.id : null, name: g?.name ?? null, zone, scheduled, scheduledMs, buckets: bucketsOf(zone) };
       frames.set(id, f);
     }
     return f;
@@ -103,11 +105,12 @@ function clientFigures(c: ReportInput['clients'][number], frame: GroupFrame, spa
   const sched = { ...figures(totals(spans, frame.scheduled)), scheduledMs: frame.scheduledMs };
   const chosen = input.scheduledOnly ? sched : all;
   const counted = input.scheduledOnly ? clipSpans(spans, frame.scheduled) : spans;
-  const buckets = sumPerBucket(counted, frame.buckets).map((b, i) => ({
-    ...frame.buckets[i],
-    availabilityPct: availabilityPct(b.onlineMs, b.offlineMs),
-    ...b,
-  }));
+  const sums = sumPerBucket(counted, frame.buckets);
+  const buckets: Bucket[] = new Array(sums.length);
+  for (let i = 0; i < sums.length; i++) {
+    const b = sums[i];
+    buckets[i] = { start: frame.buckets[i].start, end: frame.buckets[i].end, availabilityPct: availabilityPct(b.onlineMs, b.offlineMs), onlineMs: b.onlineMs, offlineMs: b.offlineMs, unknownMs: b.unknownMs };
+  }
   return {
     uuid: c.uuid,
     name: c.name,
