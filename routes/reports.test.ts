@@ -117,4 +117,26 @@ test('bad input: 400 naming the fields; an unknown client 404', async () => {
   assert.is((await get('user', `client=${UUID_A.replace('1111', '9999')}`)).res.status, 404);
 });
 
+test('the page: groups and screens worst first, a strip per screen with a cell per local day; German; 400 with the form for a bad range', async () => {
+  const page = async (query: string, lang = 'en') => {
+    const res = await f.scheduleApp.request(`/reports/availability?${query}`, { headers: { cookie: f.cookies.user, 'accept-language': lang } });
+    return { status: res.status, html: await res.text() };
+  };
+  const { status, html } = await page(`${WINDOW}&scheduled=on`);
+  assert.is(status, 200);
+  const rows = [...html.matchAll(/<tr data-uuid="([^"]+)">/g)].map((m) => m[1]);
+  assert.equal(rows, [UUID_A, UUID_B, UUID_C]);
+  const strip = /<tr data-uuid="[^"]+">[\s\S]*?<span class="strip"[^>]*>([\s\S]*?)<\/span><\/td>/.exec(html)![1];
+  assert.equal([...strip.matchAll(/class="cell (\w+)"/g)].map((m) => m[1]), ['a2', 'a5'], 'Monday 93.75 %, Tuesday full (scheduled hours)');
+  assert.match(html, /93.75 %/);
+  assert.match(html, /href="\/api\/reports\/availability\?from=2026-03-02&amp;to=2026-03-03&amp;scheduled=on&amp;bucket=day&amp;format=csv"/);
+  assert.match((await page(WINDOW, 'de')).html, /Geplante Stunden/);
+  const bad = await page('from=2026-03-05&to=2026-03-01');
+  assert.is(bad.status, 400);
+  assert.match(bad.html, /Please check: From/);
+  assert.match(bad.html, /name="from" value="2026-03-05"/);
+  const anon = await f.scheduleApp.request('/reports/availability');
+  assert.is(anon.status, 303);
+});
+
 test.run();

@@ -25,6 +25,7 @@ export const ASSETS: Record<string, { file: string; type: string }> = {
   '/static/schedule.css': { file: 'views/static/schedule.css', type: 'text/css; charset=utf-8' }, // groups, schedule, holidays
   '/static/schedule.js': { file: 'views/static/schedule.js', type: 'text/javascript; charset=utf-8' },
   '/static/inspector.css': { file: 'views/static/inspector.css', type: 'text/css; charset=utf-8' }, // actor inspector
+  '/static/reports.css': { file: 'views/static/reports.css', type: 'text/css; charset=utf-8' }, // availability report
   '/static/inspector.js': { file: 'views/static/inspector.js', type: 'text/javascript; charset=utf-8' },
 };
 

@@ -7,6 +7,7 @@ import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
+import * as reports from './messages/reports.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -15,7 +16,8 @@ type FeatureKey =
   | keyof typeof inspector.en
   | keyof typeof fieldwork.en
   | keyof typeof users.en
-  | keyof typeof bulk.en;
+  | keyof typeof bulk.en
+  | keyof typeof reports.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -205,4 +207,5 @@ export const de: Record<MessageKey, string> = {
   ...fieldwork.de,
   ...users.de,
   ...bulk.de,
+  ...reports.de,
 };

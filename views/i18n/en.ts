@@ -9,6 +9,7 @@ import * as inspector from './messages/inspector.ts';
 import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
+import * as reports from './messages/reports.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -198,6 +199,7 @@ export const en = {
   ...fieldwork.en,
   ...users.en,
   ...bulk.en,
+  ...reports.en,
 };
 
 export type MessageKey = keyof typeof en;
