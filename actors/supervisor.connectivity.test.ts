@@ -1,9 +1,8 @@
-/** Supervisor → availability history: every connectivity change is reported with its time, restores included. */
+/** Supervisor → availability history: every connectivity change is reported once, with its time (restores: tests/availability.e2e.test.ts). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import { Supervisor } from './supervisor.ts';
-import { emptyRecord } from './client.types.ts';
 import { EventBus } from '../lib/bus.ts';
 import { setQuiet } from '../lib/logger.ts';
 
@@ -28,13 +27,6 @@ test('online on the first message, offline when the grace period runs out, onlin
   clock.increment(60_000);
   sup.send(UUID, { type: 'HEARTBEAT', at: clock.now(), processStatus: 'running' });
   assert.equal(changes, [[UUID, 'online', 1_000_000], [UUID, 'offline', 1_175_000], [UUID, 'online', 1_235_000]]);
-  sup.stop();
-});
-
-test('a client restored online but silent for longer than the grace period is recorded offline at the restore', () => {
-  const { sup, changes } = setup(10_000_000);
-  sup.restore([{ ...emptyRecord(UUID, 0), connectivity: 'online', lastAlive: 10_000_000 - GRACE - 1 }]);
-  assert.equal(changes, [[UUID, 'offline', 10_000_000]]);
   sup.stop();
 });
 

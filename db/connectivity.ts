@@ -4,7 +4,7 @@
  */
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
-import type { Change, Connectivity, History, ServerRun } from '../services/availability/types.ts';
+import type { Change, Connectivity, History, ServerRun } from '../domain/availability.ts';
 
 /** A client's connectivity changed to `state` at `at` (the supervisor reports it; actors/supervisor.ts). */
 export function connectivityChangeStatement(uuid: string, state: Connectivity, at: number): InStatement {

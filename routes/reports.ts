@@ -6,7 +6,6 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { clientName } from '../actors/client.types.ts';
 import { listServerRuns, loadHistories } from '../db/connectivity.ts';
 import { listEvents } from '../db/events.ts';
 import { listGroups } from '../db/groups.ts';
@@ -22,6 +21,7 @@ import type { RouteDeps } from './deps.ts';
 import { invalidBody } from './validate.ts';
 import { parseAvailabilityQuery, type AvailabilityQuery } from './reports-query.ts';
 import { csvField } from './pages/export.ts';
+import { clientName } from './client-json.ts';
 
 type ReportDeps = Pick<RouteDeps, 'db' | 'writer' | 'fleet' | 'config' | 'now'>;
 
