@@ -38,6 +38,7 @@ import { systemSettingsRoutes } from './routes/system-settings.ts';
 import { DASHBOARD_CSP, dashboardRoutes } from './routes/pages/index.ts';
 import { notFoundHandler } from './routes/pages/not-found.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { reportsRoutes } from './routes/reports.ts';
 import { inspectorRoutes } from './routes/inspector.ts';
 import { notificationsRoutes } from './routes/notifications.ts';
 import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
+  app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
 }

@@ -23,6 +23,7 @@ import { BatchedWriter } from './db/writer.ts';
 import { deletePowerIntentStatement, listPowerIntents, savePowerIntentStatement } from './db/power-intents.ts';
 import { loadClients, upsertClientStatement } from './db/clients.ts';
 import { recentLogLevels } from './db/logs.ts';
+import { connectivityChangeStatement, serverAliveStatement, serverRunEndStatement, serverRunStartStatement, startBaselineStatement } from './db/connectivity.ts';
 import { ScreenshotStore } from './db/screenshots.ts';
 import { startBrokerSide, type BrokerSide } from './broker/setup.ts';
 import { connectBroker, type BrokerConnection } from './broker/connection.ts';
@@ -99,8 +100,11 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
   // One server per database: a second one would keep actors of its own and split the fleet.
   let lease: HeldLease;
+  // This run's up-time for the availability report (docs/availability.md): "alive until" moves on
+  // with every lease renewal, so time the server was down reads as unknown, not offline.
+  const runId = crypto.randomUUID();
   try {
-    lease = await holdLease(db, (s) => writer.enqueue(s));
+    lease = await holdLease(db, (s) => writer.enqueue(s, serverAliveStatement(runId, clock.now())));
   } catch (err) {
     db.close();
     throw err;
@@ -117,6 +121,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       return record ? upsertClientStatement(record, clock.now()) : null;
     },
   });
+  // Before the restore: every client's persisted state as a baseline, then the changes restoring makes.
+  writer.enqueue(serverRunStartStatement(runId, startedAt), startBaselineStatement(startedAt));
   const initialAdmin = await bootstrapSuperadmin(db, writer, config, clock.now());
 
   // Actor inspector: every root actor gets the feed's `inspect`; INSPECT=stately also forwards.
@@ -132,6 +138,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     bus,
     graceMs: config.heartbeatGraceSeconds * 1000,
     persist: (uuid, urgent) => writer.markClient(uuid, urgent),
+    connectivityChanged: (uuid, state, at) => writer.enqueue(connectivityChangeStatement(uuid, state, at)),
     inspect,
     recovery: {
       policy: {
@@ -346,6 +353,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       supervisor!.stop();
       bulkRuns.stop();
       commands!.stop();
+      writer.enqueue(serverRunEndStatement(runId, clock.now()));
       await writer.stop();
       await lease.stop();
       await brokerSide.close().catch((err) => log.warn('closing the embedded broker failed', err));

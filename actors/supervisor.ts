@@ -49,6 +49,11 @@ export interface SupervisorDeps {
   graceMs: number;
   /** A client's row must be written: `urgent` for state changes, otherwise freshness only. */
   persist: (uuid: string, urgent: boolean) => void;
+  /**
+   * A client's connectivity changed (also while restoring): the availability history records it
+   * through the writer (docs/availability.md).
+   */
+  connectivityChanged?: (uuid: string, connectivity: ClientRecord['connectivity'], at: number) => void;
   /** Shared inspection callback for every actor (the inspector hooks in here). */
   inspect?: (event: InspectionEvent) => void;
   /**
@@ -318,6 +323,7 @@ export class Supervisor {
   #connectivityChanged(next: ClientRecord, before: string, now: number): void {
     if (before === 'online') this.#online--;
     if (next.connectivity === 'online') this.#online++;
+    this.#deps.connectivityChanged?.(next.uuid, next.connectivity, now);
     if (this.#quiet) return;
     if (next.connectivity === 'offline' && before === 'online') {
       const verdict = this.#outage.wentOffline(next.uuid, now, this.#online);

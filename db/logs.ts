@@ -254,5 +254,6 @@ export function deleteClientData(uuid: string): InStatement[] {
   return [
     { sql: 'DELETE FROM client_logs WHERE client_uuid = ?', args: [uuid] },
     { sql: 'DELETE FROM client_commands WHERE client_uuid = ?', args: [uuid] },
+    { sql: 'DELETE FROM connectivity_changes WHERE client_uuid = ?', args: [uuid] }, // availability history
   ];
 }

@@ -25,6 +25,7 @@ export const ASSETS: Record<string, { file: string; type: string }> = {
   '/static/schedule.css': { file: 'views/static/schedule.css', type: 'text/css; charset=utf-8' }, // groups, schedule, holidays
   '/static/schedule.js': { file: 'views/static/schedule.js', type: 'text/javascript; charset=utf-8' },
   '/static/inspector.css': { file: 'views/static/inspector.css', type: 'text/css; charset=utf-8' }, // actor inspector
+  '/static/reports.css': { file: 'views/static/reports.css', type: 'text/css; charset=utf-8' }, // availability report
   '/static/inspector.js': { file: 'views/static/inspector.js', type: 'text/javascript; charset=utf-8' },
   // The icon: SVG for the layout's <link rel="icon">; for whoever asks /favicon.ico without reading the page, the
   // same drawing rendered at 32 px by Chromium, stored as a PNG inside an ICO (682 bytes).
