@@ -182,15 +182,18 @@ export function periodService(d: PeriodDeps) {
 
     /**
      * Start-up (docs/periods.md "Start-up"): when no period is active, the one covering today is
-     * activated; answers it, or null when one was active already or none covers today.
+     * activated; a period that is active already stays so (an admin's choice outlives a restart).
      */
-    async activateForToday(): Promise<AcademicPeriod | null> {
+    async activateForToday(): Promise<{ outcome: 'activated' | 'already_active' | 'none_covers' | 'no_periods'; period: AcademicPeriod | null; today: string }> {
       const periods = await listPeriods(d.db);
-      if (periods.some((p) => p.isActive)) return null;
-      const p = periodForDate(periods, today());
-      if (!p) return null;
+      const day = today();
+      if (!periods.length) return { outcome: 'no_periods', period: null, today: day };
+      const active = periods.find((p) => p.isActive);
+      if (active) return { outcome: 'already_active', period: active, today: day };
+      const p = periodForDate(periods, day);
+      if (!p) return { outcome: 'none_covers', period: null, today: day };
       await write(activateStatements(p.id, d.now()), true);
-      return reload(p.id);
+      return { outcome: 'activated', period: await reload(p.id), today: day };
     },
   };
 }
