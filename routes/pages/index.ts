@@ -46,6 +46,7 @@ import { scheduleEventPages } from './schedule.events.ts';
 import { holidayPages } from './holidays.ts';
 import { bulkRunPages } from './bulk-runs.ts';
 import { notificationPages } from './notifications.ts';
+import { periodPages } from './periods.ts';
 
 const log = logger('dashboard');
 
@@ -101,6 +102,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', schedulePages(d));
   app.route('/', scheduleEventPages(d));
   app.route('/', holidayPages(d));
+  app.route('/', periodPages(d)); // academic periods (docs/periods.md)
   app.route('/', liveRoutes(d));
   return app;
 }

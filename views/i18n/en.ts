@@ -10,6 +10,7 @@ import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
+import * as periods from './messages/periods.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -204,6 +205,7 @@ export const en = {
   ...users.en,
   ...bulk.en,
   ...notifications.en,
+  ...periods.en,
 };
 
 export type MessageKey = keyof typeof en;
