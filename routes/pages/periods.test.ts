@@ -50,4 +50,24 @@ test('the forms answer in the reader\'s language: created, bad dates, overlap, u
   assert.is((await post('/periods/999/archive', {}, admin)).status, 404);
 });
 
+test('/holidays: an import for a period names the lines outside its dates in the reader\'s language and imports nothing', async () => {
+  const periods = await (await f.app.request('/api/academic_periods', { headers: { cookie: admin } })).json();
+  const sj = periods.find((p: { name: string }) => p.name === 'Schuljahr 2026/27');
+  const upload = (csv: string) => {
+    const body = new FormData();
+    body.set('file', new File([csv], 'ferien.csv', { type: 'text/csv' }));
+    body.set('academicPeriodId', String(sj.id));
+    return f.app.request('/holidays/upload', { method: 'POST', body, headers: { cookie: admin, origin: 'http://localhost', 'accept-language': 'de' } });
+  };
+  const page = await (await get('/holidays', admin)).text();
+  assert.match(page, `<option value="${sj.id}">Schuljahr 2026/27 (07.09.2026 – 02.07.2027)</option>`);
+  const bad = await upload('name,start_date,end_date\nHerbstferien,2026-10-26,2026-10-30\nSommerferien,2027-07-03,2027-09-05\n');
+  assert.is(bad.status, 400);
+  assert.match(await bad.text(), 'Nichts wurde importiert: diese Zeilen liegen außerhalb der Periode „Schuljahr 2026/27“ (07.09.2026 – 02.07.2027): Zeile 3 (03.07.2027 – 05.09.2027)');
+  assert.equal(await (await f.app.request('/api/holidays', { headers: { cookie: admin } })).json(), []);
+  const good = await upload('name,start_date,end_date\nHerbstferien,2026-10-26,2026-10-30\n');
+  assert.is(good.status, 200);
+  assert.match(await good.text(), 'Herbstferien <span class="muted">· Schuljahr 2026/27</span>');
+});
+
 test.run();

@@ -54,6 +54,10 @@ export const en = {
   'periods.err.date_range': 'The first day must not be after the last day.',
   'periods.err.input': 'Please check: {fields}',
   'periods.err.not_found': 'That period does not exist (any more).',
+  'periods.holidays.period': 'For the period',
+  'periods.holidays.noPeriod': 'none (holidays of every period)',
+  'periods.holidays.outside': 'Nothing was imported: these lines lie outside the period "{period}" ({from} – {to}): {lines}',
+  'periods.holidays.line': 'line {n} ({from} – {to})',
 };
 
 export const de: typeof en = {
@@ -108,4 +112,8 @@ export const de: typeof en = {
   'periods.err.date_range': 'Der erste Tag darf nicht nach dem letzten liegen.',
   'periods.err.input': 'Bitte prüfen: {fields}',
   'periods.err.not_found': 'Diese Periode gibt es nicht (mehr).',
+  'periods.holidays.period': 'Für die Periode',
+  'periods.holidays.noPeriod': 'keine (Ferien aller Perioden)',
+  'periods.holidays.outside': 'Nichts wurde importiert: diese Zeilen liegen außerhalb der Periode „{period}“ ({from} – {to}): {lines}',
+  'periods.holidays.line': 'Zeile {n} ({from} – {to})',
 };
