@@ -34,6 +34,7 @@ import { toIssues } from './routes/validate.ts';
 import { groupsRoutes } from './routes/groups.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { holidaysRoutes } from './routes/holidays.ts';
+import { academicPeriodsRoutes } from './routes/academic-periods.ts';
 import { systemSettingsRoutes } from './routes/system-settings.ts';
 import { DASHBOARD_CSP, dashboardRoutes } from './routes/pages/index.ts';
 import { notFoundHandler } from './routes/pages/not-found.ts';
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/groups', groupsRoutes(d)); // scheduling (docs/scheduler.md)
   app.route('/api/events', eventsRoutes(d));
   app.route('/api/holidays', holidaysRoutes(d));
+  app.route('/api/academic_periods', academicPeriodsRoutes(d)); // docs/periods.md
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md

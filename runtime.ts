@@ -44,6 +44,7 @@ import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
+import { periodService } from './services/periods/service.ts';
 
 const log = logger('runtime');
 
@@ -265,6 +266,10 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // Defaults are starting values: events from before that rule keep the defaults of today.
   writer.enqueue(...(await freezeOpenDefaults(db)));
   await writer.drain();
+  // docs/periods.md "Start-up": with no active academic period, the one covering today becomes active.
+  const periods = await periodService({ db, writer, now: () => clock.now(), config }).activateForToday();
+  if (periods.outcome === 'activated') log.info(`academic period "${periods.period!.name}" activated: it covers today (${periods.today})`);
+  else if (periods.outcome === 'none_covers') log.warn(`no academic period is active and none covers today (${periods.today}): activate one on /periods`);
   scheduler = new SchedulerService({
     clock,
     db,

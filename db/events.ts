@@ -9,7 +9,7 @@ import type { EventDraft } from '../lib/schedule/event-input.ts';
 import type { EventException, EventFields, EventType, ScheduleEvent } from '../lib/schedule/types.ts';
 
 const COLUMNS =
-  'id, group_id, title, description, event_type, start_at, end_at, timezone, recurrence_rule, skip_holidays, is_active, fields, detached_from, detached_occurrence, created_at, updated_at';
+  'id, group_id, title, description, event_type, start_at, end_at, timezone, recurrence_rule, skip_holidays, is_active, fields, detached_from, detached_occurrence, created_at, updated_at, academic_period_id';
 
 function parseFields(raw: unknown): EventFields {
   try {
@@ -39,13 +39,17 @@ function toEvent(r: Row, exceptions: EventException[]): ScheduleEvent {
     detachedFrom: detachedFrom === null ? null : { eventId: detachedFrom, occurrence: fromIso(r.detached_occurrence) ?? 0 },
     createdAt: fromIso(r.created_at) ?? 0,
     updatedAt: fromIso(r.updated_at) ?? 0,
+    academicPeriodId: r.academic_period_id === null ? null : Number(r.academic_period_id),
   };
 }
 
-/** Events (all, of one group, or by id), each with its exceptions, ordered by start then id. */
-export async function listEvents(db: Db, filter: { groupId?: number; id?: number } = {}): Promise<ScheduleEvent[]> {
-  const where = filter.id !== undefined ? 'WHERE id = ?' : filter.groupId !== undefined ? 'WHERE group_id = ?' : '';
-  const args = filter.id !== undefined ? [filter.id] : filter.groupId !== undefined ? [filter.groupId] : [];
+/** Events (all, of one group, of one academic period, or by id), each with its exceptions, ordered by start then id. */
+export async function listEvents(db: Db, filter: { groupId?: number; id?: number; academicPeriodId?: number } = {}): Promise<ScheduleEvent[]> {
+  const [where, args] =
+    filter.id !== undefined ? ['WHERE id = ?', [filter.id]]
+    : filter.groupId !== undefined ? ['WHERE group_id = ?', [filter.groupId]]
+    : filter.academicPeriodId !== undefined ? ['WHERE academic_period_id = ?', [filter.academicPeriodId]]
+    : ['', []];
   const [rows, exc] = await Promise.all([
     db.execute({ sql: `SELECT ${COLUMNS} FROM events ${where} ORDER BY start_at, id`, args }),
     db.execute({
@@ -75,18 +79,18 @@ export async function getEvent(db: Db, id: number): Promise<ScheduleEvent | null
 /** The complete stored form of an event (what `completeDraft` merges an update into). */
 export function draftOf(ev: ScheduleEvent): EventDraft {
   const { groupId, title, description, eventType, start, end, timezone, recurrenceRule, skipHolidays, isActive, fields } = ev;
-  return { groupId, title, description, eventType, start, end, timezone, recurrenceRule, skipHolidays, isActive, fields };
+  return { groupId, title, description, eventType, start, end, timezone, recurrenceRule, skipHolidays, isActive, fields, academicPeriodId: ev.academicPeriodId ?? null };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function insertEventStatement(id: number, d: EventDraft, now: number, detachedFrom?: { eventId: number; occurrence: number }): InStatement {
   return {
-    sql: `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    sql: `INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     args: [
       id, d.groupId, d.title, d.description, d.eventType, iso(d.start), iso(d.end), d.timezone, d.recurrenceRule,
       d.skipHolidays ? 1 : 0, d.isActive ? 1 : 0, JSON.stringify(d.fields),
-      detachedFrom?.eventId ?? null, detachedFrom ? iso(detachedFrom.occurrence) : null, iso(now), iso(now),
+      detachedFrom?.eventId ?? null, detachedFrom ? iso(detachedFrom.occurrence) : null, iso(now), iso(now), d.academicPeriodId ?? null,
     ],
   };
 }
@@ -94,10 +98,10 @@ export function insertEventStatement(id: number, d: EventDraft, now: number, det
 export function updateEventStatement(id: number, d: EventDraft, now: number): InStatement {
   return {
     sql: `UPDATE events SET group_id = ?, title = ?, description = ?, event_type = ?, start_at = ?, end_at = ?, timezone = ?,
-          recurrence_rule = ?, skip_holidays = ?, is_active = ?, fields = ?, updated_at = ? WHERE id = ?`,
+          recurrence_rule = ?, skip_holidays = ?, is_active = ?, fields = ?, academic_period_id = ?, updated_at = ? WHERE id = ?`,
     args: [
       d.groupId, d.title, d.description, d.eventType, iso(d.start), iso(d.end), d.timezone, d.recurrenceRule,
-      d.skipHolidays ? 1 : 0, d.isActive ? 1 : 0, JSON.stringify(d.fields), iso(now), id,
+      d.skipHolidays ? 1 : 0, d.isActive ? 1 : 0, JSON.stringify(d.fields), d.academicPeriodId ?? null, iso(now), id,
     ],
   };
 }

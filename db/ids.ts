@@ -6,7 +6,7 @@
  */
 import type { Db } from './client.ts';
 
-export type IdTable = 'groups' | 'events' | 'holidays' | 'notification_channels' | 'notification_rules' | 'notification_mutes';
+export type IdTable = 'groups' | 'events' | 'holidays' | 'academic_periods' | 'notification_channels' | 'notification_rules' | 'notification_mutes';
 
 const counters = new WeakMap<Db, Map<IdTable, Promise<{ next: number }>>>();
 

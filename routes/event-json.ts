@@ -32,6 +32,7 @@ export function eventJson(ev: ScheduleEvent, holidays: readonly Holiday[] = []) 
     detachedFrom: ev.detachedFrom ? { eventId: ev.detachedFrom.eventId, occurrence: toCompact(ev.detachedFrom.occurrence) } : null,
     skipHolidays: ev.skipHolidays,
     isActive: ev.isActive,
+    academicPeriodId: ev.academicPeriodId ?? null,
     ...ev.fields,
     createdAt: iso(ev.createdAt),
     updatedAt: iso(ev.updatedAt),
@@ -61,5 +62,5 @@ export function groupJson(g: Group) {
 }
 
 export function holidayJson(h: Holiday) {
-  return { id: h.id, name: h.name, region: h.region, startDate: h.startDate, endDate: h.endDate };
+  return { id: h.id, name: h.name, region: h.region, startDate: h.startDate, endDate: h.endDate, academicPeriodId: h.academicPeriodId ?? null };
 }

@@ -5,7 +5,10 @@
  * for one holiday, reported and left out by the import). An import is parsed and planned whole
  * before anything is written; a fatal error (unreadable file, missing header) writes nothing, and
  * the import is written in one transaction of its own (all or nothing). Writes are the schedule
- * edits (lib/schedule/edits.ts), shared with the dashboard.
+ * edits (lib/schedule/edits.ts), shared with the dashboard. Holidays may be kept for an academic
+ * period (docs/periods.md "Holidays"): `academicPeriodId` in the body, `academic_period_id` in the
+ * query of the list and the upload; a period's holidays lie within its dates (400 otherwise, an
+ * import naming the rows outside).
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -32,8 +35,11 @@ const fields = z.object({
   region: z.string().trim().max(100).default(''),
   startDate: date,
   endDate: date.optional(), // default: the start date (a one-day holiday)
+  academicPeriodId: z.number().int().positive().nullable().optional(),
 });
-const rangeQuery = z.object({ from: date.optional(), to: date.optional() });
+const periodParam = z.string().regex(/^\d{1,9}$/, 'must be an academic period id').transform(Number);
+const rangeQuery = z.object({ from: date.optional(), to: date.optional(), academic_period_id: periodParam.optional() });
+const uploadQuery = z.object({ dry_run: z.string().optional(), academic_period_id: periodParam.optional() });
 
 export function holidaysRoutes(deps: RouteDeps) {
   const { db } = deps;
@@ -49,7 +55,10 @@ export function holidaysRoutes(deps: RouteDeps) {
     return h;
   };
 
-  app.get('/', validate('query', rangeQuery), async (c) => c.json((await listHolidays(db, c.req.valid('query'))).map(holidayJson)));
+  app.get('/', validate('query', rangeQuery), async (c) => {
+    const { academic_period_id, ...range } = c.req.valid('query');
+    return c.json((await listHolidays(db, { ...range, academicPeriodId: academic_period_id })).map(holidayJson));
+  });
 
   // One holiday: inserted (201), merged into the same holiday (200), already covered (200), or 409.
   app.post('/', validate('json', fields), async (c) => {
@@ -59,18 +68,27 @@ export function holidaysRoutes(deps: RouteDeps) {
     return c.json({ ...holidayJson(holiday), outcome }, outcome === 'inserted' ? 201 : 200);
   });
 
-  // CSV upload: multipart field `file` (or a text/csv body); `?dry_run=1` reports without writing.
-  app.post('/upload', async (c) => {
+  // CSV upload: multipart field `file` (or a text/csv body); `?dry_run=1` reports without writing;
+  // `?academic_period_id=N` (or the multipart field `academicPeriodId`) keeps the holidays for that period.
+  app.post('/upload', validate('query', uploadQuery), async (c) => {
     const type = c.req.header('content-type') ?? '';
     let text: string;
+    let periodId = c.req.valid('query').academic_period_id;
     if (type.startsWith('multipart/form-data')) {
-      const file = (await c.req.parseBody())['file'];
+      const body = await c.req.parseBody();
+      const file = body['file'];
       if (!(file instanceof File)) return c.json({ error: 'expected a multipart field "file" with the CSV' }, 400);
+      const field = body['academicPeriodId'];
+      if (periodId === undefined && typeof field === 'string' && field !== '') {
+        const parsed = periodParam.safeParse(field);
+        if (!parsed.success) return c.json({ error: 'invalid academicPeriodId: must be an academic period id' }, 400);
+        periodId = parsed.data;
+      }
       text = await file.text();
     } else if (/^text\/(csv|plain)\b/i.test(type)) text = await c.req.text();
     else return c.json({ error: 'expected multipart/form-data (field "file") or Content-Type: text/csv' }, 415);
-    const dryRun = /^(1|true|yes)$/.test(c.req.query('dry_run') ?? '');
-    const r = await edits.importHolidays(text, { dryRun });
+    const dryRun = /^(1|true|yes)$/.test(c.req.valid('query').dry_run ?? '');
+    const r = await edits.importHolidays(text, { dryRun, academicPeriodId: periodId });
     if (!r.ok) return c.json({ error: `nothing imported: ${r.reason === 'rejected' ? r.message : r.reason}`, fatal: true }, 400);
     return c.json({ success: true, dryRun, report: r.value });
   });
@@ -78,7 +96,7 @@ export function holidaysRoutes(deps: RouteDeps) {
   app.get('/:id', async (c) => c.json(holidayJson(await find(c.req.param('id')))));
 
   // An edit is planned like a new holiday against all the others: it may merge into one of them.
-  app.put('/:id', validate('json', fields.partial()), async (c) => {
+  app.put('/:id', validate('json', fields.omit({ academicPeriodId: true }).partial()), async (c) => { // a holiday stays in its period
     const r = await edits.updateHoliday(id(c.req.param('id')), c.req.valid('json'));
     return r.ok ? c.json({ ...holidayJson(r.value.holiday), outcome: r.value.outcome }) : failureAnswer(c, r);
   });

@@ -7,6 +7,7 @@
  */
 import { deleteEventStatements, deleteSkipStatement, draftOf, exceptionStatement, getEvent, insertEventStatement, updateEventStatement } from '../../db/events.ts';
 import { getGroup } from '../../db/groups.ts';
+import { getPeriod } from '../../db/periods.ts';
 import { nextId } from '../../db/ids.ts';
 import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
 import { expand } from './recurrence.ts';
@@ -44,6 +45,13 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
   const reload = async (id: number): Promise<ScheduleEvent> => (await getEvent(d.db, id))!;
   const noGroup = async (groupId: number) => ((await getGroup(d.db, groupId)) ? null : rejected(`group ${groupId} does not exist`, 'groupId'));
   const groups = (...ids: number[]) => ({ groups: [...new Set(ids)] });
+  /** An event links only to a period that exists and is not archived (docs/periods.md "Links"). */
+  const badPeriod = async (id: number | null | undefined) => {
+    if (id === null || id === undefined) return null;
+    const p = await getPeriod(d.db, id);
+    if (!p) return rejected(`academic period ${id} does not exist`, 'academicPeriodId');
+    return p.isArchived ? rejected(`academic period ${id} "${p.name}" is archived: restore it first`, 'academicPeriodId') : null;
+  };
 
   /** The occurrence of a series starting exactly at `at` (before exceptions). */
   function occurrence(ev: ScheduleEvent, at: string | number): EditResult<OccurrenceSpan> {
@@ -77,7 +85,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const checked = completeDraft(body, null, d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
     await startingValues(checked.draft);
-    const missing = await noGroup(checked.draft.groupId);
+    const missing = (await noGroup(checked.draft.groupId)) ?? (await badPeriod(checked.draft.academicPeriodId));
     if (missing) return missing;
     const id = await nextId(d.db, 'events');
     await w.write([insertEventStatement(id, checked.draft, d.now())], groups(checked.draft.groupId));
@@ -92,7 +100,9 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const checked = completeDraft(body, draftOf(ev), d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
     await startingValues(checked.draft);
-    const missing = checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null;
+    const missing =
+      (checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null) ??
+      (checked.draft.academicPeriodId !== (ev.academicPeriodId ?? null) ? await badPeriod(checked.draft.academicPeriodId) : null);
     if (missing) return missing;
     await w.write([updateEventStatement(ev.id, checked.draft, d.now())], groups(ev.groupId, checked.draft.groupId)); // both groups when it moves
     return ok(await reload(ev.id));
@@ -156,7 +166,9 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
       const base: EventDraft = { ...draftOf(ev), start: occ.start, end: occ.end, recurrenceRule: null };
       const checked = completeDraft({ ...body.data, recurrenceRule: null }, base, d.config.SCHEDULE_TIMEZONE);
       if (!checked.ok) return invalid(checked.issues);
-      const missing = checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null;
+      const missing =
+        (checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null) ??
+        (checked.draft.academicPeriodId !== (ev.academicPeriodId ?? null) ? await badPeriod(checked.draft.academicPeriodId) : null);
       if (missing) return missing;
       const copy = await nextId(d.db, 'events');
       const t = d.now();

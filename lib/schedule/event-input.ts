@@ -67,6 +67,8 @@ export const eventFieldsSchema = z.object({
   website: website.nullable(),
   video: video.nullable(),
   message: message.nullable(),
+  /** The academic period (docs/periods.md); null unlinks. */
+  academicPeriodId: z.number().int().positive().nullable(),
 });
 
 export const eventCreateSchema = eventFieldsSchema.partial().required({ groupId: true, title: true, eventType: true, start: true, end: true });
@@ -88,6 +90,7 @@ export interface EventDraft {
   skipHolidays: boolean;
   isActive: boolean;
   fields: EventFields;
+  academicPeriodId?: number | null;
 }
 
 export type DraftCheck = { ok: true; draft: EventDraft } | { ok: false; issues: Array<{ path: string; message: string }> };
@@ -112,6 +115,7 @@ export function completeDraft(body: EventUpdateBody, base: EventDraft | null, de
     skipHolidays: body.skipHolidays ?? base?.skipHolidays ?? false,
     isActive: body.isActive ?? base?.isActive ?? true,
     fields: {},
+    academicPeriodId: body.academicPeriodId !== undefined ? body.academicPeriodId : base?.academicPeriodId ?? null,
   };
   const issues: Array<{ path: string; message: string }> = [];
   if (!(draft.end > draft.start)) issues.push({ path: 'end', message: 'must be after start' });

@@ -71,6 +71,8 @@ export interface ScheduleEvent {
   detachedFrom: { eventId: number; occurrence: number } | null;
   createdAt: number;
   updatedAt: number;
+  /** The academic period it belongs to (docs/periods.md), null or absent when none. */
+  academicPeriodId?: number | null;
 }
 
 export interface Holiday {
@@ -79,6 +81,8 @@ export interface Holiday {
   region: string; // '' when none
   startDate: string; // YYYY-MM-DD, inclusive
   endDate: string; // YYYY-MM-DD, inclusive
+  /** The academic period it was kept for (docs/periods.md), null or absent when none. */
+  academicPeriodId?: number | null;
 }
 
 export interface Occurrence {

@@ -3,6 +3,8 @@
  * the holidays by start date, a CSV upload (multipart, field `file`) answered with its import
  * report (inserted / merged / skipped / conflicts / bad lines with their line numbers; a fatal
  * error imports nothing), and delete. The import is the API's own (lib/schedule/edits.ts): all or nothing.
+ * The upload may name an academic period (docs/periods.md "Holidays"): lines outside its dates are
+ * named in the reader's language and nothing is imported.
  */
 import { Hono, type Context } from 'hono';
 import { getHoliday, listHolidays } from '../../db/holidays.ts';
@@ -12,6 +14,9 @@ import { isHtmx, render } from '../../views/render.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { dateLabels } from './schedule.view.ts';
+import { getPeriod, listPeriods } from '../../db/periods.ts';
+import { outsidePeriod } from '../../domain/periods.ts';
+import { parseHolidaysCsv } from '../../lib/schedule/holidays-csv.ts';
 
 export const MAX_CSV_BYTES = 512 * 1024; // far above a country's holidays for years; the app's body limit is 1 MiB
 
@@ -22,8 +27,10 @@ export function holidayPages(deps: PageDeps) {
 
   const page = async (c: Context<AppEnv>, extra: { notice?: string | null; report?: ImportReport; fileError?: string; status?: 200 | 400 } = {}) => {
     const it = pageContext(c, deps);
+    const periods = await listPeriods(deps.db);
     const data = {
       ...it, title: it.t('holidays.title'), holidays: await listHolidays(deps.db), dateLabel: dateLabels(it.lang).date,
+      periods, periodName: new Map(periods.map((p) => [p.id, p.name])),
       notice: extra.notice ?? null, report: extra.report ?? null, fileError: extra.fileError ?? null,
     };
     return render(c, { page: 'holidays', fragment: 'schedule-holidays', data, status: extra.status });
@@ -34,13 +41,29 @@ export function holidayPages(deps: PageDeps) {
   // The report is the answer itself (no redirect): it only exists for this upload.
   app.post('/holidays/upload', admin, async (c) => {
     const t = pageContext(c, deps).t;
-    const file = (await c.req.parseBody()).file;
+    const body = await c.req.parseBody();
+    const file = body.file;
     if (!(file instanceof File) || file.size === 0) return page(c, { fileError: t('holidays.err.file'), status: 400 });
     if (file.size > MAX_CSV_BYTES) return page(c, { fileError: t('holidays.fatal', { message: `> ${MAX_CSV_BYTES / 1024} KiB` }), status: 400 });
-    const result = await edits.importHolidays(await file.text());
+    const text = await file.text();
+    const periodId = typeof body.academicPeriodId === 'string' && /^\d{1,9}$/.test(body.academicPeriodId) ? Number(body.academicPeriodId) : null;
+    const outside = periodId === null ? null : await outsideLines(periodId, text, dateLabels(pageContext(c, deps).lang).date, t);
+    if (outside) return page(c, { fileError: outside, status: 400 });
+    const result = await edits.importHolidays(text, { academicPeriodId: periodId });
     if (!result.ok) return page(c, { fileError: t('holidays.fatal', { message: result.reason === 'rejected' ? result.message : result.reason }), status: 400 });
     return page(c, { report: result.value });
   });
+
+  /** The lines of an import that lie outside the period, as the reader's sentence; null when all fit (or the file is unreadable: the import says so). */
+  async function outsideLines(periodId: number, text: string, date: (d: string) => string, t: ReturnType<typeof pageContext>['t']): Promise<string | null> {
+    const p = await getPeriod(deps.db, periodId);
+    const parsed = parseHolidaysCsv(text);
+    if (!p || !parsed.ok) return null;
+    const out = outsidePeriod(p, parsed.rows);
+    if (!out.length) return null;
+    const lines = out.map((r) => t('periods.holidays.line', { n: r.line, from: date(r.startDate), to: date(r.endDate) })).join(', ');
+    return t('periods.holidays.outside', { period: p.name, from: date(p.startDate), to: date(p.endDate), lines });
+  }
 
   app.post('/holidays/:id/delete', admin, async (c) => {
     const raw = c.req.param('id');

@@ -47,6 +47,7 @@ import { holidayPages } from './holidays.ts';
 import { bulkRunPages } from './bulk-runs.ts';
 import { notificationPages } from './notifications.ts';
 import { reportPages } from './reports.ts';
+import { periodPages } from './periods.ts';
 
 const log = logger('dashboard');
 
@@ -103,6 +104,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', scheduleEventPages(d));
   app.route('/', holidayPages(d));
   app.route('/', reportPages(d)); // availability report (docs/availability.md)
+  app.route('/', periodPages(d)); // academic periods (docs/periods.md)
   app.route('/', liveRoutes(d));
   return app;
 }

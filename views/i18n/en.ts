@@ -11,6 +11,7 @@ import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
+import * as periods from './messages/periods.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -206,6 +207,7 @@ export const en = {
   ...bulk.en,
   ...notifications.en,
   ...reports.en,
+  ...periods.en,
 };
 
 export type MessageKey = keyof typeof en;

@@ -28,7 +28,7 @@ test('German is a real translation: same keys, and the words field staff read ar
   const international = ['app.title', 'lang.en', 'lang.de', 'conn.live', 'status.offline', 'counts.online', 'counts.offline',
     'overview.filter.online', 'overview.filter.offline', 'monitoring.table.status', 'monitoring.table.process', 'client.status',
     'client.connectivity.online', 'client.connectivity.offline', 'client.process', 'client.pid', 'client.details', 'client.uuid',
-    'client.hostname', 'client.version'];
+    'client.hostname', 'client.version', 'periods.col.name', 'periods.type.semester', 'periods.type.trimester'];
   assert.equal(same.filter((k) => !international.includes(k)), [], 'untranslated keys');
   assert.is(de['nav.overview'], 'Übersicht');
   assert.is(de['overview.lastSeen'], 'Zuletzt gesehen');
