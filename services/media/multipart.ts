@@ -57,7 +57,10 @@ function dispositionParam(value: string, key: string): string | null {
     }
   }
   const m = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;]*))`).exec(value);
-  return m ? (m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2].trim()) : null;
+  if (!m) return null;
+  if (m[2] !== undefined) return m[2].trim();
+  // Browsers send `"`, CR and LF of a quoted name as %22, %0D, %0A (WHATWG multipart/form-data encoding).
+  return m[1].replace(/\\(.)/g, '$1').replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
 }
 
 /** Reads the parts of a multipart body one after another. */
