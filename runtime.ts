@@ -43,6 +43,7 @@ import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
+import { setupMedia } from './services/media/setup.ts';
 
 const log = logger('runtime');
 
@@ -258,6 +259,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // Defaults are starting values: events from before that rule keep the defaults of today.
   writer.enqueue(...(await freezeOpenDefaults(db)));
   await writer.drain();
+  // Media library (docs/media.md): its directory signs the URLs of library items in event lists.
+  const media = await setupMedia({ config, db, writer, now: () => clock.now(), republish: (groups) => scheduler?.changed({ groups }) ?? Promise.resolve() });
   scheduler = new SchedulerService({
     clock,
     db,
@@ -273,12 +276,14 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     },
     expected: fleet,
     inspect,
+    media: media.directory,
     intents: {
       load: () => listPowerIntents(db),
       save: (groupId, state) => writer.enqueue(state ? savePowerIntentStatement(groupId, state, clock.now()) : deletePowerIntentStatement(groupId)),
     },
   });
   await scheduler.start();
+  await media.start(); // conversions left pending or interrupted run now
 
   // Notifications: one subscription to the bus; delivery runs from the outbox, never on the ingest path.
   const notifications = await startNotifications({
@@ -322,6 +327,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     inspector: inspector ?? undefined,
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
     notifications,
+    media: media.api,
     now: () => clock.now(),
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine
@@ -340,6 +346,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       recentEvents.close();
       await retention.stop();
       await notifications.stop();
+      media.stop();
       scheduler!.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       // Actors stop first so no timer fires after the final flush; their state is already queued.

@@ -175,4 +175,29 @@ test('a PDF upload reads its page count; the upload streams a body larger than t
   }
 });
 
+test('events choose library items: a video item for a video, PDFs or presentations for a presentation; anything else → 400', async () => {
+  const video = await (await upload('clip.mp4', bytes(100))).json();
+  const pdf = await (await upload('deck.pdf', '%PDF-1.4\n')).json();
+  const at = k.clock.t;
+  k.writer.enqueue(insertGroupStatement(1, { name: 'Aula', description: null, displayOrder: 0 }, at));
+  await k.writer.drain();
+  const admin = await k.login('admin');
+  const post = (body: unknown) => k.mediaApp.request('/api/events', { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const base = { groupId: 1, title: 'News', start: '2026-03-02T10:00:00Z', end: '2026-03-02T11:00:00Z' };
+  let res = await post({ ...base, eventType: 'video', video: { eventMediaId: video.id, loop: false } });
+  assert.is(res.status, 201);
+  const ev = await res.json();
+  assert.is(ev.video.eventMediaId, video.id);
+  assert.is(ev.video.loop, false);
+  res = await post({ ...base, eventType: 'video', video: { eventMediaId: pdf.id } });
+  assert.is(res.status, 400);
+  assert.match((await res.json()).error, /not a video/);
+  res = await post({ ...base, eventType: 'presentation', presentation: { eventMediaIds: [pdf.id] } });
+  assert.is(res.status, 201);
+  res = await post({ ...base, eventType: 'presentation', presentation: { eventMediaIds: [video.id] } });
+  assert.is(res.status, 400);
+  res = await post({ ...base, eventType: 'video', video: {} });
+  assert.is(res.status, 400);
+});
+
 test.run();

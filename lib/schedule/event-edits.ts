@@ -7,6 +7,7 @@
  */
 import { deleteEventStatements, deleteSkipStatement, draftOf, exceptionStatement, getEvent, insertEventStatement, updateEventStatement } from '../../db/events.ts';
 import { getGroup } from '../../db/groups.ts';
+import { getMedia } from '../../db/media.ts';
 import { nextId } from '../../db/ids.ts';
 import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
 import { expand } from './recurrence.ts';
@@ -44,6 +45,16 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
   const reload = async (id: number): Promise<ScheduleEvent> => (await getEvent(d.db, id))!;
   const noGroup = async (groupId: number) => ((await getGroup(d.db, groupId)) ? null : rejected(`group ${groupId} does not exist`, 'groupId'));
   const groups = (...ids: number[]) => ({ groups: [...new Set(ids)] });
+  /** docs/media.md "Events": a video names a video item, a presentation PDFs or presentations. */
+  const badMedia = async (draft: EventDraft) => {
+    const v = draft.fields.video?.eventMediaId;
+    if (v && (await getMedia(d.db, v))?.mediaType !== 'video') return rejected(`media item ${v} is not a video of the library`, 'video.eventMediaId');
+    for (const id of draft.fields.presentation?.eventMediaIds ?? []) {
+      const type = (await getMedia(d.db, id))?.mediaType;
+      if (type !== 'pdf' && type !== 'presentation') return rejected(`media item ${id} is not a PDF or presentation of the library`, 'presentation.eventMediaIds');
+    }
+    return null;
+  };
 
   /** The occurrence of a series starting exactly at `at` (before exceptions). */
   function occurrence(ev: ScheduleEvent, at: string | number): EditResult<OccurrenceSpan> {
@@ -77,7 +88,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const checked = completeDraft(body, null, d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
     await startingValues(checked.draft);
-    const missing = await noGroup(checked.draft.groupId);
+    const missing = (await noGroup(checked.draft.groupId)) ?? (await badMedia(checked.draft));
     if (missing) return missing;
     const id = await nextId(d.db, 'events');
     await w.write([insertEventStatement(id, checked.draft, d.now())], groups(checked.draft.groupId));
@@ -92,7 +103,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const checked = completeDraft(body, draftOf(ev), d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
     await startingValues(checked.draft);
-    const missing = checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null;
+    const missing = (checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null) ?? (await badMedia(checked.draft));
     if (missing) return missing;
     await w.write([updateEventStatement(ev.id, checked.draft, d.now())], groups(ev.groupId, checked.draft.groupId)); // both groups when it moves
     return ok(await reload(ev.id));
