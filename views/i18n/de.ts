@@ -8,6 +8,7 @@ import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
+import * as media from './messages/media.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -17,7 +18,8 @@ type FeatureKey =
   | keyof typeof fieldwork.en
   | keyof typeof users.en
   | keyof typeof bulk.en
-  | keyof typeof notifications.en;
+  | keyof typeof notifications.en
+  | keyof typeof media.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -212,4 +214,5 @@ export const de: Record<MessageKey, string> = {
   ...users.de,
   ...bulk.de,
   ...notifications.de,
+  ...media.de,
 };

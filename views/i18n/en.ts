@@ -10,6 +10,7 @@ import * as fieldwork from './messages/fieldwork.ts';
 import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
+import * as media from './messages/media.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -204,6 +205,7 @@ export const en = {
   ...users.en,
   ...bulk.en,
   ...notifications.en,
+  ...media.en,
 };
 
 export type MessageKey = keyof typeof en;
