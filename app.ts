@@ -44,6 +44,8 @@ import { inspectorRoutes } from './routes/inspector.ts';
 import { notificationsRoutes } from './routes/notifications.ts';
 import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
 import { StoreUnavailableError } from './db/store-errors.ts';
+import { eventMediaRoutes, isUploadRequest } from './routes/eventmedia.ts';
+import { conversionsRoutes } from './routes/conversions.ts';
 
 export type { AppDeps };
 
@@ -83,7 +85,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound(notFoundHandler(d)); // JSON under /api/, the HTML error page for dashboard paths
 
   app.use(secureHeaders({ contentSecurityPolicy: DASHBOARD_CSP })); // routes/pages/index.ts: why this policy
-  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }));
+  const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) });
+  // Uploads stream to disk under their own limit (MEDIA_MAX_UPLOAD_MB, docs/media.md).
+  app.use((c, next) => (isUploadRequest(c.req.method, c.req.path) ? next() : jsonLimit(c, next)));
   app.use(csrf({ origin: sameHost }));
   // Reject unparsable JSON once, up front, with one message (validators would only see `{}`).
   app.use(async (c, next) => {
@@ -133,6 +137,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
+  if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now)); // docs/media.md
+  if (d.media) app.route('/api/conversions', conversionsRoutes(d.media, d.db));
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
 }

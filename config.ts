@@ -176,6 +176,27 @@ export const envSchema = z.object({
   POWER_INTENT_EXPIRY_MULTIPLIER: int(3, 1, 100), // expires_at = issued_at + max(this × poll interval, …
   POWER_INTENT_MIN_EXPIRY_SECONDS: int(90, 1, 86_400), // … this) seconds
 
+  // Media library and presentation conversion (docs/media.md).
+  MEDIA_MAX_UPLOAD_MB: int(1024, 1, 102_400), // MiB: larger uploads are refused (413)
+  MEDIA_ALLOWED_TYPES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined; // every type the library knows
+      const list = v.split(',').map((x) => x.trim().toLowerCase().replace(/^\./, '')).filter(Boolean);
+      if (!list.length || list.some((x) => !/^[a-z0-9]{1,10}$/.test(x))) {
+        ctx.addIssue({ code: 'custom', message: `must be file extensions separated by commas, e.g. mp4,pdf,pptx, got "${v}"` });
+        return z.NEVER;
+      }
+      return list;
+    }), // extensions accepted by uploads (others: 415)
+  MEDIA_URL_RENEW_SECONDS: int(21_600, 60, 2_592_000), // seconds: signed stream URLs change this often and stay valid twice as long
+  MEDIA_URL_SECRET: str(), // HMAC key of signed URLs; unset: generated once into DATA_DIR/media-url-secret
+  CONVERSION_TIMEOUT_SECONDS: int(180, 5, 3600), // seconds: a conversion running longer is killed and failed
+  CONVERSION_CONCURRENCY: int(1, 1, 8), // conversions at the same time
+  SOFFICE_PATH: str('soffice'), // LibreOffice (Debian libreoffice-impress)
+  FFPROBE_PATH: str('ffprobe'), // ffprobe (Debian ffmpeg)
+
   // Actor inspector (docs/inspector.md): `stately` also forwards every inspection event to
   // Stately's inspector through the optional @statelyai/inspect (relay on port 8091; development only).
   INSPECT: z
@@ -234,6 +255,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   if (c.DEFAULT_SUPERADMIN_PASSWORD !== undefined && c.DEFAULT_SUPERADMIN_PASSWORD.length < MIN_ADMIN_PASSWORD)
     problems.push(`DEFAULT_SUPERADMIN_PASSWORD: at least ${MIN_ADMIN_PASSWORD} characters (or leave it unset: one is generated)`);
+  if (c.MEDIA_URL_RENEW_SECONDS < 2 * c.POLL_INTERVAL_SECONDS)
+    problems.push('MEDIA_URL_RENEW_SECONDS: at least twice POLL_INTERVAL_SECONDS (the scheduler renews signed URLs at a poll)');
   if (problems.length) throw new ConfigError(problems);
   const isProduction = c.ENV === 'production';
   return Object.freeze({

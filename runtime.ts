@@ -45,6 +45,7 @@ import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
 import { periodService } from './services/periods/service.ts';
+import { setupMedia } from './services/media/setup.ts';
 
 const log = logger('runtime');
 
@@ -270,6 +271,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const periods = await periodService({ db, writer, now: () => clock.now(), config }).activateForToday();
   if (periods.outcome === 'activated') log.info(`academic period "${periods.period!.name}" activated: it covers today (${periods.today})`);
   else if (periods.outcome === 'none_covers') log.warn(`no academic period is active and none covers today (${periods.today}): activate one on /periods`);
+  // Media library (docs/media.md): its directory signs the URLs of library items in event lists.
+  const media = await setupMedia({ config, db, writer, now: () => clock.now(), republish: (groups) => scheduler?.changed({ groups }) ?? Promise.resolve() });
   scheduler = new SchedulerService({
     clock,
     db,
@@ -285,12 +288,14 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     },
     expected: fleet,
     inspect,
+    media: media.directory,
     intents: {
       load: () => listPowerIntents(db),
       save: (groupId, state) => writer.enqueue(state ? savePowerIntentStatement(groupId, state, clock.now()) : deletePowerIntentStatement(groupId)),
     },
   });
   await scheduler.start();
+  await media.start(); // conversions left pending or interrupted run now
 
   // Notifications: one subscription to the bus; delivery runs from the outbox, never on the ingest path.
   const notifications = await startNotifications({
@@ -334,6 +339,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     inspector: inspector ?? undefined,
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
     notifications,
+    media: media.api,
     now: () => clock.now(),
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine
@@ -352,6 +358,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       recentEvents.close();
       await retention.stop();
       await notifications.stop();
+      media.stop();
       scheduler!.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       // Actors stop first so no timer fires after the final flush; their state is already queued.

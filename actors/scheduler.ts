@@ -22,7 +22,7 @@ import { ScheduleBook } from '../lib/schedule/book.ts';
 import { activeAt } from '../lib/schedule/occurrences.ts';
 import { desiredIntent, nextIntent, type IntentPolicy, type IntentSemantics, type IntentState } from '../lib/schedule/power-intent.ts';
 import { settingValues, type SettingValues } from '../lib/schedule/settings.ts';
-import { eventListPayload, intentPayload } from '../lib/schedule/wire.ts';
+import { eventListPayload, intentPayload, usesMedia, type MediaLinks } from '../lib/schedule/wire.ts';
 import type { Occurrence } from '../lib/schedule/types.ts';
 import type { Clock } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -82,6 +82,12 @@ export interface SchedulerDeps {
    * writer), so unchanged semantics keep their intent_id. Without it ids live in memory only.
    */
   intents?: { load(): Promise<Map<number, IntentState>>; save(groupId: number, state: IntentState | null): void };
+  /**
+   * The media library (docs/media.md "Signed URLs"): library items in event lists become signed
+   * URLs, and a group showing one is recomputed (and, its URL having changed, republished) when
+   * the URL's grid step ends, a full step before the URL it had expires.
+   */
+  media?: MediaLinks;
 }
 
 interface GroupWire {
@@ -247,6 +253,7 @@ export class SchedulerService {
     const targets = everything ? this.#book.groupIds() : work.groups.filter((id) => this.#book.has(id));
     const expected = new Map<number, ExpectedEvent | null>();
     const refreshMs = this.#d.refreshSeconds * 1000;
+    const media = await this.#d.media?.at(now);
     for (const id of targets) {
       let w = this.#wire.get(id);
       if (!w) this.#wire.set(id, (w = { events: null, eventsAt: 0, intent: null, intentPublished: false, expected: null, stableUntil: 0, version: -1 }));
@@ -262,9 +269,10 @@ export class SchedulerService {
       const active = activeAt(occurrences, now);
       w.expected = active[0] ? { eventId: String(active[0].event.id), changing: active[0].event.eventType === 'video' } : null;
       w.stableUntil = this.#book.nextChange(id, now);
+      if (media && active.some((o) => usesMedia(o.event))) w.stableUntil = Math.min(w.stableUntil, media.renewAt);
       w.version = this.#book.version(id);
       expected.set(id, w.expected);
-      const payload = eventListPayload(active, this.#settings);
+      const payload = eventListPayload(active, this.#settings, media?.lookup);
       if (payload !== w.events || work.reconnect || edited.has(id) || refreshDue) jobs.push(this.#publishEvents(id, w, payload, now));
       if (this.#d.powerIntent.enabled) this.#intentStep(id, w, desiredIntent(occurrences, now), now, work, jobs);
     }

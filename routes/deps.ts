@@ -19,6 +19,7 @@ import type { RecentEvents } from '../lib/recent-events.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
 import type { NotificationService } from '../services/notifications/service.ts';
+import type { MediaApi } from './eventmedia.ts';
 
 export type { Writes };
 
@@ -62,6 +63,8 @@ export interface AppDeps {
   supervisorReport?: () => SupervisorReport;
   /** Notifications (services/notifications): `/api/notifications/*` and `/settings/notifications` need it. */
   notifications?: NotificationService;
+  /** The media library and conversions (services/media, services/conversion): `/api/eventmedia*`, `/api/conversions*`, `/media`. */
+  media?: MediaApi;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

@@ -8,6 +8,7 @@
 import { deleteEventStatements, deleteSkipStatement, draftOf, exceptionStatement, getEvent, insertEventStatement, updateEventStatement } from '../../db/events.ts';
 import { getGroup } from '../../db/groups.ts';
 import { getPeriod } from '../../db/periods.ts';
+import { getMedia } from '../../db/media.ts';
 import { nextId } from '../../db/ids.ts';
 import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
 import { expand } from './recurrence.ts';
@@ -53,6 +54,17 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     return p.isArchived ? rejected(`academic period ${id} "${p.name}" is archived: restore it first`, 'academicPeriodId') : null;
   };
 
+  /** docs/media.md "Events": a video names a video item, a presentation PDFs or presentations. */
+  const badMedia = async (draft: EventDraft) => {
+    const v = draft.fields.video?.eventMediaId;
+    if (v && (await getMedia(d.db, v))?.mediaType !== 'video') return rejected(`media item ${v} is not a video of the library`, 'video.eventMediaId');
+    for (const id of draft.fields.presentation?.eventMediaIds ?? []) {
+      const type = (await getMedia(d.db, id))?.mediaType;
+      if (type !== 'pdf' && type !== 'presentation') return rejected(`media item ${id} is not a PDF or presentation of the library`, 'presentation.eventMediaIds');
+    }
+    return null;
+  };
+
   /** The occurrence of a series starting exactly at `at` (before exceptions). */
   function occurrence(ev: ScheduleEvent, at: string | number): EditResult<OccurrenceSpan> {
     if (typeof at === 'string' && DATE_ONLY.test(at)) {
@@ -85,7 +97,8 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const checked = completeDraft(body, null, d.config.SCHEDULE_TIMEZONE);
     if (!checked.ok) return invalid(checked.issues);
     await startingValues(checked.draft);
-    const missing = (await noGroup(checked.draft.groupId)) ?? (await badPeriod(checked.draft.academicPeriodId));
+    const missing =
+      (await noGroup(checked.draft.groupId)) ?? (await badPeriod(checked.draft.academicPeriodId)) ?? (await badMedia(checked.draft));
     if (missing) return missing;
     const id = await nextId(d.db, 'events');
     await w.write([insertEventStatement(id, checked.draft, d.now())], groups(checked.draft.groupId));
@@ -102,7 +115,8 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     await startingValues(checked.draft);
     const missing =
       (checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null) ??
-      (checked.draft.academicPeriodId !== (ev.academicPeriodId ?? null) ? await badPeriod(checked.draft.academicPeriodId) : null);
+      (checked.draft.academicPeriodId !== (ev.academicPeriodId ?? null) ? await badPeriod(checked.draft.academicPeriodId) : null) ??
+      (await badMedia(checked.draft));
     if (missing) return missing;
     await w.write([updateEventStatement(ev.id, checked.draft, d.now())], groups(ev.groupId, checked.draft.groupId)); // both groups when it moves
     return ok(await reload(ev.id));

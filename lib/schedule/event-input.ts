@@ -35,15 +35,18 @@ const rule = z
     return r.rule;
   });
 
+const mediaId = z.number().int().positive();
 const presentation = z.object({
   files: z.array(url).max(500).default([]),
+  eventMediaIds: z.array(mediaId).max(500).nullish(),
   slideInterval: z.number().int().min(1).max(86_400).nullish(),
   pageProgress: z.boolean().nullish(),
   autoProgress: z.boolean().nullish(),
 });
 const website = z.object({ url: url.nullish() });
 const video = z.object({
-  url,
+  url: url.nullish(),
+  eventMediaId: mediaId.nullish(), // a library item instead of a URL (docs/media.md)
   autoplay: z.boolean().nullish(),
   loop: z.boolean().nullish(),
   volume: z.number().min(0).max(1).nullish(),
@@ -126,8 +129,8 @@ export function completeDraft(body: EventUpdateBody, base: EventDraft | null, de
   const m = pick('message') as z.output<typeof message> | undefined;
   switch (eventType) {
     case 'presentation':
-      if (!p || p.files.length === 0) issues.push({ path: 'presentation.files', message: 'a presentation needs at least one file URL' });
-      else draft.fields.presentation = { files: p.files, slideInterval: p.slideInterval ?? null, pageProgress: p.pageProgress ?? null, autoProgress: p.autoProgress ?? null };
+      if (!p || p.files.length + (p.eventMediaIds?.length ?? 0) === 0) issues.push({ path: 'presentation.files', message: 'a presentation needs at least one file URL or library item' });
+      else draft.fields.presentation = { files: p.files, ...(p.eventMediaIds?.length ? { eventMediaIds: p.eventMediaIds } : {}), slideInterval: p.slideInterval ?? null, pageProgress: p.pageProgress ?? null, autoProgress: p.autoProgress ?? null };
       break;
     case 'website':
       if (!w?.url) issues.push({ path: 'website.url', message: 'a website needs a URL' });
@@ -137,8 +140,8 @@ export function completeDraft(body: EventUpdateBody, base: EventDraft | null, de
       draft.fields.website = { url: w?.url ?? null }; // null: the supplement_table_url setting
       break;
     case 'video':
-      if (!v) issues.push({ path: 'video.url', message: 'a video needs a URL' });
-      else draft.fields.video = { url: v.url, autoplay: v.autoplay ?? null, loop: v.loop ?? null, volume: v.volume ?? null, muted: v.muted ?? null };
+      if (!v || (!v.url && !v.eventMediaId)) issues.push({ path: 'video.url', message: 'a video needs a URL or a library item' });
+      else draft.fields.video = { url: v.eventMediaId ? '' : v.url!, ...(v.eventMediaId ? { eventMediaId: v.eventMediaId } : {}), autoplay: v.autoplay ?? null, loop: v.loop ?? null, volume: v.volume ?? null, muted: v.muted ?? null };
       break;
     case 'message':
       if (!m) issues.push({ path: 'message.text', message: 'a message needs a text' });

@@ -13,6 +13,8 @@ export type EventType = (typeof EVENT_TYPES)[number];
  */
 export interface PresentationFields {
   files: string[];
+  /** Library items (docs/media.md): PDFs, or presentations shown as the PDF their conversion made. */
+  eventMediaIds?: number[];
   slideInterval: number | null; // seconds
   pageProgress: boolean | null;
   autoProgress: boolean | null;
@@ -21,7 +23,9 @@ export interface WebsiteFields {
   url: string | null; // null only for webuntis: the `supplement_table_url` setting
 }
 export interface VideoFields {
-  url: string;
+  url: string; // '' when the video is a library item
+  /** A library item (docs/media.md): published as its signed stream URL with metadata. */
+  eventMediaId?: number | null;
   autoplay: boolean | null;
   loop: boolean | null;
   volume: number | null; // 0–1

@@ -44,6 +44,7 @@ import { schedulePages } from './schedule.ts';
 import { scheduleAllPages } from './schedule.all.ts';
 import { scheduleEventPages } from './schedule.events.ts';
 import { holidayPages } from './holidays.ts';
+import { mediaPages } from './media.ts';
 import { bulkRunPages } from './bulk-runs.ts';
 import { notificationPages } from './notifications.ts';
 import { reportPages } from './reports.ts';
@@ -105,6 +106,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', holidayPages(d));
   app.route('/', reportPages(d)); // availability report (docs/availability.md)
   app.route('/', periodPages(d)); // academic periods (docs/periods.md)
+  if (d.media) app.route('/', mediaPages(d, d.media)); // media library and conversions (docs/media.md)
   app.route('/', liveRoutes(d));
   return app;
 }

@@ -10,6 +10,7 @@ import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
+import * as media from './messages/media.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -21,7 +22,8 @@ type FeatureKey =
   | keyof typeof bulk.en
   | keyof typeof notifications.en
   | keyof typeof reports.en
-  | keyof typeof periods.en;
+  | keyof typeof periods.en
+  | keyof typeof media.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -218,4 +220,5 @@ export const de: Record<MessageKey, string> = {
   ...notifications.de,
   ...reports.de,
   ...periods.de,
+  ...media.de,
 };

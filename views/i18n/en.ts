@@ -12,6 +12,7 @@ import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
+import * as media from './messages/media.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -208,6 +209,7 @@ export const en = {
   ...notifications.en,
   ...reports.en,
   ...periods.en,
+  ...media.en,
 };
 
 export type MessageKey = keyof typeof en;
