@@ -82,32 +82,25 @@ export function restoreStatement(id: number, now: number): InStatement {
 }
 
 /**
- * Deletes a period for good: its holidays go with it (they were kept for it alone), media that
- * named it are unlinked (when the media table exists), then the row. Events are never touched
- * here: a period with linked events is not deleted at all.
+ * Deletes a period for good: its holidays go with it (they were kept for it alone), media items
+ * that named it are unlinked, then the row. Events are never touched here: a period with linked
+ * events is not deleted at all.
  */
-export function deletePeriodStatements(id: number, withMedia: boolean): InStatement[] {
+export function deletePeriodStatements(id: number): InStatement[] {
   return [
     { sql: 'DELETE FROM holidays WHERE academic_period_id = ?', args: [id] },
-    ...(withMedia ? [{ sql: 'UPDATE media SET academic_period_id = NULL WHERE academic_period_id = ?', args: [id] }] : []),
+    { sql: 'UPDATE event_media SET academic_period_id = NULL WHERE academic_period_id = ?', args: [id] },
     { sql: 'DELETE FROM academic_periods WHERE id = ?', args: [id] },
   ];
 }
 
-/** Has the media library (another feature's table) a period column? Its links are then counted too. */
-export async function mediaHasPeriods(db: Db): Promise<boolean> {
-  const rs = await db.execute("SELECT 1 FROM pragma_table_info('media') WHERE name = 'academic_period_id'");
-  return rs.rows.length > 0;
-}
-
-/** How much links to a period: events, holidays and (when the media table has the column) media. */
+/** How much links to a period: events, holidays and media items of the library. */
 export async function periodLinks(db: Db, id: number): Promise<{ events: number; holidays: number; media: number }> {
-  const withMedia = await mediaHasPeriods(db);
-  const media = withMedia ? '(SELECT COUNT(*) FROM media WHERE academic_period_id = ?)' : '0';
   const rs = await db.execute({
     sql: `SELECT (SELECT COUNT(*) FROM events WHERE academic_period_id = ?) AS events,
-                 (SELECT COUNT(*) FROM holidays WHERE academic_period_id = ?) AS holidays, ${media} AS media`,
-    args: withMedia ? [id, id, id] : [id, id],
+                 (SELECT COUNT(*) FROM holidays WHERE academic_period_id = ?) AS holidays,
+                 (SELECT COUNT(*) FROM event_media WHERE academic_period_id = ?) AS media`,
+    args: [id, id, id],
   });
   const r = rs.rows[0];
   return { events: Number(r.events), holidays: Number(r.holidays), media: Number(r.media) };

@@ -12,7 +12,7 @@ import { nextId } from '../../db/ids.ts';
 import { listEvents } from '../../db/events.ts';
 import { listHolidays } from '../../db/holidays.ts';
 import {
-  activateStatements, archiveStatement, deletePeriodStatements, getPeriod, insertPeriodStatement, listPeriods, mediaHasPeriods,
+  activateStatements, archiveStatement, deletePeriodStatements, getPeriod, insertPeriodStatement, listPeriods,
   periodLinks, restoreStatement, updatePeriodStatement, type PeriodDraft,
 } from '../../db/periods.ts';
 import type { AcademicPeriod } from '../../domain/periods.ts';
@@ -175,7 +175,7 @@ export function periodService(d: PeriodDeps) {
       const links = await periodLinks(d.db, id);
       const blockers = deleteBlockers(found.value, links.events);
       if (blockers.length) return blocked(blockers);
-      await write(deletePeriodStatements(id, await mediaHasPeriods(d.db)), true);
+      await write(deletePeriodStatements(id), true);
       if (links.holidays) await d.scheduler?.changed({ holidays: true });
       return found;
     },
