@@ -265,8 +265,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // Scheduling: groups' retained event lists, TV power intents, expected events. Started
   // after ingestion is wired: the load awaits the database, and no message may arrive unhandled.
   // Defaults are starting values: events from before that rule keep the defaults of today.
-  writer.enqueue(...(await freezeOpenDefaults(db)));
-  await writer.drain();
+  await writer.write(...(await freezeOpenDefaults(db)));
   // docs/periods.md "Start-up": with no active academic period, the one covering today becomes active.
   const periods = await periodService({ db, writer, now: () => clock.now(), config }).activateForToday();
   if (periods.outcome === 'activated') log.info(`academic period "${periods.period!.name}" activated: it covers today (${periods.today})`);

@@ -181,8 +181,7 @@ export class Fleet implements FleetApi {
     this.#d.supervisor.remove(uuid);
     this.#expected.delete(uuid);
     this.#d.writer.forgetClient(uuid);
-    this.#d.writer.enqueue(deleteClientStatement(uuid), ...deleteClientData(uuid));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(deleteClientStatement(uuid), ...deleteClientData(uuid));
     await this.#d.screenshots.remove(uuid);
     await this.#d.onClientDeleted?.(uuid);
     // Clear what the broker still holds for it, so a re-installed device starts clean.

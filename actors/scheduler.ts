@@ -148,7 +148,7 @@ export class SchedulerService {
   }
 
   /**
-   * After an edit (the write is drained): reloads what changed from the database and republishes
+   * After an edit (the write is stored): reloads what changed from the database and republishes
    * the affected groups at once. Resolves when that cycle is done.
    */
   async changed(change: ScheduleChange): Promise<void> {

@@ -97,7 +97,7 @@ if (!bin) {
     const a = await quiet.provision(A, 'test');
     const b = await quiet.provision(B, 'test');
     for (const [uuid, g] of groups) writer.enqueue({ sql: 'UPDATE clients SET group_id = ? WHERE uuid = ?', args: [g, uuid] });
-    await writer.drain();
+    await writer.write();
 
     // The CLI, as an operator would run it (groups from the persisted rows).
     const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: `file:${join(dir, 'x.db')}`, DATA_DIR: dir, ENV: 'test' };

@@ -75,11 +75,10 @@ export class Provisioning {
       const password = generatePassword(DEVICE_PASSWORD_LENGTH);
       const hash = await hashBrokerPassword(password, this.#d.iterations);
       const now = this.#d.now();
-      this.#d.writer.enqueue(
+      await this.#d.writer.write(
         upsertCredentialStatement(uuid, username, hash, now),
         auditStatement({ actor, action: `credentials.${change}`, target: uuid, detail: { username } }, now),
       );
-      await this.#d.writer.drain();
       // The writer logs and drops a failing statement: prove the new password is really in place.
       const after = await getCredential(this.#d.db, uuid);
       if (!after?.passwordHash || !(await verifyBrokerPassword(password, after.passwordHash))) {
@@ -97,11 +96,10 @@ export class Provisioning {
       const before = await getCredential(this.#d.db, uuid);
       if (!before?.passwordHash) return false;
       const now = this.#d.now();
-      this.#d.writer.enqueue(
+      await this.#d.writer.write(
         revokeCredentialStatement(uuid, now),
         auditStatement({ actor, action: 'credentials.revoke', target: uuid, detail: { username: before.username } }, now),
       );
-      await this.#d.writer.drain();
       await this.#d.onChanged?.(uuid, 'revoke');
       return true;
     });
@@ -114,11 +112,10 @@ export class Provisioning {
       const before = await getCredential(this.#d.db, uuid);
       if (!before) return false;
       const now = this.#d.now();
-      this.#d.writer.enqueue(
+      await this.#d.writer.write(
         deleteCredentialStatement(uuid),
         auditStatement({ actor, action: 'credentials.delete', target: uuid, detail: { username: before.username } }, now),
       );
-      await this.#d.writer.drain();
       await this.#d.onChanged?.(uuid, 'delete');
       return true;
     });

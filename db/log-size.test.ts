@@ -24,8 +24,7 @@ test.before(async () => {
 test.after(() => db.close());
 
 test('a 1 MiB message and context are stored capped, with a marker naming the original size', async () => {
-  writer.enqueue(insertLogStatement(A, { level: 'ERROR', timestamp: T, message: 'ä'.repeat(MiB / 2), context: { blob: 'x'.repeat(MiB) } }, T));
-  await writer.drain();
+  await writer.write(insertLogStatement(A, { level: 'ERROR', timestamp: T, message: 'ä'.repeat(MiB / 2), context: { blob: 'x'.repeat(MiB) } }, T));
   const raw = await db.execute('SELECT length(CAST(message AS BLOB)) AS m, length(CAST(context AS BLOB)) AS c FROM client_logs');
   assert.ok(Number(raw.rows[0].m) <= LOG_TEXT_MAX_BYTES + 64, `stored ${raw.rows[0].m} bytes`);
   assert.ok(Number(raw.rows[0].c) < 100);
@@ -49,7 +48,7 @@ test('rows stored before the cap are capped when read (API and page)', async () 
 test('pages end at their byte budget, and the cursor walks every row exactly once', async () => {
   const big = 'b'.repeat(LOG_TEXT_MAX_BYTES - 100);
   for (let i = 0; i < 100; i++) writer.enqueue(insertLogStatement(B, { level: 'WARN', timestamp: T + i * 1000, message: `${i} ${big}`, context: null }, T));
-  await writer.drain();
+  await writer.write();
   const perPage = Math.floor(LOG_HTML_PAGE_BYTES / LOG_TEXT_MAX_BYTES);
   const seen: number[] = [];
   let before: string | undefined;

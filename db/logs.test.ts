@@ -19,11 +19,10 @@ test.before(async () => {
   add(A, 'INFO', T - 9_000, T - 4_000);
   add(B, 'WARN', T - 3 * 3_600_000, T - 2_000); // client clock 3 h behind: arrival time still counts
   add(B, 'ERROR', T - 7_200_000, T - 7_200_000); // arrived 2 h ago
-  await writer.drain();
-  writer.enqueue(
+  await writer.write();
+  await writer.write(
     { sql: 'INSERT INTO client_commands (command_id, client_uuid, action, status, issued_at, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', args: ['c1', A, 'restart_app', 'completed', 'x', 'x', 'x', 'x'] },
   );
-  await writer.drain();
 });
 test.after(() => db.close());
 
@@ -50,8 +49,7 @@ test('purgeOldLogs deletes at most batchSize rows received before the cutoff', a
 });
 
 test('deleteClientData removes that client\'s logs and commands only', async () => {
-  writer.enqueue(...deleteClientData(A));
-  await writer.drain();
+  await writer.write(...deleteClientData(A));
   assert.is((await listLogs(db, A, { limit: 10 })).length, 0);
   assert.is((await listLogs(db, B, { limit: 10 })).length, 1);
   assert.is(Number((await db.execute('SELECT COUNT(*) AS n FROM client_commands')).rows[0].n), 0);

@@ -22,9 +22,14 @@ export interface LogJson {
   context: unknown; // parsed JSON, or null
 }
 
+/** The one writer as its users see it (db/writer.ts BatchedWriter; docs/architecture.md "One writer"). */
 export interface Writes {
+  /** Fire-and-forget: stored by the next flush. */
   enqueue(...statements: InStatement[]): void;
-  drain(): Promise<void>;
+  /** Resolves once these statements (and all queued before) are stored; StoreUnavailableError while the store fails. */
+  write(...statements: InStatement[]): Promise<void>;
+  /** The read barrier for rows others queued fire-and-forget; never fails while the store does. */
+  settled(): Promise<void>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -244,8 +249,7 @@ export function deleteLogsStatement(ids: number[]): InStatement {
 export async function purgeOldLogs(db: Db, writer: Writes, olderThanMs: number, batchSize: number): Promise<number> {
   const ids = await expiredLogIds(db, olderThanMs, batchSize);
   if (ids.length === 0) return 0;
-  writer.enqueue(deleteLogsStatement(ids));
-  await writer.drain();
+  await writer.write(deleteLogsStatement(ids));
   return ids.length;
 }
 

@@ -14,14 +14,11 @@ test.after(() => db.close());
 
 test('set (upsert), get, list, delete', async () => {
   assert.is(await getSetting(db, 'supplement_table_url'), null);
-  writer.enqueue(...setSettingsStatements({ supplement_table_url: 'https://a', video_volume: '0.8', empty: null }, 1));
-  await writer.drain();
-  writer.enqueue(...setSettingsStatements({ supplement_table_url: 'https://b' }, 2));
-  await writer.drain();
+  await writer.write(...setSettingsStatements({ supplement_table_url: 'https://a', video_volume: '0.8', empty: null }, 1));
+  await writer.write(...setSettingsStatements({ supplement_table_url: 'https://b' }, 2));
   assert.is(await getSetting(db, 'supplement_table_url'), 'https://b');
   assert.equal(await listSettings(db), { empty: null, supplement_table_url: 'https://b', video_volume: '0.8' });
-  writer.enqueue(deleteSettingStatement('video_volume'));
-  await writer.drain();
+  await writer.write(deleteSettingStatement('video_volume'));
   assert.equal(Object.keys(await listSettings(db)), ['empty', 'supplement_table_url']);
 });
 

@@ -20,7 +20,7 @@ export function isStoreFailure(err: unknown): boolean {
 }
 
 /**
- * Thrown by `drain`/`writeAtomic` (and by the HTTP guard) while the store fails: the write was not
+ * Thrown by `write`/`writeAtomic` (and by the HTTP guard) while the store fails: the write was not
  * made durable. app.ts maps it to 503 in one place.
  */
 export class StoreUnavailableError extends Error {

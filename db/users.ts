@@ -1,6 +1,6 @@
 /**
  * Named queries for dashboard users (docs/http.md "Roles and sessions"). Reads run on `db`; writes are
- * returned as statements for the one writer (docs/architecture.md "One writer"), so callers `enqueue` + `drain` them.
+ * returned as statements for the one writer (docs/architecture.md "One writer"), so callers `write` them.
  */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';

@@ -70,14 +70,14 @@ test('classification: store and network errors are kept and retried, statement e
   }
 });
 
-test('store fails: nothing dropped, drain rejects, status degraded; back: everything written in order, status ok', async () => {
+test('store fails: nothing dropped, write rejects, status degraded; back: everything written in order, status ok', async () => {
   const w = makeWriter();
   for (let i = 1; i <= 10; i++) w.enqueueLog(log(i));
   w.enqueue(other(1), other(2));
   state.set('c1', 'online');
   w.markClient('c1', true);
   await fail();
-  const err = await w.drain().catch((e) => e);
+  const err = await w.write().catch((e) => e);
   assert.ok(err instanceof StoreUnavailableError, String(err));
   let s = w.storeStatus();
   assert.is(s.ok, false);
@@ -92,7 +92,7 @@ test('store fails: nothing dropped, drain rejects, status degraded; back: everyt
   assert.is(w.storeStatus().pendingLogRows, 11);
   await heal();
   await new Promise((r) => setTimeout(r, 5)); // past the (1 ms) backoff
-  await w.drain();
+  await w.settled();
   assert.equal(await col('logs'), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   assert.equal(await col('other'), [1, 2]);
   assert.equal((await db.execute('SELECT s FROM clients')).rows.map((r) => r.s), ['offline']);
@@ -107,15 +107,45 @@ test('over the bound: the oldest log rows go first, counted; other statements ar
   w.enqueue(other(1));
   for (let i = 1; i <= 30; i++) w.enqueueLog(log(i));
   w.enqueue(other(2));
-  await w.drain().catch(() => {});
+  await w.settled();
   const s = w.storeStatus();
   assert.ok(s.droppedLogRows >= 10, `dropped ${s.droppedLogRows}`);
   await heal();
   await new Promise((r) => setTimeout(r, 5));
-  await w.drain();
+  await w.write();
   const logs = await col('logs');
   assert.is(logs.length + w.stats.droppedLogRows, 30, 'every log row is written or counted as dropped');
   assert.equal(logs, Array.from({ length: logs.length }, (_, i) => 30 - logs.length + 1 + i), 'the newest survive, in order');
+  assert.equal(await col('other'), [1, 2]);
+});
+
+test('write(…) rejects with StoreUnavailableError while the store fails; its statements stay queued and are written in order once it is back', async () => {
+  const w = makeWriter();
+  w.enqueue(other(1));
+  await fail();
+  const err = await w.write(other(2), other(3)).catch((e) => e);
+  assert.ok(err instanceof StoreUnavailableError, String(err));
+  const again = await w.write(other(4)).catch((e) => e); // still inside the backoff: refused at once
+  assert.ok(again instanceof StoreUnavailableError, String(again));
+  assert.equal(await col('other'), []);
+  assert.is(w.storeStatus().pendingStatements, 4);
+  await heal();
+  await new Promise((r) => setTimeout(r, 5));
+  await w.write(other(5));
+  assert.equal(await col('other'), [1, 2, 3, 4, 5]);
+});
+
+test('settled(): a read barrier that does not fail while the store does; once back it waits for the flush', async () => {
+  const w = makeWriter();
+  await w.write(other(1));
+  await fail();
+  w.enqueue(other(2));
+  await w.settled(); // resolves: the read goes on with what is stored
+  assert.equal(await col('other'), [1]);
+  assert.is(w.storeStatus().ok, false);
+  await heal();
+  await new Promise((r) => setTimeout(r, 5));
+  await w.settled();
   assert.equal(await col('other'), [1, 2]);
 });
 
@@ -143,7 +173,7 @@ test('durable(): resolves true once a flush wrote what was queued, false on time
   clearTimeout(keepAlive);
   await heal();
   await new Promise((r) => setTimeout(r, 5));
-  await w.drain();
+  await w.write();
   assert.equal(await col('logs'), [1, 2]);
 });
 

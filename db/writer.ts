@@ -11,8 +11,14 @@
  * Store failures (docs/reliability.md "Storage faults"): when the store itself fails (read-only,
  * full, I/O error, busy, unreachable), nothing is dropped: the statements go back to the front of
  * the queue and client rows are marked due again, and the writer retries with backoff until the
- * store is back, in order. Meanwhile `drain`/`writeAtomic` reject with StoreUnavailableError (a
- * write a request needs is not durable) and `storeStatus()` reports the failure. The queue is
+ * store is back, in order. Meanwhile `write`/`writeAtomic` reject with StoreUnavailableError (a
+ * write a request needs is not durable) and `storeStatus()` reports the failure.
+ *
+ * Two ways to write (docs/architecture.md "One writer"): `write(…)` when the caller needs the row
+ * stored before it goes on (a request's answer, a check that reads it back): it resolves when its
+ * own statements are; `enqueue(…)` for fire-and-forget rows (telemetry, transitions), stored by
+ * the next flush. `settled()` is the one read barrier, for the few reads of rows another part
+ * queued fire-and-forget. The queue is
  * bounded: beyond `maxPending` the oldest log rows are dropped and counted, never other statements
  * (client rows are not even in the queue: their state lives in the actors).
  */
@@ -77,17 +83,6 @@ interface Waiter {
 interface Queued {
   stmt: InStatement;
   log: boolean; // a device log row: the only kind dropped when the bound is hit
-}
-
-/**
- * For reads that want what was queued a moment ago (read your own writes): waits for the flush, but
- * while the store fails it lets the read see what is stored instead of failing it (writes answer
- * 503; reads keep working).
- */
-export async function drainForRead(writer: { drain(): Promise<void> }): Promise<void> {
-  await writer.drain().catch((err) => {
-    if (!(err instanceof StoreUnavailableError)) throw err;
-  });
 }
 
 export class BatchedWriter {
@@ -158,14 +153,37 @@ export class BatchedWriter {
   }
 
   /**
-   * Resolves after the next flush that includes everything queued so far. Rejects with
-   * StoreUnavailableError while the store fails (the queued statements stay queued and are
-   * written, in order, once it is back).
+   * Queues `statements` and resolves once they, and everything queued before them (order is kept),
+   * are stored: written, or dropped as bad (a failing statement is logged and counted, as with
+   * `enqueue`). Statements queued while its flush runs go to the next flush: a write never waits
+   * for them. Concurrent writes share one flush. With no statements it is the strict barrier for
+   * what is queued so far. Rejects with StoreUnavailableError while the store fails (the statements
+   * stay queued and are written, in order, once it is back), so a request answers 503.
    */
-  async drain(): Promise<void> {
-    if (this.#failure && this.#opts.now() < this.#failure.retryAt) throw new StoreUnavailableError(this.#failure.reason);
+  async write(...statements: InStatement[]): Promise<void> {
+    this.enqueue(...statements);
+    const seq = this.#enqueued;
+    for (;;) {
+      if (this.#failure && this.#opts.now() < this.#failure.retryAt) throw new StoreUnavailableError(this.#failure.reason);
+      if (this.#written >= seq) return;
+      // A flush that started before our statements were queued does not hold them: wait for it,
+      // then the next one (ours, or another writer's that took ours along) does.
+      if (this.#flushing) await this.#flushing;
+      else await this.#exclusive(() => this.#flushOnce(true));
+      if (this.#failure) throw new StoreUnavailableError(this.#failure.reason);
+    }
+  }
+
+  /**
+   * The read barrier, for a read of rows another part queued fire-and-forget a moment ago (a
+   * command's transition, an alert an actor raised): resolves after a flush of everything queued
+   * and every due client row. While the store fails it resolves at once instead of failing the read,
+   * which then sees what is stored (writes answer 503; reads keep working). Most reads need none:
+   * what a request wrote itself was stored by its `write`, and live state comes from the actors.
+   */
+  async settled(): Promise<void> {
+    if (this.#failure && this.#opts.now() < this.#failure.retryAt) return;
     await this.flush(true);
-    if (this.#failure) throw new StoreUnavailableError(this.#failure.reason);
   }
 
   /**
@@ -216,7 +234,7 @@ export class BatchedWriter {
       await this.#flushing;
       if (!all) return;
     }
-    // While the store fails, the timer's flushes wait for the backoff (drain and stop try at once).
+    // While the store fails, the timer's flushes wait for the backoff (settled and stop try at once).
     if (!all && this.#failure && this.#opts.now() < this.#failure.retryAt) return;
     await this.#exclusive(() => this.#flushOnce(all || this.#failure !== null));
   }

@@ -46,7 +46,7 @@ test('same kind + client within 5 min is one alert with a counter; other clients
   bus.emit(late);
   assert.is(center.lookup(late)!.count, 1);
   assert.is.not(center.lookup(late)!.id, info[0].id);
-  await writer.drain();
+  await writer.settled();
   const stored = await getAlert(db, info[0].id);
   assert.is(stored!.count, 3);
   assert.is(stored!.firstAt, t0);
@@ -61,15 +61,14 @@ test('acknowledging closes the group: the next occurrence is a new alert', async
   const first = alert('service-failed', A, t);
   bus.emit(first);
   const id = center.lookup(first)!.id;
-  writer.enqueue(insertUserStatement({ username: 'ops', passwordHash: 'x', role: 'admin' }, t)); // id 1 (acknowledged_by references it)
+  await writer.write(insertUserStatement({ username: 'ops', passwordHash: 'x', role: 'admin' }, t)); // id 1 (acknowledged_by references it)
   writer.enqueue(ackAlertsStatement([id], 1, t + 1000));
-  await writer.drain();
   center.acknowledged([id]);
   const again = alert('service-failed', A, t + 2000);
   bus.emit(again);
   assert.is(center.lookup(again)!.count, 1);
   assert.is.not(center.lookup(again)!.id, id);
-  await writer.drain();
+  await writer.settled();
   assert.is((await getAlert(db, id))!.acknowledgedAt, t + 1000);
 });
 

@@ -24,8 +24,7 @@ export async function bootstrapSuperadmin(
   const username = config.DEFAULT_SUPERADMIN_USERNAME || 'superadmin';
   const generated = config.DEFAULT_SUPERADMIN_PASSWORD ? null : generatePassword(20);
   const passwordHash = await hashPassword(config.DEFAULT_SUPERADMIN_PASSWORD ?? generated!);
-  writer.enqueue(insertUserStatement({ username, passwordHash, role: 'superadmin' }, now));
-  await writer.drain();
+  await writer.write(insertUserStatement({ username, passwordHash, role: 'superadmin' }, now));
   if (!(await getUserByUsername(db, username))) throw new Error(`could not create the superadmin "${username}"`);
   log.info(`created superadmin "${username}"${generated ? ' with a generated password' : ''}`);
   return generated ? { username, password: generated } : null;

@@ -160,8 +160,7 @@ async function checkOne(
   if (pairLock !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(pairLock, now) };
   if (user.lockedUntil !== null && user.lockedUntil > now) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(user.lockedUntil, now) };
   if (!(await verifyPassword(password, user.passwordHash))) {
-    writer.enqueue(...loginFailedStatements(user.id, now, ACCOUNT_LOCKOUT));
-    await writer.drain();
+    await writer.write(...loginFailedStatements(user.id, now, ACCOUNT_LOCKOUT));
     const until = guard.failed(user.id, address, now);
     if (until !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(until, now) };
     const after = await getUserById(db, user.id);
@@ -171,9 +170,8 @@ async function checkOne(
   // Only someone who knows the password learns that the account is deactivated.
   if (!user.isActive) return { ok: false, reason: 'inactive' };
   const { token, id } = newSessionToken();
-  writer.enqueue(loginSucceededStatement(user.id, now), insertSessionStatement(id, user.id, now, deps.sessionTtlMs));
-  if (previousSessionId) writer.enqueue(deleteSessionStatement(previousSessionId));
-  await writer.drain();
+  const previous = previousSessionId ? [deleteSessionStatement(previousSessionId)] : [];
+  await writer.write(loginSucceededStatement(user.id, now), insertSessionStatement(id, user.id, now, deps.sessionTtlMs), ...previous);
   guard.succeeded(user.id, address);
   return { ok: true, user, token };
 }

@@ -42,9 +42,9 @@ test('purges logs received before the retention cutoff in bounded batches, keeps
     writer.enqueue(insertLogStatement(UUID, { level: 'INFO', timestamp: i % 2 ? received : NOW + 365 * DAY, message: `old ${i}`, context: null }, received));
   }
   for (let i = 0; i < 30; i++) writer.enqueue(insertLogStatement(UUID, { level: 'ERROR', timestamp: NOW - i * DAY, message: `new ${i}`, context: null }, NOW - i * DAY));
-  await writer.drain();
+  await writer.write();
   // Count the delete statements the writer receives: one per batch.
-  const spy = { enqueue: (...s: Parameters<BatchedWriter['enqueue']>) => (batches.push(s.length), writer.enqueue(...s)), drain: () => writer.drain() };
+  const spy = { enqueue: (...s: Parameters<BatchedWriter['enqueue']>) => (batches.push(s.length), writer.enqueue(...s)), write: (...s: Parameters<BatchedWriter['write']>) => (batches.push(s.length), writer.write(...s)), settled: () => writer.settled() };
   const r = new Retention({ db, writer: spy, retentionDays: 90, batchSize: 1000, pauseMs: 1, now: () => NOW });
   const result = await r.runOnce();
   assert.equal(result, { logs: 2500, batches: 3 });
@@ -56,16 +56,14 @@ test('purges logs received before the retention cutoff in bounded batches, keeps
 
 test('the same pass removes expired sessions only', async () => {
   writer.enqueue(insertUserStatement({ username: 'u', passwordHash: 'x', role: 'user' }, NOW));
-  writer.enqueue(insertSessionStatement('a'.repeat(64), 1, NOW - 2 * DAY, DAY)); // expired yesterday
+  await writer.write(insertSessionStatement('a'.repeat(64), 1, NOW - 2 * DAY, DAY)); // expired yesterday
   writer.enqueue(insertSessionStatement('b'.repeat(64), 1, NOW, DAY));
-  await writer.drain();
   await new Retention({ db, writer, retentionDays: 90, now: () => NOW }).runOnce();
   assert.equal((await db.execute('SELECT id FROM sessions')).rows.map((r) => String(r.id)), ['b'.repeat(64)]);
 });
 
 test('start() runs at once and stop() ends it; runOnce calls share one pass', async () => {
-  writer.enqueue(insertLogStatement(UUID, { level: 'INFO', timestamp: NOW, message: 'x', context: null }, NOW - 200 * DAY));
-  await writer.drain();
+  await writer.write(insertLogStatement(UUID, { level: 'INFO', timestamp: NOW, message: 'x', context: null }, NOW - 200 * DAY));
   const r = new Retention({ db, writer, retentionDays: 90, now: () => NOW });
   const [p1, p2] = [r.runOnce(), r.runOnce()];
   assert.is(p1, p2);

@@ -75,8 +75,7 @@ export class Retention {
       if (deleted < batchSize) break;
       await new Promise((r) => setTimeout(r, pauseMs));
     }
-    writer.enqueue(deleteExpiredSessionsStatement(now));
-    await writer.drain();
+    await writer.write(deleteExpiredSessionsStatement(now));
     if (result.logs > 0) log.info(`purged ${result.logs} logs older than ${this.#o.retentionDays} days in ${result.batches} batches`);
     return result;
   }

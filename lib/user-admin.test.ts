@@ -33,7 +33,7 @@ function value<T>(r: UserAdminResult<T>): T {
 const refusal = (r: UserAdminResult<unknown>) => (r.ok ? 'ok' : r.reason === 'forbidden' ? `forbidden:${r.rule}` : r.reason);
 const session = (userId: number, id: string) => {
   writer.enqueue(insertSessionStatement(id, userId, NOW, 3_600_000));
-  return writer.drain();
+  return writer.write();
 };
 
 test('permissions(): the whole matrix of actor role × target role, self or other', () => {

@@ -91,7 +91,7 @@ const passwordOk = (p: string) => p.length >= MIN_PASSWORD && p.length <= MAX_PA
 
 export interface UserAdminDeps {
   db: Db;
-  /** The one writer (docs/architecture.md "One writer"): enqueue + drain. */
+  /** The one writer (docs/architecture.md "One writer"): every change awaits `write`. */
   writer: Writes;
   now: () => number;
 }
@@ -107,8 +107,7 @@ export interface NewUserInput {
 export function userAdmin(d: UserAdminDeps) {
   const { db, writer, now } = d;
   const write = async (...statements: Parameters<Writes['enqueue']>) => {
-    writer.enqueue(...statements);
-    await writer.drain();
+    await writer.write(...statements);
   };
   /** Case-insensitive (db/users.ts) clash with another user. */
   const clashes = async (username: string, exceptId?: number) => {

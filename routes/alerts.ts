@@ -6,7 +6,6 @@
  * Answer `{alerts, total, open, limit, offset}`; `total` counts the filtered set, `open` every
  * unacknowledged alert.
  */
-import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listAlerts, type AlertRow } from '../db/alerts.ts';
@@ -64,7 +63,7 @@ export function alertsRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
   app.get('/', requireRole('admin'), validate('query', query), async (c) => {
     const q = c.req.valid('query');
-    await drainForRead(deps.writer); // alerts raised a moment ago are still queued in the writer
+    await deps.writer.settled(); // alerts raised a moment ago are still queued in the writer
     const page = await listAlerts(deps.db, {
       open: q.status === 'open',
       acknowledged: q.status === 'acknowledged',

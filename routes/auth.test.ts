@@ -110,7 +110,7 @@ test('sessions slide: touched at most once a minute, expire after SESSION_TTL_HO
   const touched = await f.app.request('/api/auth/me', { headers: { cookie } });
   assert.is(touched.status, 200);
   assert.match(touched.headers.get('set-cookie')!, /Max-Age=43200/);
-  await f.writer.drain();
+  await f.writer.settled();
   f.clock.t += 11 * 3_600_000; // 22 h after login but 11 h after the touch
   assert.is((await f.app.request('/api/auth/me', { headers: { cookie } })).status, 200);
   f.clock.t += 13 * 3_600_000;

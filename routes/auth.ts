@@ -52,8 +52,7 @@ export function authRoutes(deps: RouteDeps) {
   app.post('/logout', async (c) => {
     const sid = c.var.sessionId;
     if (sid) {
-      writer.enqueue(deleteSessionStatement(sid));
-      await writer.drain();
+      await writer.write(deleteSessionStatement(sid));
     }
     clearSessionCookie(c, deps);
     return c.json({ success: true });
@@ -69,8 +68,7 @@ export function authRoutes(deps: RouteDeps) {
     }
     const hash = await hashPassword(newPassword);
     // Other sessions are revoked: a password change must lock out whoever else was signed in.
-    writer.enqueue(setPasswordStatement(user.id, hash, now()), deleteUserSessionsStatement(user.id, c.var.sessionId ?? undefined));
-    await writer.drain();
+    await writer.write(setPasswordStatement(user.id, hash, now()), deleteUserSessionsStatement(user.id, c.var.sessionId ?? undefined));
     return c.json({ success: true });
   });
 

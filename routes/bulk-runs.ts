@@ -9,7 +9,6 @@
  * clients of that group. A group exists when a `groups` row has its id or any client is
  * assigned to it (clients may carry an id without a row).
  */
-import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
@@ -55,7 +54,7 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
   const admin = requireRole('admin');
 
   const commandsOf = async (runId: string) => {
-    await drainForRead(writer); // the registry persists asynchronously
+    await writer.settled(); // the registry persists asynchronously
     return commandsOfBulkRun(db, runId);
   };
 

@@ -21,7 +21,7 @@ test.before(async () => {
   log(UUID_B, 'WARN', 10 * 60_000, 'w1');
   log(UUID_B, 'WARN', 5 * 60_000, 'w2');
   log(UUID_B, 'DEBUG', 60_000, 'dbg');
-  await f.writer.drain();
+  await f.writer.write();
   // Restored like at start-up, with the last hour's ERROR/WARN logs: the actors derive the status.
   await f.seed(
     { uuid: UUID_A, description: 'Hall', lastAlive: t - 1000, priorityScreenshotAt: t - 60_000, priorityScreenshotType: 'event_start', latestScreenshotType: 'event_start' },

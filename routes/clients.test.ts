@@ -93,7 +93,7 @@ test('PUT /api/clients/{uuid}: description and group, retained group_id republis
   assert.is(ok.body.description, 'Lobby');
   assert.is(ok.body.groupId, 7);
   assert.equal(published(topics.groupId(UUID_B)), [['7', true]]);
-  await f.writer.drain(); // the row comes from the actor at flush time
+  await f.writer.settled(); // the row comes from the actor at flush time
   const row = (await f.db.execute({ sql: 'SELECT description, group_id FROM clients WHERE uuid = ?', args: [UUID_B] })).rows[0];
   assert.equal([row.description, row.group_id], ['Lobby', 7]);
   assert.is((await send('PUT', `/api/clients/${UUID_B}`, { groupId: null })).body.groupId, null);
@@ -144,8 +144,7 @@ test('clear_service_failed resolves the open service-failed alert; a new failure
 });
 
 test('DELETE /api/clients/{uuid}: actor, row and logs gone, retained topics cleared', async () => {
-  f.writer.enqueue(insertLogStatement(UUID_D, { level: 'ERROR', timestamp: f.clock.t, message: 'bye', context: null }, f.clock.t));
-  await f.writer.drain();
+  await f.writer.write(insertLogStatement(UUID_D, { level: 'ERROR', timestamp: f.clock.t, message: 'bye', context: null }, f.clock.t));
   assert.equal((await send('DELETE', `/api/clients/${UUID_D}`)).body, { success: true });
   assert.is(f.fleet.get(UUID_D), undefined);
   const left = async (table: string, column: string) =>

@@ -6,9 +6,9 @@
  *   POST /clients/commands/{id}/cancel       200, or 409 once execution started / settled, 404
  *   GET  /clients/{uuid}/commands            that client's history, newest first, paged
  *   GET  /commands?status=&action=&client=&since=&limit=&offset=   the audit list
- * Reads from the database drain the writer first: the registry persists asynchronously.
+ * Reads of stored commands wait for `writer.settled()`: the registry writes transitions fire-and-forget
+ * and lets a command go once it settled, so its last row may still be queued.
  */
-import { drainForRead } from '../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
@@ -64,7 +64,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
   const current = async (id: string): Promise<CommandRecord | undefined> => {
     const live = commands.get(id);
     if (live) return live;
-    await drainForRead(writer);
+    await writer.settled();
     return getCommand(db, id);
   };
   const knownClient = (raw: string) => {
@@ -115,14 +115,14 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
   app.get('/clients/:uuid/commands', admin, validate('query', z.object(pageQuery)), async (c) => {
     const uuid = knownClient(c.req.param('uuid'));
     const { limit, offset } = c.req.valid('query');
-    await drainForRead(writer);
+    await writer.settled();
     const page = await listCommands(db, { client: uuid, limit, offset });
     return c.json({ commands: page.commands.map(commandJson), total: page.total, limit, offset });
   });
 
   app.get('/commands', admin, validate('query', auditQuery), async (c) => {
     const q = c.req.valid('query');
-    await drainForRead(writer);
+    await writer.settled();
     const page = await listCommands(db, q);
     return c.json({ commands: page.commands.map(commandJson), total: page.total, limit: q.limit, offset: q.offset });
   });

@@ -26,7 +26,7 @@ export type { Writes };
 export interface AppDeps {
   config: Readonly<Config>;
   db: Db;
-  /** The one writer (db/writer.ts BatchedWriter): every write is `enqueue` + `drain` (docs/architecture.md "One writer"). */
+  /** The one writer (db/writer.ts BatchedWriter): a request awaits `write(…)` (docs/architecture.md "One writer"). */
   writer: Writes;
   fleet: FleetApi;
   screenshots: ScreenshotSource;

@@ -95,8 +95,7 @@ test('rename, move, folders; delete refused while an event uses the item, naming
   const at = k.clock.t;
   k.writer.enqueue(insertGroupStatement(1, { name: 'Aula', description: null, displayOrder: 0 }, at));
   k.writer.enqueue(insertEventStatement(7, { groupId: 1, title: 'Morning news', description: null, eventType: 'video', start: at, end: at + 3600_000, timezone: 'UTC', recurrenceRule: null, skipHolidays: false, isActive: true, fields: { video: { url: '', eventMediaId: item.id, autoplay: true, loop: true, volume: 0.5, muted: false } } }, at));
-  k.writer.enqueue(insertEventStatement(8, { groupId: 1, title: 'Slides', description: null, eventType: 'presentation', start: at, end: at + 3600_000, timezone: 'UTC', recurrenceRule: null, skipHolidays: false, isActive: true, fields: { presentation: { files: [], eventMediaIds: [pdf.id], slideInterval: 10, pageProgress: true, autoProgress: true } } }, at));
-  await k.writer.drain();
+  await k.writer.write(insertEventStatement(8, { groupId: 1, title: 'Slides', description: null, eventType: 'presentation', start: at, end: at + 3600_000, timezone: 'UTC', recurrenceRule: null, skipHolidays: false, isActive: true, fields: { presentation: { files: [], eventMediaIds: [pdf.id], slideInterval: 10, pageProgress: true, autoProgress: true } } }, at));
   res = await k.mediaApp.request(`/api/eventmedia/${item.id}`, { method: 'DELETE', headers: { cookie, origin: 'http://localhost' } });
   assert.is(res.status, 409);
   const body = await res.json();
@@ -179,8 +178,7 @@ test('events choose library items: a video item for a video, PDFs or presentatio
   const video = await (await upload('clip.mp4', bytes(100))).json();
   const pdf = await (await upload('deck.pdf', '%PDF-1.4\n')).json();
   const at = k.clock.t;
-  k.writer.enqueue(insertGroupStatement(1, { name: 'Aula', description: null, displayOrder: 0 }, at));
-  await k.writer.drain();
+  await k.writer.write(insertGroupStatement(1, { name: 'Aula', description: null, displayOrder: 0 }, at));
   const admin = await k.login('admin');
   const post = (body: unknown) => k.mediaApp.request('/api/events', { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const base = { groupId: 1, title: 'News', start: '2026-03-02T10:00:00Z', end: '2026-03-02T11:00:00Z' };

@@ -2,7 +2,7 @@
  * `/api/events` (docs/http.md endpoint table; docs/scheduler.md "The contract in short", "Recurrence"): users read, editors
  * write. Master events are returned with their rule and exception dates; `/occurrences` expands a
  * range. An occurrence is named by its original start (`20260401T060000Z` or ISO 8601). Writes
- * are the schedule edits (lib/schedule/edits.ts), shared with the dashboard: drained, and the
+ * are the schedule edits (lib/schedule/edits.ts), shared with the dashboard: stored, and the
  * affected groups republished, before the answer.
  */
 import { Hono } from 'hono';

@@ -40,7 +40,7 @@ test.before(async () => {
   change(UUID_A, 'offline', '2026-03-02T20:00:00Z'); // switched off for the night
   change(UUID_A, 'online', '2026-03-03T05:00:00Z');
   change(UUID_B, 'online', '2026-03-01T00:00:00Z');
-  await f.writer.drain();
+  await f.writer.write();
   f.clock.t = t('2026-03-04T08:00:00Z');
   f.cookies.user = await f.login('user'); // the fixture's sessions ran out with the clock
 });

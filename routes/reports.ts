@@ -10,7 +10,6 @@ import { listServerRuns, loadHistories } from '../db/connectivity.ts';
 import { listEvents } from '../db/events.ts';
 import { listGroups } from '../db/groups.ts';
 import { listHolidays } from '../db/holidays.ts';
-import { drainForRead } from '../db/writer.ts';
 import { holidayDates } from '../lib/schedule/holidays.ts';
 import type { ScheduleEvent } from '../lib/schedule/types.ts';
 import { iso } from '../lib/time.ts';
@@ -29,7 +28,7 @@ type ReportDeps = Pick<RouteDeps, 'db' | 'writer' | 'fleet' | 'config' | 'now'>;
 export async function loadAvailability(deps: ReportDeps, q: AvailabilityQuery): Promise<Report | null> {
   const records = deps.fleet.list().filter((r) => (q.client === undefined || r.uuid === q.client) && (q.group === undefined || r.groupId === q.group));
   if (q.client !== undefined && records.length === 0) return null;
-  await drainForRead(deps.writer); // changes reported a moment ago are part of the answer
+  await deps.writer.settled(); // changes reported a moment ago are part of the answer
   // Holidays are local dates: a day of margin on both sides covers every zone.
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const [groups, events, holidays, runs, histories] = await Promise.all([

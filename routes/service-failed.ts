@@ -15,11 +15,10 @@ export async function acknowledgeServiceFailed(deps: ServiceFailedDeps, uuid: st
   const r = deps.fleet.get(uuid);
   const wasSet = r !== undefined && (r.serviceFailedAt !== null || r.serviceStatus !== 'ok');
   if (wasSet) await deps.fleet.clearServiceFailed(uuid);
-  await deps.writer.drain(); // the alert row may still sit in the writer's queue
+  await deps.writer.settled(); // the alert row may still sit in the writer's queue (raised fire-and-forget)
   const ids = await openAlertIdsOf(deps.db, 'service-failed', uuid);
   if (!ids.length) return wasSet;
-  deps.writer.enqueue(ackAlertsStatement(ids, by, deps.now()));
-  await deps.writer.drain();
+  await deps.writer.write(ackAlertsStatement(ids, by, deps.now()));
   alertCenterFor(deps.bus, (...s) => deps.writer.enqueue(...s)).acknowledged(ids);
   return wasSet;
 }

@@ -9,7 +9,6 @@
  * `status` is the system's (as /health) AND the fleet's (`fleetStatus`); the answer is always 200:
  * the snapshot itself is the finding.
  */
-import { drainForRead } from '../db/writer.ts';
 import { Hono } from 'hono';
 import { listAlerts } from '../db/alerts.ts';
 import { iso } from '../lib/time.ts';
@@ -62,7 +61,7 @@ export function statusRoutes(deps: RouteDeps, probes: HealthProbes) {
     const { dbOk, connected, store } = await healthStatus(probes);
     let alerts: Awaited<ReturnType<typeof listAlerts>> | null = null;
     if (dbOk) {
-      await drainForRead(deps.writer);
+      await deps.writer.settled(); // alerts are raised by the actors fire-and-forget
       alerts = await listAlerts(deps.db, { limit: RECENT_ALERTS, offset: 0 }).catch(() => null);
     }
     const active = deps.fleet.list().filter((r) => r.isActive);

@@ -3,7 +3,7 @@
  * is 503, never a success for something that was not stored. Two ways in, one answer:
  * - the guard refuses every state-changing request up front while the writer reports the store as
  *   failing, so nothing is half done (no command published, no session cookie handed out);
- * - a write that fails during the request (`drain`/`writeAtomic` reject with StoreUnavailableError)
+ * - a write that fails during the request (`write`/`writeAtomic` reject with StoreUnavailableError)
  *   reaches app.ts `onError`, which calls `storeUnavailable` here.
  * JSON for the API, the HTML error notice (page or htmx fragment) for dashboard paths.
  */

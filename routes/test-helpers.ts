@@ -1,6 +1,6 @@
 /**
  * Shared fixtures for the route tests (not a test file itself): a real libSQL database (temp
- * file, migrated), the real BatchedWriter (drained by the routes, not started), a Map-backed
+ * file, migrated), the real BatchedWriter (flushed by the routes' writes, not started), a Map-backed
  * FleetApi, one user per role, and small request helpers around `app.request()`. Commands go
  * through the real CommandRegistry and BulkRuns on a SimulatedClock with a recording publisher.
  * test-real-fleet.ts builds on this with the real Supervisor + Fleet instead of MapFleet.
@@ -138,7 +138,7 @@ export async function fixture(env: Record<string, string> = {}): Promise<Fixture
   for (const role of ['user', 'editor', 'admin', 'superadmin'] as Role[]) {
     writer.enqueue(insertUserStatement({ username: role, passwordHash: await hashPassword(PASSWORD, FAST), role }, clock.t));
   }
-  await writer.drain();
+  await writer.write();
   for (const role of ['user', 'editor', 'admin', 'superadmin'] as Role[]) ids[role] = (await getUserByUsername(db, role))!.id;
   const fleet = new MapFleet();
   const screenshots = new MapScreenshots();

@@ -75,8 +75,7 @@ export async function realFleetFixture(env: Record<string, string> = {}): Promis
 
   const seed = async (...partials: Array<Partial<ClientRecord> & { uuid: string }>) => {
     const now = commandClock.now();
-    writer.enqueue(...partials.map((p) => upsertClientStatement({ ...emptyRecord(p.uuid, now), ...p }, now)));
-    await writer.drain();
+    await writer.write(...partials.map((p) => upsertClientStatement({ ...emptyRecord(p.uuid, now), ...p }, now)));
     const [records, recent] = await Promise.all([loadClients(db), recentLogLevels(db, now - HOUR)]);
     supervisor.restore(records, recent);
     return partials.map((p) => supervisor.get(p.uuid)!);

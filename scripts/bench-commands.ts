@@ -146,7 +146,7 @@ const rss0 = process.memoryUsage().rss;
 const heldIssued = await Promise.all(uuids.map(issue));
 all.push(...heldIssued.map((i) => i.id));
 while ((await ask<{ n: number }>({ type: 'count' }, 'count')).n < N) await sleep(20);
-await rt.writer.drain();
+await rt.writer.settled();
 gc();
 await sleep(200);
 gc();
@@ -183,7 +183,7 @@ const total = await report(`C. paced: ${f(N)} commands at ${f(RATE)}/s, clients 
 
 // ── no command lost or stuck ────────────────────────────────────────────────────────────────
 await sleep(300);
-await rt.writer.drain();
+await rt.writer.settled();
 const rows = await rt.db.execute('SELECT status, COUNT(*) AS n FROM client_commands GROUP BY status');
 const byStatus = Object.fromEntries(rows.rows.map((r) => [String(r.status), Number(r.n)]));
 const problems: string[] = [];

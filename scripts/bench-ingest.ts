@@ -116,7 +116,7 @@ for (const hanging of values['hanging-receiver'] ? [false, true] : [false]) {
     }
     const elapsed = (performance.now() - t0 - 250) / 1000;
     const notified = await stopStorm?.();
-    await rt.writer.drain();
+    await rt.writer.settled();
     const busyMs = performance.eventLoopUtilization(elu0).active;
     const received = rt.stats.messagesIn - in0;
     const rows = rt.writer.stats.statementsWritten - w0;

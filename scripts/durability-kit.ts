@@ -174,7 +174,7 @@ export async function ioFaultRun(o: { n: number; faultMs: number; maxPending?: n
     await send(2 * third, o.n);
     const ok = Date.now() + 30_000;
     while ((await health()) !== 'ok' && Date.now() < ok) await new Promise((r) => setTimeout(r, 50));
-    await rt.writer.drain();
+    await rt.writer.settled();
     await dev.endAsync();
     const droppedCounted = rt.writer.stats.droppedLogRows;
     await rt.close();

@@ -23,8 +23,7 @@ const cli = await openCli();
 try {
   const user = await getUserByUsername(cli.db, positionals[0]);
   if (!user) fail(`no user named ${JSON.stringify(positionals[0])}`);
-  cli.writer.enqueue(unlockUserStatement(user.id, Date.now()), auditStatement({ actor: cli.actor, action: 'user.unlock', target: user.username }, Date.now()));
-  await cli.writer.drain();
+  await cli.writer.write(unlockUserStatement(user.id, Date.now()), auditStatement({ actor: cli.actor, action: 'user.unlock', target: user.username }, Date.now()));
   console.log(`unlocked ${user.username} (${user.role})`);
 } finally {
   await cli.close();

@@ -22,12 +22,11 @@ test.before(async () => {
   const now = Date.now();
   // An earlier run of the server from three days ago until an hour ago; this run started now.
   rt.writer.enqueue(serverRunStartStatement('earlier-run', now - 72 * HOUR), serverAliveStatement('earlier-run', now - HOUR), serverRunEndStatement('earlier-run', now - HOUR));
-  rt.writer.enqueue(
+  await rt.writer.write(
     connectivityChangeStatement(UUID, 'online', now - 72 * HOUR),
     connectivityChangeStatement(UUID, 'offline', now - 48 * HOUR),
     connectivityChangeStatement(UUID, 'online', now - 42 * HOUR),
   );
-  await rt.writer.drain();
 });
 test.after(() => kit.close());
 

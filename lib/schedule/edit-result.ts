@@ -62,7 +62,7 @@ export interface ScheduleEditDeps {
 
 /** The two ways an edit writes; both resolve after the write is in the database. */
 export interface EditWrites {
-  /** Through the writer's queue (enqueue + drain), then the scheduler republishes `change`. */
+  /** Through the writer's queue (`write`, resolved once stored), then the scheduler republishes `change`. */
   write(statements: InStatement[], change: ScheduleChange | null): Promise<void>;
   /** One transaction of its own: all of it or (rejecting) nothing; then `change` as above. */
   writeAtomic(statements: InStatement[], change: ScheduleChange | null): Promise<void>;
@@ -74,16 +74,15 @@ export function editWrites(d: ScheduleEditDeps): EditWrites {
   };
   return {
     async write(statements, change) {
-      d.writer.enqueue(...statements);
-      await d.writer.drain();
+      await d.writer.write(...statements);
       await changed(change);
     },
     async writeAtomic(statements, change) {
       if (canWriteAtomic(d.writer)) await d.writer.writeAtomic(statements);
       else {
         // A writer without atomic groups (a test double): nothing else flushes behind its back, so
-        // after a drain one direct transaction cannot collide with it.
-        await d.writer.drain();
+        // once what it queued is stored one direct transaction cannot collide with it.
+        await d.writer.write();
         if (statements.length) await d.db.batch(statements, 'write');
       }
       await changed(change);

@@ -42,7 +42,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const ev = await getEvent(d.db, id);
     return ev ? ok(ev) : notFound('event not found');
   };
-  /** After a write the row is there: the writer drained before. */
+  /** After a write the row is there: `write` resolved once it was stored. */
   const reload = async (id: number): Promise<ScheduleEvent> => (await getEvent(d.db, id))!;
   const noGroup = async (groupId: number) => ((await getGroup(d.db, groupId)) ? null : rejected(`group ${groupId} does not exist`, 'groupId'));
   const groups = (...ids: number[]) => ({ groups: [...new Set(ids)] });

@@ -78,7 +78,7 @@ test('alerts page: admin only; open alerts with counters, escaped; 400 on a bad 
 });
 
 test('acknowledge one and all; unknown id 404; acknowledged alerts leave the open list', async () => {
-  await f.writer.drain();
+  await f.writer.settled();
   const { alerts } = await listAlerts(f.db, { open: true, limit: 50, offset: 0 });
   const one = alerts.find((a) => a.kind === 'client-offline')!;
   assert.is((await form(f.app, `/alerts/${one.id}/ack`, {}, user, htmx)).status, 403);
@@ -93,7 +93,7 @@ test('acknowledge one and all; unknown id 404; acknowledged alerts leave the ope
   assert.is(stored!.acknowledgedBy, f.ids.admin);
   // A repeat after the acknowledgement is a new alert.
   emit('client-offline', UUID_A, 'third', f.clock.t + 2000);
-  await f.writer.drain();
+  await f.writer.settled();
   assert.is((await listAlerts(f.db, { open: true, kind: 'client-offline', limit: 5, offset: 0 })).total, 1);
   const all = await form(f.app, '/alerts/ack-all', {}, admin);
   assert.is(all.status, 303);

@@ -6,7 +6,6 @@
  *   POST /alerts/{id}/ack     acknowledge one      POST /alerts/ack-all   acknowledge every open one
  * Both answer the list fragment to htmx and 303 back to the page otherwise.
  */
-import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import { ackAlertsStatement, getAlert, listAlerts, openAlertIds } from '../../db/alerts.ts';
 import { clientName, isUuid } from '../client-json.ts';
@@ -42,7 +41,7 @@ const search = (q: AlertsQuery, page = q.page) => {
 };
 
 async function alertsData(deps: PageDeps, it: ViewContext, q: AlertsQuery) {
-  await drainForRead(deps.writer);
+  await deps.writer.settled(); // alerts are raised by the actors fire-and-forget: those of a moment ago
   const [page, users] = await Promise.all([listAlerts(deps.db, { open: q.show === 'open', limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE }), userNames(deps)]);
   const rows = page.alerts.map((a) => {
     const r = a.clientUuid ? deps.fleet.get(a.clientUuid) : undefined;
@@ -57,8 +56,7 @@ async function alertsData(deps: PageDeps, it: ViewContext, q: AlertsQuery) {
  */
 export async function acknowledgeAlerts(deps: PageDeps, ids: string[], by: number): Promise<void> {
   if (!ids.length) return;
-  deps.writer.enqueue(ackAlertsStatement(ids, by, deps.now()));
-  await deps.writer.drain();
+  await deps.writer.write(ackAlertsStatement(ids, by, deps.now()));
   deps.alerts.acknowledged(ids);
 }
 
@@ -90,7 +88,7 @@ export function alertPages(deps: PageDeps) {
 
   app.post('/alerts/:id/ack', admin, async (c) => {
     const id = c.req.param('id');
-    await deps.writer.drain();
+    await deps.writer.settled(); // it may have been raised (fire-and-forget) a moment ago
     if (!isUuid(id) || !(await getAlert(deps.db, id))) return errorPage(c, deps, 404);
     return acknowledge(c, [id]);
   });

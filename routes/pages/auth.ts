@@ -76,8 +76,7 @@ export function authPages(deps: PageDeps) {
   app.post('/logout', async (c) => {
     const sid = c.var.sessionId;
     if (sid) {
-      deps.writer.enqueue(deleteSessionStatement(sid));
-      await deps.writer.drain();
+      await deps.writer.write(deleteSessionStatement(sid));
     }
     clearSessionCookie(c, deps);
     return c.redirect('/login', 303);
@@ -89,8 +88,7 @@ export function authPages(deps: PageDeps) {
     if (!isLang(language)) return errorPage(c, deps, 400);
     const stmt = updateUserStatement(c.var.user!.id, { language }, deps.now());
     if (stmt) {
-      deps.writer.enqueue(stmt);
-      await deps.writer.drain();
+      await deps.writer.write(stmt);
     }
     return c.redirect(safeNext(field(body.next, 2000)), 303);
   });

@@ -14,7 +14,6 @@
  * group's offline screens; action reboot_host), so the lockout per client and the 5 % failure
  * rule apply alike.
  */
-import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import type { CommandRecord } from '../../domain/command.types.ts';
 import { commandsOfBulkRun, getBulkRun } from '../../db/bulk-runs.ts';
@@ -44,7 +43,7 @@ export function bulkRunPages(deps: PageDeps) {
     groupId === null ? null : ((await deps.groups.list()).find((g) => g.id === groupId)?.name ?? `#${groupId}`);
 
   const commandsOf = async (id: string) => {
-    await drainForRead(deps.writer); // the registry persists asynchronously
+    await deps.writer.settled(); // the registry persists asynchronously
     return (await commandsOfBulkRun(deps.db, id)).map((c) => deps.commands?.get(c.commandId) ?? c);
   };
 

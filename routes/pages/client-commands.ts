@@ -17,7 +17,6 @@
  * actions card; without JavaScript the flow is the client page's (confirmation page, then the
  * client page with the outcome).
  */
-import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { isTerminal, type CommandAction, type CommandRecord } from '../../domain/command.types.ts';
@@ -48,7 +47,7 @@ export async function userNames(deps: PageDeps): Promise<Map<number, string>> {
 
 /** The newest commands of a client, the live record where one exists (fresher than its row). */
 export async function history(deps: PageDeps, uuid: string): Promise<CommandRecord[]> {
-  await drainForRead(deps.writer);
+  await deps.writer.settled(); // the registry writes transitions fire-and-forget
   const page = await listCommands(deps.db, { client: uuid, limit: HISTORY, offset: 0 });
   return page.commands.map((c) => deps.commands?.get(c.commandId) ?? c);
 }
@@ -153,7 +152,7 @@ export function clientCommandPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     let record = live;
     if (!record) {
-      await deps.writer.drain();
+      await deps.writer.settled(); // settled a moment ago: its last row may still be queued
       record = await getCommand(deps.db, id);
     }
     if (!record || record.clientUuid !== r.uuid) return errorPage(c, deps, 404);
@@ -196,7 +195,7 @@ export async function issuedNotice(deps: PageDeps, it: ViewContext, uuid: string
   if (!raw || !isUuid(raw) || !it.can('admin')) return null;
   let c = deps.commands?.get(raw);
   if (!c) {
-    await deps.writer.drain();
+    await deps.writer.settled(); // settled a moment ago: its last row may still be queued
     c = await getCommand(deps.db, raw);
   }
   return c && c.clientUuid === uuid ? outcome(it, c, deps.config.CRASH_RECOVERY_LOCKOUT_MINUTES) : null;

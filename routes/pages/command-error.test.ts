@@ -27,10 +27,10 @@ test('a command to an offline screen times out: the German pages say why in Germ
   const { command } = f.commands.issue({ uuid: UUID_A, action: 'restart_app', reason: 'Test', requestedBy: f.ids.admin });
   await f.commands.settledPublish(command.commandId); // published (the recording publisher answers at once)
   f.commandClock.increment(20_000); // no accepted ack within the ack stage
-  await f.writer.drain();
+  await f.writer.settled();
   const settled = await (await get(f.app, `/api/clients/commands/${command.commandId}`, admin)).json();
   assert.is(settled.status, 'timed_out');
-  await f.writer.drain();
+  await f.writer.settled();
   for (const path of [`/clients/${UUID_A}`, `/commands`]) {
     const html = await (await get(f.app, path, admin, de)).text();
     assert.match(html, /keine Bestätigung vom Bildschirm \(offline\?\)/, path);
@@ -48,12 +48,11 @@ test("rows stored before reason codes (English text only) still read in German; 
     issuedAt: t, expiresAt: t + 240_000, publishedAt: t, ackedAt: null, executionStartedAt: null, completedAt: null,
     stageDeadline: null, lastSeenAt: null, bulkRunId: null, createdAt: t, updatedAt: t,
   };
-  f.writer.enqueue(
+  await f.writer.write(
     upsertCommandStatement({ ...base, status: 'timed_out', failedAt: t, errorCode: 'stage_timeout', errorMessage: 'the client did not come back after the reboot' }),
     upsertCommandStatement({ ...base, commandId: crypto.randomUUID(), status: 'failed', failedAt: t, errorCode: 'execution_failed', errorMessage: 'systemctl exited 1' }),
     upsertCommandStatement({ ...base, commandId: crypto.randomUUID(), status: 'timed_out', failedAt: t, errorCode: 'stage_timeout', errorMessage: 'some wording of long ago' }),
   );
-  await f.writer.drain();
   const html = await (await get(f.app, `/clients/${UUID_B}`, admin, de)).text();
   assert.match(html, /der Bildschirm ist nach dem Neustart nicht zurückgekommen/);
   assert.not.match(html, /did not come back/);

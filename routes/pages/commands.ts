@@ -5,7 +5,6 @@
  * transitions live over `/live/commands?<same filter>`: a batch that touches a shown command, or a
  * command the filter matches, re-renders the list once (commands are rare next to client events).
  */
-import { drainForRead } from '../../db/writer.ts';
 import { Hono, type Context } from 'hono';
 import { LIVE_STATES, TERMINAL_STATES, type CommandAction, type CommandStatus } from '../../domain/command.types.ts';
 import { listCommands } from '../../db/commands.ts';
@@ -79,7 +78,7 @@ export async function auditData(deps: PageDeps, q: AuditQuery) {
     return names.get(uuid)!;
   };
   if (client === null) return { q, rows: [], total: 0, pages: 1, unknownClient: true, nameOf, users: new Map<number, string>(), search: auditSearch };
-  await drainForRead(deps.writer);
+  await deps.writer.settled(); // the registry writes transitions fire-and-forget
   const since = PERIODS[q.period] ? deps.now() - PERIODS[q.period] : undefined;
   const filter = { status: q.status || undefined, action: q.action || undefined, client, since, limit: PAGE_SIZE, offset: (q.page - 1) * PAGE_SIZE };
   const [page, users] = await Promise.all([listCommands(deps.db, filter), userNames(deps)]);

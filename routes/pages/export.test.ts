@@ -16,12 +16,11 @@ test.before(async () => {
   await f.db.execute({ sql: 'INSERT INTO groups (id, name, created_at, updated_at) VALUES (5, ?, ?, ?)', args: ['Aula', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z'] });
   f.fleet.put({ uuid: UUID_A, hostname: '=HYPERLINK("http://evil")', ip: '10.0.0.1', status: 'critical', statusReasons: ['process_crashed', 'recent_errors'], lastAlive: t - 1000 }, t);
   f.fleet.put({ uuid: UUID_B, description: 'Aula, links "vorne"', groupId: 5, status: 'healthy', lastAlive: t - 2000 }, t);
-  f.writer.enqueue(
+  await f.writer.write(
     insertLogStatement(UUID_A, { level: 'ERROR', timestamp: t - 60_000, message: '@SUM(1+1) player died', context: null }, t),
     insertLogStatement(UUID_A, { level: 'WARN', timestamp: t - 50_000, message: 'slow', context: null }, t),
     insertLogStatement(UUID_A, { level: 'ERROR', timestamp: t - 30 * 3_600_000, message: 'old', context: null }, t),
   );
-  await f.writer.drain();
 });
 test.after(async () => {
   await f.close();

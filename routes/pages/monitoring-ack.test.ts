@@ -27,7 +27,7 @@ const emit = (kind: string, uuid: string, at = f.clock.t) =>
   f.bus.emit({ type: 'alert', kind, severity: kind === 'service-failed' ? 'critical' : 'warning', message: `${kind} ${uuid}`, uuid, at });
 
 const alerts = async () => {
-  await f.writer.drain();
+  await f.writer.settled();
   return (await listAlerts(f.db, { limit: 100, offset: 0 })).alerts;
 };
 

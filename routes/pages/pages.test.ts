@@ -33,11 +33,10 @@ test.before(async () => {
     },
     t,
   );
-  f.writer.enqueue(
+  await f.writer.write(
     insertLogStatement(UUID_A, { level: 'ERROR', timestamp: t - 5000, message: `boom ${EVIL}`, context: { html: EVIL } }, t),
     insertLogStatement(UUID_A, { level: 'INFO', timestamp: t - 4000, message: 'plain info', context: null }, t),
   );
-  await f.writer.drain();
 });
 test.after(async () => {
   await f.close();
@@ -207,7 +206,7 @@ test('client page: user sees status, no logs; admin sees escaped logs; 404 for u
 test('log paging: older entries follow the cursor', async () => {
   const t = f.clock.t;
   for (let i = 0; i < 55; i++) f.writer.enqueue(insertLogStatement(UUID_B, { level: 'INFO', timestamp: t - 100_000 + i, message: `line ${i}`, context: null }, t));
-  await f.writer.drain();
+  await f.writer.write();
   const first = await (await get(`/clients/${UUID_B}/logs`, admin, htmx)).text();
   assert.match(first, /line 54/);
   assert.not.match(first, /line 4</);

@@ -13,8 +13,7 @@ test.before(async () => {
   f = await fixture();
   user = await f.login('user');
   admin = await f.login('admin');
-  f.writer.enqueue(...setSettingsStatements({ legacy_banner: EVIL, video_volume: '0.5' }, f.clock.t));
-  await f.writer.drain();
+  await f.writer.write(...setSettingsStatements({ legacy_banner: EVIL, video_volume: '0.5' }, f.clock.t));
 });
 test.after(async () => {
   await f.close();

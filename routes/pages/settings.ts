@@ -80,8 +80,7 @@ export function settingsPages(deps: PageDeps) {
     const raw = (await c.req.parseBody()).language;
     if (raw !== '' && raw !== 'en' && raw !== 'de') return errorPage(c, deps, 400);
     const stmt = updateUserStatement(c.var.user!.id, { language: raw || null }, deps.now());
-    deps.writer.enqueue(stmt!);
-    await deps.writer.drain();
+    await deps.writer.write(stmt!);
     c.var.user!.language = raw || null; // this answer already speaks the new language
     return page(c, { notice: pageContext(c, deps).t('settings.language.saved'), section: 'language' });
   });
@@ -97,8 +96,7 @@ export function settingsPages(deps: PageDeps) {
     const me = c.var.user!;
     if (!(await verifyPassword(current, me.passwordHash))) return fail(t('settings.password.wrong'));
     // Other sessions end (a password change must lock out whoever else was signed in); this one stays.
-    deps.writer.enqueue(setPasswordStatement(me.id, await hashPassword(next), deps.now()), deleteUserSessionsStatement(me.id, c.var.sessionId ?? undefined));
-    await deps.writer.drain();
+    await deps.writer.write(setPasswordStatement(me.id, await hashPassword(next), deps.now()), deleteUserSessionsStatement(me.id, c.var.sessionId ?? undefined));
     return page(c, { notice: t('settings.password.saved'), section: 'password' });
   });
 
@@ -107,8 +105,7 @@ export function settingsPages(deps: PageDeps) {
     const fields = await systemFields(deps);
     const result = parseSystemForm(fields, await c.req.parseBody());
     if ('bad' in result) return page(c, { error: `${result.bad}: ${t('error.400')}`, section: 'system', status: 400 });
-    deps.writer.enqueue(...setSettingsStatements(result.values, deps.now()));
-    await deps.writer.drain();
+    await deps.writer.write(...setSettingsStatements(result.values, deps.now()));
     return page(c, { notice: t('settings.system.saved'), section: 'system' });
   });
 

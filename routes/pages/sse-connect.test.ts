@@ -1,7 +1,7 @@
 /**
  * The stream opens at once (issue 15 item 11d): the browser's "Live" indicator turns on when the
  * response headers arrive, and Node sends those with the first write. So the first bytes must not
- * wait for the connect-time resync, which may wait for the database (drainForRead).
+ * wait for the connect-time resync, which may wait for the database (writer.settled).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

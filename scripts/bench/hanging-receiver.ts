@@ -50,7 +50,7 @@ export async function hangingReceiver(rt: Runtime, channels: number): Promise<Ha
       }, everyMs);
       return async () => {
         clearInterval(timer);
-        await rt.writer.drain();
+        await rt.writer.settled();
         const rs = await rt.db.execute('SELECT count(*) AS n FROM notification_outbox');
         return { alerts: n - alerts0, requests: held.length - requests0, hanging: open, queued: Number(rs.rows[0].n) };
       };

@@ -43,8 +43,7 @@ export class ConversionQueue {
 
   /** Jobs a stop interrupted run again; pending ones start. */
   async start(): Promise<void> {
-    this.d.writer.enqueue(resumeProcessingStatement());
-    await this.d.writer.drain();
+    await this.d.writer.write(resumeProcessingStatement());
     void this.#kick();
   }
 
@@ -59,9 +58,8 @@ export class ConversionQueue {
   async ensure(item: MediaItem, explicit = true): Promise<{ job: Conversion; created: boolean }> {
     if (item.mediaType !== 'presentation') throw new MediaError(415, `only presentations (.ppt, .pptx, .odp) are converted, not .${extensionOf(item.name)}`);
     const before = await getConversion(this.d.db, item.id, TARGET, item.fileHash);
-    if (!before) this.d.writer.enqueue(ensureConversionStatement(item.id, TARGET, item.fileHash, this.d.now()));
-    else if (before.status === 'failed' && explicit) this.d.writer.enqueue(requeueStatement(before.id, this.d.now()));
-    await this.d.writer.drain();
+    if (!before) await this.d.writer.write(ensureConversionStatement(item.id, TARGET, item.fileHash, this.d.now()));
+    else if (before.status === 'failed' && explicit) await this.d.writer.write(requeueStatement(before.id, this.d.now()));
     void this.#kick();
     const job = (await getConversion(this.d.db, item.id, TARGET, item.fileHash))!;
     return { job, created: !before || (before.status === 'failed' && job.status !== 'failed') };
@@ -84,8 +82,7 @@ export class ConversionQueue {
       await this.#runJob(next);
     } catch (err) {
       log.error(`conversion ${next.id} failed unexpectedly`, err);
-      this.d.writer.enqueue(failedStatement(next.id, `internal error: ${(err as Error).message}`, this.d.now()));
-      await this.d.writer.drain().catch(() => {});
+      await this.d.writer.write(failedStatement(next.id, `internal error: ${(err as Error).message}`, this.d.now())).catch(() => {});
     } finally {
       this.#running.delete(next.id);
       this.#wake();
@@ -98,8 +95,7 @@ export class ConversionQueue {
   }
 
   async #runJob(job: Conversion): Promise<void> {
-    this.d.writer.enqueue(startedStatement(job.id, this.d.now()));
-    await this.d.writer.drain();
+    await this.d.writer.write(startedStatement(job.id, this.d.now()));
     const source = await this.d.media.get(job.sourceMediaId).catch(() => null);
     if (!source) return; // deleted meanwhile: its jobs went with it
     const work = await this.d.files.makeTempDir();
@@ -110,13 +106,11 @@ export class ConversionQueue {
       const r = await this.d.convert(input, work, this.d.timeoutMs);
       if (!r.ok) {
         log.warn(`conversion ${job.id} of "${source.name}" failed: ${r.reason}`);
-        this.d.writer.enqueue(failedStatement(job.id, r.reason, this.d.now()));
-        return void (await this.d.writer.drain());
+        return void (await this.d.writer.write(failedStatement(job.id, r.reason, this.d.now())));
       }
       const pdfName = `${source.name.replace(/\.[^.]+$/, '')}.pdf`;
       const pdf = await this.d.media.addDerived(r.pdf, pdfName, source.folder);
-      this.d.writer.enqueue(readyStatement(job.id, { path: pdf.storagePath, mediaId: pdf.id }, this.d.now()));
-      await this.d.writer.drain();
+      await this.d.writer.write(readyStatement(job.id, { path: pdf.storagePath, mediaId: pdf.id }, this.d.now()));
       log.info(`converted "${source.name}" to PDF item ${pdf.id} in ${this.d.now() - started} ms`);
       await this.d.onReady?.(source.id);
     } finally {

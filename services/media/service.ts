@@ -127,8 +127,7 @@ export class MediaService {
 
   /** Inserts (or finds, when the same content won a race) and announces a new item. */
   async #insert(draft: Parameters<typeof insertMediaStatement>[0]): Promise<{ item: MediaItem; created: boolean }> {
-    this.d.writer.enqueue(insertMediaStatement(draft, this.d.now()));
-    await this.d.writer.drain();
+    await this.d.writer.write(insertMediaStatement(draft, this.d.now()));
     const item = (await getMediaByHash(this.d.db, draft.fileHash))!;
     const created = item.createdAt === item.updatedAt && item.name === draft.name && item.folder === draft.folder && item.uploadedBy === draft.uploadedBy;
     if (created) {
@@ -158,8 +157,7 @@ export class MediaService {
     const bad = checkName(name) ?? checkFolder(folder);
     if (bad) throw new MediaError(400, bad);
     if (extensionOf(name) !== extensionOf(item.name)) throw new MediaError(400, `the extension stays .${extensionOf(item.name)}`);
-    this.d.writer.enqueue(renameMediaStatement(id, { name, folder }, this.d.now()));
-    await this.d.writer.drain();
+    await this.d.writer.write(renameMediaStatement(id, { name, folder }, this.d.now()));
     await this.d.onChanged?.([id]);
     return this.get(id);
   }
@@ -172,8 +170,7 @@ export class MediaService {
       const names = users.map((u) => `${u.title} (#${u.eventId})`).join(', ');
       throw new MediaError(409, `in use by ${users.length === 1 ? 'event' : 'events'} ${names}`, { events: users.map((u) => ({ id: u.eventId, title: u.title, groupId: u.groupId })) });
     }
-    this.d.writer.enqueue(deleteMediaStatement(id));
-    await this.d.writer.drain();
+    await this.d.writer.write(deleteMediaStatement(id));
     await this.d.files.remove(item.storagePath);
     await this.d.onChanged?.([id]);
   }
@@ -187,8 +184,7 @@ export class MediaService {
   async createFolder(path: string): Promise<void> {
     const bad = path === '' ? 'a folder needs a name' : checkFolder(path);
     if (bad) throw new MediaError(400, bad);
-    this.d.writer.enqueue(insertFolderStatement(path, this.d.now()));
-    await this.d.writer.drain();
+    await this.d.writer.write(insertFolderStatement(path, this.d.now()));
   }
 
   /** Only an empty folder goes (items are deleted one by one, each checked for use). */
@@ -196,8 +192,7 @@ export class MediaService {
     const bad = path === '' ? 'the root folder stays' : checkFolder(path);
     if (bad) throw new MediaError(400, bad);
     if (await folderHasContent(this.d.db, path)) throw new MediaError(409, 'the folder is not empty');
-    this.d.writer.enqueue(deleteFolderStatement(path));
-    await this.d.writer.drain();
+    await this.d.writer.write(deleteFolderStatement(path));
   }
 }
 

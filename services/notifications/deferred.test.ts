@@ -33,12 +33,12 @@ async function boot(file: string, clock: SimulatedClock) {
   const service = new NotificationService({ db, writer, clock, bus: new EventBus(), client: failing, clients: () => [], timers: false });
   await service.start();
   const outbox = async () => {
-    await writer.drain();
+    await writer.settled();
     return (await listOutbox(db, { limit: 100 })).reverse();
   };
   const shutdown = async () => {
     await service.stop();
-    await writer.drain(); // what a stop does: the writer's last flush
+    await writer.settled(); // the writer's last flush, as its stop does
     db.close();
   };
   return { db, writer, service, outbox, shutdown };

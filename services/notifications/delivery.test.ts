@@ -27,8 +27,7 @@ async function setup(type: ChannelType, secret: { url?: string; to?: string; smt
   const { db, writer } = await memoryDb();
   const clock = new SimulatedClock();
   clock.set(T0);
-  writer.enqueue(insertChannelStatement(1, { name: 'ops', type, target: 'x', secret, language: opts.language ?? 'en', rateCap: 20 }, T0));
-  await writer.drain();
+  await writer.write(insertChannelStatement(1, { name: 'ops', type, target: 'x', secret, language: opts.language ?? 'en', rateCap: 20 }, T0));
   const delivery = new Delivery({ db, writer, clock, externalURL: 'https://signage.example', smtp: { from: 'signage@example.org' }, timeoutMs: opts.timeoutMs });
   return { db, writer, clock, delivery, channel: (await getChannel(db, 1))! };
 }

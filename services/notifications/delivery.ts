@@ -103,11 +103,9 @@ export class Delivery {
   async test(channel: Channel): Promise<SendResult & { id: string }> {
     const now = this.#d.clock.now();
     const id = this.#d.newId?.() ?? crypto.randomUUID();
-    this.#d.writer.enqueue(insertOutboxStatement({ id, channelId: channel.id, ruleId: null, notice: { kind: 'test', alerts: [], at: now }, at: now }), attemptStatement(id));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(insertOutboxStatement({ id, channelId: channel.id, ruleId: null, notice: { kind: 'test', alerts: [], at: now }, at: now }), attemptStatement(id));
     const result = await this.#send(channel, { id, notice: { kind: 'test', alerts: [], at: now } });
-    this.#d.writer.enqueue(outcomeStatement(id, { status: result.ok ? 'sent' : 'failed', error: result.error, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: result.ok ? this.#d.clock.now() : undefined }));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(outcomeStatement(id, { status: result.ok ? 'sent' : 'failed', error: result.error, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: result.ok ? this.#d.clock.now() : undefined }));
     return { ...result, id };
   }
 
@@ -122,7 +120,9 @@ export class Delivery {
   }
 
   async #pass(): Promise<void> {
-    await this.#d.writer.drain(); // items queued a moment ago are stored before we look
+    // Notices are queued fire-and-forget (enqueue above): the strict barrier stores those of a moment
+    // ago before we look, and while the store fails the pass stops here rather than send.
+    await this.#d.writer.write();
     const due = await dueOutbox(this.#d.db, this.#d.clock.now(), BATCH);
     const byChannel = new Map<number, OutboxItem[]>();
     for (const item of due) (byChannel.get(item.channelId) ?? byChannel.set(item.channelId, []).get(item.channelId)!).push(item);
@@ -136,18 +136,16 @@ export class Delivery {
 
   async #attempt(channel: Channel | undefined, item: OutboxItem): Promise<void> {
     const w = this.#d.writer;
-    w.enqueue(attemptStatement(item.id));
-    await w.drain(); // counted before the request leaves (docs/notifications.md "Exactly once")
+    await w.write(attemptStatement(item.id)); // counted before the request leaves (docs/notifications.md "Exactly once")
     const attempts = item.attempts + 1;
     const result: SendResult = channel && channel.enabled ? await this.#send(channel, item) : { ok: false, status: null, latencyMs: 0, error: 'channel disabled' };
     const now = this.#d.clock.now();
-    if (result.ok) w.enqueue(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
+    if (result.ok) await w.write(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
     else {
       const last = attempts >= MAX_ATTEMPTS || item.kind === 'test';
-      w.enqueue(outcomeStatement(item.id, { status: last ? 'failed' : 'pending', nextAt: last ? undefined : now + BACKOFF_MS[attempts - 1], error: result.error, httpStatus: result.status, latencyMs: result.latencyMs }));
       log.warn(`delivery ${item.id} to channel ${item.channelId} failed (attempt ${attempts}): ${result.error}`);
+      await w.write(outcomeStatement(item.id, { status: last ? 'failed' : 'pending', nextAt: last ? undefined : now + BACKOFF_MS[attempts - 1], error: result.error, httpStatus: result.status, latencyMs: result.latencyMs }));
     }
-    await w.drain();
   }
 
   async #send(channel: Channel, item: Pick<OutboxItem, 'id' | 'notice'>): Promise<SendResult> {

@@ -143,19 +143,17 @@ export class NotificationService {
     const secret = input.type === 'email' ? { to: input.to, smtpUrl: input.smtpUrl } : { url: input.url };
     const target = maskedTarget(input.type, input);
     const now = this.#d.clock.now();
-    this.#d.writer.enqueue(
+    await this.#d.writer.write(
       insertChannelStatement(id, { name: input.name, type: input.type, target, secret, language: input.language, rateCap: input.rateCap }, now),
       auditStatement({ actor, action: 'notifications.channel.create', target: String(id), detail: { name: input.name, type: input.type, target } }, now),
     );
-    await this.#d.writer.drain();
     await this.reload();
     return id;
   }
 
   async deleteChannel(id: number, actor: string): Promise<void> {
     const now = this.#d.clock.now();
-    this.#d.writer.enqueue(deleteChannelStatement(id), auditStatement({ actor, action: 'notifications.channel.delete', target: String(id) }, now));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(deleteChannelStatement(id), auditStatement({ actor, action: 'notifications.channel.delete', target: String(id) }, now));
     await this.reload();
   }
 
@@ -170,15 +168,13 @@ export class NotificationService {
   async addRule(input: RuleInput, actor: string): Promise<number> {
     const id = await nextId(this.#d.db, 'notification_rules');
     const now = this.#d.clock.now();
-    this.#d.writer.enqueue(insertRuleStatement(id, input, now), auditStatement({ actor, action: 'notifications.rule.create', target: String(id), detail: { channelId: input.channelId } }, now));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(insertRuleStatement(id, input, now), auditStatement({ actor, action: 'notifications.rule.create', target: String(id), detail: { channelId: input.channelId } }, now));
     await this.reload();
     return id;
   }
 
   async deleteRule(id: number, actor: string): Promise<void> {
-    this.#d.writer.enqueue(deleteRuleStatement(id), auditStatement({ actor, action: 'notifications.rule.delete', target: String(id) }, this.#d.clock.now()));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(deleteRuleStatement(id), auditStatement({ actor, action: 'notifications.rule.delete', target: String(id) }, this.#d.clock.now()));
     await this.reload();
   }
 
@@ -192,24 +188,22 @@ export class NotificationService {
     const id = await nextId(this.#d.db, 'notification_mutes');
     const now = this.#d.clock.now();
     const mute: Mute = { id, targetType: input.targetType, targetId: input.targetId, until: Date.parse(input.until), reason: input.reason ?? null, createdBy: actor, createdAt: now };
-    this.#d.writer.enqueue(
+    await this.#d.writer.write(
       insertMuteStatement(mute),
       auditStatement({ actor, action: 'notifications.mute', target: `${input.targetType}:${input.targetId}`, detail: { until: input.until, reason: input.reason ?? null } }, now),
     );
-    await this.#d.writer.drain();
     await this.reload();
     return id;
   }
 
   async endMute(id: number, actor: string): Promise<void> {
     const now = this.#d.clock.now();
-    this.#d.writer.enqueue(endMuteStatement(id, now), auditStatement({ actor, action: 'notifications.unmute', target: String(id) }, now));
-    await this.#d.writer.drain();
+    await this.#d.writer.write(endMuteStatement(id, now), auditStatement({ actor, action: 'notifications.unmute', target: String(id) }, now));
     await this.reload();
   }
 
   async outbox(opts: { channelId?: number; limit: number }): Promise<OutboxItem[]> {
-    await this.#d.writer.drain().catch(() => {}); // queued a moment ago: show it
+    await this.#d.writer.settled(); // deliveries queue their rows fire-and-forget: show those of a moment ago
     return listOutbox(this.#d.db, opts);
   }
 }

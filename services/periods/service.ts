@@ -63,8 +63,7 @@ export function periodService(d: PeriodDeps) {
   const today = () => localDate(d.now(), d.config.SCHEDULE_TIMEZONE);
   const write = async (statements: InStatement[], atomic = false) => {
     if (atomic && canWriteAtomic(d.writer)) return d.writer.writeAtomic(statements);
-    d.writer.enqueue(...statements);
-    await d.writer.drain();
+    await d.writer.write(...statements);
   };
   const load = async (id: number): Promise<PeriodResult<AcademicPeriod>> => {
     const p = await getPeriod(d.db, id);
