@@ -9,7 +9,7 @@ import { deleteHolidayStatement, getHoliday, listHolidays, planStatements, updat
 import { parseHolidaysCsv } from './holidays-csv.ts';
 import { daysBetween, MAX_HOLIDAY_DAYS, planHolidays, type HolidayDraft, type HolidayPlan, type ImportReport } from './holidays.ts';
 import type { Holiday } from './types.ts';
-import { conflict, invalid, notFound, ok, rejected, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
+import { conflict, invalid, issue, notFound, ok, rejected, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export type HolidayOutcome = 'inserted' | 'merged' | 'skipped';
 export type HolidayInput = { name: string; region?: string; startDate: string; endDate?: string };
@@ -18,12 +18,12 @@ export type HolidayInput = { name: string; region?: string; startDate: string; e
 export type ImportResult = ImportReport & { rows: number };
 
 function rangeIssues(h: HolidayDraft): Issue[] {
-  if (h.endDate < h.startDate) return [{ path: 'endDate', message: 'must not be before startDate' }];
-  if (daysBetween(h.startDate, h.endDate) >= MAX_HOLIDAY_DAYS) return [{ path: 'endDate', message: `a holiday spans at most ${MAX_HOLIDAY_DAYS} days` }];
+  if (h.endDate < h.startDate) return [issue('endDate', 'holiday_end_before_start')];
+  if (daysBetween(h.startDate, h.endDate) >= MAX_HOLIDAY_DAYS) return [issue('endDate', 'holiday_too_long', { days: MAX_HOLIDAY_DAYS })];
   return [];
 }
 
-const overlap = (plan: HolidayPlan) => conflict('overlaps a different holiday', plan.report.conflicts[0]);
+const overlap = (plan: HolidayPlan) => conflict('holiday_overlap', undefined, plan.report.conflicts[0]);
 
 export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
   const reload = async (id: number): Promise<Holiday> => (await getHoliday(d.db, id))!;
@@ -49,7 +49,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
      */
     async updateHoliday(id: number, patch: Partial<HolidayInput>): Promise<EditResult<{ holiday: Holiday; outcome: HolidayOutcome }>> {
       const h = await getHoliday(d.db, id);
-      if (!h) return notFound('holiday not found');
+      if (!h) return notFound('holiday_not_found');
       const draft: HolidayDraft = {
         name: patch.name ?? h.name,
         region: patch.region ?? h.region,
@@ -74,7 +74,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
 
     async deleteHoliday(id: number): Promise<EditResult<Holiday>> {
       const h = await getHoliday(d.db, id);
-      if (!h) return notFound('holiday not found');
+      if (!h) return notFound('holiday_not_found');
       await w.write([deleteHolidayStatement(id)], changed);
       return ok(h);
     },
@@ -86,7 +86,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
      */
     async importHolidays(csv: string, opts: { dryRun?: boolean } = {}): Promise<EditResult<ImportResult>> {
       const parsed = parseHolidaysCsv(csv);
-      if (!parsed.ok) return rejected(parsed.error);
+      if (!parsed.ok) return rejected(parsed.error.code, parsed.error.params);
       const plan = planHolidays(await listHolidays(d.db), parsed.rows);
       const report: ImportResult = { ...plan.report, errors: parsed.errors, rows: parsed.rows.length + parsed.errors.length };
       if (!opts.dryRun) {

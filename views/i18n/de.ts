@@ -9,6 +9,7 @@ import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
+import * as scheduleIssues from './messages/schedule-issues.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -19,7 +20,8 @@ type FeatureKey =
   | keyof typeof users.en
   | keyof typeof bulk.en
   | keyof typeof notifications.en
-  | keyof typeof reports.en;
+  | keyof typeof reports.en
+  | keyof typeof scheduleIssues.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -215,4 +217,5 @@ export const de: Record<MessageKey, string> = {
   ...bulk.de,
   ...notifications.de,
   ...reports.de,
+  ...scheduleIssues.de,
 };

@@ -11,6 +11,7 @@ import * as users from './messages/users.ts';
 import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
+import * as scheduleIssues from './messages/schedule-issues.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -206,6 +207,7 @@ export const en = {
   ...bulk.en,
   ...notifications.en,
   ...reports.en,
+  ...scheduleIssues.en,
 };
 
 export type MessageKey = keyof typeof en;
