@@ -157,4 +157,16 @@ test('a run the server no longer holds (restarted) still has its page, from its 
   assert.is((await get(app, '/live/bulk-runs/run-before-restart', f.cookies.admin)).status, 404);
 });
 
+test('German: a timed-out command of a run shows its reason in German, never the stored English text', async () => {
+  const [run] = f.bulkRuns.list();
+  const rec = f.commands.get(run.commandIds[1])!;
+  f.writer.enqueue(upsertCommandStatement({
+    ...rec, bulkRunId: 'run-timed-out', commandId: crypto.randomUUID(), status: 'timed_out', completedAt: rec.createdAt,
+    errorReason: 'no_ack', errorCode: 'stage_timeout', errorMessage: 'no acknowledgement from the client (offline?)',
+  }));
+  const html = await (await get(app, '/bulk-runs/run-timed-out', f.cookies.admin, { 'accept-language': 'de' })).text();
+  assert.match(html, /<span class="cmd-error">keine Bestätigung vom Bildschirm \(offline\?\)<\/span>/);
+  assert.not.match(html, /no acknowledgement/);
+});
+
 test.run();

@@ -24,6 +24,7 @@ import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { userNames } from './client-commands.ts';
+import { commandErrorFor } from './command-error.ts';
 import { allRuns } from '../bulk-runs.ts';
 import { heldRunView, storedRunView, type RunView } from '../bulk-run-view.ts';
 import { eventStream, formatFrame } from './sse.ts';
@@ -64,7 +65,7 @@ export function bulkRunPages(deps: PageDeps) {
       const r = deps.fleet.get(uuid);
       return r ? it.clientName(r) : uuid;
     };
-    return { ...got, users, group, nameOf, stopText: (st: StopReason | null) => stopText(it, st) };
+    return { ...got, users, group, nameOf, stopText: (st: StopReason | null) => stopText(it, st), commandError: commandErrorFor(it) };
   };
 
   const formPage = async (c: Context<AppEnv>, groupId: number, error: string | null, status: 200 | 400 = 200) => {
