@@ -110,6 +110,8 @@ test('run page: progress over SSE as commands finish, Abort stops issuing; the l
   const [run] = f.bulkRuns.list();
   const page = await (await get(app, `/bulk-runs/${run.id}`, f.cookies.admin)).text();
   assert.match(page, /hx-sse:connect="\/live\/bulk-runs\//);
+  // The run's stream carries only the run: toasts come over /live/toasts, opened beside it.
+  assert.match(page, /<div id="live-toasts" class="live" hx-sse:connect="\/live\/toasts"/);
   assert.match(page, /0 of 6 finished/);
   assert.match(page, /Abort run/);
   assert.is((await get(app, `/bulk-runs/${run.id}`, f.cookies.user)).status, 403);
@@ -152,7 +154,8 @@ test('a run the server no longer holds (restarted) still has its page, from its 
   const html = await res.text();
   assert.match(html, /id="bulk-run-progress" data-status="interrupted"/);
   assert.match(html, /the server restarted during this run/);
-  assert.not.match(html, /hx-sse:connect/);
+  assert.not.match(html, /hx-sse:connect="\/live\/bulk-runs/);
+  assert.match(html, /hx-sse:connect="\/live\/toasts"/, 'no run stream, the toasts still come');
   assert.not.match(html, /Abort run/);
   assert.is((await get(app, '/live/bulk-runs/run-before-restart', f.cookies.admin)).status, 404);
 });

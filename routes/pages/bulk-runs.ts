@@ -119,7 +119,8 @@ export function bulkRunPages(deps: PageDeps) {
     if (!data) return errorPage(c, deps, 404);
     const notice = c.req.query('aborted') === '1' ? 'bulk.abort.done' : c.req.query('aborted') === '0' ? 'bulk.abort.tooLate' : null;
     const liveUrl = `/live/bulk-runs/${encodeURIComponent(id)}`;
-    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl } });
+    // The run's stream carries only the run (and ends with it): the layout opens /live/toasts as well.
+    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl, toastsStream: true } });
   });
 
   app.post('/bulk-runs/:id/abort', admin, async (c) => {
