@@ -100,6 +100,10 @@ test('rules: 201 {id} with defaults; unknown channel 400; mutes are audited', as
   const mute = await app.request('/api/notifications/mutes', json('POST', { targetType: 'group', targetId: '3', until: '2026-03-02T12:00:00Z', reason: 'firmware update' }, admin));
   assert.is(mute.status, 201);
   assert.match(JSON.stringify(await listAudit(f.db, {})), 'firmware update');
+  // The maintenance window names its target in the reader's language.
+  const de = await (await app.request('/settings/notifications', { headers: { cookie: admin, 'accept-language': 'de' } })).text();
+  assert.match(de, /Gruppe 3 stumm bis [^<]+ von admin \(firmware update\)/);
+  assert.not.match(de, /group 3/);
 });
 
 test('admin only', async () => {
