@@ -90,7 +90,9 @@ export function holidaysRoutes(deps: RouteDeps) {
     const dryRun = /^(1|true|yes)$/.test(c.req.valid('query').dry_run ?? '');
     const r = await edits.importHolidays(text, { dryRun, academicPeriodId: periodId });
     if (!r.ok) return c.json({ error: `nothing imported: ${r.reason === 'rejected' ? r.message : r.reason}`, fatal: true }, 400);
-    return c.json({ success: true, dryRun, report: r.value });
+    // The rows' problem codes are for the dashboard's translated report; the API keeps its English lines.
+    const report = { ...r.value, errors: r.value.errors.map(({ line, message }) => ({ line, message })) };
+    return c.json({ success: true, dryRun, report });
   });
 
   app.get('/:id', async (c) => c.json(holidayJson(await find(c.req.param('id')))));

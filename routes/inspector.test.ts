@@ -128,6 +128,16 @@ test('pages: the list filters by state and searches by uuid; the actor page high
   assert.is((await get('/inspector/client:nope', cookies.superadmin)).status, 404);
 });
 
+test('toasts: the inspector pages open /live/toasts beside their own stream (which carries no toasts)', async () => {
+  for (const path of ['/inspector', `/inspector/${CLIENT_B}`]) {
+    const html = await (await get(path, cookies.superadmin)).text();
+    assert.match(html, /hx-sse:connect="\/live\/inspector/, path);
+    assert.match(html, /<div id="live-toasts" class="live" hx-sse:connect="\/live\/toasts"/, path);
+  }
+  // A page whose own stream brings the toasts opens no second one.
+  assert.not.match(await (await get('/', cookies.superadmin)).text(), /\/live\/toasts/);
+});
+
 test('time travel: a past row shows the older context and state, as a page and as a fragment', async () => {
   const a = feed.get('door:front')!;
   assert.equal(a.context, { opened: 2 });

@@ -76,6 +76,17 @@ test('test send: 200 {ok, status, latencyMs}; a failing receiver 502 {ok: false,
   assert.is((await app.request('/api/notifications/channels/9999/test', json('POST', undefined, admin))).status, 404);
 });
 
+test('German page: a failed test send and the outbox read in German, never the stored English sentence', async () => {
+  const { id } = await (await app.request('/api/notifications/channels', json('POST', { name: 'hook', type: 'webhook', url: `${rx.url}/hook` }, admin))).json();
+  rx.script.push(500);
+  const de = { cookie: admin, 'accept-language': 'de', origin: 'http://localhost' };
+  const res = await app.request(`/settings/notifications/channels/${id}/test`, { method: 'POST', headers: de });
+  const html = await res.text();
+  assert.match(html, /id="notif-error">Test fehlgeschlagen: [^<]+ hat mit HTTP 500 geantwortet/);
+  assert.not.match(html, /answered HTTP/, 'neither the error nor the outbox line is English');
+  assert.match(html, /HTTP 500[^<]* · [^<]+ hat mit HTTP 500 geantwortet/, 'the outbox line');
+});
+
 test('rules: 201 {id} with defaults; unknown channel 400; mutes are audited', async () => {
   const { id: channelId } = await (await app.request('/api/notifications/channels', json('POST', { name: 'mail', type: 'email', to: 'it@school.example' }, admin))).json();
   const res = await app.request('/api/notifications/rules', json('POST', { channelId }, admin));
@@ -89,6 +100,10 @@ test('rules: 201 {id} with defaults; unknown channel 400; mutes are audited', as
   const mute = await app.request('/api/notifications/mutes', json('POST', { targetType: 'group', targetId: '3', until: '2026-03-02T12:00:00Z', reason: 'firmware update' }, admin));
   assert.is(mute.status, 201);
   assert.match(JSON.stringify(await listAudit(f.db, {})), 'firmware update');
+  // The maintenance window names its target in the reader's language.
+  const de = await (await app.request('/settings/notifications', { headers: { cookie: admin, 'accept-language': 'de' } })).text();
+  assert.match(de, /Gruppe 3 stumm bis [^<]+ von admin \(firmware update\)/);
+  assert.not.match(de, /group 3/);
 });
 
 test('admin only', async () => {

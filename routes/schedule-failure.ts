@@ -10,7 +10,7 @@ import { invalidBody } from './validate.ts';
 export function failureAnswer(c: Context, f: EditFailure) {
   switch (f.reason) {
     case 'invalid':
-      return invalidBody(c, f.issues);
+      return invalidBody(c, f.issues.map(({ path, message }) => ({ path, message }))); // the codes are the pages'
     case 'rejected':
       return c.json({ error: f.message }, 400);
     case 'not_found':

@@ -58,10 +58,10 @@ test('bad input: a non-HTTP URL, an unreachable receiver and a redirect loop eac
   await closed.close();
   await addChannel('Tot', deadUrl);
   await Promise.all([page.waitForLoadState('load'), page.click('tr:has-text("Tot") button:has-text("Test senden")')]);
-  assert.match(await page.textContent('#notif-error') ?? '', /Test fehlgeschlagen: cannot connect to 127\.0\.0\.1:\d+: connection refused/);
+  assert.match(await page.textContent('#notif-error') ?? '', /Test fehlgeschlagen: 127\.0\.0\.1:\d+ hat die Verbindung abgelehnt/);
   rx.script.push('redirect-loop');
   await Promise.all([page.waitForLoadState('load'), page.click('tr:has-text("Alertmanager") button:has-text("Test senden")')]);
-  assert.match(await page.textContent('#notif-error') ?? '', 'answered a redirect (HTTP 302)');
+  assert.match(await page.textContent('#notif-error') ?? '', 'hat mit einer Weiterleitung geantwortet (HTTP 302)');
   rx.script.length = 0;
   await Promise.all([page.waitForLoadState('load'), page.click('tr:has-text("Alertmanager") button:has-text("Test senden")')]);
   assert.match(await page.textContent('#notif-notice') ?? '', 'Test zugestellt');

@@ -11,37 +11,87 @@ import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
 import { canWriteAtomic } from '../../db/writer.ts';
 import type { HolidayConflict } from './holidays.ts';
+import { isIssueCode, problem, type IssueCode, type IssueParams, type Problem } from './issues.ts';
 
-export interface Issue {
+/** A field's problem: its code (pages translate it) and the English `message` (the API's text). */
+export interface Issue extends Problem {
   path: string; // dotted, e.g. `video.url`
   message: string;
 }
+
+/** Every failure but `invalid` carries one code (issues.ts) and its English `message`. */
+type Coded = Problem & { message: string };
 
 export type EditFailure =
   /** The input is wrong field by field (400 `{error, issues}`). */
   | { ok: false; reason: 'invalid'; issues: Issue[] }
   /** The input is refused as a whole (400 `{error}`); `field` names the form field when there is one. */
-  | { ok: false; reason: 'rejected'; message: string; field?: string }
-  | { ok: false; reason: 'not_found'; message: string }
+  | ({ ok: false; reason: 'rejected'; field?: string } & Coded)
+  | ({ ok: false; reason: 'not_found' } & Coded)
   /** It clashes with what is stored (409); a holiday names the holiday it overlaps. */
-  | { ok: false; reason: 'conflict'; message: string; conflict?: HolidayConflict };
+  | ({ ok: false; reason: 'conflict'; conflict?: HolidayConflict } & Coded);
 
 export type EditResult<T> = { ok: true; value: T } | EditFailure;
 
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 export const invalid = (issues: Issue[]): EditFailure => ({ ok: false, reason: 'invalid', issues });
-export const rejected = (message: string, field?: string): EditFailure => ({ ok: false, reason: 'rejected', message, ...(field ? { field } : {}) });
-export const notFound = (message: string): EditFailure => ({ ok: false, reason: 'not_found', message });
-export const conflict = (message: string, detail?: HolidayConflict): EditFailure => ({ ok: false, reason: 'conflict', message, ...(detail ? { conflict: detail } : {}) });
+export const issue = (path: string, code: IssueCode, params?: IssueParams): Issue => ({ path, ...problem(code, params) });
+export const rejected = (code: IssueCode, params?: IssueParams, field?: string): EditFailure => ({ ok: false, reason: 'rejected', ...problem(code, params), ...(field ? { field } : {}) });
+export const notFound = (code: IssueCode, params?: IssueParams): EditFailure => ({ ok: false, reason: 'not_found', ...problem(code, params) });
+export const conflict = (code: IssueCode, params?: IssueParams, detail?: HolidayConflict): EditFailure => ({ ok: false, reason: 'conflict', ...problem(code, params), ...(detail ? { conflict: detail } : {}) });
 
-/** zod issues with dotted paths. */
-export const zodIssues = (issues: readonly { path: readonly PropertyKey[]; message: string }[]): Issue[] =>
-  issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+/** What zod v4 tells of an issue (the fields the codes below read). */
+interface ZodIssueLike {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  origin?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  format?: string;
+  expected?: string;
+  values?: readonly unknown[];
+  keys?: readonly string[];
+  params?: Record<string, unknown>;
+}
 
-/** A failure as `[{path, message}]`, for a form that names fields (path '' = the form as a whole). */
+/** zod's issue as one of our codes: a custom check names its code in `params.code`. */
+function zodProblem(i: ZodIssueLike): Problem {
+  const array = i.origin === 'array' || i.origin === 'set';
+  switch (i.code) {
+    case 'custom': {
+      const { code, ...params } = i.params ?? {};
+      return isIssueCode(code) ? { code, params: params as IssueParams } : { code: 'invalid' };
+    }
+    case 'invalid_type':
+      return /received undefined/.test(i.message) ? { code: 'required' } : { code: 'wrong_type', params: { expected: String(i.expected) } };
+    case 'too_small':
+      if (i.origin === 'string') return Number(i.minimum) === 1 ? { code: 'required' } : { code: 'too_short', params: { min: Number(i.minimum) } };
+      return { code: array ? 'too_few' : 'too_small', params: { min: Number(i.minimum) } };
+    case 'too_big':
+      return { code: i.origin === 'string' ? 'too_long' : array ? 'too_many' : 'too_large', params: { max: Number(i.maximum) } };
+    case 'invalid_format':
+      return { code: i.format === 'url' ? 'url' : 'format' };
+    case 'invalid_value':
+      return { code: 'choice', params: { values: (i.values ?? []).map(String).join(', ') } };
+    case 'unrecognized_keys':
+      return { code: 'unknown_keys', params: { keys: (i.keys ?? []).join(', ') } };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+/** zod issues with dotted paths, zod's own English as `message` (the API keeps it), a code for pages. */
+export const zodIssues = (issues: readonly ZodIssueLike[]): Issue[] =>
+  issues.map((i) => {
+    const p = zodProblem(i);
+    return { path: i.path.map(String).join('.'), message: i.message, code: p.code, ...(p.params && Object.keys(p.params).length ? { params: p.params } : {}) };
+  });
+
+/** A failure as `[{path, code, message}]`, for a form that names fields (path '' = the form as a whole). */
 export function failureIssues(f: EditFailure): Issue[] {
   if (f.reason === 'invalid') return f.issues;
-  return [{ path: f.reason === 'rejected' ? f.field ?? '' : '', message: f.message }];
+  return [{ path: f.reason === 'rejected' ? f.field ?? '' : '', code: f.code, ...(f.params ? { params: f.params } : {}), message: f.message }];
 }
 
 /**

@@ -36,12 +36,12 @@ test('groups: unique names ignoring case (conflict), partial update, order, move
   assert.equal(changes, [{ groups: [a.id] }]); // its retained [] at once
   const b = value(await edits.createGroup({ name: 'Library' }));
   const dup = await edits.createGroup({ name: 'hall' });
-  assert.equal(dup, { ok: false, reason: 'conflict', message: 'a group named "Hall" exists' });
+  assert.equal(dup, { ok: false, reason: 'conflict', code: 'group_name_taken', params: { name: 'Hall' }, message: 'a group named "Hall" exists' });
   assert.is(await edits.nameFree('HALL', a.id), true);
   assert.is(await edits.nameFree('HALL', b.id), false);
   assert.is((await edits.updateGroup(b.id, { name: 'HALL' })).ok, false);
   assert.equal(value(await edits.updateGroup(a.id, { description: 'ground floor' })).name, 'Hall');
-  assert.equal(await edits.updateGroup(999, { name: 'x' }), { ok: false, reason: 'not_found', message: 'group not found' });
+  assert.equal(await edits.updateGroup(999, { name: 'x' }), { ok: false, reason: 'not_found', code: 'group_not_found', message: 'group not found' });
   const bad = await edits.orderGroups([b.id, 999, b.id]);
   assert.equal(failureIssues(bad as Exclude<typeof bad, { ok: true }>).map((i) => i.path), ['order.1', 'order']);
   assert.equal(value(await edits.orderGroups([b.id])), [b.id, a.id]);
@@ -60,8 +60,8 @@ test('events: invalid fields, unknown group, not found; a move republishes both 
   const g2 = value(await edits.createGroup({ name: 'Events B' })).id;
   changes.length = 0;
   const late = await edits.createEvent(body({ groupId: g1, end: '2026-03-02T06:00:00Z' }));
-  assert.equal(late, { ok: false, reason: 'invalid', issues: [{ path: 'end', message: 'must be after start' }] });
-  assert.equal(await edits.createEvent(body({ groupId: 999 })), { ok: false, reason: 'rejected', message: 'group 999 does not exist', field: 'groupId' });
+  assert.equal(late, { ok: false, reason: 'invalid', issues: [{ path: 'end', code: 'end_before_start', message: 'must be after start' }] });
+  assert.equal(await edits.createEvent(body({ groupId: 999 })), { ok: false, reason: 'rejected', code: 'group_missing', params: { id: 999 }, message: 'group 999 does not exist', field: 'groupId' });
   assert.equal(changes, []); // nothing written, nothing republished
   const ev = value(await edits.createEvent(body({ groupId: g1, start: '2026-03-02T09:00:00Z', end: '2026-03-02T11:00:00Z' }))); // active now (10:00)
   assert.equal(changes, [{ groups: [g1] }]);
@@ -73,21 +73,21 @@ test('events: invalid fields, unknown group, not found; a move republishes both 
   assert.equal(form.ok ? [] : failureIssues(form).map((i) => i.path), ['title']); // the form body is checked whole, like POST
   assert.is(value(await edits.deleteEvent(ev.id)).id, ev.id);
   assert.is(await edits.getEvent(ev.id), null);
-  assert.equal((await edits.deleteEvent(ev.id)) as unknown, { ok: false, reason: 'not_found', message: 'event not found' });
+  assert.equal((await edits.deleteEvent(ev.id)) as unknown, { ok: false, reason: 'not_found', code: 'event_not_found', message: 'event not found' });
 });
 
 test('occurrences: skip (again: nothing to do), detach, and the conflicts between them', async () => {
   const g = value(await edits.createGroup({ name: 'Series' })).id;
   const series = value(await edits.createEvent(body({ groupId: g, recurrenceRule: 'FREQ=DAILY;COUNT=5' })));
   const oneOff = value(await edits.createEvent(body({ groupId: g, start: '2026-03-10T07:00:00Z', end: '2026-03-10T08:00:00Z' })));
-  assert.equal(edits.occurrence(oneOff, '20260310T070000Z'), { ok: false, reason: 'rejected', message: 'only an occurrence of a recurring event can be skipped or detached' });
-  assert.equal(edits.occurrence(series, '20260303T073000Z'), { ok: false, reason: 'not_found', message: 'the event has no occurrence starting at that time' });
+  assert.equal(edits.occurrence(oneOff, '20260310T070000Z'), { ok: false, reason: 'rejected', code: 'not_recurring', message: 'only an occurrence of a recurring event can be skipped or detached' });
+  assert.equal(edits.occurrence(series, '20260303T073000Z'), { ok: false, reason: 'not_found', code: 'no_occurrence_at', message: 'the event has no occurrence starting at that time' });
   assert.is(edits.occurrence(series, 'soon').ok, false);
   changes.length = 0;
   assert.equal(value(await edits.skip(series.id, '20260303T070000Z')).exceptions.length, 1);
   assert.equal(value(await edits.skip(series.id, Date.parse('2026-03-03T07:00:00Z'))).exceptions.length, 1);
   assert.is(changes.length, 1); // the second skip wrote nothing
-  assert.equal((await edits.detach(series.id, '20260303T070000Z')) as unknown, { ok: false, reason: 'conflict', message: 'that occurrence is already skipped or detached' });
+  assert.equal((await edits.detach(series.id, '20260303T070000Z')) as unknown, { ok: false, reason: 'conflict', code: 'occurrence_excepted', message: 'that occurrence is already skipped or detached' });
   const bad = await edits.detach(series.id, '20260304T070000Z', { title: 7 });
   assert.equal(bad.ok ? [] : failureIssues(bad).map((i) => i.path), ['title']);
   const d = value(await edits.detach(series.id, '20260304T070000Z', { title: 'Special' }));
@@ -104,7 +104,7 @@ test('holidays: conflict names the holiday, not found, a fatal CSV is rejected',
   const c = await edits.addHoliday({ name: 'Faschingsdienstag', region: 'W', startDate: '2026-02-10' });
   assert.equal(c.ok ? null : [c.reason, c.reason === 'conflict' && c.conflict?.conflictsWith.id], ['conflict', a.holiday.id]);
   assert.is((await edits.addHoliday({ name: 'x', startDate: '2026-05-02', endDate: '2026-05-01' })).ok, false);
-  assert.equal((await edits.updateHoliday(999, { name: 'x' })) as unknown, { ok: false, reason: 'not_found', message: 'holiday not found' });
+  assert.equal((await edits.updateHoliday(999, { name: 'x' })) as unknown, { ok: false, reason: 'not_found', code: 'holiday_not_found', message: 'holiday not found' });
   const fatal = await edits.importHolidays('');
   assert.equal(fatal.ok ? '' : fatal.reason, 'rejected');
 });

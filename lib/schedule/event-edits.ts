@@ -40,27 +40,27 @@ export interface OccurrenceSpan {
 export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
   const load = async (id: number): Promise<EditResult<ScheduleEvent>> => {
     const ev = await getEvent(d.db, id);
-    return ev ? ok(ev) : notFound('event not found');
+    return ev ? ok(ev) : notFound('event_not_found');
   };
   /** After a write the row is there: `write` resolved once it was stored. */
   const reload = async (id: number): Promise<ScheduleEvent> => (await getEvent(d.db, id))!;
-  const noGroup = async (groupId: number) => ((await getGroup(d.db, groupId)) ? null : rejected(`group ${groupId} does not exist`, 'groupId'));
+  const noGroup = async (groupId: number) => ((await getGroup(d.db, groupId)) ? null : rejected('group_missing', { id: groupId }, 'groupId'));
   const groups = (...ids: number[]) => ({ groups: [...new Set(ids)] });
   /** An event links only to a period that exists and is not archived (docs/periods.md "Links"). */
   const badPeriod = async (id: number | null | undefined) => {
     if (id === null || id === undefined) return null;
     const p = await getPeriod(d.db, id);
-    if (!p) return rejected(`academic period ${id} does not exist`, 'academicPeriodId');
-    return p.isArchived ? rejected(`academic period ${id} "${p.name}" is archived: restore it first`, 'academicPeriodId') : null;
+    if (!p) return rejected('period_missing', { id }, 'academicPeriodId');
+    return p.isArchived ? rejected('period_archived', { id, name: p.name }, 'academicPeriodId') : null;
   };
 
   /** docs/media.md "Events": a video names a video item, a presentation PDFs or presentations. */
   const badMedia = async (draft: EventDraft) => {
     const v = draft.fields.video?.eventMediaId;
-    if (v && (await getMedia(d.db, v))?.mediaType !== 'video') return rejected(`media item ${v} is not a video of the library`, 'video.eventMediaId');
+    if (v && (await getMedia(d.db, v))?.mediaType !== 'video') return rejected('media_not_video', { id: v }, 'video.eventMediaId');
     for (const id of draft.fields.presentation?.eventMediaIds ?? []) {
       const type = (await getMedia(d.db, id))?.mediaType;
-      if (type !== 'pdf' && type !== 'presentation') return rejected(`media item ${id} is not a PDF or presentation of the library`, 'presentation.eventMediaIds');
+      if (type !== 'pdf' && type !== 'presentation') return rejected('media_not_document', { id }, 'presentation.eventMediaIds');
     }
     return null;
   };
@@ -69,15 +69,15 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
   function occurrence(ev: ScheduleEvent, at: string | number): EditResult<OccurrenceSpan> {
     if (typeof at === 'string' && DATE_ONLY.test(at)) {
       // The original system's form: a calendar date names the series' occurrence on that local day.
-      if (!ev.recurrenceRule) return rejected('only an occurrence of a recurring event can be skipped or detached');
+      if (!ev.recurrenceRule) return rejected('not_recurring');
       const onDay = occurrenceOnDate(ev, at);
-      return onDay ? ok(onDay) : notFound('the event has no occurrence on that date');
+      return onDay ? ok(onDay) : notFound('no_occurrence_on_date');
     }
     const start = typeof at === 'number' ? at : parseInstant(at);
-    if (start === null) return rejected('the occurrence date must be yyyyMMddTHHmmssZ, ISO 8601 with a zone, or YYYY-MM-DD');
-    if (!ev.recurrenceRule) return rejected('only an occurrence of a recurring event can be skipped or detached');
+    if (start === null) return rejected('occurrence_format');
+    if (!ev.recurrenceRule) return rejected('not_recurring');
     const occ = expand({ start: ev.start, end: ev.end, timezone: ev.timezone, rule: ev.recurrenceRule }, start, start + 1).find((o) => o.start === start);
-    return occ ? ok({ start: occ.start, end: occ.end }) : notFound('the event has no occurrence starting at that time');
+    return occ ? ok({ start: occ.start, end: occ.end }) : notFound('no_occurrence_at');
   }
 
   /** The event and its occurrence at `at`, for the exception edits. */
@@ -150,7 +150,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
       if (!r.ok) return r;
       const { ev, occ } = r.value;
       const existing = ev.exceptions.find((x) => x.occurrence === occ.start);
-      if (existing?.kind === 'detached') return conflict(`that occurrence was detached into event ${existing.detachedEventId}`);
+      if (existing?.kind === 'detached') return conflict('occurrence_detached', { id: String(existing.detachedEventId) });
       if (!existing) await w.write([exceptionStatement(ev.id, occ.start, 'skipped', null, d.now())], groups(ev.groupId));
       return ok(await reload(ev.id));
     },
@@ -174,7 +174,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
       const r = await loadOccurrence(id, at);
       if (!r.ok) return r;
       const { ev, occ } = r.value;
-      if (ev.exceptions.some((x) => x.occurrence === occ.start)) return conflict('that occurrence is already skipped or detached');
+      if (ev.exceptions.some((x) => x.occurrence === occ.start)) return conflict('occurrence_excepted');
       const body = eventUpdateSchema.safeParse(raw ?? {});
       if (!body.success) return invalid(zodIssues(body.error.issues));
       const base: EventDraft = { ...draftOf(ev), start: occ.start, end: occ.end, recurrenceRule: null };

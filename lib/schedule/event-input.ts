@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { checkRule } from './recurrence.ts';
 import { parseInstant } from './rfc5545.ts';
 import { isTimeZone } from './zone.ts';
+import { issueText } from './issues.ts';
+import { issue, type Issue } from './edit-result.ts';
 import { EVENT_TYPES, type EventFields, type EventType } from './types.ts';
 
 export const MAX_EVENT_MS = 31 * 86_400_000; // one occurrence lasts at most 31 days
@@ -15,12 +17,12 @@ const url = z.url({ protocol: /^https?$/ }).max(2000);
 const instant = z.string().transform((v, ctx) => {
   const ms = parseInstant(v);
   if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: 'must be ISO 8601 with a zone (2026-04-01T06:00:00Z) or 20260401T060000Z' });
+    ctx.addIssue({ code: 'custom', message: issueText('instant_format'), params: { code: 'instant_format' } });
     return z.NEVER;
   }
   return ms;
 });
-const timezone = z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Vienna');
+const timezone = z.string().refine(isTimeZone, { message: issueText('timezone'), params: { code: 'timezone' } });
 const rule = z
   .string()
   .max(500)
@@ -29,7 +31,7 @@ const rule = z
     if (v === null || v.trim() === '') return null;
     const r = checkRule(v);
     if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: r.message });
+      ctx.addIssue({ code: 'custom', message: r.message, params: { code: r.code, ...r.params } });
       return z.NEVER;
     }
     return r.rule;
@@ -96,7 +98,7 @@ export interface EventDraft {
   academicPeriodId?: number | null;
 }
 
-export type DraftCheck = { ok: true; draft: EventDraft } | { ok: false; issues: Array<{ path: string; message: string }> };
+export type DraftCheck = { ok: true; draft: EventDraft } | { ok: false; issues: Issue[] };
 
 /**
  * Combines a body with the event it updates (or defaults for a new one) and checks what only the
@@ -120,31 +122,31 @@ export function completeDraft(body: EventUpdateBody, base: EventDraft | null, de
     fields: {},
     academicPeriodId: body.academicPeriodId !== undefined ? body.academicPeriodId : base?.academicPeriodId ?? null,
   };
-  const issues: Array<{ path: string; message: string }> = [];
-  if (!(draft.end > draft.start)) issues.push({ path: 'end', message: 'must be after start' });
-  else if (draft.end - draft.start > MAX_EVENT_MS) issues.push({ path: 'end', message: 'an occurrence lasts at most 31 days' });
+  const issues: Issue[] = [];
+  if (!(draft.end > draft.start)) issues.push(issue('end', 'end_before_start'));
+  else if (draft.end - draft.start > MAX_EVENT_MS) issues.push(issue('end', 'span_too_long', { days: MAX_EVENT_MS / 86_400_000 }));
   const p = pick('presentation') as z.output<typeof presentation> | undefined;
   const w = pick('website') as z.output<typeof website> | undefined;
   const v = pick('video') as z.output<typeof video> | undefined;
   const m = pick('message') as z.output<typeof message> | undefined;
   switch (eventType) {
     case 'presentation':
-      if (!p || p.files.length + (p.eventMediaIds?.length ?? 0) === 0) issues.push({ path: 'presentation.files', message: 'a presentation needs at least one file URL or library item' });
+      if (!p || p.files.length + (p.eventMediaIds?.length ?? 0) === 0) issues.push(issue('presentation.files', 'presentation_files'));
       else draft.fields.presentation = { files: p.files, ...(p.eventMediaIds?.length ? { eventMediaIds: p.eventMediaIds } : {}), slideInterval: p.slideInterval ?? null, pageProgress: p.pageProgress ?? null, autoProgress: p.autoProgress ?? null };
       break;
     case 'website':
-      if (!w?.url) issues.push({ path: 'website.url', message: 'a website needs a URL' });
+      if (!w?.url) issues.push(issue('website.url', 'website_url'));
       else draft.fields.website = { url: w.url };
       break;
     case 'webuntis':
       draft.fields.website = { url: w?.url ?? null }; // null: the supplement_table_url setting
       break;
     case 'video':
-      if (!v || (!v.url && !v.eventMediaId)) issues.push({ path: 'video.url', message: 'a video needs a URL or a library item' });
+      if (!v || (!v.url && !v.eventMediaId)) issues.push(issue('video.url', 'video_url'));
       else draft.fields.video = { url: v.eventMediaId ? '' : v.url!, ...(v.eventMediaId ? { eventMediaId: v.eventMediaId } : {}), autoplay: v.autoplay ?? null, loop: v.loop ?? null, volume: v.volume ?? null, muted: v.muted ?? null };
       break;
     case 'message':
-      if (!m) issues.push({ path: 'message.text', message: 'a message needs a text' });
+      if (!m) issues.push(issue('message.text', 'message_text'));
       else draft.fields.message = { text: m.text };
       break;
     case 'other':

@@ -7,17 +7,17 @@
 import { deleteGroupStatements, findGroupByName, getGroup, insertGroupStatement, listGroups, maxDisplayOrder, orderStatements, updateGroupStatement } from '../../db/groups.ts';
 import { nextId } from '../../db/ids.ts';
 import type { Group } from './types.ts';
-import { conflict, invalid, notFound, ok, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
+import { conflict, invalid, issue, notFound, ok, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
   const load = async (id: number): Promise<EditResult<Group>> => {
     const g = await getGroup(d.db, id);
-    return g ? ok(g) : notFound('group not found');
+    return g ? ok(g) : notFound('group_not_found');
   };
   /** null when no other group has that name (ignoring case), else the conflict naming it. */
   const taken = async (name: string, self?: number) => {
     const other = await findGroupByName(d.db, name);
-    return other && other.id !== self ? conflict(`a group named "${other.name}" exists`) : null;
+    return other && other.id !== self ? conflict('group_name_taken', { name: other.name }) : null;
   };
   const writeOrder = (ids: number[]) => w.write(orderStatements(ids, d.now()), null); // the order is not in any payload
 
@@ -34,7 +34,7 @@ export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
       const id = await nextId(d.db, 'groups');
       await w.write([insertGroupStatement(id, { name: input.name, description: input.description || null, displayOrder: (await maxDisplayOrder(d.db)) + 1 }, d.now())], null);
       const created = await getGroup(d.db, id);
-      if (!created) return conflict('the group could not be created (name taken?)'); // the unique index won a race
+      if (!created) return conflict('group_create_race'); // the unique index won a race
       await d.scheduler?.changed({ groups: [id] });
       return ok(created);
     },
@@ -52,7 +52,7 @@ export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
       const description = patch.description !== undefined ? patch.description || null : g.description;
       await w.write([updateGroupStatement(g.id, { name, description }, d.now())], null); // names are not in any payload
       const updated = (await getGroup(d.db, g.id))!;
-      if (updated.name !== name) return conflict('the group could not be renamed (name taken?)');
+      if (updated.name !== name) return conflict('group_rename_race');
       return ok(updated);
     },
 
@@ -60,8 +60,8 @@ export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
     async orderGroups(order: number[]): Promise<EditResult<number[]>> {
       const groups = await listGroups(d.db);
       const ids = new Set(groups.map((g) => g.id));
-      const issues: Issue[] = order.flatMap((id, i) => (ids.has(id) ? [] : [{ path: `order.${i}`, message: `no group ${id}` }]));
-      if (new Set(order).size !== order.length) issues.push({ path: 'order', message: 'lists a group twice' });
+      const issues: Issue[] = order.flatMap((id, i) => (ids.has(id) ? [] : [issue(`order.${i}`, 'order_unknown_group', { id })]));
+      if (new Set(order).size !== order.length) issues.push(issue('order', 'order_twice'));
       if (issues.length) return invalid(issues);
       const listed = new Set(order);
       const final = [...order, ...groups.filter((g) => !listed.has(g.id)).map((g) => g.id)];
@@ -73,7 +73,7 @@ export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
     async moveGroup(id: number, dir: -1 | 1): Promise<EditResult<number[]>> {
       const ids = (await listGroups(d.db)).map((g) => g.id);
       const i = ids.indexOf(id);
-      if (i < 0) return notFound('group not found');
+      if (i < 0) return notFound('group_not_found');
       const j = i + dir;
       if (j < 0 || j >= ids.length) return ok(ids);
       [ids[i], ids[j]] = [ids[j], ids[i]];

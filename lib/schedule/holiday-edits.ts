@@ -14,7 +14,7 @@ import { outsidePeriod, type AcademicPeriod } from '../../domain/periods.ts';
 import { parseHolidaysCsv } from './holidays-csv.ts';
 import { daysBetween, MAX_HOLIDAY_DAYS, planHolidays, type HolidayDraft, type HolidayPlan, type ImportReport } from './holidays.ts';
 import type { Holiday } from './types.ts';
-import { conflict, invalid, notFound, ok, rejected, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
+import { conflict, invalid, issue, notFound, ok, rejected, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export type HolidayOutcome = 'inserted' | 'merged' | 'skipped';
 export type HolidayInput = { name: string; region?: string; startDate: string; endDate?: string; academicPeriodId?: number | null };
@@ -23,12 +23,12 @@ export type HolidayInput = { name: string; region?: string; startDate: string; e
 export type ImportResult = ImportReport & { rows: number };
 
 function rangeIssues(h: HolidayDraft): Issue[] {
-  if (h.endDate < h.startDate) return [{ path: 'endDate', message: 'must not be before startDate' }];
-  if (daysBetween(h.startDate, h.endDate) >= MAX_HOLIDAY_DAYS) return [{ path: 'endDate', message: `a holiday spans at most ${MAX_HOLIDAY_DAYS} days` }];
+  if (h.endDate < h.startDate) return [issue('endDate', 'holiday_end_before_start')];
+  if (daysBetween(h.startDate, h.endDate) >= MAX_HOLIDAY_DAYS) return [issue('endDate', 'holiday_too_long', { days: MAX_HOLIDAY_DAYS })];
   return [];
 }
 
-const overlap = (plan: HolidayPlan) => conflict('overlaps a different holiday', plan.report.conflicts[0]);
+const overlap = (plan: HolidayPlan) => conflict('holiday_overlap', undefined, plan.report.conflicts[0]);
 
 const span = (p: Pick<AcademicPeriod, 'name' | 'startDate' | 'endDate'>) => `"${p.name}" (${p.startDate} – ${p.endDate})`;
 
@@ -36,13 +36,13 @@ const span = (p: Pick<AcademicPeriod, 'name' | 'startDate' | 'endDate'>) => `"${
 async function periodFor(d: ScheduleEditDeps, id: number | null | undefined): Promise<EditResult<AcademicPeriod | null>> {
   if (id === null || id === undefined) return ok(null);
   const p = await getPeriod(d.db, id);
-  if (!p) return rejected(`academic period ${id} does not exist`, 'academicPeriodId');
-  return p.isArchived ? rejected(`academic period ${id} ${span(p)} is archived: restore it first`, 'academicPeriodId') : ok(p);
+  if (!p) return rejected('period_missing', { id }, 'academicPeriodId');
+  return p.isArchived ? rejected('period_archived', { id, name: span(p) }, 'academicPeriodId') : ok(p);
 }
 
 /** A period's holidays lie within its dates (docs/periods.md "Holidays"). */
 function outside(p: AcademicPeriod | null, h: HolidayDraft): EditResult<null> {
-  return p && outsidePeriod(p, [h]).length ? rejected(`the holiday lies outside the academic period ${span(p)}: a period's holidays lie within its dates`, 'startDate') : ok(null);
+  return p && outsidePeriod(p, [h]).length ? rejected('holiday_outside_period', { period: span(p) }, 'startDate') : ok(null);
 }
 
 export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
@@ -74,7 +74,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
      */
     async updateHoliday(id: number, patch: Partial<HolidayInput>): Promise<EditResult<{ holiday: Holiday; outcome: HolidayOutcome }>> {
       const h = await getHoliday(d.db, id);
-      if (!h) return notFound('holiday not found');
+      if (!h) return notFound('holiday_not_found');
       const draft: HolidayDraft = {
         name: patch.name ?? h.name,
         region: patch.region ?? h.region,
@@ -102,7 +102,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
 
     async deleteHoliday(id: number): Promise<EditResult<Holiday>> {
       const h = await getHoliday(d.db, id);
-      if (!h) return notFound('holiday not found');
+      if (!h) return notFound('holiday_not_found');
       await w.write([deleteHolidayStatement(id)], changed);
       return ok(h);
     },
@@ -117,12 +117,12 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
       const period = await periodFor(d, opts.academicPeriodId);
       if (!period.ok) return period;
       const parsed = parseHolidaysCsv(csv);
-      if (!parsed.ok) return rejected(parsed.error);
+      if (!parsed.ok) return rejected(parsed.error.code, parsed.error.params);
       const p = period.value;
       const out = p ? outsidePeriod(p, parsed.rows) : [];
       if (p && out.length) {
         const rows = out.map((r) => `line ${r.line} "${r.name}" ${r.startDate} – ${r.endDate}`).join('; ');
-        return rejected(`${out.length} row${out.length === 1 ? ' lies' : 's lie'} outside the academic period ${span(p)}: ${rows}`);
+        return rejected('rows_outside_period', { count: out.length, period: span(p), rows });
       }
       const periodId = p?.id ?? null;
       const plan = planHolidays(await listHolidays(d.db, { academicPeriodId: periodId }), parsed.rows);

@@ -8,13 +8,14 @@
  * (no header, missing columns, too many rows, unterminated quote) is a fatal error: nothing of it
  * is imported.
  */
-import { daysBetween, MAX_HOLIDAY_DAYS, type HolidayDraft } from './holidays.ts';
+import { daysBetween, MAX_HOLIDAY_DAYS, type CsvRowError, type HolidayDraft } from './holidays.ts';
+import { issueText, problem, type Problem } from './issues.ts';
 
 export const MAX_CSV_ROWS = 10_000;
 
 export type CsvParse =
-  | { ok: true; rows: Array<HolidayDraft & { line: number }>; errors: Array<{ line: number; message: string }> }
-  | { ok: false; error: string };
+  | { ok: true; rows: Array<HolidayDraft & { line: number }>; errors: CsvRowError[] }
+  | { ok: false; error: Problem & { message: string } };
 
 const ALIASES: Record<string, 'name' | 'region' | 'start' | 'end'> = {
   name: 'name', holiday: 'name', bezeichnung: 'name', title: 'name',
@@ -75,35 +76,36 @@ export function parseHolidaysCsv(input: string): CsvParse {
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const recs = records(text, sep);
-  if (recs === null) return { ok: false, error: 'unterminated quoted field' };
-  if (recs.length === 0) return { ok: false, error: 'the file is empty' };
+  if (recs === null) return { ok: false, error: problem('csv_open_quote') };
+  if (recs.length === 0) return { ok: false, error: problem('csv_empty') };
   const header = recs[0].fields.map((h) => ALIASES[h.trim().toLowerCase().replace(/[\s-]+/g, '_')]);
   const col = (k: 'name' | 'region' | 'start' | 'end') => header.indexOf(k);
   const missing = (['name', 'start'] as const).filter((k) => col(k) < 0);
-  if (missing.length) return { ok: false, error: `line ${recs[0].line}: header must name the columns name, start_date, end_date (optional region); missing ${missing.join(', ')}` };
-  if (recs.length - 1 > MAX_CSV_ROWS) return { ok: false, error: `too many rows (${recs.length - 1}; at most ${MAX_CSV_ROWS})` };
+  if (missing.length) return { ok: false, error: problem('csv_header', { line: recs[0].line, missing: missing.join(', ') }) };
+  if (recs.length - 1 > MAX_CSV_ROWS) return { ok: false, error: problem('csv_too_many_rows', { rows: recs.length - 1, max: MAX_CSV_ROWS }) };
 
   const rows: Array<HolidayDraft & { line: number }> = [];
-  const errors: Array<{ line: number; message: string }> = [];
+  const errors: CsvRowError[] = [];
+  const bad = (line: number, problems: Problem[]) => errors.push({ line, message: problems.map((p) => issueText(p.code, p.params)).join('; '), problems });
   for (const { line, fields } of recs.slice(1)) {
     if (fields.length > header.length) {
-      errors.push({ line, message: `${fields.length} fields, the header has ${header.length}` });
+      bad(line, [{ code: 'csv_fields', params: { fields: fields.length, columns: header.length } }]);
       continue;
     }
     const get = (k: 'name' | 'region' | 'start' | 'end') => (col(k) >= 0 ? (fields[col(k)] ?? '').trim() : '');
     const name = get('name');
     const startDate = parseDate(get('start'));
     const endDate = get('end') === '' ? startDate : parseDate(get('end'));
-    const problems: string[] = [];
-    if (!name) problems.push('name is empty');
-    else if (name.length > 200) problems.push('name is longer than 200 characters');
-    if (get('region').length > 100) problems.push('region is longer than 100 characters');
-    if (!startDate) problems.push(`start date "${get('start')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
-    if (!endDate) problems.push(`end date "${get('end')}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`);
-    if (startDate && endDate && endDate < startDate) problems.push('end date is before the start date');
-    if (startDate && endDate && daysBetween(startDate, endDate) >= MAX_HOLIDAY_DAYS) problems.push(`longer than ${MAX_HOLIDAY_DAYS} days`);
+    const problems: Problem[] = [];
+    if (!name) problems.push({ code: 'csv_name_empty' });
+    else if (name.length > 200) problems.push({ code: 'csv_name_too_long', params: { max: 200 } });
+    if (get('region').length > 100) problems.push({ code: 'csv_region_too_long', params: { max: 100 } });
+    if (!startDate) problems.push({ code: 'csv_start_date', params: { value: get('start') } });
+    if (!endDate) problems.push({ code: 'csv_end_date', params: { value: get('end') } });
+    if (startDate && endDate && endDate < startDate) problems.push({ code: 'csv_end_before_start' });
+    if (startDate && endDate && daysBetween(startDate, endDate) >= MAX_HOLIDAY_DAYS) problems.push({ code: 'csv_too_long', params: { days: MAX_HOLIDAY_DAYS } });
     if (problems.length) {
-      errors.push({ line, message: problems.join('; ') });
+      bad(line, problems);
       continue;
     }
     rows.push({ line, name, region: get('region'), startDate: startDate!, endDate: endDate! });

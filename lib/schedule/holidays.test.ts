@@ -64,6 +64,9 @@ test('CSV: header aliases, semicolons, quotes, BOM; bad rows reported with their
   assert.match(r.errors[1].message, /before the start date/);
   assert.match(r.errors[2].message, /5 fields/);
   assert.match(r.errors[3].message, /name is empty/);
+  // The same problems as codes with their values, for the dashboard's translated report.
+  assert.equal(r.errors[0].problems, [{ code: 'csv_start_date', params: { value: '2026-13-01' } }, { code: 'csv_end_date', params: { value: '2026-13-02' } }]);
+  assert.equal(r.errors[2].problems, [{ code: 'csv_fields', params: { fields: 5, columns: 4 } }]);
 });
 
 test('CSV: fatal errors (no usable header, open quote, empty) import nothing', () => {
@@ -74,7 +77,7 @@ test('CSV: fatal errors (no usable header, open quote, empty) import nothing', (
   ] as const) {
     const r = parseHolidaysCsv(csv);
     assert.is(r.ok, false, csv);
-    if (!r.ok) assert.match(r.error, why);
+    if (!r.ok) assert.match(r.error.message, why);
   }
   const many = 'name,start_date\n' + Array.from({ length: 10_001 }, (_, i) => `h${i},2026-01-01`).join('\n');
   assert.is(parseHolidaysCsv(many).ok, false);

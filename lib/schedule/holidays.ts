@@ -5,6 +5,7 @@
  * changes no schedule). One planner serves the CSV import and the single-holiday API.
  */
 import type { Holiday } from './types.ts';
+import type { Problem } from './issues.ts';
 
 export interface HolidayDraft {
   name: string;
@@ -21,12 +22,19 @@ export interface HolidayConflict {
   conflictsWith: { id: number | null; name: string; region: string; startDate: string; endDate: string };
 }
 
+/** A bad CSV row: its problems as codes (pages translate them), `message` their English (the API's). */
+export interface CsvRowError {
+  line: number;
+  message: string;
+  problems: Problem[];
+}
+
 export interface ImportReport {
   inserted: number;
   merged: number;
   skipped: number; // already covered by the same holiday
   conflicts: HolidayConflict[];
-  errors: Array<{ line: number; message: string }>; // bad rows, not imported
+  errors: CsvRowError[]; // bad rows, not imported
 }
 
 /** What to write: new rows, extended rows, rows absorbed into another by a merge. */

@@ -9,6 +9,7 @@
  */
 import * as rrulePkg from 'rrule';
 import { fromWall, toWall } from './zone.ts';
+import { problem, type IssueCode, type IssueParams, type Problem } from './issues.ts';
 
 // rrule is CommonJS: a named ESM import of it fails at run time, so take the default export.
 const { RRule } = ((rrulePkg as any).default ?? rrulePkg) as typeof rrulePkg;
@@ -21,7 +22,9 @@ const FREQS = new Set(['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
 const DAY_RE = /^[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU)$/;
 const UNTIL_RE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/;
 
-export type RuleCheck = { ok: true; rule: string } | { ok: false; message: string };
+/** A refused rule: its code and parameters (pages translate them) and the English `message` (the API's). */
+export type RuleCheck = { ok: true; rule: string } | ({ ok: false; message: string } & Problem);
+const refuse = (code: IssueCode, params?: IssueParams): RuleCheck => ({ ok: false, ...problem(code, params) });
 
 /**
  * Validates and normalises a rule body (`FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20260703T000000Z`; an
@@ -30,30 +33,30 @@ export type RuleCheck = { ok: true; rule: string } | { ok: false; message: strin
  */
 export function checkRule(input: string): RuleCheck {
   const body = input.trim().replace(/^RRULE:/i, '').toUpperCase();
-  if (!body) return { ok: false, message: 'empty rule' };
+  if (!body) return refuse('rule_empty');
   const parts = new Map<string, string>();
   for (const part of body.split(';').filter(Boolean)) {
     const [k, v, extra] = part.split('=');
-    if (!k || v === undefined || extra !== undefined || v === '') return { ok: false, message: `malformed part "${part}"` };
-    if (!KEYS.has(k)) return { ok: false, message: `${k} is not supported (allowed: ${[...KEYS].join(', ')})` };
-    if (parts.has(k)) return { ok: false, message: `${k} given twice` };
+    if (!k || v === undefined || extra !== undefined || v === '') return refuse('rule_malformed', { part });
+    if (!KEYS.has(k)) return refuse('rule_unsupported', { key: k, allowed: [...KEYS].join(', ') });
+    if (parts.has(k)) return refuse('rule_twice', { key: k });
     parts.set(k, v);
   }
   const freq = parts.get('FREQ');
-  if (!freq || !FREQS.has(freq)) return { ok: false, message: 'FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY' };
-  if (parts.has('COUNT') && parts.has('UNTIL')) return { ok: false, message: 'COUNT and UNTIL exclude each other (RFC 5545)' };
+  if (!freq || !FREQS.has(freq)) return refuse('rule_freq');
+  if (parts.has('COUNT') && parts.has('UNTIL')) return refuse('rule_count_until');
   for (const k of ['INTERVAL', 'COUNT'])
-    if (parts.has(k) && !/^[1-9]\d{0,3}$/.test(parts.get(k)!)) return { ok: false, message: `${k} must be an integer from 1 to 9999` };
-  if (parts.has('UNTIL') && untilWall(parts.get('UNTIL')!, 'UTC') === null) return { ok: false, message: 'UNTIL must be yyyyMMdd or yyyyMMddTHHmmssZ' };
-  if (parts.has('BYDAY') && !parts.get('BYDAY')!.split(',').every((d) => DAY_RE.test(d))) return { ok: false, message: 'BYDAY takes MO,TU,WE,TH,FR,SA,SU' };
+    if (parts.has(k) && !/^[1-9]\d{0,3}$/.test(parts.get(k)!)) return refuse('rule_integer', { key: k });
+  if (parts.has('UNTIL') && untilWall(parts.get('UNTIL')!, 'UTC') === null) return refuse('rule_until');
+  if (parts.has('BYDAY') && !parts.get('BYDAY')!.split(',').every((d) => DAY_RE.test(d))) return refuse('rule_byday');
   for (const k of ['BYMONTHDAY', 'BYMONTH', 'BYSETPOS', 'BYYEARDAY', 'BYWEEKNO'])
-    if (parts.has(k) && !parts.get(k)!.split(',').every((n) => /^[+-]?\d{1,3}$/.test(n))) return { ok: false, message: `${k} takes numbers` };
+    if (parts.has(k) && !parts.get(k)!.split(',').every((n) => /^[+-]?\d{1,3}$/.test(n))) return refuse('rule_numbers', { key: k });
   // FREQ first (RFC 5545 recommends it; some parsers require it).
   const rule = [...parts].sort(([a], [b]) => (a === 'FREQ' ? -1 : b === 'FREQ' ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(';');
   try {
     RRule.parseString(rule);
   } catch (err) {
-    return { ok: false, message: (err as Error).message };
+    return refuse('rule_unreadable', { detail: (err as Error).message });
   }
   return { ok: true, rule };
 }

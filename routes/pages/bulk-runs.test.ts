@@ -110,6 +110,8 @@ test('run page: progress over SSE as commands finish, Abort stops issuing; the l
   const [run] = f.bulkRuns.list();
   const page = await (await get(app, `/bulk-runs/${run.id}`, f.cookies.admin)).text();
   assert.match(page, /hx-sse:connect="\/live\/bulk-runs\//);
+  // The run's stream carries only the run: toasts come over /live/toasts, opened beside it.
+  assert.match(page, /<div id="live-toasts" class="live" hx-sse:connect="\/live\/toasts"/);
   assert.match(page, /0 of 6 finished/);
   assert.match(page, /Abort run/);
   assert.is((await get(app, `/bulk-runs/${run.id}`, f.cookies.user)).status, 403);
@@ -152,9 +154,22 @@ test('a run the server no longer holds (restarted) still has its page, from its 
   const html = await res.text();
   assert.match(html, /id="bulk-run-progress" data-status="interrupted"/);
   assert.match(html, /the server restarted during this run/);
-  assert.not.match(html, /hx-sse:connect/);
+  assert.not.match(html, /hx-sse:connect="\/live\/bulk-runs/);
+  assert.match(html, /hx-sse:connect="\/live\/toasts"/, 'no run stream, the toasts still come');
   assert.not.match(html, /Abort run/);
   assert.is((await get(app, '/live/bulk-runs/run-before-restart', f.cookies.admin)).status, 404);
+});
+
+test('German: a timed-out command of a run shows its reason in German, never the stored English text', async () => {
+  const [run] = f.bulkRuns.list();
+  const rec = f.commands.get(run.commandIds[1])!;
+  f.writer.enqueue(upsertCommandStatement({
+    ...rec, bulkRunId: 'run-timed-out', commandId: crypto.randomUUID(), status: 'timed_out', completedAt: rec.createdAt,
+    errorReason: 'no_ack', errorCode: 'stage_timeout', errorMessage: 'no acknowledgement from the client (offline?)',
+  }));
+  const html = await (await get(app, '/bulk-runs/run-timed-out', f.cookies.admin, { 'accept-language': 'de' })).text();
+  assert.match(html, /<span class="cmd-error">keine Bestätigung vom Bildschirm \(offline\?\)<\/span>/);
+  assert.not.match(html, /no acknowledgement/);
 });
 
 test.run();

@@ -23,6 +23,7 @@ import type { AppEnv } from '../middleware/session.ts';
 import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { userNames } from './client-commands.ts';
+import { commandErrorFor } from './command-error.ts';
 import { allRuns } from '../bulk-runs.ts';
 import { heldRunView, storedRunView, type RunView } from '../bulk-run-view.ts';
 import { eventStream, formatFrame } from './sse.ts';
@@ -63,7 +64,7 @@ export function bulkRunPages(deps: PageDeps) {
       const r = deps.fleet.get(uuid);
       return r ? it.clientName(r) : uuid;
     };
-    return { ...got, users, group, nameOf, stopText: (st: StopReason | null) => stopText(it, st) };
+    return { ...got, users, group, nameOf, stopText: (st: StopReason | null) => stopText(it, st), commandError: commandErrorFor(it) };
   };
 
   const formPage = async (c: Context<AppEnv>, groupId: number, error: string | null, status: 200 | 400 = 200) => {
@@ -117,7 +118,8 @@ export function bulkRunPages(deps: PageDeps) {
     if (!data) return errorPage(c, deps, 404);
     const notice = c.req.query('aborted') === '1' ? 'bulk.abort.done' : c.req.query('aborted') === '0' ? 'bulk.abort.tooLate' : null;
     const liveUrl = `/live/bulk-runs/${encodeURIComponent(id)}`;
-    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl } });
+    // The run's stream carries only the run (and ends with it): the layout opens /live/toasts as well.
+    return render(c, { page: 'bulk-run', data: { ...it, title: it.t('bulk.detail.title'), ...data, notice, liveUrl, toastsStream: true } });
   });
 
   app.post('/bulk-runs/:id/abort', admin, async (c) => {

@@ -49,7 +49,7 @@ test('CSV upload: inserted, merged, skipped, conflicts and bad lines in the repo
   assert.equal(['inserted', 'merged', 'skipped', 'conflicts', 'errors'].map((k) => count(html, k)), [2, 1, 1, 1, 1]);
   assert.match(html, /Line 5:<\/strong> &lt;script&gt;/);
   assert.match(html, /overlaps “Semesterferien”/);
-  assert.match(html, /Line 6:<\/strong> start date &quot;2026-13-01&quot; is not a date/);
+  assert.match(html, /Line 6:<\/strong> start date “2026-13-01” is not a date/);
   assert.not.ok(html.includes(EVIL), 'hostile name printed raw');
   const stored = await holidays();
   assert.equal(stored.map((h) => [h.name, h.startDate, h.endDate]), [['Semesterferien', '2026-02-02', '2026-02-08'], ['Pfingsten', '2026-05-25', '2026-05-25']]);
@@ -64,11 +64,29 @@ test('a fatal file imports nothing; no file is a 400 naming the field', async ()
   const before = await holidays();
   const res = await upload('Nationalfeiertag,2026-10-26\n', admin);
   assert.is(res.status, 400);
-  assert.match(await res.text(), /Nothing was imported: line 1: header must name the columns/);
+  assert.match(await res.text(), /Nothing was imported: line 1: the header must name the columns/);
   assert.equal(await holidays(), before);
   const none = await upload(null, admin);
   assert.is(none.status, 400);
   assert.match(await none.text(), /id="err-file">Choose a CSV file\./);
+});
+
+test('German: the import report and a fatal file speak German, no English from the parser', async () => {
+  const de = { 'accept-language': 'de-AT' };
+  const csv = ['name,start_date,end_date', 'Herbstferien,2026-13-01,2026-11-02', ',2026-12-24,2026-12-23', 'A,2026-01-01,2026-01-02,x'].join('\n');
+  const html = await (await upload(csv, admin, de)).text();
+  assert.is(count(html, 'errors'), 3);
+  assert.match(html, /Zeile 2:<\/strong> Beginn „2026-13-01“ ist kein Datum \(JJJJ-MM-TT oder TT.MM.JJJJ\)</);
+  assert.match(html, /Zeile 3:<\/strong> die Bezeichnung ist leer; das Ende liegt vor dem Beginn</);
+  assert.match(html, /Zeile 4:<\/strong> 4 Felder, die Kopfzeile hat aber 3</);
+  assert.not.match(html, /is not a date|name is empty|before the start|the header has/);
+  const fatal = await upload('Nationalfeiertag,2026-10-26\n', admin, de);
+  assert.is(fatal.status, 400);
+  const text = await fatal.text();
+  assert.match(text, /Nichts importiert: Zeile 1: die Kopfzeile muss die Spalten name, start_date, end_date \(optional region\) nennen; es fehlt: name, start/);
+  assert.not.match(text, /header must name/);
+  const open = await (await upload('name,start_date\n"offen,2026-01-01\n', admin, de)).text();
+  assert.match(open, /Nichts importiert: ein Feld in Anführungszeichen wird nie geschlossen/);
 });
 
 test('delete; unknown id 404', async () => {

@@ -8,7 +8,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { getHoliday, listHolidays } from '../../db/holidays.ts';
-import { scheduleEdits } from '../../lib/schedule/edits.ts';
+import { failureIssues, scheduleEdits } from '../../lib/schedule/edits.ts';
 import type { ImportReport } from '../../lib/schedule/holidays.ts';
 import { isHtmx, render } from '../../views/render.ts';
 import type { AppEnv } from '../middleware/session.ts';
@@ -17,6 +17,7 @@ import { dateLabels } from './schedule.view.ts';
 import { getPeriod, listPeriods } from '../../db/periods.ts';
 import { outsidePeriod } from '../../domain/periods.ts';
 import { parseHolidaysCsv } from '../../lib/schedule/holidays-csv.ts';
+import { problemsText, problemText } from './schedule-issue-text.ts';
 
 export const MAX_CSV_BYTES = 512 * 1024; // far above a country's holidays for years; the app's body limit is 1 MiB
 
@@ -32,6 +33,7 @@ export function holidayPages(deps: PageDeps) {
       ...it, title: it.t('holidays.title'), holidays: await listHolidays(deps.db), dateLabel: dateLabels(it.lang).date,
       periods, periodName: new Map(periods.map((p) => [p.id, p.name])),
       notice: extra.notice ?? null, report: extra.report ?? null, fileError: extra.fileError ?? null,
+      rowProblems: (x: ImportReport['errors'][number]) => problemsText(it, x.problems),
     };
     return render(c, { page: 'holidays', fragment: 'schedule-holidays', data, status: extra.status });
   };
@@ -40,17 +42,18 @@ export function holidayPages(deps: PageDeps) {
 
   // The report is the answer itself (no redirect): it only exists for this upload.
   app.post('/holidays/upload', admin, async (c) => {
-    const t = pageContext(c, deps).t;
+    const it = pageContext(c, deps);
+    const t = it.t;
     const body = await c.req.parseBody();
     const file = body.file;
     if (!(file instanceof File) || file.size === 0) return page(c, { fileError: t('holidays.err.file'), status: 400 });
-    if (file.size > MAX_CSV_BYTES) return page(c, { fileError: t('holidays.fatal', { message: `> ${MAX_CSV_BYTES / 1024} KiB` }), status: 400 });
+    if (file.size > MAX_CSV_BYTES) return page(c, { fileError: t('holidays.fatal', { message: problemText(it, { code: 'csv_too_large', params: { kib: MAX_CSV_BYTES / 1024 } }) }), status: 400 });
     const text = await file.text();
     const periodId = typeof body.academicPeriodId === 'string' && /^\d{1,9}$/.test(body.academicPeriodId) ? Number(body.academicPeriodId) : null;
-    const outside = periodId === null ? null : await outsideLines(periodId, text, dateLabels(pageContext(c, deps).lang).date, t);
+    const outside = periodId === null ? null : await outsideLines(periodId, text, dateLabels(it.lang).date, t);
     if (outside) return page(c, { fileError: outside, status: 400 });
     const result = await edits.importHolidays(text, { academicPeriodId: periodId });
-    if (!result.ok) return page(c, { fileError: t('holidays.fatal', { message: result.reason === 'rejected' ? result.message : result.reason }), status: 400 });
+    if (!result.ok) return page(c, { fileError: t('holidays.fatal', { message: problemsText(it, failureIssues(result)) }), status: 400 });
     return page(c, { report: result.value });
   });
 

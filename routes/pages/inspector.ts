@@ -72,6 +72,7 @@ export function inspectorPages(deps: PageDeps & { inspector?: InspectionFeed }) 
       actors: page.actors.map(listItemView),
       actorHref,
       liveUrl: '/live/inspector',
+      toastsStream: true, // the inspector's streams carry no toasts: the layout opens /live/toasts too
       listUrl: `/inspector${filterQuery(filter)}`,
     };
     return render(c, { page: 'inspector', fragment: 'inspector-list', data });
@@ -98,6 +99,7 @@ export function inspectorPages(deps: PageDeps & { inspector?: InspectionFeed }) 
       historySize: HISTORY_SIZE,
       definition: JSON.stringify(machineJson(chartFor(machine)), null, 2),
       liveUrl: `/live${actorHref(actor.id)}?after=${rows[0]?.seq ?? 0}`,
+      toastsStream: true,
       // The supervisor's actor holds its story; what it supervises right now is counted on request.
       report: actor.id === 'supervisor' ? (deps.supervisorReport?.() ?? null) : null,
     };

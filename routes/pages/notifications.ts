@@ -15,6 +15,7 @@ import type { NotificationService } from '../../services/notifications/service.t
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { sendErrorText } from './send-error-text.ts';
 
 type Body = Record<string, string | File | (string | File)[]>;
 const str = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');
@@ -50,7 +51,8 @@ export function notificationPages(deps: PageDeps & { notifications?: Notificatio
     const it = pageContext(c, deps);
     const [channels, rules, outbox] = await Promise.all([n.channels(), n.rules(), n.outbox({ limit: 30 })]);
     const names = new Map(channels.map((ch) => [ch.id, ch.name]));
-    const data = { ...it, title: it.t('notif.page.title'), channels, rules, outbox, mutes: n.mutes(), names, kinds: ALERT_KINDS, notice: o.notice ?? null, error: o.error ?? null, tz };
+    const data = { ...it, title: it.t('notif.page.title'), channels, rules, outbox, mutes: n.mutes(), names, kinds: ALERT_KINDS, notice: o.notice ?? null, error: o.error ?? null, tz,
+      sendErrorText: (stored: string | null) => sendErrorText(it, stored) };
     return render(c, { page: 'notifications', data, status: o.status });
   };
 
@@ -76,11 +78,12 @@ export function notificationPages(deps: PageDeps & { notifications?: Notificatio
   });
 
   app.post('/settings/notifications/channels/:id/test', async (c) => {
-    const t = pageContext(c, deps).t;
+    const it = pageContext(c, deps);
+    const t = it.t;
     const channel = await deps.notifications!.channel(Number(c.req.param('id')));
     if (!channel) return page(c, { error: t('notif.error.channel'), status: 400 });
     const r = await deps.notifications!.test(channel);
-    return r.ok ? page(c, { notice: t('notif.channel.testOk', { status: r.status, ms: r.latencyMs }) }) : page(c, { error: t('notif.channel.testFailed', { error: r.error }) });
+    return r.ok ? page(c, { notice: t('notif.channel.testOk', { status: r.status, ms: r.latencyMs }) }) : page(c, { error: t('notif.channel.testFailed', { error: sendErrorText(it, r.error) }) });
   });
 
   app.post('/settings/notifications/channels/:id/delete', async (c) => {

@@ -19,7 +19,8 @@ import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './schedule.form.ts';
 import type { FieldErrors } from './schedule.model.ts';
-import { buildPreview, dateLabels, escapeHtml, fieldList, issueField, type Preview } from './schedule.view.ts';
+import { buildPreview, dateLabels, escapeHtml, FIELD_LABELS, fieldList, issueField, type Preview } from './schedule.view.ts';
+import { problemText } from './schedule-issue-text.ts';
 import { parseDate } from './schedule.zone.ts';
 
 // A short list for the zone field's suggestions; any IANA zone the platform knows is accepted.
@@ -85,10 +86,13 @@ export function scheduleEventPages(deps: PageDeps) {
     if (r.errors) return formPage(c, form, ev, { errors: r.errors, status: 400 });
     const saved = await edits.saveEvent(ev?.id ?? null, r.body);
     if (!saved.ok) {
+      const it = pageContext(c, deps);
       const issues = failureIssues(saved);
       const errors: FieldErrors = {};
       for (const i of issues) errors[issueField(i.path, form)] ??= 'schedule.err.rejected';
-      const formError = pageContext(c, deps).t('event.rejected', { message: issues.map((i) => `${i.path}: ${i.message}`).join('; ') });
+      // Each refusal names its form field and says why, both in the reader's language (never the API's English).
+      const said = issues.map((i) => (i.path ? `${it.t(FIELD_LABELS[issueField(i.path, form)])}: ` : '') + problemText(it, i));
+      const formError = it.t('event.rejected', { message: said.join('; ') });
       return formPage(c, form, ev, { errors, formError, status: 400 });
     }
     return c.redirect(`/schedule?group=${r.body.groupId}&view=week&date=${form.date}&done=${ev ? 'saved' : 'created'}`, 303);

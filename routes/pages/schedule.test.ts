@@ -112,7 +112,7 @@ test('bad form input: 400, the form again with the fields named and the values k
   // Past the form's own checks, the scheduler's rules still apply (here: an unknown rule part).
   const custom = await form('/schedule/events', weekly({ freq: 'custom', rrule: 'FREQ=WEEKLY;BYHOUR=8' }), editor);
   assert.is(custom.status, 400);
-  assert.match(await custom.text(), /The scheduler refused the event: recurrenceRule: BYHOUR is not supported/);
+  assert.match(await custom.text(), /The scheduler refused the event: Rule: BYHOUR is not supported in a repetition rule/);
   // Bad query values of the pages.
   assert.is((await get('/schedule?view=month', user)).status, 400);
   assert.is((await get('/schedule?date=2026-13-01', user)).status, 400);
@@ -194,6 +194,21 @@ test('German: labels and dates in the user\'s language', async () => {
   const html = await (await get(`/schedule?group=${group}&view=week&date=2026-03-30`, user, { 'accept-language': 'de-AT' })).text();
   assert.match(html, /Zeitplan/);
   assert.match(html, /30\.03\.2026 – 05\.04\.2026/);
+});
+
+test('German: the scheduler\'s refusals on the event form are German, never the API\'s English', async () => {
+  const de = { 'accept-language': 'de-AT' };
+  const rule = await form('/schedule/events', weekly({ freq: 'custom', rrule: 'FREQ=WEEKLY;BYHOUR=8' }), editor, de);
+  assert.is(rule.status, 400);
+  const html = await rule.text();
+  assert.match(html, /Der Zeitplaner hat den Termin abgelehnt: Regel: BYHOUR wird in einer Wiederholungsregel nicht unterstützt \(erlaubt: FREQ, /);
+  assert.not.match(html, /is not supported|recurrenceRule/);
+  // zod's own check (an address the form lets through that is no URL) and two rule parts that exclude each other.
+  const url = await (await form('/schedule/events', weekly({ url: 'https://[nope' }), editor, de)).text();
+  assert.match(url, /abgelehnt: Adresse \(URL\): muss eine Webadresse sein \(http oder https\)/);
+  assert.not.match(url, /Invalid URL|website\.url/);
+  const both = await (await form('/schedule/events', weekly({ freq: 'custom', rrule: 'FREQ=DAILY;COUNT=3;UNTIL=20260401' }), editor, de)).text();
+  assert.match(both, /abgelehnt: Regel: COUNT und UNTIL schließen einander aus/);
 });
 
 test.run();

@@ -14,6 +14,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { logger } from '../../lib/logger.ts';
 import { render } from './render.ts';
 import { nodemailerSender, sendHttp, sendMail, type MailSender, type SendResult } from './send.ts';
+import { sendError } from './send-errors.ts';
 import type { Channel, Notice } from '../../domain/notifications.ts';
 
 const log = logger('notifications');
@@ -138,7 +139,7 @@ export class Delivery {
     const w = this.#d.writer;
     await w.write(attemptStatement(item.id)); // counted before the request leaves (docs/notifications.md "Exactly once")
     const attempts = item.attempts + 1;
-    const result: SendResult = channel && channel.enabled ? await this.#send(channel, item) : { ok: false, status: null, latencyMs: 0, error: 'channel disabled' };
+    const result: SendResult = channel && channel.enabled ? await this.#send(channel, item) : { ok: false, status: null, latencyMs: 0, error: sendError('disabled') };
     const now = this.#d.clock.now();
     if (result.ok) await w.write(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
     else {
@@ -152,11 +153,11 @@ export class Delivery {
     const secret = await channelSecret(this.#d.db, channel.id);
     const rendered = render(channel.type, item.notice, { channelName: channel.name, lang: channel.language, externalURL: this.#d.externalURL });
     if (rendered.kind === 'http') {
-      if (!secret?.url) return { ok: false, status: null, latencyMs: 0, error: 'channel has no URL' };
+      if (!secret?.url) return { ok: false, status: null, latencyMs: 0, error: sendError('no_url') };
       return sendHttp(secret.url, rendered, item.id, this.#d.timeoutMs);
     }
     const smtpUrl = secret?.smtpUrl || this.#d.smtp.url;
-    if (!smtpUrl) return { ok: false, status: null, latencyMs: 0, error: 'SMTP: no server configured (SMTP_URL)' };
+    if (!smtpUrl) return { ok: false, status: null, latencyMs: 0, error: sendError('smtp_unconfigured') };
     return sendMail(this.#d.mail ?? nodemailerSender, { smtpUrl, from: this.#d.smtp.from, to: secret?.to ?? '' }, rendered, this.#d.timeoutMs);
   }
 }

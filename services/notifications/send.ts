@@ -5,6 +5,7 @@
  * over SMTP. Errors are plain sentences that never contain the channel's URL or password.
  */
 import type { Rendered } from './render.ts';
+import { sendError } from './send-errors.ts';
 
 export const SEND_TIMEOUT_MS = 10_000; // one attempt, connect to last byte of the answer
 export const MAX_ANSWER_BYTES = 1024 * 1024; // a receiver's answer is read up to this and no further
@@ -44,15 +45,15 @@ export function scrub(text: string, secrets: Array<string | undefined>): string 
 }
 
 function describeFetchError(err: unknown, timedOut: number | null, host: string): string {
-  if (timedOut !== null) return `no answer from ${host} within ${timedOut / 1000} s`;
+  if (timedOut !== null) return sendError('timeout', { host, seconds: timedOut / 1000 });
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (err as { code?: string })?.code;
-  if (code === 'ECONNREFUSED') return `cannot connect to ${host}: connection refused`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve ${host}`;
-  if (code === 'ECONNRESET') return `${host} closed the connection`;
-  if (code && /CERT|SSL|TLS/.test(code)) return `TLS error with ${host} (${code})`;
+  if (code === 'ECONNREFUSED') return sendError('refused', { host });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return sendError('dns', { host });
+  if (code === 'ECONNRESET') return sendError('reset', { host });
+  if (code && /CERT|SSL|TLS/.test(code)) return sendError('tls', { host, code });
   const text = cause?.message ?? (err instanceof Error ? err.message : String(err));
-  return `cannot reach ${host}: ${text}`;
+  return sendError('unreachable', { host, detail: text });
 }
 
 /** Reads at most MAX_ANSWER_BYTES of the answer; more is an error (the rest is not downloaded). */
@@ -102,10 +103,10 @@ export async function sendHttp(url: string, r: Extract<Rendered, { kind: 'http' 
     const res = await fetch(target, { method: 'POST', body: r.body, headers: { ...r.headers, ...auth, 'Idempotency-Key': key, 'User-Agent': 'infoscreen-server' }, redirect: 'manual', signal: ctl.signal });
     const answer = await readCapped(res);
     if (res.status >= 300 && res.status < 400) {
-      return { ok: false, status: res.status, latencyMs: ms(), error: `${host} answered a redirect (HTTP ${res.status}); redirects are not followed: use the final URL` };
+      return { ok: false, status: res.status, latencyMs: ms(), error: sendError('redirect', { host, status: res.status }) };
     }
-    if (answer === null) return { ok: false, status: res.status, latencyMs: ms(), error: `${host} answered more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (HTTP ${res.status})` };
-    if (!res.ok) return { ok: false, status: res.status, latencyMs: ms(), error: `${host} answered HTTP ${res.status}${answer ? `: ${answer.replace(/\s+/g, ' ').slice(0, 200)}` : ''}` };
+    if (answer === null) return { ok: false, status: res.status, latencyMs: ms(), error: sendError('too_large', { host, mib: MAX_ANSWER_BYTES / 1024 / 1024, status: res.status }) };
+    if (!res.ok) return { ok: false, status: res.status, latencyMs: ms(), error: answer ? sendError('http_answer', { host, status: res.status, answer: answer.replace(/\s+/g, ' ').slice(0, 200) }) : sendError('http', { host, status: res.status }) };
     return { ok: true, status: res.status, latencyMs: ms(), error: null };
   } catch (err) {
     return { ok: false, status: null, latencyMs: ms(), error: scrub(describeFetchError(err, timedOut, host), [url]) };
@@ -137,6 +138,6 @@ export async function sendMail(sender: MailSender, s: MailSettings, r: Extract<R
   } catch (err) {
     const e = err as { message?: string; responseCode?: number; code?: string };
     const text = e.message ?? String(err);
-    return { ok: false, status: e.responseCode ?? null, latencyMs: Math.round(now() - started), error: scrub(`SMTP: ${text}`, [s.smtpUrl]) };
+    return { ok: false, status: e.responseCode ?? null, latencyMs: Math.round(now() - started), error: scrub(sendError('smtp', { detail: text }), [s.smtpUrl]) };
   }
 }

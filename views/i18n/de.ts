@@ -11,6 +11,7 @@ import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
 import * as media from './messages/media.ts';
+import * as scheduleIssues from './messages/schedule-issues.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -23,7 +24,8 @@ type FeatureKey =
   | keyof typeof notifications.en
   | keyof typeof reports.en
   | keyof typeof periods.en
-  | keyof typeof media.en;
+  | keyof typeof media.en
+  | keyof typeof scheduleIssues.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -221,4 +223,5 @@ export const de: Record<MessageKey, string> = {
   ...reports.de,
   ...periods.de,
   ...media.de,
+  ...scheduleIssues.de,
 };

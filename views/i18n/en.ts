@@ -13,6 +13,7 @@ import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
 import * as media from './messages/media.ts';
+import * as scheduleIssues from './messages/schedule-issues.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -210,6 +211,7 @@ export const en = {
   ...reports.en,
   ...periods.en,
   ...media.en,
+  ...scheduleIssues.en,
 };
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,45 @@
  * (chat, webhook annotations, e-mail) and the /settings/notifications page, merged into the one
  * catalog by ../en.ts and ../de.ts.
  */
+import type { SendErrorCode } from '../../../services/notifications/send-errors.ts';
+
+type SendErrorKeys = Record<`notif.sendError.${SendErrorCode}`, string>;
+
+/** Why a delivery failed (services/notifications/send-errors.ts); `detail`/`answer` are quoted as they came. */
+const sendErrorsEn = {
+  'notif.sendError.disabled': 'the channel is disabled',
+  'notif.sendError.no_url': 'the channel has no URL',
+  'notif.sendError.smtp_unconfigured': 'no mail server configured (SMTP_URL)',
+  'notif.sendError.timeout': 'no answer from {host} within {seconds} s',
+  'notif.sendError.refused': '{host} refused the connection',
+  'notif.sendError.dns': 'the name {host} cannot be resolved',
+  'notif.sendError.reset': '{host} closed the connection',
+  'notif.sendError.tls': 'TLS error with {host} ({code})',
+  'notif.sendError.unreachable': '{host} cannot be reached ({detail})',
+  'notif.sendError.redirect': '{host} answered with a redirect (HTTP {status}); redirects are not followed: enter the final URL',
+  'notif.sendError.too_large': '{host} answered with more than {mib} MiB (HTTP {status})',
+  'notif.sendError.http_answer': '{host} answered HTTP {status}: {answer}',
+  'notif.sendError.http': '{host} answered HTTP {status}',
+  'notif.sendError.smtp': 'mail server: {detail}',
+} as const satisfies SendErrorKeys;
+
+const sendErrorsDe: Record<keyof typeof sendErrorsEn, string> = {
+  'notif.sendError.disabled': 'der Kanal ist ausgeschaltet',
+  'notif.sendError.no_url': 'der Kanal hat keine URL',
+  'notif.sendError.smtp_unconfigured': 'kein Mailserver eingerichtet (SMTP_URL)',
+  'notif.sendError.timeout': 'keine Antwort von {host} innerhalb von {seconds} s',
+  'notif.sendError.refused': '{host} hat die Verbindung abgelehnt',
+  'notif.sendError.dns': 'der Name {host} lässt sich nicht auflösen',
+  'notif.sendError.reset': '{host} hat die Verbindung getrennt',
+  'notif.sendError.tls': 'TLS-Fehler mit {host} ({code})',
+  'notif.sendError.unreachable': '{host} ist nicht erreichbar ({detail})',
+  'notif.sendError.redirect': '{host} hat mit einer Weiterleitung geantwortet (HTTP {status}); Weiterleitungen werden nicht verfolgt: bitte die endgültige URL eintragen',
+  'notif.sendError.too_large': '{host} hat mit mehr als {mib} MiB geantwortet (HTTP {status})',
+  'notif.sendError.http_answer': '{host} hat mit HTTP {status} geantwortet: {answer}',
+  'notif.sendError.http': '{host} hat mit HTTP {status} geantwortet',
+  'notif.sendError.smtp': 'Mailserver: {detail}',
+};
+
 export const en = {
   'notif.alert.client-offline.firing': '{name} is offline',
   'notif.alert.client-offline.resolved': '{name} is back online',
@@ -77,6 +116,8 @@ export const en = {
   'notif.mute.added': 'Muted until {until}.',
   'notif.mute.end': 'End now',
   'notif.mute.line': '{target} muted until {until} by {by}',
+  'notif.mute.of.group': 'group {id}',
+  'notif.mute.of.client': 'screen {id}',
   'notif.muted.banner': 'Notifications muted until {until} by {by}',
   'notif.muted.group': 'Notifications for group {group} muted until {until} by {by}',
   'notif.muted.reason': 'Reason: {reason}',
@@ -93,9 +134,11 @@ export const en = {
   'notif.error.name': 'The name is required (at most 100 characters).',
   'notif.error.input': 'Check the fields: {field}',
   'notif.error.channel': 'No such channel.',
+  ...sendErrorsEn,
 } as const;
 
 export const de: Record<keyof typeof en, string> = {
+  ...sendErrorsDe,
   'notif.alert.client-offline.firing': '{name} ist offline',
   'notif.alert.client-offline.resolved': '{name} ist wieder online',
   'notif.alert.flapping.firing': '{name} geht ständig offline und wieder online ({count} Wechsel in 30 min)',
@@ -169,6 +212,8 @@ export const de: Record<keyof typeof en, string> = {
   'notif.mute.added': 'Stumm bis {until}.',
   'notif.mute.end': 'Jetzt beenden',
   'notif.mute.line': '{target} stumm bis {until} von {by}',
+  'notif.mute.of.group': 'Gruppe {id}',
+  'notif.mute.of.client': 'Bildschirm {id}',
   'notif.muted.banner': 'Benachrichtigungen stummgeschaltet bis {until} von {by}',
   'notif.muted.group': 'Benachrichtigungen für die Gruppe {group} stummgeschaltet bis {until} von {by}',
   'notif.muted.reason': 'Grund: {reason}',
