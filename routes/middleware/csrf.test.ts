@@ -43,6 +43,11 @@ test('every body type and method is covered: form, text, bodyless, PUT, DELETE',
   assert.is((await f.app.request(`/api/users/${f.ids.user}`, json('PUT', { isActive: false }, admin, { origin: 'https://evil.example' }))).status, 403);
   assert.is((await f.app.request(`/api/users/${f.ids.user}`, { method: 'DELETE', headers: evil })).status, 403);
   assert.is((await f.app.request('/api/auth/me', { headers: { cookie: admin } })).status, 200, 'still signed in');
+  // A preflight-free body (form, text, none) also needs this host's Origin or Sec-Fetch-Site: same-origin.
+  assert.is((await f.app.request('/api/auth/logout', { method: 'POST', headers: { cookie: admin } })).status, 403, 'bodyless, no evidence');
+  const sameSite = await f.app.request('http://localhost/api/auth/logout', { method: 'POST', headers: { cookie: admin, 'sec-fetch-site': 'same-origin' } });
+  assert.is(sameSite.status, 200, 'bodyless from our own page');
+  admin = await f.login('admin');
 });
 
 test('same-origin pages, proxied hosts and scripts without Origin keep working; reads are never refused', async () => {

@@ -12,14 +12,20 @@
  * - `Origin` must name this host (directly, or as the proxy saw it; `null` is foreign);
  * - `Sec-Fetch-Site` must be `same-origin` or `none` (typed by the user);
  * - `Referer` must name this host.
- * A request carrying none of the three is not from a browser page (every current browser sends
- * `Origin` on a cross-origin POST, and `Sec-Fetch-Site` besides): a script with a cookie jar (curl,
- * the e2e tests) keeps working.
+ * A JSON request carrying none of the three is not from a browser page (every current browser
+ * sends `Origin` on a cross-origin POST, and `Sec-Fetch-Site` besides): a script with a cookie jar
+ * (curl, the e2e tests) keeps working.
+ *
+ * A body any page can send without a CORS preflight (a form, multipart, text, or none at all) needs
+ * positive evidence besides: `Origin` of this host or `Sec-Fetch-Site: same-origin` (what Hono's
+ * `csrf()` asked before), since an old browser may send such a post with neither header.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 
 const SAFE_METHOD = /^(GET|HEAD|OPTIONS)$/;
+/** Bodies a cross-site page can send without a preflight (no Content-Type counts as text/plain). */
+const SIMPLE_BODY = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
 
 /** Same host as the request (directly, or as the proxy saw it): the only origin we trust. */
 export function sameHost(url: string, c: Pick<Context, 'req'>): boolean {
@@ -44,9 +50,18 @@ export function foreignEvidence(c: Pick<Context, 'req'>): 'origin' | 'sec-fetch-
   return null;
 }
 
+/** This host's own page said so: its `Origin`, or `Sec-Fetch-Site: same-origin`. */
+function sameOriginEvidence(c: Pick<Context, 'req'>): boolean {
+  const origin = c.req.header('origin');
+  return (origin !== undefined && sameHost(origin, c)) || c.req.header('sec-fetch-site')?.toLowerCase() === 'same-origin';
+}
+
 export function crossSiteGuard(): MiddlewareHandler {
   return async (c, next) => {
-    if (!SAFE_METHOD.test(c.req.method) && foreignEvidence(c)) throw new HTTPException(403); // app.ts onError words it
+    if (!SAFE_METHOD.test(c.req.method)) {
+      const simple = SIMPLE_BODY.test(c.req.header('content-type') ?? 'text/plain');
+      if (foreignEvidence(c) || (simple && !sameOriginEvidence(c))) throw new HTTPException(403); // app.ts onError words it
+    }
     await next();
   };
 }
