@@ -1,19 +1,19 @@
 /**
  * Known-browser tokens (docs/users.md "Known browsers"): after a successful sign-in the browser gets
  * a long-lived cookie per account, `<userId>.<issued s>.<HMAC-SHA256>`, signed with a server secret
- * kept in the database (settings key `known_device_secret`, created on first use, never answered by
- * any API). Presenting a valid one lets the account's owner sign in with the right password while a
+ * kept in the database (`server_secrets` row `known_device`, created on first use, never answered by
+ * any API or page). Presenting a valid one lets the account's owner sign in with the right password while a
  * distributed guess keeps the account locked for every other browser.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { getSetting } from '../db/settings.ts';
+import { createServerSecretStatement, getServerSecret } from '../db/server-secrets.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
 
 /** How long a known-browser cookie is honoured after the sign-in that issued it (renewed by every sign-in). */
 export const KNOWN_DEVICE_DAYS = 180; // days
 export const KNOWN_DEVICE_MS = KNOWN_DEVICE_DAYS * 86_400_000;
-const SECRET_KEY = 'known_device_secret';
+const SECRET_NAME = 'known_device';
 const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 
 /** One cookie per account, so browsers shared by several people keep each one's token. */
@@ -25,7 +25,7 @@ const secrets = new WeakMap<Db, Promise<string | null>>();
 async function readSecret(db: Db): Promise<string | null> {
   let p = secrets.get(db);
   if (!p) {
-    p = getSetting(db, SECRET_KEY);
+    p = getServerSecret(db, SECRET_NAME);
     secrets.set(db, p);
     p.then((s) => s === null && secrets.delete(db), () => secrets.delete(db)); // retry when absent or failed
   }
@@ -36,10 +36,7 @@ async function readSecret(db: Db): Promise<string | null> {
 async function ensureSecret(db: Db, writer: Writes, now: number): Promise<string> {
   const known = await readSecret(db);
   if (known) return known;
-  writer.enqueue({
-    sql: 'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO NOTHING',
-    args: [SECRET_KEY, randomBytes(32).toString('base64url'), new Date(now).toISOString()],
-  });
+  writer.enqueue(createServerSecretStatement(SECRET_NAME, randomBytes(32).toString('base64url'), now));
   await writer.drain();
   secrets.delete(db);
   const stored = await readSecret(db);

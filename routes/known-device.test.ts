@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { fixture, json, PASSWORD, type Fixture } from './test-helpers.ts';
 import { ADDRESS_LOCKOUT } from '../lib/login.ts';
 import { ACCOUNT_LOCKOUT, getUserByUsername } from '../db/users.ts';
-import { getSetting } from '../db/settings.ts';
+import { getServerSecret } from '../db/server-secrets.ts';
+import { listSettings } from '../db/settings.ts';
 
 let f: Fixture;
 test.before(async () => {
@@ -44,7 +45,8 @@ test('after a distributed guess: a fresh browser is refused, the known browser s
   assert.is(earlier.status, 200);
   const known = knownCookie(earlier);
   assert.match(earlier.headers.get('set-cookie')!, /known_\d+=[^;]+;.*HttpOnly/);
-  assert.ok(await getSetting(f.db, 'known_device_secret'), 'the secret is kept in the database');
+  assert.ok(await getServerSecret(f.db, 'known_device'), 'the secret is kept in the database');
+  assert.equal(Object.keys(await listSettings(f.db)).filter((k) => /secret|known/i.test(k)), [], 'not among the settings the settings page shows');
 
   await distributedGuess('superadmin');
   const fresh = await login('superadmin', PASSWORD, '192.168.1.10');
