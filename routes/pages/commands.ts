@@ -149,7 +149,7 @@ export function commandAuditPages(deps: PageDeps) {
     const ctx = () => detachedContext(lang, user.role, deps.now());
     const raw = c.req.header('last-event-id') ?? c.req.query('v');
     const known = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-    return liveStream(c, deps.hub, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`), known);
+    return liveStream(c, deps.hub, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`), known, deps.streams);
   });
 
   return app;
