@@ -53,6 +53,8 @@ test('every body type and method is covered: form, text, bodyless, PUT, DELETE',
 test('same-origin pages, proxied hosts and scripts without Origin keep working; reads are never refused', async () => {
   assert.is((await newUser({ origin: 'http://localhost', 'sec-fetch-site': 'same-origin', referer: 'http://localhost/users' })).status, 201);
   assert.is((await newUser({ 'sec-fetch-site': 'same-origin' })).status, 201, 'htmx request without Origin');
+  // Chromium's own form post under Referrer-Policy: no-referrer (the login form).
+  assert.is((await newUser({ origin: 'null', 'sec-fetch-site': 'same-origin' })).status, 201, 'Origin null vouched for');
   assert.is((await newUser({})).status, 201, 'a script with a cookie jar sends no Origin');
   assert.is((await newUser({ origin: 'https://screens.school.example', 'x-forwarded-host': 'screens.school.example' })).status, 201, 'behind a proxy');
   const read = await f.app.request('/api/users', { headers: { cookie: admin, origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' } });

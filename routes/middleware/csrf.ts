@@ -9,7 +9,8 @@
  * `POST /api/users` from `http://evil.example` was accepted (issue 15 item 8).
  *
  * The evidence, each consulted when present, any foreign one refusing:
- * - `Origin` must name this host (directly, or as the proxy saw it; `null` is foreign);
+ * - `Origin` must name this host (directly, or as the proxy saw it); `null` is foreign unless
+ *   `Sec-Fetch-Site: same-origin` comes with it;
  * - `Sec-Fetch-Site` must be `same-origin` or `none` (typed by the user);
  * - `Referer` must name this host.
  * A JSON request carrying none of the three is not from a browser page (every current browser
@@ -41,10 +42,13 @@ export function sameHost(url: string, c: Pick<Context, 'req'>): boolean {
 
 /** Which header says the request is cross-site, or null when none does. */
 export function foreignEvidence(c: Pick<Context, 'req'>): 'origin' | 'sec-fetch-site' | 'referer' | null {
-  const origin = c.req.header('origin');
-  if (origin !== undefined && !sameHost(origin, c)) return 'origin';
   const site = c.req.header('sec-fetch-site')?.toLowerCase();
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'sec-fetch-site';
+  const origin = c.req.header('origin');
+  // `Origin: null` is what Chromium sends for our own login form under `Referrer-Policy:
+  // no-referrer` (secureHeaders' default); the browser's `Sec-Fetch-Site: same-origin` vouches for it.
+  const vouched = origin === 'null' && site === 'same-origin';
+  if (origin !== undefined && !vouched && !sameHost(origin, c)) return 'origin';
   const referer = c.req.header('referer');
   if (referer && !sameHost(referer, c)) return 'referer';
   return null;
