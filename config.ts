@@ -123,6 +123,12 @@ export const envSchema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'), // auto: Secure when the request came over https
   TRUST_PROXY: bool(false), // true: behind a reverse proxy, the client address is X-Forwarded-For's last entry, the proxy's own (login limits)
 
+  // Server-sent-event streams (docs/reliability.md "Live streams under load"); past a bound: 429.
+  STREAM_MAX_PER_SESSION: int(8, 1, 10_000), // open streams of one session (browser)
+  STREAM_MAX_PER_USER: int(24, 1, 100_000), // open streams of one user, all sessions together
+  STREAM_MAX_TOTAL: int(1000, 1, 1_000_000), // open streams of this server
+  STREAM_STALL_SECONDS: int(30, 1, 3600), // seconds: a reader whose write stays unfinished this long is dropped
+
   POLL_INTERVAL_SECONDS: int(30, 1, 3600), // seconds: command expiry sweep (and scheduler poll)
   COMMAND_EXPIRY_SECONDS: int(240, 180, 360), // seconds from issued_at to expires_at (docs/commands.md)
   COMMAND_TIMERS: commandTimers, // JSON {stage: ms} overriding docs/commands.md "Timers", e.g. {"ack":20000}

@@ -129,8 +129,10 @@ export function setPasswordStatement(id: number, passwordHash: string, now: numb
   };
 }
 
-export function loginSucceededStatement(id: number, now: number): InStatement {
+export function loginSucceededStatement(id: number, now: number, opts: { keepLock?: boolean } = {}): InStatement {
   const at = new Date(now).toISOString();
+  // A known browser signing in during an account-wide lock (lib/login.ts): the lock and its count stay.
+  if (opts.keepLock) return { sql: 'UPDATE users SET last_login_at = ? WHERE id = ?', args: [at, id] };
   return {
     sql: `UPDATE users SET last_login_at = ?, failed_login_count = 0, failed_login_attempts = 0, failed_login_window_start = NULL,
           locked_until = NULL WHERE id = ?`,

@@ -14,6 +14,11 @@
  * - Many failures on one account from all addresses together (ACCOUNT_LOCKOUT) lock the account
  *   everywhere, in the database; an admin unlocks it on the users page or with the API, and
  *   `npm run unlock-user -- <name>` unlocks any account (also the last superadmin's).
+ * - Except for a known browser (lib/known-device.ts): one that signed in to this account before
+ *   passes both locks with the right password, so a distributed guess cannot lock the owner out.
+ *   Its own failures are counted per browser (ADDRESS_LOCKOUT again); past them it is treated as
+ *   unknown, so a stolen cookie is no licence to guess. Its sign-in during a lock leaves the lock
+ *   (and the address's failures) in place for everyone else.
  *
  * The per-address state lives in memory (bounded); a restart forgets it.
  */
@@ -23,11 +28,13 @@ import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '.
 import type { User } from '../domain/users.ts';
 import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { issueKnownDevice, verifyKnownDevice } from './known-device.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
 
 export type LoginResult =
-  | { ok: true; user: User; token: string }
+  /** `device`: the known-browser token to (re)issue for this account. */
+  | { ok: true; user: User; token: string; device: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'inactive' }
   | { ok: false; reason: 'locked'; retryAfterSeconds: number }
@@ -89,7 +96,19 @@ export class LoginGuard {
 
   /** Counts a failure; answers the time the pair is locked until, if this one locked it. */
   failed(userId: number, address: string, now: number): number | null {
-    const key = `${userId}|${address}`;
+    return this.#count(`${userId}|${address}`, now);
+  }
+
+  /** A known browser (by its token's signature) still trusted: not past its own failures. */
+  deviceTrusted(userId: number, signature: string, now: number): boolean {
+    return this.lockedUntil(userId, `device:${signature}`, now) === null;
+  }
+
+  deviceFailed(userId: number, signature: string, now: number): void {
+    this.#count(`${userId}|device:${signature}`, now);
+  }
+
+  #count(key: string, now: number): number | null {
     let s = this.#pairs.get(key);
     if (!s || now - s.windowStart > ADDRESS_LOCKOUT.windowMs) {
       if (!s && this.#pairs.size >= MAX_TRACKED) this.#pairs.delete(this.#pairs.keys().next().value!);
@@ -131,37 +150,59 @@ export async function attemptLogin(
   now: number,
   previousSessionId: string | null,
   address = 'unknown',
+  /** The known-browser tokens the browser sent (any accounts'); the one of this account counts. */
+  devices: string[] = [],
 ): Promise<LoginResult> {
   const guard = loginGuardFor(deps.db);
   // Without a known address (in-process requests, a runtime without socket info) there is no
   // per-address budget to keep; the per-account guards still apply.
   const wait = address === 'unknown' ? 0 : guard.admit(address, now);
   if (wait > 0) return { ok: false, reason: 'throttled', retryAfterSeconds: wait };
-  const result = await guard.serial(username.toLowerCase(), () => checkOne(deps, guard, username, password, now, previousSessionId, address));
+  const attempt = { username, password, now, previousSessionId, address, devices };
+  const result = await guard.serial(username.toLowerCase(), () => checkOne(deps, guard, attempt));
   return result ?? { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
 }
 
-async function checkOne(
-  deps: LoginDeps,
-  guard: LoginGuard,
-  username: string,
-  password: string,
-  now: number,
-  previousSessionId: string | null,
-  address: string,
-): Promise<LoginResult> {
+interface Attempt {
+  username: string;
+  password: string;
+  now: number;
+  previousSessionId: string | null;
+  address: string;
+  devices: string[];
+}
+
+/** The signature of this account's known-browser token when valid and not past its own failures. */
+async function knownDevice(db: Db, guard: LoginGuard, userId: number, devices: string[], now: number): Promise<string | null> {
+  for (const token of devices.slice(0, 20)) {
+    const sig = await verifyKnownDevice(db, userId, token, now);
+    if (sig) return guard.deviceTrusted(userId, sig, now) ? sig : null;
+  }
+  return null;
+}
+
+async function checkOne(deps: LoginDeps, guard: LoginGuard, a: Attempt): Promise<LoginResult> {
   const { db, writer } = deps;
-  const user = await getUserByUsername(db, username);
+  const { now, address } = a;
+  const user = await getUserByUsername(db, a.username);
   if (!user) {
-    await verifyPassword(password, await dummyHash()); // same cost as a real check
+    await verifyPassword(a.password, await dummyHash()); // same cost as a real check
     return { ok: false, reason: 'invalid' };
   }
+  const device = await knownDevice(db, guard, user.id, a.devices, now);
   const pairLock = guard.lockedUntil(user.id, address, now);
-  if (pairLock !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(pairLock, now) };
-  if (user.lockedUntil !== null && user.lockedUntil > now) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(user.lockedUntil, now) };
-  if (!(await verifyPassword(password, user.passwordHash))) {
+  const accountLock = user.lockedUntil !== null && user.lockedUntil > now ? user.lockedUntil : null;
+  if (!device) {
+    if (pairLock !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(pairLock, now) };
+    if (accountLock !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(accountLock, now) };
+  }
+  if (!(await verifyPassword(a.password, user.passwordHash))) {
     await writer.write(...loginFailedStatements(user.id, now, ACCOUNT_LOCKOUT));
     const until = guard.failed(user.id, address, now);
+    if (device) {
+      guard.deviceFailed(user.id, device, now);
+      if (guard.deviceTrusted(user.id, device, now)) return { ok: false, reason: 'invalid' }; // the locks do not apply to it
+    }
     if (until !== null) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(until, now) };
     const after = await getUserById(db, user.id);
     if (after?.lockedUntil && after.lockedUntil > now) return { ok: false, reason: 'locked', retryAfterSeconds: seconds(after.lockedUntil, now) };
@@ -170,8 +211,11 @@ async function checkOne(
   // Only someone who knows the password learns that the account is deactivated.
   if (!user.isActive) return { ok: false, reason: 'inactive' };
   const { token, id } = newSessionToken();
-  const previous = previousSessionId ? [deleteSessionStatement(previousSessionId)] : [];
-  await writer.write(loginSucceededStatement(user.id, now), insertSessionStatement(id, user.id, now, deps.sessionTtlMs), ...previous);
-  guard.succeeded(user.id, address);
-  return { ok: true, user, token };
+  const issued = await issueKnownDevice(db, writer, user.id, now);
+  // A known browser passing a lock leaves it in place: the guessing elsewhere goes on.
+  const keepLock = accountLock !== null;
+  const previous = a.previousSessionId ? [deleteSessionStatement(a.previousSessionId)] : [];
+  await writer.write(loginSucceededStatement(user.id, now, { keepLock }), insertSessionStatement(id, user.id, now, deps.sessionTtlMs), ...previous);
+  if (pairLock === null) guard.succeeded(user.id, address);
+  return { ok: true, user, token, device: issued };
 }

@@ -14,6 +14,7 @@ import { deleteSessionStatement, deleteUserSessionsStatement } from '../db/sessi
 import { attemptLogin } from '../lib/login.ts';
 import { clientAddress } from './middleware/client-address.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from './middleware/session.ts';
+import { knownDeviceTokens, setKnownDeviceCookie } from './middleware/known-device-cookie.ts';
 import { requireRole } from './middleware/roles.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
@@ -38,9 +39,11 @@ export function authRoutes(deps: RouteDeps) {
   app.post('/login', validate('json', loginBody), async (c) => {
     const { username, password } = c.req.valid('json');
     // A new login never reuses an old session id (fixation): the previous one is deleted.
-    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs }, username, password, now(), c.var.sessionId, clientAddress(c, deps.config.TRUST_PROXY));
+    const address = clientAddress(c, deps.config.TRUST_PROXY);
+    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs }, username, password, now(), c.var.sessionId, address, knownDeviceTokens(c));
     if (r.ok) {
       setSessionCookie(c, r.token, deps);
+      setKnownDeviceCookie(c, r.user.id, r.device, deps);
       return c.json(meJson(r.user));
     }
     if (r.reason === 'locked') tooMany(c, r.retryAfterSeconds, `too many failed logins; try again in ${Math.ceil(r.retryAfterSeconds / 60)} min`);

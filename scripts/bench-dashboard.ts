@@ -22,12 +22,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
-import { openDatabase } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
-import { insertGroupStatement } from '../db/groups.ts';
-import { upsertClientStatement } from '../db/clients.ts';
-import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 import { setQuiet } from '../lib/logger.ts';
+import { benchUuid as uuid, seedFleet } from './bench/seed-fleet.ts';
 
 const USAGE = `usage: npm run bench:dashboard -- [--clients 10000] [--readers 200] [--json-readers 20] [--rate 2000] [--seconds 20] [--runs 30]
 
@@ -64,56 +60,20 @@ const PASSWORD = 'bench-password';
 setQuiet(true);
 const pct = (xs: number[], p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
 const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`; // as scripts/bench/load-worker.ts
 const PROBE = uuid(0);
 
 console.log(`bench:dashboard on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), ${f(totalmem() / 2 ** 30, 1)} GiB RAM, Node ${process.version}`);
 
 // ── the fleet: N client rows in GROUPS groups, restored into actors at start ──────────────────
 const dir = await mkdtemp(join(tmpdir(), 'bench-dashboard-'));
-{
-  const db = await openDatabase(`file:${dir}/bench.db`);
-  await migrate(db);
-  const now = Date.now();
-  await db.batch(
-    Array.from({ length: GROUPS + 1 }, (_, g) =>
-      insertGroupStatement(g + 1, { name: g === GROUPS ? 'Probe' : `Building ${String.fromCharCode(65 + (g % 26))} floor ${g}`, description: null, displayOrder: g }, now),
-    ),
-    'write',
-  );
-  for (let i = 0; i < N; i += 5000) {
-    const batch = [];
-    for (let k = i; k < Math.min(N, i + 5000); k++) {
-      const r: ClientRecord = {
-        ...emptyRecord(uuid(k), now - 86_400_000),
-        discovered: true,
-        hostname: `pi-${k}`,
-        description: `Room ${Math.floor(k / 40)}.${k % 40}`,
-        ip: `10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`,
-        groupId: k === 0 ? GROUPS + 1 : (k % GROUPS) + 1,
-        lastAlive: k % 50 === 7 ? now - 86_400_000 : now - (k % 60) * 1000, // 2 % long offline
-        connectivity: k % 50 === 7 ? 'offline' : 'online',
-        processStatus: k % 97 === 3 ? 'crashed' : 'running',
-        // What the load thread's health messages say (scripts/bench/load-worker.ts): steady state is freshness only.
-        currentProcess: 'display_manager',
-        processPid: 1000 + (k % 50),
-        currentEventId: '42',
-        expectedEventId: '42',
-        lastFrameUpdate: now - (k % 60) * 1000,
-        screenHealthStatus: k % 31 === 5 ? 'BLACK' : 'OK',
-        serviceStatus: k % 199 === 11 ? 'failed' : 'ok',
-        serviceFailedAt: k % 199 === 11 ? now - 3_600_000 : null,
-        serviceFailedUnit: k % 199 === 11 ? 'infoscreen-client.service' : null,
-      };
-      batch.push(upsertClientStatement(r, now));
-    }
-    await db.batch(batch, 'write');
-  }
-  db.close();
-}
+await seedFleet(`${dir}/bench.db`, N, GROUPS);
 
 const rt = await startRuntime(
-  loadConfig({ ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: PASSWORD }),
+  loadConfig({
+    ENV: 'test', DATABASE_URL: `file:${dir}/bench.db`, DATA_DIR: dir, MQTT_EMBEDDED_PORT: '0', MQTT_ALLOW_ANONYMOUS: 'true', DEFAULT_SUPERADMIN_PASSWORD: PASSWORD,
+    // Every reader uses the one session: lifted so the fan-out, not the gate, is measured (bench:streams measures the gate).
+    STREAM_MAX_PER_SESSION: '10000', STREAM_MAX_PER_USER: '10000', STREAM_MAX_TOTAL: '10000',
+  }),
 );
 while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 20));
 const login = await rt.app.request('/api/auth/login', {

@@ -112,6 +112,7 @@ export function alertPages(deps: PageDeps) {
         update: async (b) => (b.alerts.length ? [{ data: await cached(b, `alerts|${lang}|${user.role}|${search(q)}`, list) }] : []),
       },
       known,
+      deps.streams,
     );
   });
 

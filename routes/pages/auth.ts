@@ -14,6 +14,7 @@ import { clientAddress } from '../middleware/client-address.ts';
 import { isLang } from '../../views/i18n/index.ts';
 import { render } from '../../views/render.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from '../middleware/session.ts';
+import { knownDeviceTokens, setKnownDeviceCookie } from '../middleware/known-device-cookie.ts';
 import { errorPage, pageContext, pageRole, safeNext, type PageDeps } from './kit.ts';
 
 const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
@@ -50,9 +51,11 @@ export function authPages(deps: PageDeps) {
       deps.now(),
       c.var.sessionId,
       clientAddress(c, deps.config.TRUST_PROXY),
+      knownDeviceTokens(c),
     );
     if (result.ok) {
       setSessionCookie(c, result.token, deps);
+      setKnownDeviceCookie(c, result.user.id, result.device, deps);
       return c.redirect(next, 303);
     }
     if (result.reason === 'throttled') {

@@ -153,7 +153,7 @@ export function bulkRunPages(deps: PageDeps) {
 
   /** One SSE stream per open run page: a frame after each change of the run, coalesced. */
   function liveRun(c: Context<AppEnv>, id: string, frame: () => Promise<string>): Response {
-    return eventStream(c, (write, stop) => {
+    return eventStream(c, deps.streams, (write, stop) => {
       let timer: ReturnType<typeof setTimeout> | null = null;
       let chain = Promise.resolve();
       const send = () =>

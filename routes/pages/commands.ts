@@ -152,7 +152,7 @@ export function commandAuditPages(deps: PageDeps) {
     const known = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
     // The rows move live; the toasts (a command completed, a screen back online) come along.
     const view = withToasts(deps, { lang, role: user.role }, auditView(deps, ctx, q, `${lang}|${user.role}|${auditSearch(q)}`));
-    return liveStream(c, deps.hub, view, known);
+    return liveStream(c, deps.hub, view, known, deps.streams);
   });
 
   return app;

@@ -21,6 +21,7 @@ import { logger } from '../../lib/logger.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { liveHubFor } from './live-hub.ts';
+import { StreamGate, streamLimits } from './stream-gate.ts';
 import { errorPage, type PageDeps } from './kit.ts';
 import { assetRoutes } from './assets.ts';
 import { authPages } from './auth.ts';
@@ -71,6 +72,7 @@ export function dashboardRoutes(deps: RouteDeps) {
     // The alert center first: it must have recorded an alert before the hub renders its toast.
     alerts: alertCenterFor(deps.bus, (...s) => deps.writer.enqueue(...s)),
     hub: liveHubFor(deps.bus),
+    streams: new StreamGate(streamLimits(deps.config)),
     groups: new GroupNames(deps.db, deps.now),
   };
   rememberPageDeps(deps, d); // the app's HTML 404 renders with these (not-found.ts)

@@ -16,6 +16,7 @@
 import type { Context } from 'hono';
 import type { HistoryRow, InspectedActor, InspectionFeed } from '../../actors/inspection/feed.ts';
 import { eventStream, formatFrame } from './sse.ts';
+import type { StreamGate } from './stream-gate.ts';
 
 const COALESCE_MS = 150;
 const LIST_REFRESH_MS = 2000;
@@ -25,8 +26,8 @@ export interface ActorRenderer {
   now(a: InspectedActor): string;
 }
 
-export function actorStream(c: Context, feed: InspectionFeed, actorId: string, after: number, render: ActorRenderer): Response {
-  return eventStream(c, (write, stop) => {
+export function actorStream(c: Context, gate: StreamGate, feed: InspectionFeed, actorId: string, after: number, render: ActorRenderer): Response {
+  return eventStream(c, gate, (write, stop) => {
     let known = after; // newest row the browser has
     const pending = new Map<number, HistoryRow>();
     let nowDirty = false;
@@ -85,8 +86,8 @@ export function actorStream(c: Context, feed: InspectionFeed, actorId: string, a
   });
 }
 
-export function listStream(c: Context, feed: InspectionFeed): Response {
-  return eventStream(c, (write, stop) => {
+export function listStream(c: Context, gate: StreamGate, feed: InspectionFeed): Response {
+  return eventStream(c, gate, (write, stop) => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let last = 0;
     const unsubscribe = feed.watchAll({

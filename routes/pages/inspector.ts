@@ -118,7 +118,7 @@ export function inspectorPages(deps: PageDeps & { inspector?: InspectionFeed }) 
     return c.html(partial('inspector-past', { ...it, past: row ? pastView(feed, actor, row) : null }), row ? 200 : 404);
   });
 
-  app.get('/live/inspector', superadmin, (c) => listStream(c, feed));
+  app.get('/live/inspector', superadmin, (c) => listStream(c, deps.streams, feed));
 
   app.get('/live/inspector/:actorId', superadmin, (c) => {
     const actor = feed.get(c.req.param('actorId'));
@@ -127,7 +127,7 @@ export function inspectorPages(deps: PageDeps & { inspector?: InspectionFeed }) 
     const user = c.var.user!;
     const lang = pickLanguage(user.language, c.req.header('accept-language'));
     const ctx = () => detachedContext(lang, user.role, deps.now());
-    return actorStream(c, feed, actor.id, after, {
+    return actorStream(c, deps.streams, feed, actor.id, after, {
       row: (r) => rowHtml(ctx(), actor.id, r),
       now: (a) => nowHtml(ctx(), feed, a),
     });

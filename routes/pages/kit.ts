@@ -10,12 +10,15 @@ import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
 import type { LiveHub } from './live-hub.ts';
+import type { StreamGate } from './stream-gate.ts';
 import type { AlertCenter } from '../../lib/alerts.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { priorityActive } from '../../db/screenshots.ts';
 
 export interface PageDeps extends RouteDeps {
   hub: LiveHub;
+  /** Slots and stall limit of every SSE stream of this app (stream-gate.ts). */
+  streams: StreamGate;
   groups: GroupNames;
   /** Alert dedup + persistence (lib/alerts.ts): toasts ask it for an alert's counter. */
   alerts: AlertCenter;

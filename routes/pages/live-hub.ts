@@ -18,6 +18,7 @@
  */
 import type { BusEvent, EventBus } from '../../lib/bus.ts';
 import { closeAlertCenter } from '../../lib/alerts.ts';
+import { realClock, type Clock } from '../../lib/clock.ts';
 
 export type AlertEvent = Extract<BusEvent, { type: 'alert' }>;
 export type CommandEvent = Extract<BusEvent, { type: 'command' }>;
@@ -52,23 +53,26 @@ export interface LiveHubOptions {
   flushMs?: number; // main lane, ms
   seenFlushMs?: number; // last-seen lane, ms
   keepAliveMs?: number; // comment line interval, ms (docs/http.md: every 25 s)
+  /** Timers and "now" (tests pass XState's SimulatedClock, so no test depends on the machine's speed). */
+  clock?: Clock;
 }
 
-const unref = (t: ReturnType<typeof setTimeout>) => ((t as { unref?: () => void }).unref?.(), t);
+const unref = <T>(t: T): T => ((t as { unref?: () => void } | null)?.unref?.(), t);
 
 export class LiveHub {
   readonly flushMs: number;
   readonly seenFlushMs: number;
   readonly keepAliveMs: number;
+  readonly #clock: Clock;
   #sinks = new Set<LiveSink>();
   #off: (() => void) | null;
   #version = 0;
   #outage = false;
   #main = emptyPending();
   #seen = new Map<string, number>();
-  #mainTimer: ReturnType<typeof setTimeout> | null = null;
-  #seenTimer: ReturnType<typeof setTimeout> | null = null;
-  #pingTimer: ReturnType<typeof setInterval> | null = null;
+  #mainTimer: unknown = null;
+  #seenTimer: unknown = null;
+  #pingTimer: unknown = null;
   #lastMainFlush = -Infinity;
   #closed = false;
   #resync: { version: number; until: number; cache: Map<string, unknown> } | null = null;
@@ -77,6 +81,7 @@ export class LiveHub {
     this.flushMs = opts.flushMs ?? 500;
     this.seenFlushMs = opts.seenFlushMs ?? 5000;
     this.keepAliveMs = opts.keepAliveMs ?? 25_000;
+    this.#clock = opts.clock ?? realClock;
     this.#off = bus ? bus.on((e) => this.#onEvent(e)) : null;
   }
 
@@ -101,7 +106,7 @@ export class LiveHub {
    * before its resync, sse.ts).
    */
   resyncCache(): Pick<Batch, 'cache'> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const r = this.#resync;
     if (r && r.version === this.#version && now < r.until) return r;
     this.#resync = { version: this.#version, until: now + this.flushMs, cache: new Map() };
@@ -114,8 +119,7 @@ export class LiveHub {
       return () => {};
     }
     this.#sinks.add(sink);
-    this.#pingTimer ??= setInterval(() => this.#sinks.forEach((s) => safely(() => s.ping())), this.keepAliveMs);
-    unref(this.#pingTimer);
+    this.#schedulePing();
     return () => {
       this.#sinks.delete(sink);
       if (this.#sinks.size === 0) this.#idle();
@@ -136,8 +140,7 @@ export class LiveHub {
   #idle(): void {
     // Whatever was pending is dropped undelivered: the next connection must resync.
     this.#version++;
-    for (const t of [this.#mainTimer, this.#seenTimer]) if (t) clearTimeout(t);
-    if (this.#pingTimer) clearInterval(this.#pingTimer);
+    for (const t of [this.#mainTimer, this.#seenTimer, this.#pingTimer]) if (t !== null) this.#clock.clearTimeout(t);
     this.#mainTimer = this.#seenTimer = this.#pingTimer = null;
     this.#main = emptyPending();
     this.#seen.clear();
@@ -186,18 +189,29 @@ export class LiveHub {
   }
 
   #scheduleMain(): void {
-    if (this.#mainTimer) return;
-    const wait = Math.max(0, this.#lastMainFlush + this.flushMs - Date.now());
-    this.#mainTimer = unref(setTimeout(() => this.#flushMain(), wait));
+    if (this.#mainTimer !== null) return;
+    const wait = Math.max(0, this.#lastMainFlush + this.flushMs - this.#clock.now());
+    this.#mainTimer = unref(this.#clock.setTimeout(() => this.#flushMain(), wait));
   }
 
   #scheduleSeen(): void {
-    this.#seenTimer ??= unref(setTimeout(() => this.#flushSeen(), this.seenFlushMs));
+    this.#seenTimer ??= unref(this.#clock.setTimeout(() => this.#flushSeen(), this.seenFlushMs));
+  }
+
+  /** Keep-alive as a re-armed timeout (the Clock interface has no interval). */
+  #schedulePing(): void {
+    this.#pingTimer ??= unref(
+      this.#clock.setTimeout(() => {
+        this.#pingTimer = null;
+        this.#sinks.forEach((s) => safely(() => s.ping()));
+        if (this.#sinks.size) this.#schedulePing();
+      }, this.keepAliveMs),
+    );
   }
 
   #flushMain(): void {
     this.#mainTimer = null;
-    this.#lastMainFlush = Date.now();
+    this.#lastMainFlush = this.#clock.now();
     const p = this.#main;
     this.#main = emptyPending();
     this.#deliver({ ...p, seen: new Map() });

@@ -16,7 +16,8 @@ let admin: string;
 const open: AbortController[] = [];
 
 test.before(async () => {
-  f = await fixture();
+  // One session opens a stream per test and keeps it to the end: more than STREAM_MAX_PER_SESSION.
+  f = await fixture({ STREAM_MAX_PER_SESSION: '100', STREAM_MAX_PER_USER: '100' });
   bus = new EventBus();
   // Short windows for the test; created before the app, which then finds this hub for its bus.
   hub = liveHubFor(bus, { flushMs: 60, seenFlushMs: 150, keepAliveMs: 250 });

@@ -36,25 +36,25 @@ export function liveRoutes(deps: PageDeps) {
   const { hub } = deps;
 
   app.get('/live/overview', pageRole('user', deps), (c) =>
-    liveStream(c, hub, overviewView(deps, viewer(c), parseOverviewQuery((k) => c.req.query(k))), knownVersion(c)),
+    liveStream(c, hub, overviewView(deps, viewer(c), parseOverviewQuery((k) => c.req.query(k))), knownVersion(c), deps.streams),
   );
 
   app.get('/live/monitoring', pageRole('admin', deps), (c) =>
-    liveStream(c, hub, withActivityChart(monitoringView(deps, viewer(c), parsePage(c.req.query('page'))), deps.metrics, viewer(c), deps.now), knownVersion(c)),
+    liveStream(c, hub, withActivityChart(monitoringView(deps, viewer(c), parsePage(c.req.query('page'))), deps.metrics, viewer(c), deps.now), knownVersion(c), deps.streams),
   );
 
   app.get('/live/clients/:uuid', pageRole('user', deps), (c) => {
     const uuid = c.req.param('uuid');
     if (!isUuid(uuid) || !deps.fleet.get(uuid)) return errorPage(c, deps, 404);
-    return liveStream(c, hub, clientView(deps, viewer(c), uuid), knownVersion(c));
+    return liveStream(c, hub, clientView(deps, viewer(c), uuid), knownVersion(c), deps.streams);
   });
 
   // Pages without a live view of their own still get toasts and the outage banner (layout.eta).
-  app.get('/live/toasts', pageRole('user', deps), (c) => liveStream(c, hub, toastsView(deps, viewer(c)), knownVersion(c)));
+  app.get('/live/toasts', pageRole('user', deps), (c) => liveStream(c, hub, toastsView(deps, viewer(c)), knownVersion(c), deps.streams));
 
   app.get('/api/stream', requireRole('user'), (c) => {
     const id = c.req.header('last-event-id');
-    return liveStream(c, hub, jsonStreamView(deps.fleet), id && /^\d{1,15}$/.test(id) ? Number(id) : null);
+    return liveStream(c, hub, jsonStreamView(deps.fleet, hub), id && /^\d{1,15}$/.test(id) ? Number(id) : null, deps.streams);
   });
 
   return app;

@@ -16,7 +16,7 @@ test('headers and a first comment go out while the resync is still pending; the 
   const resyncDone = new Promise<void>((r) => (finishResync = r));
   const app = new Hono();
   app.get('/s', (c) =>
-    liveStream(c, hub, { resync: async () => (await resyncDone, [{ event: 'resync', data: 'rows' }]), update: () => [] }, null),
+    liveStream(c, hub, { resync: async () => (await resyncDone, [{ event: 'resync', data: 'rows' }]), update: () => [] }, null, null),
   );
   const ac = new AbortController();
   const res = await app.request('/s', { signal: ac.signal });

@@ -18,7 +18,7 @@ async function openStream(view: StreamView) {
   const bus = new EventBus();
   const hub = new LiveHub(bus, { flushMs: 1, seenFlushMs: 1, keepAliveMs: 60_000 });
   const app = new Hono();
-  app.get('/s', (c) => liveStream(c, hub, view, null));
+  app.get('/s', (c) => liveStream(c, hub, view, null, null));
   const ac = new AbortController();
   const res = await app.request('/s', { signal: ac.signal });
   return { bus, hub, ac, reader: res.body!.getReader() };

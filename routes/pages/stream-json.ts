@@ -6,23 +6,26 @@
  *   alert {kind, severity, message, uuid, at}   stats {total, online, healthy, warning, critical, offline}
  * On (re)connect, and again if this reader fell so far behind that its backlog was dropped: `resync`
  * {clients} (what follows replaces everything the reader knew), `stats` and one `client-status` per
- * client (the current state, not a replay).
+ * client (the current state, not a replay). That snapshot is built once per version and flush
+ * window for every reader (`LiveHub.resyncCache`; sse.ts then shares its encoded bytes too):
+ * 300 readers connecting to a 10,000-client fleet used to render it 300 times.
  */
 import type { FleetApi } from '../../domain/fleet.types.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { iso } from '../../lib/time.ts';
 import type { Frame, StreamView } from './sse.ts';
-import { cached } from './live-hub.ts';
+import { cached, type LiveHub } from './live-hub.ts';
 
 const frame = (event: string, data: unknown): Frame => ({ event, data: JSON.stringify(data) });
 const status = (r: ClientRecord) => frame('client-status', { uuid: r.uuid, status: r.status, reasons: r.statusReasons });
 
-export function jsonStreamView(fleet: FleetApi): StreamView {
+export function jsonStreamView(fleet: FleetApi, hub: Pick<LiveHub, 'resyncCache'>): StreamView {
   return {
-    resync: () => {
-      const all = fleet.list();
-      return [frame('resync', { clients: all.length }), frame('stats', fleet.counts()), ...all.map(status)];
-    },
+    resync: () =>
+      cached(hub.resyncCache(), 'json:resync', () => {
+        const all = fleet.list();
+        return [frame('resync', { clients: all.length }), frame('stats', fleet.counts()), ...all.map(status)];
+      }),
     update: (b) => {
       const out: Frame[] = [];
       for (const uuid of b.changed) {
