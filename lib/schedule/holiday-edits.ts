@@ -122,7 +122,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
       const out = p ? outsidePeriod(p, parsed.rows) : [];
       if (p && out.length) {
         const rows = out.map((r) => `line ${r.line} "${r.name}" ${r.startDate} – ${r.endDate}`).join('; ');
-        return rejected('rows_outside_period', { count: out.length, period: span(p), rows });
+        return rejected('rows_outside_period', { count: out.length, rowsLie: out.length === 1 ? 'row lies' : 'rows lie', period: span(p), rows });
       }
       const periodId = p?.id ?? null;
       const plan = planHolidays(await listHolidays(d.db, { academicPeriodId: periodId }), parsed.rows);

@@ -59,7 +59,7 @@ const TEXTS = {
   // Holidays (holiday-edits.ts) and their CSV import (holidays-csv.ts).
   holiday_not_found: 'holiday not found',
   holiday_outside_period: "the holiday lies outside the academic period {period}: a period's holidays lie within its dates",
-  rows_outside_period: '{count} row(s) lie outside the academic period {period}: {rows}',
+  rows_outside_period: '{count} {rowsLie} outside the academic period {period}: {rows}',
   // Links of events and holidays (academic periods, the media library).
   period_missing: 'academic period {id} does not exist',
   period_archived: 'academic period {id} "{name}" is archived: restore it first',

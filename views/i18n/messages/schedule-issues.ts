@@ -55,7 +55,7 @@ export const en = {
   'schedule.issue.order_twice': 'a group is listed twice',
   'schedule.issue.holiday_not_found': 'the holiday does not exist (any more)',
   'schedule.issue.holiday_outside_period': 'the holiday lies outside the academic period {period}',
-  'schedule.issue.rows_outside_period': '{count} line(s) lie outside the academic period {period}: {rows}',
+  'schedule.issue.rows_outside_period': '{count} {rowsLie} outside the academic period {period}: {rows}',
   'schedule.issue.period_missing': 'academic period {id} does not exist',
   'schedule.issue.period_archived': 'academic period {id} "{name}" is archived: restore it first',
   'schedule.issue.media_not_video': 'media item {id} is not a video of the library',
