@@ -44,6 +44,8 @@ import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
+import { BackupSchedule } from './lib/backup-schedule.ts';
+import { databaseFilePath } from './db/backup.ts';
 
 const log = logger('runtime');
 
@@ -88,6 +90,8 @@ export interface Runtime {
   inspector: InspectionFeed | null;
   /** Notifications (docs/notifications.md): channels, rules, outbox delivery. */
   notifications: NotificationService;
+  /** Scheduled backups (BACKUP_DIR); null when not configured. */
+  backups: BackupSchedule | null;
   close(): Promise<void>;
 }
 
@@ -302,6 +306,17 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, now: () => clock.now() });
   retention.start();
+  // Scheduled backups (docs/operations.md): config.ts admits BACKUP_DIR only with a file database.
+  const backups = config.BACKUP_DIR
+    ? new BackupSchedule({
+        dir: config.BACKUP_DIR,
+        dbPath: databaseFilePath(config.DATABASE_URL!),
+        intervalMs: config.BACKUP_INTERVAL_HOURS * HOUR,
+        keep: config.BACKUP_KEEP,
+        now: () => clock.now(),
+      })
+    : null;
+  await backups?.start();
   const tick = setInterval(() => supervisor!.tick(), TICK_MS);
   (tick as { unref?: () => void }).unref?.();
   // docs/commands.md "Expiry sweep": every poll interval, independently of the per-actor timers.
@@ -346,6 +361,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       detachMetrics();
       recentEvents.close();
       await retention.stop();
+      await backups?.stop();
       await notifications.stop();
       scheduler!.stop();
       await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
@@ -382,6 +398,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     scheduler,
     inspector,
     notifications,
+    backups,
     close,
   };
 }
