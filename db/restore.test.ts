@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { copyFileSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
@@ -112,6 +112,14 @@ test('a restore keeps the previous database and puts the backup in place; no lea
   assert.equal(await sql(r.previous!, 'SELECT count(*) FROM instance_lease'), [[0]], "the restore's own lease is dropped");
   assert.ok(r.schemaVersion >= 17);
   assert.equal(await sql(live, 'PRAGMA integrity_check'), [['ok']]);
+});
+
+const root = process.getuid?.() === 0;
+(root ? test : test.skip)('run as root, the restored database keeps the owner of the one it replaces', async () => {
+  chownSync(live, 65534, 65534);
+  await restoreDatabase(backup, live, { ...claim, now: NOW + 2000 });
+  assert.is(statSync(live).uid, 65534);
+  assert.is(statSync(live).gid, 65534);
 });
 
 test('onto a machine without a database: the backup becomes the database', async () => {

@@ -7,7 +7,7 @@
  * (db/lease.ts): the restore takes the lease itself, so no server can start in the middle.
  */
 import { randomUUID } from 'node:crypto';
-import { constants, copyFile, link, rename, stat } from 'node:fs/promises';
+import { chown, constants, copyFile, link, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
 import { releaseLeaseStatement, takeLease } from './lease.ts';
@@ -91,8 +91,11 @@ export async function restoreDatabase(source: string, target: string, c: Restore
     }
     await sealCopy(temp, `the restore file ${src}`, maxVersion); // the check before
     await fsyncPath(temp);
-    if (await stat(file).catch(() => null)) {
+    const current = await stat(file).catch(() => null);
+    if (current) {
       await claimTarget(file, c, id);
+      // Run as root (sudo), the copy would belong to root and the server's own user could not write it.
+      if (process.getuid?.() === 0) await chown(temp, current.uid, current.gid);
       previous = join(dir, `${basename(file)}.before-restore-${fileStamp(c.now)}`);
       await link(file, previous).catch(() => copyFile(file, previous!, constants.COPYFILE_EXCL));
     }
