@@ -209,6 +209,10 @@ export const envSchema = z.object({
     .enum(['off', 'stately', ''])
     .optional()
     .transform((v) => (v === 'stately' ? 'stately' : 'off')),
+  // Scheduled backups of a file database (docs/operations.md "Scheduled backups"); unset BACKUP_DIR: none.
+  BACKUP_DIR: str(), // folder of infoscreen-<UTC time>.db copies; must exist (or lie inside DATA_DIR)
+  BACKUP_INTERVAL_HOURS: int(24, 1, 8760), // hours between backups
+  BACKUP_KEEP: int(7, 1, 1000), // newest backups kept; older ones in BACKUP_DIR are deleted
   WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
   FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
 });
@@ -255,6 +259,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const url = c.DATABASE_URL;
   if (url !== ':memory:' && !/^(file|libsql|https?|wss?):/i.test(url))
     problems.push(`DATABASE_URL: "${url}" is not a libSQL URL (file:…, libsql://…, http(s)://…, ws(s)://…)`);
+  if (c.BACKUP_DIR !== undefined && !/^file:/i.test(url))
+    problems.push('BACKUP_DIR: scheduled backups copy a file database (DATABASE_URL=file:…); back up a libSQL server with its own tools (docs/operations.md)');
   for (const key of ['HOST', 'MQTT_EMBEDDED_HOST'] as const) {
     const host = c[key]!;
     if (!isHostname(host)) problems.push(`${key}: "${host}" is not an IP address or host name`);

@@ -46,6 +46,8 @@ import { startNotifications, type NotificationService } from './services/notific
 import { clientView } from './services/notifications/client-view.ts';
 import { periodService } from './services/periods/service.ts';
 import { setupMedia } from './services/media/setup.ts';
+import { BackupSchedule } from './lib/backup-schedule.ts';
+import { databaseFilePath } from './db/backup.ts';
 
 const log = logger('runtime');
 
@@ -90,6 +92,8 @@ export interface Runtime {
   inspector: InspectionFeed | null;
   /** Notifications (docs/notifications.md): channels, rules, outbox delivery. */
   notifications: NotificationService;
+  /** Scheduled backups (BACKUP_DIR); null when not configured. */
+  backups: BackupSchedule | null;
   close(): Promise<void>;
 }
 
@@ -311,6 +315,17 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, now: () => clock.now() });
   retention.start();
+  // Scheduled backups (docs/operations.md): config.ts admits BACKUP_DIR only with a file database.
+  const backups = config.BACKUP_DIR
+    ? new BackupSchedule({
+        dir: config.BACKUP_DIR,
+        dbPath: databaseFilePath(config.DATABASE_URL!),
+        intervalMs: config.BACKUP_INTERVAL_HOURS * HOUR,
+        keep: config.BACKUP_KEEP,
+        now: () => clock.now(),
+      })
+    : null;
+  await backups?.start();
   const tick = setInterval(() => supervisor!.tick(), TICK_MS);
   (tick as { unref?: () => void }).unref?.();
   // docs/commands.md "Expiry sweep": every poll interval, independently of the per-actor timers.
@@ -356,6 +371,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       detachMetrics();
       recentEvents.close();
       await retention.stop();
+      await backups?.stop();
       await notifications.stop();
       media.stop();
       scheduler!.stop();
@@ -393,6 +409,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     scheduler,
     inspector,
     notifications,
+    backups,
     close,
   };
 }

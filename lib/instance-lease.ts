@@ -13,7 +13,7 @@ export interface HeldLease {
 }
 
 /** Whether `pid` runs on this host (signal 0 only checks; EPERM means it exists under another user). */
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -20,9 +20,9 @@ import { startRuntime } from '../runtime.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const UUID = '5e1f0000-aaaa-4bbb-8ccc-00000000d0ab';
-const LOG_TOPIC = `infoscreen/${UUID}/logs/info`;
-const logPayload = (i: number) => JSON.stringify({ timestamp: new Date().toISOString(), message: `durable ${i}`, context: null });
+export const UUID = '5e1f0000-aaaa-4bbb-8ccc-00000000d0ab';
+export const LOG_TOPIC = `infoscreen/${UUID}/logs/info`;
+export const logPayload = (i: number) => JSON.stringify({ timestamp: new Date().toISOString(), message: `durable ${i}`, context: null });
 
 export interface LossFigures {
   published: number;
@@ -31,13 +31,13 @@ export interface LossFigures {
   lost: number; // acked − stored
 }
 
-interface Child {
+export interface Child {
   child: ChildProcess;
   out: () => string;
   exited: Promise<void>;
 }
 
-function startServer(dir: string, extra: Record<string, string>): Child {
+export function startServer(dir: string, extra: Record<string, string>): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
     cwd: ROOT,
     env: {
@@ -64,7 +64,7 @@ function startServer(dir: string, extra: Record<string, string>): Child {
   return { child, out: () => out, exited };
 }
 
-async function waitForLine(c: Child, re: RegExp, ms: number): Promise<string> {
+export async function waitForLine(c: Child, re: RegExp, ms: number): Promise<string> {
   const until = Date.now() + ms;
   for (;;) {
     const m = re.exec(c.out());
@@ -74,7 +74,7 @@ async function waitForLine(c: Child, re: RegExp, ms: number): Promise<string> {
   }
 }
 
-async function storedOf(dbFile: string, acked: Set<number>): Promise<number> {
+export async function storedOf(dbFile: string, acked: Set<number>): Promise<number> {
   const db = await openDatabase(`file:${dbFile}`);
   try {
     const rows = await db.execute({ sql: 'SELECT message FROM client_logs WHERE client_uuid = ?', args: [UUID] });

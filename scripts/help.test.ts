@@ -20,7 +20,7 @@ const run = (file: string, args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, PORT: '1', DATABASE_URL: 'file:/nonexistent-help-test/x.db' } });
 
 test('the scripts found in package.json', () => {
-  for (const name of ['start', 'test', 'typecheck', 'unlock-user', 'simulate', 'bench:ingest', 'bench:commands', 'bench:scheduler', 'bench:dashboard', 'provision', 'broker:mosquitto', 'demo']) {
+  for (const name of ['start', 'test', 'typecheck', 'unlock-user', 'simulate', 'bench:ingest', 'bench:commands', 'bench:scheduler', 'bench:dashboard', 'provision', 'broker:mosquitto', 'demo', 'backup', 'restore']) {
     assert.ok(entries.some(([n]) => n === name), name);
   }
 });
@@ -43,6 +43,14 @@ test('an unknown option names itself, prints the usage and exits 2', () => {
   assert.match(r.stderr, /--clientz/);
   assert.match(r.stderr, /usage: npm run simulate/);
   assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('backup and restore without a file: the usage and exit 2, nothing touched', () => {
+  for (const [file, name] of [['scripts/backup.ts', 'backup'], ['scripts/restore.ts', 'restore']]) {
+    const none = run(file, []);
+    assert.is(none.status, 2, none.stderr);
+    assert.match(none.stderr, new RegExp(`^usage: npm run ${name} -- <file>`));
+  }
 });
 
 test('typecheck passes any other option on to tsc', () => {

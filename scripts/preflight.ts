@@ -76,6 +76,22 @@ async function checkDatabaseFile(url: string, dataDir: string): Promise<string |
   return existing === null ? file : null;
 }
 
+/** BACKUP_DIR: an existing writable folder (created only inside DATA_DIR: a backup disk that is not mounted must not become a folder on the root disk). */
+async function checkBackupDir(backupDir: string, dataDir: string): Promise<void> {
+  const dir = resolve(backupDir);
+  if (SYSTEM_TREES.some((t) => inside(dir, t))) throw new StartupError('BACKUP_DIR', `${dir} is a system folder, not a place for backups`);
+  const kind = await isDir(dir);
+  if (kind === false) throw new StartupError('BACKUP_DIR', `${dir} exists but is not a folder`);
+  if (kind === null && !inside(dir, resolve(dataDir))) throw new StartupError('BACKUP_DIR', `folder ${dir} does not exist (create it first, or mount the backup disk)`);
+  try {
+    if (kind === null) await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.write-test-${process.pid}`);
+    await withTimeout(writeFile(probe, 'ok').then(() => rm(probe)), WRITE_PROBE_TIMEOUT_MS, 'writing a test file');
+  } catch (err) {
+    throw new StartupError('BACKUP_DIR', `cannot write to ${dir}: ${(err as Error).message}`);
+  }
+}
+
 /** A libSQL server: it must answer within a few seconds (not a silent hang). */
 async function checkRemoteDatabase(url: string, authToken: string | undefined): Promise<void> {
   let db: Db | null = null;
@@ -145,6 +161,7 @@ export async function preflight(c: Readonly<Config>): Promise<Preflight> {
   const url = c.DATABASE_URL!;
   const newDatabaseFile = url.startsWith('file:') ? await checkDatabaseFile(url, c.DATA_DIR!) : null;
   if (!url.startsWith('file:') && url !== ':memory:') await checkRemoteDatabase(url, c.DATABASE_AUTH_TOKEN);
+  if (c.BACKUP_DIR !== undefined) await checkBackupDir(c.BACKUP_DIR, c.DATA_DIR!);
   await checkListen(c.HOST!, c.PORT, 'HOST', 'PORT');
   if (c.embeddedBroker) {
     await checkListen(c.MQTT_EMBEDDED_HOST!, c.MQTT_EMBEDDED_PORT, 'MQTT_EMBEDDED_HOST', 'MQTT_EMBEDDED_PORT');
