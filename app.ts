@@ -43,6 +43,7 @@ import { inspectorRoutes } from './routes/inspector.ts';
 import { notificationsRoutes } from './routes/notifications.ts';
 import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
 import { StoreUnavailableError } from './db/store-errors.ts';
+import { requestLog } from './routes/middleware/request-log.ts';
 
 export type { AppDeps };
 
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.notFound(notFoundHandler(d)); // JSON under /api/, the HTML error page for dashboard paths
 
+  app.use(requestLog()); // X-Request-Id, and the id on every log line of the request (docs/operations.md "Logs")
   app.use(secureHeaders({ contentSecurityPolicy: DASHBOARD_CSP })); // routes/pages/index.ts: why this policy
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }));
   app.use(csrf({ origin: sameHost }));
