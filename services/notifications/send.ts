@@ -105,7 +105,8 @@ export async function sendHttp(url: string, r: Extract<Rendered, { kind: 'http' 
       return { ok: false, status: res.status, latencyMs: ms(), error: `${host} answered a redirect (HTTP ${res.status}); redirects are not followed: use the final URL` };
     }
     if (answer === null) return { ok: false, status: res.status, latencyMs: ms(), error: `${host} answered more than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB (HTTP ${res.status})` };
-    if (!res.ok) return { ok: false, status: res.status, latencyMs: ms(), error: `${host} answered HTTP ${res.status}${answer ? `: ${answer.replace(/\s+/g, ' ').slice(0, 200)}` : ''}` };
+    // A receiver may echo the URL it was called with (its secret path) in its error text.
+    if (!res.ok) return { ok: false, status: res.status, latencyMs: ms(), error: scrub(`${host} answered HTTP ${res.status}${answer ? `: ${answer.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`, [url]) };
     return { ok: true, status: res.status, latencyMs: ms(), error: null };
   } catch (err) {
     return { ok: false, status: null, latencyMs: ms(), error: scrub(describeFetchError(err, timedOut, host), [url]) };
