@@ -111,6 +111,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     clients: () => d.fleet.size(),
     commands: () => d.commandsCount?.() ?? 0,
     uptimeSeconds: () => (d.now() - started) / 1000,
+    readiness: d.readiness, // /health/ready's checks beyond database and broker
   };
   app.route('/', healthRoutes(probes));
   app.route('/api/status', statusRoutes(d, probes)); // docs/users.md "GET /api/status"

@@ -44,6 +44,7 @@ import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
+import { restoreCheck } from './routes/health-ready.ts';
 
 const log = logger('runtime');
 
@@ -329,6 +330,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     inspector: inspector ?? undefined,
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
     notifications,
+    readiness: [restoreCheck(() => supervisor!.story.getSnapshot().context.restoredAt)], // docs/operations.md "Health"
     now: () => clock.now(),
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine

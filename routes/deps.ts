@@ -19,6 +19,7 @@ import type { RecentEvents } from '../lib/recent-events.ts';
 import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
 import type { NotificationService } from '../services/notifications/service.ts';
+import type { ReadinessCheck } from './health-ready.ts';
 
 export type { Writes };
 
@@ -62,6 +63,8 @@ export interface AppDeps {
   supervisorReport?: () => SupervisorReport;
   /** Notifications (services/notifications): `/api/notifications/*` and `/settings/notifications` need it. */
   notifications?: NotificationService;
+  /** Named checks of `/health/ready` beyond database and broker (routes/health-ready.ts: `restore`, later `standby`). */
+  readiness?: ReadinessCheck[];
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;
