@@ -44,6 +44,7 @@ import { notificationsRoutes } from './routes/notifications.ts';
 import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
 import { StoreUnavailableError } from './db/store-errors.ts';
 import { requestLog } from './routes/middleware/request-log.ts';
+import { prometheusRoutes } from './routes/prometheus.ts';
 
 export type { AppDeps };
 
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/holidays', holidaysRoutes(d));
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
+  if (d.prometheus) app.route('/', prometheusRoutes(d.prometheus, { allowFrom: d.config.METRICS_ALLOW_FROM, trustProxy: d.config.TRUST_PROXY, tokenCheck: d.metricsTokenCheck })); // GET /metrics (docs/operations.md)
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files

@@ -45,6 +45,7 @@ import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
 import { restoreCheck } from './routes/health-ready.ts';
+import { runtimeMetrics } from './services/prometheus/wiring.ts';
 
 const log = logger('runtime');
 
@@ -330,6 +331,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     inspector: inspector ?? undefined,
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
     notifications,
+    prometheus: runtimeMetrics({ db, bus, writer, supervisor, connection, stats, drops, commands, scheduler, notifications }), // GET /metrics
     readiness: [restoreCheck(() => supervisor!.story.getSnapshot().context.restoredAt)], // docs/operations.md "Health"
     now: () => clock.now(),
   });

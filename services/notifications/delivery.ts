@@ -38,7 +38,12 @@ export interface DeliveryDeps {
   timeoutMs?: number;
 }
 
+/** An attempt's result for GET /metrics: sent, failed (retried later) or given up (no retry left). */
+export type AttemptResult = 'sent' | 'retry' | 'failed';
+
 export class Delivery {
+  /** Attempts so far by `channelType|result` (GET /metrics, docs/operations.md "Metrics"). */
+  readonly attempts = new Map<string, number>();
   #d: DeliveryDeps;
   #timer: unknown = null;
   #running: Promise<void> | null = null;
@@ -106,6 +111,7 @@ export class Delivery {
     this.#d.writer.enqueue(insertOutboxStatement({ id, channelId: channel.id, ruleId: null, notice: { kind: 'test', alerts: [], at: now }, at: now }), attemptStatement(id));
     await this.#d.writer.drain();
     const result = await this.#send(channel, { id, notice: { kind: 'test', alerts: [], at: now } });
+    this.#count(channel.type, result.ok ? 'sent' : 'failed');
     this.#d.writer.enqueue(outcomeStatement(id, { status: result.ok ? 'sent' : 'failed', error: result.error, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: result.ok ? this.#d.clock.now() : undefined }));
     await this.#d.writer.drain();
     return { ...result, id };
@@ -141,13 +147,21 @@ export class Delivery {
     const attempts = item.attempts + 1;
     const result: SendResult = channel && channel.enabled ? await this.#send(channel, item) : { ok: false, status: null, latencyMs: 0, error: 'channel disabled' };
     const now = this.#d.clock.now();
-    if (result.ok) w.enqueue(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
-    else {
+    if (result.ok) {
+      if (channel) this.#count(channel.type, 'sent');
+      w.enqueue(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
+    } else {
       const last = attempts >= MAX_ATTEMPTS || item.kind === 'test';
+      if (channel) this.#count(channel.type, last ? 'failed' : 'retry');
       w.enqueue(outcomeStatement(item.id, { status: last ? 'failed' : 'pending', nextAt: last ? undefined : now + BACKOFF_MS[attempts - 1], error: result.error, httpStatus: result.status, latencyMs: result.latencyMs }));
       log.warn(`delivery ${item.id} to channel ${item.channelId} failed (attempt ${attempts}): ${result.error}`);
     }
     await w.drain();
+  }
+
+  #count(type: string, result: AttemptResult): void {
+    const key = `${type}|${result}`;
+    this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
   }
 
   async #send(channel: Channel, item: Pick<OutboxItem, 'id' | 'notice'>): Promise<SendResult> {
