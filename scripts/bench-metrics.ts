@@ -1,7 +1,7 @@
 /**
  * `npm run bench:metrics -- --clients 10000`: time of one `GET /metrics` scrape (docs/operations.md
  * "Metrics") through the real runtime restored from a real libSQL file: the fleet in groups, open
- * and acknowledged alerts, a notification outbox history. Prints median, p95 and max of the timed
+ * and acknowledged alerts. Prints median, p95 and max of the timed
  * scrapes and the size of the text; asserts nothing (the target is < 50 ms at 10,000 clients).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { parseCli } from './cli.ts';
 const USAGE = `usage: npm run bench:metrics -- [--clients 10000] [--groups 100] [--alerts 5000] [--runs 50]
 
 Time of GET /metrics (Prometheus text) against the real runtime restored with a generated fleet:
-screens spread over groups, half of them online, alerts (one in five open) and a sent outbox.
+screens spread over groups, half of them online, and alerts (one in five open).
 
   --clients N   screens (10000)
   --groups N    groups the screens are spread over (100)
