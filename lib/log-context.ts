@@ -16,3 +16,11 @@ export function withRequestId<T>(id: string, fn: () => T): T {
 export function currentRequestId(): string | undefined {
   return store.getStore();
 }
+
+/**
+ * Runs `fn` outside any request: timers it arms do not carry the id of the request that happened
+ * to arm them (a background loop such as the outbox worker re-arms itself forever).
+ */
+export function outsideRequest<T>(fn: () => T): T {
+  return store.exit(fn);
+}

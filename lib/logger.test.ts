@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { configureLogging, logger, setQuiet } from './logger.ts';
-import { withRequestId } from './log-context.ts';
+import { outsideRequest, withRequestId } from './log-context.ts';
 
 let lines: Array<{ line: string; stream: 'out' | 'err' }> = [];
 const capture = (pretty = false, level: 'debug' | 'info' | 'warn' = 'info') => {
@@ -69,6 +69,12 @@ test('the request id is on every line logged inside the request, also after an a
   });
   log.info('three');
   assert.equal(parsed().map((o) => [o.msg, o.reqId]), [['one', 'abc-123'], ['two', 'abc-123'], ['three', undefined]]);
+});
+
+test('outsideRequest: a background timer armed during a request does not carry its id', async () => {
+  capture();
+  await withRequestId('r-9', () => new Promise<void>((done) => outsideRequest(() => setTimeout(() => (log.info('loop'), done()), 1))));
+  assert.equal(parsed().map((o) => [o.msg, o.reqId]), [['loop', undefined]]);
 });
 
 test('secrets under secret-looking keys at any depth, and in text, are replaced', () => {

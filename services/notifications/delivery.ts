@@ -12,6 +12,7 @@ import type { Writes } from '../../db/logs.ts';
 import { attemptStatement, channelSecret, dueOutbox, getChannel, insertOutboxStatement, outcomeStatement, type OutboxItem } from '../../db/notifications.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { logger } from '../../lib/logger.ts';
+import { outsideRequest } from '../../lib/log-context.ts';
 import { render } from './render.ts';
 import { nodemailerSender, sendHttp, sendMail, type MailSender, type SendResult } from './send.ts';
 import type { Channel, Notice } from '../../domain/notifications.ts';
@@ -119,12 +120,13 @@ export class Delivery {
 
   #arm(ms: number): void {
     if (this.#timer !== null) this.#d.clock.clearTimeout(this.#timer);
-    this.#timer = this.#d.clock.setTimeout(() => {
+    // Armed outside the request that may have kicked it: the loop's lines carry no stale request id.
+    this.#timer = outsideRequest(() => this.#d.clock.setTimeout(() => {
       this.#timer = null;
       void this.runOnce().finally(() => {
         if (!this.#stopped && this.#timer === null) this.#arm(POLL_MS);
       });
-    }, ms);
+    }, ms));
   }
 
   async #pass(): Promise<void> {
