@@ -43,6 +43,8 @@ import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
 import { StoreUnavailableError } from './db/store-errors.ts';
 import { eventMediaRoutes, isUploadRequest } from './routes/eventmedia.ts';
 import { conversionsRoutes } from './routes/conversions.ts';
+import { requestLog } from './routes/middleware/request-log.ts';
+import { prometheusRoutes } from './routes/prometheus.ts';
 
 export type { AppDeps };
 
@@ -69,6 +71,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
   app.notFound(notFoundHandler(d)); // JSON under /api/, the HTML error page for dashboard paths
 
+  app.use(requestLog()); // X-Request-Id, and the id on every log line of the request (docs/operations.md "Logs")
   app.use(secureHeaders({ contentSecurityPolicy: DASHBOARD_CSP })); // routes/pages/index.ts: why this policy
   const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) });
   // Uploads stream to disk under their own limit (MEDIA_MAX_UPLOAD_MB, docs/media.md).
@@ -99,6 +102,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     clients: () => d.fleet.size(),
     commands: () => d.commandsCount?.() ?? 0,
     uptimeSeconds: () => (d.now() - started) / 1000,
+    readiness: d.readiness, // /health/ready's checks beyond database and broker
   };
   app.route('/', healthRoutes(probes));
   app.route('/api/status', statusRoutes(d, probes)); // docs/users.md "GET /api/status"
@@ -120,6 +124,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/academic_periods', academicPeriodsRoutes(d)); // docs/periods.md
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
+  if (d.prometheus) app.route('/', prometheusRoutes(d.prometheus, { allowFrom: d.config.METRICS_ALLOW_FROM, trustProxy: d.config.TRUST_PROXY, tokenCheck: d.metricsTokenCheck })); // GET /metrics (docs/operations.md)
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
   if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now)); // docs/media.md

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isTimeZone } from './lib/schedule/zone.ts';
 import { REBOOT_LOCKOUT } from './domain/policies.ts';
+import { parseCidr, type Cidr } from './lib/cidr.ts';
 
 const bool = (def: boolean) =>
   z
@@ -75,6 +76,26 @@ const str = (def?: string) =>
     .string()
     .optional()
     .transform((v) => (v === undefined || v === '' ? def : v));
+
+/** Comma-separated addresses or CIDR ranges (`none`: an empty list); each bad entry named. */
+const cidrList = (def: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): Cidr[] => {
+      const text = v === undefined || v.trim() === '' ? def : v.trim();
+      if (text.toLowerCase() === 'none') return [];
+      const out: Cidr[] = [];
+      for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+        try {
+          out.push(parseCidr(part));
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (e.g. 127.0.0.1/8,::1/128,10.0.0.0/8, or none)` });
+          return z.NEVER;
+        }
+      }
+      return out;
+    });
 
 /** The environment, key by key. Defaults carry their unit in the comment. */
 export const envSchema = z.object({
@@ -214,6 +235,13 @@ export const envSchema = z.object({
   BACKUP_INTERVAL_HOURS: int(24, 1, 8760), // hours between backups
   BACKUP_KEEP: int(7, 1, 1000), // newest backups kept; older ones in BACKUP_DIR are deleted
   WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
+
+  // Operations (docs/operations.md): log lines, and who may read GET /metrics without a session.
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 'info' : v)),
+  METRICS_ALLOW_FROM: cidrList('127.0.0.1/8,::1/128'), // comma-separated addresses / CIDR ranges; `none` = no address (admin session only)
   FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
 });
 

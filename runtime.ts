@@ -48,6 +48,8 @@ import { periodService } from './services/periods/service.ts';
 import { setupMedia } from './services/media/setup.ts';
 import { BackupSchedule } from './lib/backup-schedule.ts';
 import { databaseFilePath } from './db/backup.ts';
+import { restoreCheck } from './routes/health-ready.ts';
+import { runtimeMetrics } from './services/prometheus/wiring.ts';
 
 const log = logger('runtime');
 
@@ -354,6 +356,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
     notifications,
     media: media.api,
+    prometheus: runtimeMetrics({ db, bus, writer, supervisor, connection, stats, drops, commands, scheduler, notifications }), // GET /metrics
+    readiness: [restoreCheck(() => supervisor!.story.getSnapshot().context.restoredAt)], // docs/operations.md "Health"
     now: () => clock.now(),
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine

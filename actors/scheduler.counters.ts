@@ -38,6 +38,7 @@ export class SchedulerCounters {
   polls = 0;
   lastCycleMs = 0;
   maxCycleMs = 0;
+  totalCycleMs = 0; // the sum of all cycles: GET /metrics' scheduler cycle seconds (rate of sum / rate of count)
   eventPublishes = 0;
   intentPublishes = 0;
   intentTransitions = 0;
@@ -53,6 +54,7 @@ export class SchedulerCounters {
     if (poll) this.polls++;
     this.lastCycleMs = ms;
     this.maxCycleMs = Math.max(this.maxCycleMs, ms);
+    this.totalCycleMs += ms;
   }
 
   transition(groupId: number, prev: IntentState | null, next: IntentState, at: number): void {

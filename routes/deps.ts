@@ -20,6 +20,9 @@ import type { InspectionFeed } from '../actors/inspection/feed.ts';
 import type { SupervisorReport } from '../actors/inspection/supervisor-report.ts';
 import type { NotificationService } from '../services/notifications/service.ts';
 import type { MediaApi } from './eventmedia.ts';
+import type { ReadinessCheck } from './health-ready.ts';
+import type { PrometheusSource } from './prometheus.ts';
+import type { MetricsTokenCheck } from './middleware/metrics-access.ts';
 
 export type { Writes };
 
@@ -65,6 +68,12 @@ export interface AppDeps {
   notifications?: NotificationService;
   /** The media library and conversions (services/media, services/conversion): `/api/eventmedia*`, `/api/conversions*`, `/media`. */
   media?: MediaApi;
+  /** Named checks of `/health/ready` beyond database and broker (routes/health-ready.ts: `restore`, later `standby`). */
+  readiness?: ReadinessCheck[];
+  /** GET /metrics' registry (services/prometheus): the route is mounted only when given. */
+  prometheus?: PrometheusSource;
+  /** The hook for API tokens with scope `metrics` (routes/middleware/metrics-access.ts); none yet. */
+  metricsTokenCheck?: MetricsTokenCheck;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

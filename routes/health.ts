@@ -4,9 +4,11 @@
  * serves; `degraded` too while the store refuses writes, with the writer's reason, pending and
  * dropped counts, docs/reliability.md "Storage faults"); 503 when the database does not answer at all.
  * `db.ok` is true only while the database both answers and takes writes (`readable`, `writable`).
+ * `/health/live` and `/health/ready` for orchestrators: routes/health-ready.ts.
  */
 import { Hono } from 'hono';
 import type { StoreStatus } from '../db/writer.ts';
+import { baseChecks, liveHandler, readyHandler, type ReadinessCheck } from './health-ready.ts';
 
 export interface HealthProbes {
   dbOk: () => Promise<boolean>;
@@ -16,6 +18,8 @@ export interface HealthProbes {
   clients: () => number;
   commands: () => number;
   uptimeSeconds: () => number;
+  /** Named readiness checks beyond database and broker (the runtime's `restore`; later `standby`). */
+  readiness?: ReadinessCheck[];
 }
 
 /** The one status rule of /health and /api/status: error (database down), degraded (broker down or store refusing writes), ok. */
@@ -57,5 +61,7 @@ export function healthRoutes(p: HealthProbes) {
       { 'Cache-Control': 'no-store' },
     );
   });
+  app.get('/health/live', liveHandler(p.uptimeSeconds));
+  app.get('/health/ready', readyHandler([...baseChecks(p), ...(p.readiness ?? [])]));
   return app;
 }

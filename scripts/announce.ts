@@ -4,11 +4,14 @@
  */
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
+import { configureLogging } from '../lib/logger.ts';
 
-/** The configuration from the environment; a bad one prints every bad key and exits with 2. */
+/** The configuration from the environment (LOG_LEVEL applied); a bad one prints every bad key and exits with 2. */
 export function configOrExit(env: Record<string, string | undefined>, exit: (code: number) => never): Readonly<Config> {
   try {
-    return loadConfig(env);
+    const config = loadConfig(env);
+    configureLogging({ level: config.LOG_LEVEL });
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       // One line per bad key, each naming it.

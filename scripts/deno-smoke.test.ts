@@ -1,7 +1,8 @@
 /**
  * Deno smoke test (docs/architecture.md "One app, two entry points": one app, two entry points): `deno task start` from the
  * installed node_modules, temp database, embedded broker on a free port; /health answers 200 "ok",
- * two simulated clients are ingested without a dropped message, SIGTERM exits 0 within 5 s.
+ * two simulated clients are ingested without a dropped message, /health/ready, GET /metrics and the
+ * JSON log lines work on Deno too (docs/operations.md), SIGTERM exits 0 within 5 s.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -85,6 +86,15 @@ test('deno task start serves /health, ingests MQTT, and stops on SIGTERM within 
     return h.body.actors.clients === 2 ? h : undefined;
   }, 5000, 'two client actors');
   assert.is(after.body.broker.drops?.total ?? 0, 0, 'every simulated payload was accepted');
+  // Operators' tools on Deno: readiness, Prometheus text from loopback, X-Request-Id, JSON log lines off a terminal.
+  const ready = await fetch(`${url}/health/ready`);
+  assert.is(ready.status, 200, await ready.clone().text());
+  assert.match(ready.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  assert.match(metrics, /^infoscreen_build_info\{version="[^"]+",runtime="deno",runtime_version="[^"]+"\} 1$/m);
+  assert.match(metrics, /^infoscreen_clients_online 2$/m);
+  assert.match(metrics, /^process_resident_memory_bytes \d+/m);
+  assert.match(output, /^\{"level":"info","time":"[^"]+".*"scope":"runtime".*"msg":"restored 0 client actors/m);
   await Promise.all(sims.map((s) => s.stop()));
 
   const t0 = Date.now();

@@ -12,6 +12,7 @@ import type { Writes } from '../../db/logs.ts';
 import { attemptStatement, channelSecret, dueOutbox, getChannel, insertOutboxStatement, outcomeStatement, type OutboxItem } from '../../db/notifications.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { logger } from '../../lib/logger.ts';
+import { outsideRequest } from '../../lib/log-context.ts';
 import { render } from './render.ts';
 import { nodemailerSender, sendHttp, sendMail, type MailSender, type SendResult } from './send.ts';
 import { sendError } from './send-errors.ts';
@@ -39,7 +40,12 @@ export interface DeliveryDeps {
   timeoutMs?: number;
 }
 
+/** An attempt's result for GET /metrics: sent, failed (retried later) or given up (no retry left). */
+export type AttemptResult = 'sent' | 'retry' | 'failed';
+
 export class Delivery {
+  /** Attempts so far by `channelType|result` (GET /metrics, docs/operations.md "Metrics"). */
+  readonly attempts = new Map<string, number>();
   #d: DeliveryDeps;
   #timer: unknown = null;
   #running: Promise<void> | null = null;
@@ -106,18 +112,20 @@ export class Delivery {
     const id = this.#d.newId?.() ?? crypto.randomUUID();
     await this.#d.writer.write(insertOutboxStatement({ id, channelId: channel.id, ruleId: null, notice: { kind: 'test', alerts: [], at: now }, at: now }), attemptStatement(id));
     const result = await this.#send(channel, { id, notice: { kind: 'test', alerts: [], at: now } });
+    this.#count(channel.type, result.ok ? 'sent' : 'failed');
     await this.#d.writer.write(outcomeStatement(id, { status: result.ok ? 'sent' : 'failed', error: result.error, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: result.ok ? this.#d.clock.now() : undefined }));
     return { ...result, id };
   }
 
   #arm(ms: number): void {
     if (this.#timer !== null) this.#d.clock.clearTimeout(this.#timer);
-    this.#timer = this.#d.clock.setTimeout(() => {
+    // Armed outside the request that may have kicked it: the loop's lines carry no stale request id.
+    this.#timer = outsideRequest(() => this.#d.clock.setTimeout(() => {
       this.#timer = null;
       void this.runOnce().finally(() => {
         if (!this.#stopped && this.#timer === null) this.#arm(POLL_MS);
       });
-    }, ms);
+    }, ms));
   }
 
   async #pass(): Promise<void> {
@@ -141,12 +149,20 @@ export class Delivery {
     const attempts = item.attempts + 1;
     const result: SendResult = channel && channel.enabled ? await this.#send(channel, item) : { ok: false, status: null, latencyMs: 0, error: sendError('disabled') };
     const now = this.#d.clock.now();
-    if (result.ok) await w.write(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
-    else {
+    if (result.ok) {
+      if (channel) this.#count(channel.type, 'sent');
+      await w.write(outcomeStatement(item.id, { status: 'sent', error: null, httpStatus: result.status, latencyMs: result.latencyMs, sentAt: now }));
+    } else {
       const last = attempts >= MAX_ATTEMPTS || item.kind === 'test';
+      if (channel) this.#count(channel.type, last ? 'failed' : 'retry');
       log.warn(`delivery ${item.id} to channel ${item.channelId} failed (attempt ${attempts}): ${result.error}`);
       await w.write(outcomeStatement(item.id, { status: last ? 'failed' : 'pending', nextAt: last ? undefined : now + BACKOFF_MS[attempts - 1], error: result.error, httpStatus: result.status, latencyMs: result.latencyMs }));
     }
+  }
+
+  #count(type: string, result: AttemptResult): void {
+    const key = `${type}|${result}`;
+    this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
   }
 
   async #send(channel: Channel, item: Pick<OutboxItem, 'id' | 'notice'>): Promise<SendResult> {

@@ -106,7 +106,8 @@ export async function sendHttp(url: string, r: Extract<Rendered, { kind: 'http' 
       return { ok: false, status: res.status, latencyMs: ms(), error: sendError('redirect', { host, status: res.status }) };
     }
     if (answer === null) return { ok: false, status: res.status, latencyMs: ms(), error: sendError('too_large', { host, mib: MAX_ANSWER_BYTES / 1024 / 1024, status: res.status }) };
-    if (!res.ok) return { ok: false, status: res.status, latencyMs: ms(), error: answer ? sendError('http_answer', { host, status: res.status, answer: answer.replace(/\s+/g, ' ').slice(0, 200) }) : sendError('http', { host, status: res.status }) };
+    // A receiver may echo the URL it was called with (its secret path) in its error text.
+    if (!res.ok) return { ok: false, status: res.status, latencyMs: ms(), error: answer ? sendError('http_answer', { host, status: res.status, answer: scrub(answer.replace(/\s+/g, ' ').slice(0, 200), [url]) }) : sendError('http', { host, status: res.status }) };
     return { ok: true, status: res.status, latencyMs: ms(), error: null };
   } catch (err) {
     return { ok: false, status: null, latencyMs: ms(), error: scrub(describeFetchError(err, timedOut, host), [url]) };
