@@ -17,6 +17,7 @@ import { localDate } from '../../lib/schedule/zone.ts';
 import { isHtmx, partial, render } from '../../views/render.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
+import { eventChoices } from './schedule.choices.ts';
 import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './schedule.form.ts';
 import type { FieldErrors } from './schedule.model.ts';
 import { buildPreview, dateLabels, escapeHtml, FIELD_LABELS, fieldList, issueField, type Preview } from './schedule.view.ts';
@@ -56,6 +57,7 @@ export function scheduleEventPages(deps: PageDeps) {
       preview: await preview(c, form, ev),
       defaults: settingValues(await listSettings(deps.db)), eventTypes: EVENT_TYPES, zones: ZONES,
       weekdayNames: dateLabels(it.lang).weekdays, escape: escapeHtml,
+      choices: await eventChoices(deps.db, it.t, dateLabels(it.lang).date, form.academicPeriodId),
     };
     return render(c, { page: 'event-form', data, status: opts.status ?? 200 });
   };

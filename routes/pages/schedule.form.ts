@@ -32,6 +32,12 @@ export interface EventForm {
   pageProgress: Choice;
   autoProgress: Choice;
   recurrence: RecurrenceForm;
+  /** A library video (docs/media.md) instead of `url`; '' = none. */
+  videoMediaId: string;
+  /** Library PDFs / presentations shown besides `files`, in the order of the list. */
+  presentationMediaIds: string[];
+  /** The academic period (docs/periods.md "Links"); '' = none. */
+  academicPeriodId: string;
 }
 
 /** The camelCase body the events API takes (docs/http.md "Request bodies"). */
@@ -45,9 +51,10 @@ export interface EventBody {
   recurrenceRule: string | null;
   skipHolidays: boolean;
   isActive: boolean;
+  academicPeriodId: number | null;
   website?: { url?: string };
-  video?: { url: string; autoplay?: boolean; loop?: boolean; volume?: number; muted?: boolean };
-  presentation?: { files: string[]; slideInterval?: number; pageProgress?: boolean; autoProgress?: boolean };
+  video?: { url?: string; eventMediaId?: number; autoplay?: boolean; loop?: boolean; volume?: number; muted?: boolean };
+  presentation?: { files: string[]; eventMediaIds?: number[]; slideInterval?: number; pageProgress?: boolean; autoProgress?: boolean };
   message?: { text: string };
 }
 
@@ -84,6 +91,9 @@ export function readEventForm(b: FormBody): EventForm {
       end: (ENDS as readonly string[]).includes(end) ? (end as RecurrenceForm['end']) : 'never',
       until: str(b, 'until'), count: str(b, 'count'), custom: str(b, 'rrule'),
     },
+    videoMediaId: str(b, 'videoMediaId'),
+    presentationMediaIds: all(b, 'presentationMediaIds').map((x) => x.trim()).filter(Boolean),
+    academicPeriodId: str(b, 'academicPeriodId'),
   };
 }
 
@@ -93,6 +103,7 @@ export function newEventForm(groupId: number | null, date: string, timezone: str
     groupId: groupId === null ? '' : String(groupId), title: '', eventType: 'website', date, startTime: '08:00', endTime: '09:00', timezone,
     skipHolidays: true, active: true, url: '', text: '', files: '', slideInterval: '', volume: '',
     autoplay: '', loop: '', muted: '', pageProgress: '', autoProgress: '', recurrence: defaultRecurrence(date),
+    videoMediaId: '', presentationMediaIds: [], academicPeriodId: '',
   };
 }
 
@@ -110,12 +121,18 @@ export function eventToForm(e: ScheduleEvent): EventForm {
     autoplay: toChoice(f.video?.autoplay), loop: toChoice(f.video?.loop), muted: toChoice(f.video?.muted),
     pageProgress: toChoice(f.presentation?.pageProgress), autoProgress: toChoice(f.presentation?.autoProgress),
     recurrence: e.recurrenceRule ? rruleToRecurrence(e.recurrenceRule, tz) : defaultRecurrence(localDate(e.start, tz)),
+    videoMediaId: f.video?.eventMediaId ? String(f.video.eventMediaId) : '',
+    presentationMediaIds: (f.presentation?.eventMediaIds ?? []).map(String),
+    academicPeriodId: e.academicPeriodId ? String(e.academicPeriodId) : '',
   });
   if (e.end - e.start > 86_400_000) form.endTime = ''; // longer than a day: the form cannot show it, asks again
   return form;
 }
 
 const URL_RE = /^https?:\/\/\S+$/i;
+const ID_RE = /^\d{1,12}$/;
+/** '' → null, an id → its number, anything else → NaN (a field error). */
+const idOf = (v: string): number | null => (v === '' ? null : ID_RE.test(v) && Number(v) > 0 ? Number(v) : NaN);
 
 export interface Timing {
   start: number;
@@ -162,7 +179,9 @@ export function formToBody(form: EventForm, groupIds: number[]): { body: EventBo
   const body: EventBody = {
     groupId, title: form.title, eventType: type, start: new Date(timing.start).toISOString(), end: new Date(timing.end).toISOString(),
     timezone: timing.timezone, recurrenceRule: timing.rule, skipHolidays: form.skipHolidays, isActive: form.active,
+    academicPeriodId: idOf(form.academicPeriodId), // none chosen unlinks, as the select shows
   };
+  if (Number.isNaN(body.academicPeriodId)) errors.academicPeriodId = 'schedule.err.choice';
   typeFields(form, type, body, errors);
   return Object.keys(errors).length ? { errors } : { body };
 }
@@ -174,17 +193,24 @@ function typeFields(form: EventForm, type: EventType, body: EventBody, errors: F
     if (!url && type === 'website') errors.url = 'schedule.err.required';
     body.website = url ? { url } : {};
   } else if (type === 'video') {
-    if (!url) errors.url = 'schedule.err.required';
+    // A library video or an address, never both (the API would quietly drop the address).
+    const item = idOf(form.videoMediaId);
+    if (Number.isNaN(item)) errors.videoMediaId = 'schedule.err.choice';
+    else if (item !== null && url) errors.videoMediaId = 'schedule.err.videoBoth';
+    else if (item === null && !url) errors.url = 'schedule.err.videoNone';
     const volume = form.volume === '' ? undefined : /^\d{1,3}$/.test(form.volume) && Number(form.volume) <= 100 ? Number(form.volume) / 100 : NaN;
     if (Number.isNaN(volume)) errors.volume = 'schedule.err.volume';
-    body.video = { url, autoplay: fromChoice(form.autoplay), loop: fromChoice(form.loop), volume, muted: fromChoice(form.muted) };
+    const source = item ? { eventMediaId: item } : { url };
+    body.video = { ...source, autoplay: fromChoice(form.autoplay), loop: fromChoice(form.loop), volume, muted: fromChoice(form.muted) };
   } else if (type === 'presentation') {
     const files = form.files.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-    if (!files.length) errors.files = 'schedule.err.required';
+    const items = form.presentationMediaIds.map(idOf);
+    if (items.some((i) => i === null || Number.isNaN(i)) || items.length > 200) errors.presentationMediaIds = 'schedule.err.choice';
+    if (!files.length && !items.length) errors.files = 'schedule.err.filesNone';
     else if (files.length > 200 || files.some((f) => !URL_RE.test(f) || f.length > 2000)) errors.files = 'schedule.err.url';
     const interval = form.slideInterval === '' ? undefined : /^\d{1,5}$/.test(form.slideInterval) && Number(form.slideInterval) >= 1 ? Number(form.slideInterval) : NaN;
     if (Number.isNaN(interval)) errors.slideInterval = 'schedule.err.interval';
-    body.presentation = { files, slideInterval: interval, pageProgress: fromChoice(form.pageProgress), autoProgress: fromChoice(form.autoProgress) };
+    body.presentation = { files, ...(items.length ? { eventMediaIds: items as number[] } : {}), slideInterval: interval, pageProgress: fromChoice(form.pageProgress), autoProgress: fromChoice(form.autoProgress) };
   } else if (type === 'message') {
     if (!form.text) errors.text = 'schedule.err.required';
     else if (form.text.length > 5000) errors.text = 'schedule.err.tooLong';

@@ -23,7 +23,7 @@ export const FIELD_LABELS: Record<string, MessageKey> = {
   title: 'event.title', groupId: 'schedule.group', eventType: 'event.type', date: 'event.date', startTime: 'event.start', endTime: 'event.end',
   timezone: 'event.timezone', url: 'event.url', text: 'event.text', files: 'event.files', slideInterval: 'event.slideInterval',
   volume: 'event.volume', freq: 'rec.legend', interval: 'rec.interval', byDay: 'rec.byDay', until: 'rec.end.until', count: 'rec.end.count',
-  custom: 'rec.custom',
+  custom: 'rec.custom', videoMediaId: 'event.videoItem', presentationMediaIds: 'event.documents', academicPeriodId: 'event.period',
 };
 
 export const fieldList = (t: T, errors: FieldErrors) => Object.keys(errors).map((k) => t(FIELD_LABELS[k] ?? ('event.title' as MessageKey))).join(', ');
@@ -31,6 +31,8 @@ export const fieldList = (t: T, errors: FieldErrors) => Object.keys(errors).map(
 /** A path of the scheduler's zod / completeDraft issues → the form field that holds it. */
 export function issueField(path: string, form: EventForm): string {
   const head = path.split('.')[0];
+  if (path.endsWith('eventMediaId')) return 'videoMediaId';
+  if (path.includes('eventMediaIds')) return 'presentationMediaIds';
   if (head === 'website' || head === 'video') return path.endsWith('volume') ? 'volume' : 'url';
   if (head === 'presentation') return path.includes('slideInterval') ? 'slideInterval' : 'files';
   if (head === 'message') return 'text';
