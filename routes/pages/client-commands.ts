@@ -31,6 +31,7 @@ import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { crashReason } from './monitoring.ts';
 import { commandError, commandErrorFor } from './command-error.ts';
+import { hxPartial } from './hx.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
@@ -83,9 +84,6 @@ export async function clientCommandsData(deps: PageDeps, it: ViewContext, r: Cli
     commandError: commandErrorFor(it),
   };
 }
-
-/** One `<hx-partial>` (as in live-views.ts; not imported from there: live-views imports this module). */
-const hxPartial = (target: string, swap: string, html: string) => `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`;
 
 const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 

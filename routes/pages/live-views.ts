@@ -21,14 +21,12 @@ import { eventOf } from './overview.ts';
 import { TABLE_PAGE, crashedList, monitoringLive, serviceFailedList } from './monitoring.ts';
 import { alertText, isCommandAlert } from './alert-text.ts';
 import { historyHtml } from './client-commands.ts';
+import { hxPartial } from './hx.ts';
 
 export interface Viewer {
   lang: Lang;
   role: Role;
 }
-
-/** One `<hx-partial>`: targets are ids we build from validated UUIDs and fixed names. */
-export const hxPartial = (target: string, swap: string, html: string) => `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`;
 
 const frames = (parts: string[], named: Frame[] = []): Frame[] => (parts.length ? [{ data: parts.join('\n') }, ...named] : named);
 
