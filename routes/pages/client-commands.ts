@@ -27,11 +27,11 @@ import { getCommand, listCommands } from '../../db/commands.ts';
 import { listUsers } from '../../db/users.ts';
 import { clientName, findClient, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
+import { partial, type ViewContext } from '../../views/render.ts';
+import { fragment, hxPartial, isHtmx, render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { crashReason } from './monitoring.ts';
 import { commandError, commandErrorFor } from './command-error.ts';
-import { hxPartial } from './hx.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
@@ -98,18 +98,14 @@ export function clientCommandPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     const data = { ...it, r, ...(await clientCommandsData(deps, it, r, notice)) };
     const html = partial('client-actions', data) + hxPartial('#client-commands', 'outerHTML', partial('client-commands', data));
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(html, status as 200);
+    return fragment(c, html, status);
   };
 
   /** The crashed/unreachable row of /monitoring (from=monitoring): outcome and command status in the row. */
   const monitoringRow = (c: Context<AppEnv>, r: ClientRecord, notice: Notice | null, command: CommandRecord | null, status: 200 | 202 | 400 | 429) => {
     const it = pageContext(c, deps);
     const data = { ...it, x: { r, reason: crashReason(r) }, notice, command, commandsEnabled: true, formOpen: status === 400 };
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('monitoring-crashed-row', data), status as 200);
+    return fragment(c, partial('monitoring-crashed-row', data), status);
   };
 
   app.post('/clients/:uuid/commands', admin, async (c) => {
@@ -172,18 +168,14 @@ export function clientCommandPages(deps: PageDeps) {
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}#client-actions`, 303);
     const it = pageContext(c, deps);
     const data = { ...it, r, name: clientName(r), action, primary: true, from: 'monitoring', target: `#cr-${r.uuid}`, idPrefix: `cr-${r.uuid}-`, compact: true };
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('command-form', data));
+    return fragment(c, partial('command-form', data));
   });
 
   app.get('/clients/:uuid/commands', admin, async (c) => {
     const r = find(c.req.param('uuid'));
     if (!r) return errorPage(c, deps, 404);
     if (!isHtmx(c)) return c.redirect(`/commands?client=${r.uuid}`, 303);
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(await historyHtml(deps, pageContext(c, deps), r));
+    return fragment(c, await historyHtml(deps, pageContext(c, deps), r));
   });
 
   return app;

@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { getHoliday, listHolidays } from '../../db/holidays.ts';
 import { scheduleEdits } from '../../lib/schedule/edits.ts';
 import type { ImportReport } from '../../lib/schedule/holidays.ts';
-import { isHtmx, render } from '../../views/render.ts';
+import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { dateLabels } from './schedule.view.ts';

@@ -42,6 +42,7 @@ test('the client’s open service-failed alert is acknowledged with it; other al
 
   const res = await form(f.app, `/monitoring/service-failed/${UUID_A}/ack`, {}, admin, htmx);
   assert.is(res.status, 200);
+  assert.is(res.headers.get('cache-control'), 'no-store', 'a live fragment is never cached (hx.ts fragment)');
   assert.match(await res.text(), /id="service-failed"/);
   assert.equal(f.fleet.cleared, [UUID_A]);
 

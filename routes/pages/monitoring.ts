@@ -10,7 +10,8 @@ import type { CommandRecord } from '../../domain/command.types.ts';
 import { recentErrors } from '../../db/logs.ts';
 import { isAlive, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
+import { partial, type ViewContext } from '../../views/render.ts';
+import { fragment, isHtmx, render } from './hx.ts';
 import { bySeverity } from './overview.model.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { activityChart } from './metrics.ts';
@@ -107,8 +108,7 @@ export function monitoringPages(deps: PageDeps) {
     await acknowledgeServiceFailed(deps, uuid, c.var.user!.id);
     if (!isHtmx(c)) return c.redirect('/monitoring', 303);
     const it: ViewContext = pageContext(c, deps);
-    c.header('Vary', 'HX-Request');
-    return c.html(partial('monitoring-service', { ...it, serviceFailed: serviceFailedList(deps.fleet.list()), notice: it.t('monitoring.service.acked') }));
+    return fragment(c, partial('monitoring-service', { ...it, serviceFailed: serviceFailedList(deps.fleet.list()), notice: it.t('monitoring.service.acked') }));
   });
 
   return app;

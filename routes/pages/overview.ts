@@ -6,7 +6,8 @@
  */
 import { Hono } from 'hono';
 import type { AppEnv } from '../middleware/session.ts';
-import { render, type ViewContext } from '../../views/render.ts';
+import { type ViewContext } from '../../views/render.ts';
+import { render } from './hx.ts';
 import { CARD_LIMIT, FILTERS, buildCards, moreLinkFor, overviewSearch, parseOverviewQuery, type EventOf, type OverviewQuery } from './overview.model.ts';
 import { pageContext, pageRole, type PageDeps } from './kit.ts';
 

@@ -11,7 +11,7 @@ import { listHolidays } from '../../db/holidays.ts';
 import { holidayDates } from '../../lib/schedule/holidays.ts';
 import { occurrencesBetween } from '../../lib/schedule/occurrences.ts';
 import { localDate } from '../../lib/schedule/zone.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { layoutTimeline, minuteLabel, stepDate, viewDays, type TimelineOccurrence } from './schedule.timeline.ts';

@@ -14,7 +14,8 @@ import { failureIssues, scheduleEdits } from '../../lib/schedule/edits.ts';
 import { settingValues } from '../../lib/schedule/settings.ts';
 import { EVENT_TYPES, type ScheduleEvent } from '../../lib/schedule/types.ts';
 import { localDate } from '../../lib/schedule/zone.ts';
-import { isHtmx, partial, render } from '../../views/render.ts';
+import { partial } from '../../views/render.ts';
+import { fragment, hxRedirect, isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './schedule.form.ts';
@@ -112,9 +113,7 @@ export function scheduleEventPages(deps: PageDeps) {
     const ev = typeof body.eventId === 'string' && body.eventId ? await findEvent(body.eventId) : null;
     const form = readEventForm(body);
     const p = await preview(c, form, ev);
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('schedule-preview', { ...pageContext(c, deps), preview: p }), p.invalid ? 400 : 200);
+    return fragment(c, partial('schedule-preview', { ...pageContext(c, deps), preview: p }), p.invalid ? 400 : 200);
   });
 
   app.post('/schedule/events/:id', editor, async (c) => {
@@ -128,7 +127,7 @@ export function scheduleEventPages(deps: PageDeps) {
     if (!ev) return errorPage(c, deps, 404);
     await edits.deleteEvent(ev.id);
     const date = localDate(ev.start, tz);
-    if (isHtmx(c)) c.header('HX-Redirect', `/schedule?group=${ev.groupId}&date=${date}&done=deleted`);
+    if (isHtmx(c)) hxRedirect(c, `/schedule?group=${ev.groupId}&date=${date}&done=deleted`);
     return c.redirect(`/schedule?group=${ev.groupId}&view=week&date=${date}&done=deleted`, 303);
   });
 

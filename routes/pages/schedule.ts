@@ -16,7 +16,7 @@ import { scheduleEdits } from '../../lib/schedule/edits.ts';
 import { parseInstant } from '../../lib/schedule/rfc5545.ts';
 import { localDate } from '../../lib/schedule/zone.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';
-import { render } from '../../views/render.ts';
+import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './schedule.timeline.ts';
@@ -111,7 +111,7 @@ export function schedulePages(deps: PageDeps) {
     const skipped = await edits.skip(r.ev.id, r.occ.start);
     if (!skipped.ok) return errorPage(c, deps, skipped.reason === 'not_found' ? 404 : 400); // 400: detached already, edit that event instead
     const q = { ...r.q, group: r.q.group ?? skipped.value.groupId };
-    if (c.req.header('hx-request') !== 'true') return c.redirect(`/schedule?group=${q.group}&view=${q.view}&date=${q.date}&done=skipped`, 303);
+    if (!isHtmx(c)) return c.redirect(`/schedule?group=${q.group}&view=${q.view}&date=${q.date}&done=skipped`, 303);
     const data = await scheduleData(c, q, pageContext(c, deps).t('schedule.skipped'));
     if (typeof data === 'number') return errorPage(c, deps, data);
     return render(c, { page: 'schedule', fragment: 'schedule-body', data });
