@@ -11,7 +11,7 @@ import type { ImportReport } from '../../lib/schedule/holidays.ts';
 import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { dateLabels } from './schedule.view.ts';
+import { dateLabels } from './schedule/view.ts';
 
 export const MAX_CSV_BYTES = 512 * 1024; // far above a country's holidays for years; the app's body limit is 1 MiB
 

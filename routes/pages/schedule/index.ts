@@ -4,24 +4,24 @@
  * (`SCHEDULE_TIMEZONE`). Editors skip or detach one occurrence of a series from the agenda:
  * POST `/schedule/events/{id}/skip` (htmx swaps `#schedule-body`) and `/detach` (on to the new
  * event's form). Query: `group` (id; default the first group), `view` (`week`|`day`), `date`.
- * The event form lives in schedule.events.ts.
+ * The event form lives in events.ts.
  */
 import { Hono, type Context } from 'hono';
-import { listEvents } from '../../db/events.ts';
-import { listGroups } from '../../db/groups.ts';
-import { listHolidays } from '../../db/holidays.ts';
-import { holidayDates } from '../../lib/schedule/holidays.ts';
-import { occurrencesBetween } from '../../lib/schedule/occurrences.ts';
-import { scheduleEdits } from '../../lib/schedule/edits.ts';
-import { parseInstant } from '../../lib/schedule/rfc5545.ts';
-import { localDate } from '../../lib/schedule/zone.ts';
-import type { MessageKey } from '../../views/i18n/index.ts';
-import { isHtmx, render } from './hx.ts';
-import type { AppEnv } from '../middleware/session.ts';
-import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './schedule.timeline.ts';
-import { dateLabels } from './schedule.view.ts';
-import { isoDateInput } from './schedule.zone.ts';
+import { listEvents } from '../../../db/events.ts';
+import { listGroups } from '../../../db/groups.ts';
+import { listHolidays } from '../../../db/holidays.ts';
+import { holidayDates } from '../../../lib/schedule/holidays.ts';
+import { occurrencesBetween } from '../../../lib/schedule/occurrences.ts';
+import { scheduleEdits } from '../../../lib/schedule/edits.ts';
+import { parseInstant } from '../../../lib/schedule/rfc5545.ts';
+import { localDate } from '../../../lib/schedule/zone.ts';
+import type { MessageKey } from '../../../views/i18n/index.ts';
+import { isHtmx, render } from '../hx.ts';
+import type { AppEnv } from '../../middleware/session.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from '../kit.ts';
+import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './timeline.ts';
+import { dateLabels } from './view.ts';
+import { isoDateInput } from './zone.ts';
 
 export interface ScheduleQuery {
   group: number | null;

@@ -7,21 +7,21 @@
  * browsers without JavaScript). A bad form answers 400 and re-renders with the fields named.
  */
 import { Hono, type Context } from 'hono';
-import { listGroups } from '../../db/groups.ts';
-import { listHolidays } from '../../db/holidays.ts';
-import { listSettings } from '../../db/settings.ts';
-import { failureIssues, scheduleEdits } from '../../lib/schedule/edits.ts';
-import { settingValues } from '../../lib/schedule/settings.ts';
-import { EVENT_TYPES, type ScheduleEvent } from '../../lib/schedule/types.ts';
-import { localDate } from '../../lib/schedule/zone.ts';
-import { partial } from '../../views/render.ts';
-import { fragment, hxRedirect, isHtmx, render } from './hx.ts';
-import type { AppEnv } from '../middleware/session.ts';
-import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './schedule.form.ts';
-import type { FieldErrors } from './schedule.model.ts';
-import { buildPreview, dateLabels, escapeHtml, fieldList, issueField, type Preview } from './schedule.view.ts';
-import { parseDate } from './schedule.zone.ts';
+import { listGroups } from '../../../db/groups.ts';
+import { listHolidays } from '../../../db/holidays.ts';
+import { listSettings } from '../../../db/settings.ts';
+import { failureIssues, scheduleEdits } from '../../../lib/schedule/edits.ts';
+import { settingValues } from '../../../lib/schedule/settings.ts';
+import { EVENT_TYPES, type ScheduleEvent } from '../../../lib/schedule/types.ts';
+import { localDate } from '../../../lib/schedule/zone.ts';
+import { partial } from '../../../views/render.ts';
+import { fragment, hxRedirect, isHtmx, render } from '../hx.ts';
+import type { AppEnv } from '../../middleware/session.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from '../kit.ts';
+import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './form.ts';
+import type { FieldErrors } from './model.ts';
+import { buildPreview, dateLabels, escapeHtml, fieldList, issueField, type Preview } from './view.ts';
+import { parseDate } from './zone.ts';
 
 // A short list for the zone field's suggestions; any IANA zone the platform knows is accepted.
 const ZONES = ['Europe/Vienna', 'Europe/Berlin', 'Europe/Zurich', 'Europe/London', 'UTC'];
