@@ -1,7 +1,8 @@
 /**
  * The layering of docs/architecture.md "Layers", checked on the imports of every non-test .ts file:
  * domain/ imports nothing outside domain/ (no package either); db/ imports only domain/, lib/ and
- * db/; broker/ never reaches up into actors/; views/ imports neither db/ nor actors/. And the whole
+ * db/; broker/ never reaches up into actors/; views/ imports neither db/ nor actors/; testing/ (test
+ * support) is imported only by tests, scripts/ and itself, never by the server. And the whole
  * run-time graph (type-only imports are erased) has no cycle: a module in a cycle may run before
  * what it imports is initialised, and the copies people make to dodge one drift apart.
  */
@@ -95,6 +96,7 @@ function violation(from: string, to: string): string | null {
   if (a === 'db' && !['domain', 'lib', 'db', 'pkg'].includes(b)) return 'db/ imports only domain/, lib/ and db/';
   if (a === 'broker' && b === 'actors') return 'broker/ does not import actors/';
   if (a === 'views' && (b === 'db' || b === 'actors')) return 'views/ imports neither db/ nor actors/';
+  if (b === 'testing' && a !== 'testing' && a !== 'scripts') return 'only tests, scripts/ and testing/ import testing/';
   return null;
 }
 
@@ -117,7 +119,13 @@ test('the graph is the real one: known edges are found', () => {
   assert.ok(all.some((e) => e.startsWith('db/') && e.endsWith('-> pkg:@libsql/client')));
 });
 
-test('layers: domain/ at the bottom; db/, broker/, views/ never reach up', () => {
+test('violation() names a server file importing test support, and lets scripts/ do it', () => {
+  assert.ok(violation('routes/pages/alerts.ts', 'testing/route-fixture.ts'));
+  assert.is(violation('scripts/bench-availability.ts', 'testing/route-fixture.ts'), null);
+  assert.is(violation('testing/real-fleet.ts', 'testing/route-fixture.ts'), null);
+});
+
+test('layers: domain/ at the bottom; db/, broker/, views/ never reach up; testing/ stays out of the server', () => {
   const found = edges()
     .filter(([f, t]) => violation(f, t) !== null)
     .map(([f, t]) => `${f} -> ${t}`);

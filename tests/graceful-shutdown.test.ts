@@ -9,9 +9,9 @@ import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../db/client.ts';
-import { examples, UUID } from '../broker/test-fixtures.ts';
+import { examples, UUID } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { deadline, device, pub, sleep, tempDir, waitFor, type TempDir } from './helpers.ts';
+import { deadline, device, pub, sleep, tempDir, waitFor, type TempDir } from '../testing/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const children = new Set<ChildProcess>();

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { getOutbox, insertChannelStatement, insertOutboxStatement } from '../db/notifications.ts';
-import { httpReceiver } from '../services/notifications/test-receivers.ts';
-import { tempDir, waitFor } from './helpers.ts';
+import { httpReceiver } from '../testing/notify-receivers.ts';
+import { tempDir, waitFor } from '../testing/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 

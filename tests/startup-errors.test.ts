@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
-import { tempDir, type TempDir } from './helpers.ts';
+import { tempDir, type TempDir } from '../testing/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dirs: TempDir[] = [];

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 import { listAlerts } from '../../db/alerts.ts';
-import { form, htmx } from './admin-test-helpers.ts';
+import { form, htmx } from '../../testing/admin-pages.ts';
 
 // Acknowledging a service failure on /monitoring also acknowledges its open `service-failed`
 // alert on /alerts (lib/alerts.ts AlertCenter rows), and only that one.
