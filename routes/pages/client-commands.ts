@@ -30,7 +30,7 @@ import type { AppEnv } from '../middleware/session.ts';
 import { partial, type ViewContext } from '../../views/render.ts';
 import { fragment, hxPartial, isHtmx, render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { crashReason } from './monitoring.ts';
+import { crashReason } from './monitoring.model.ts';
 import { commandError, commandErrorFor } from './command-error.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
@@ -135,7 +135,7 @@ export function clientCommandPages(deps: PageDeps) {
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}?issued=${settled.commandId}#client-actions`, 303);
     const notice = outcome(it, settled, lockoutMinutes);
     const status = settled.status === 'blocked_safety' ? 429 : notice.kind === 'ok' ? 202 : 200;
-    // The row's badge then follows the command live (live-views.ts monitoringView, #crc-{uuid}).
+    // The row's badge then follows the command live (live-monitoring.ts, #crc-{uuid}).
     return inRow ? monitoringRow(c, r, notice, deps.commands.get(settled.commandId) ?? settled, status) : actionsFragment(c, r, notice, status);
   });
 

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { EventBus } from '../../lib/bus.ts';
 import { MapFleet, UUID_A, UUID_B, UUID_C } from '../../testing/route-fixture.ts';
 import { LiveHub, type Batch } from './live-hub.ts';
-import { overviewView } from './live-views.ts';
+import { overviewView } from './live-overview.ts';
 import type { PageDeps } from './kit.ts';
 import type { Frame } from './sse.ts';
 
