@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, type Fixture } from './routes/test-helpers.ts';
+import { fixture, type Fixture } from './testing/route-fixture.ts';
 
 let f: Fixture;
 let admin: string;

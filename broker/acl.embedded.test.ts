@@ -1,7 +1,7 @@
 /**
  * The ACL matrix (docs/mqtt.md) against the embedded broker of a real runtime: device accounts
  * provisioned through the provisioning service, groups set through the fleet, real TCP clients.
- * Cases are generated from broker/acl.ts by broker/acl-harness.ts.
+ * Cases are generated from broker/acl.ts by testing/acl-harness.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,7 +12,7 @@ import { loadConfig } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
 import { setQuiet } from '../lib/logger.ts';
 import { ACL_MATRIX } from './acl.ts';
-import { aclCases, connectPeers, groupChangeScenario, type AclTarget, type Peers } from './acl-harness.ts';
+import { aclCases, connectPeers, groupChangeScenario, type AclTarget, type Peers } from '../testing/acl-harness.ts';
 
 setQuiet(true);
 const A = 'aaaaaaaa-1111-4111-8111-111111111111';

@@ -1,5 +1,5 @@
 /**
- * The same ACL table (broker/acl-harness.ts) against a real Mosquitto 2 started on an ephemeral port
+ * The same ACL table (testing/acl-harness.ts) against a real Mosquitto 2 started on an ephemeral port
  * from the files `npm run broker:mosquitto` generates from our database; then group change,
  * revocation and rotation through file regeneration + SIGHUP (MosquittoSync). Skipped, with a
  * notice, when Mosquitto is not installed.
@@ -16,7 +16,7 @@ import { migrate } from '../db/migrate.ts';
 import { BatchedWriter } from '../db/writer.ts';
 import { ensureClientRowStatement } from '../db/credentials.ts';
 import { setQuiet } from '../lib/logger.ts';
-import { aclCases, connectPeers, groupChangeScenario, mosquittoBinary, Peer, type AclTarget, type Peers } from './acl-harness.ts';
+import { aclCases, connectPeers, groupChangeScenario, mosquittoBinary, Peer, type AclTarget, type Peers } from '../testing/acl-harness.ts';
 import { MosquittoSync } from './mosquitto-files.ts';
 import { Provisioning } from './provisioning.ts';
 import { resolveServerAccount } from './server-account.ts';

@@ -1,7 +1,7 @@
 /**
  * The ACL matrix of docs/mqtt.md "Who may publish and subscribe (ACL, deny by default)", as data. The
  * ONE source for the embedded broker's hooks (broker/security.ts), the generated Mosquitto ACL file
- * (broker/mosquitto.ts) and the table-driven tests (broker/acl-harness.ts). Anything no row grants
+ * (broker/mosquitto.ts) and the table-driven tests (testing/acl-harness.ts). Anything no row grants
  * is denied.
  *
  * Device rows use placeholders: `{uuid}` is the device's own uuid, `{group}` its CURRENT group id

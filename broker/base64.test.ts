@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeBase64, looksLikeJpeg } from './base64.ts';
-import { JPEG, JPEG_B64 } from './test-fixtures.ts';
+import { JPEG, JPEG_B64 } from '../testing/broker-fixtures.ts';
 
 test('standard, unpadded, URL-safe, wrapped and data-URL forms decode to the same bytes', () => {
   const bytes = new Uint8Array([0xfb, 0xff, 0xbf, 0x00, 0x01]); // "+/+/AAE=" exercises both alphabets

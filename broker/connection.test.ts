@@ -9,7 +9,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded.ts';
 import { connectBroker, type BrokerConnection, type BrokerStatus } from './connection.ts';
 import { topics } from './topics.ts';
-import { UUID } from './test-fixtures.ts';
+import { UUID } from '../testing/broker-fixtures.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 setQuiet(true);

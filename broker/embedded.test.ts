@@ -10,7 +10,7 @@ import { connectBroker, type BrokerConnection, type BrokerStatus } from './conne
 import { createIngest } from './ingest.ts';
 import { DropCounter } from './drops.ts';
 import { parseTopic, topics } from './topics.ts';
-import { examples, JPEG, RecordingPort, UUID } from './test-fixtures.ts';
+import { examples, JPEG, RecordingPort, UUID } from '../testing/broker-fixtures.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 setQuiet(true);

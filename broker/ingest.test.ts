@@ -5,7 +5,7 @@ import { createIngest } from './ingest.ts';
 import { DropCounter } from './drops.ts';
 import type { Publisher, PublishOptions } from './publisher.ts';
 import { topics } from './topics.ts';
-import { examples, JPEG, RecordingPort, UUID } from './test-fixtures.ts';
+import { examples, JPEG, RecordingPort, UUID } from '../testing/broker-fixtures.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 setQuiet(true);

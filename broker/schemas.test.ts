@@ -19,7 +19,7 @@ import {
   toLogEntry,
   toServiceFailedEvent,
 } from './schemas.ts';
-import { examples, JPEG_B64, UUID } from './test-fixtures.ts';
+import { examples, JPEG_B64, UUID } from '../testing/broker-fixtures.ts';
 
 const AT = Date.UTC(2026, 3, 5, 8, 0, 5);
 const ms = (iso: string) => Date.parse(iso);

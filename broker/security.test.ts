@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { setQuiet } from '../lib/logger.ts';
-import { Peer } from './acl-harness.ts';
+import { Peer } from '../testing/acl-harness.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded.ts';
 import { hashBrokerPassword } from './password-hash.ts';
 import { createBrokerSecurity, type BrokerSecurity, type BrokerSecurityOptions, type DeviceAccount } from './security.ts';

@@ -15,7 +15,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
 import { listAudit } from '../db/audit.ts';
 import { setQuiet } from '../lib/logger.ts';
-import { Peer } from './acl-harness.ts';
+import { Peer } from '../testing/acl-harness.ts';
 import { SERVER_ACCOUNT_FILE } from './server-account.ts';
 
 setQuiet(true);

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from './client.ts';
 import type { BatchedWriter } from './writer.ts';
-import { memoryDb } from './test-db.ts';
+import { memoryDb } from '../testing/db.ts';
 import { insertLogStatement, listLogs, LOG_API_PAGE_BYTES, LOG_HTML_PAGE_BYTES, LOG_TEXT_MAX_BYTES } from './logs.ts';
 import { logPage } from './log-pages.ts';
 

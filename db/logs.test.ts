@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from './client.ts';
 import type { BatchedWriter } from './writer.ts';
-import { memoryDb } from './test-db.ts';
+import { memoryDb } from '../testing/db.ts';
 import { deleteClientData, insertLogStatement, listLogs, purgeOldLogs, recentLogLevels } from './logs.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';

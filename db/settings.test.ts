@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Db } from './client.ts';
 import type { BatchedWriter } from './writer.ts';
-import { memoryDb } from './test-db.ts';
+import { memoryDb } from '../testing/db.ts';
 import { deleteSettingStatement, getSetting, listSettings, setSettingsStatements } from './settings.ts';
 
 let db: Db;

@@ -1,7 +1,10 @@
 /**
  * The layering of docs/architecture.md "Layers", checked on the imports of every non-test .ts file:
  * domain/ imports nothing outside domain/ (no package either); db/ imports only domain/, lib/ and
- * db/; broker/ never reaches up into actors/; views/ imports neither db/ nor actors/.
+ * db/; broker/ never reaches up into actors/; views/ imports neither db/ nor actors/; testing/ (test
+ * support) is imported only by tests, scripts/ and itself, never by the server. And the whole
+ * run-time graph (type-only imports are erased) has no cycle: a module in a cycle may run before
+ * what it imports is initialised, and the copies people make to dodge one drift apart.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -55,6 +58,35 @@ function edges(): Array<[string, string, boolean]> {
   return list;
 }
 
+/** The cycles of a graph, each as the files around it back to its first one (one or more per tangle). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const found: string[][] = [];
+  const visit = (file: string) => {
+    state.set(file, 'open');
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') found.push([...path.slice(path.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, 'done');
+  };
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  return found;
+}
+
+/** The run-time graph between the project's own files: type-only imports and packages left out. */
+function runtimeGraph(list: Array<[string, string, boolean]>): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const [from, to, typeOnly] of list) {
+    if (!graph.has(from)) graph.set(from, []);
+    if (!typeOnly && !to.startsWith('pkg:')) graph.get(from)!.push(to);
+  }
+  return graph;
+}
+
 const top = (path: string) => (path.startsWith('pkg:') ? 'pkg' : path.includes('/') ? path.split('/')[0] : '.');
 
 /** Why an edge breaks the layering, or null. */
@@ -64,6 +96,7 @@ function violation(from: string, to: string): string | null {
   if (a === 'db' && !['domain', 'lib', 'db', 'pkg'].includes(b)) return 'db/ imports only domain/, lib/ and db/';
   if (a === 'broker' && b === 'actors') return 'broker/ does not import actors/';
   if (a === 'views' && (b === 'db' || b === 'actors')) return 'views/ imports neither db/ nor actors/';
+  if (b === 'testing' && a !== 'testing' && a !== 'scripts') return 'only tests, scripts/ and testing/ import testing/';
   return null;
 }
 
@@ -86,7 +119,13 @@ test('the graph is the real one: known edges are found', () => {
   assert.ok(all.some((e) => e.startsWith('db/') && e.endsWith('-> pkg:@libsql/client')));
 });
 
-test('layers: domain/ at the bottom; db/, broker/, views/ never reach up', () => {
+test('violation() names a server file importing test support, and lets scripts/ do it', () => {
+  assert.ok(violation('routes/pages/alerts.ts', 'testing/route-fixture.ts'));
+  assert.is(violation('scripts/bench-availability.ts', 'testing/route-fixture.ts'), null);
+  assert.is(violation('testing/real-fleet.ts', 'testing/route-fixture.ts'), null);
+});
+
+test('layers: domain/ at the bottom; db/, broker/, views/ never reach up; testing/ stays out of the server', () => {
   const found = edges()
     .filter(([f, t]) => violation(f, t) !== null)
     .map(([f, t]) => `${f} -> ${t}`);
@@ -100,6 +139,24 @@ test('domain/ files import each other only for types (no run-time edges at the b
   const domain = edges().filter(([f]) => f.startsWith('domain/'));
   assert.ok(domain.length > 0, 'domain/ has files with imports');
   for (const [f, t, typeOnly] of domain) assert.ok(typeOnly, `${f} imports ${t} at run time`);
+});
+
+test('cycles() finds a cycle through several files, and none when the closing import is type-only', () => {
+  const list: Array<[string, string, boolean]> = [
+    ['d.ts', 'a.ts', false],
+    ['a.ts', 'b.ts', false],
+    ['b.ts', 'c.ts', false],
+    ['c.ts', 'pkg:hono', false],
+  ];
+  assert.equal(cycles(runtimeGraph([...list, ['c.ts', 'a.ts', false]])), [['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
+  assert.equal(cycles(runtimeGraph([...list, ['c.ts', 'a.ts', true]])), []);
+});
+
+test('no import cycle in the run-time graph of the whole project', () => {
+  const graph = runtimeGraph(edges());
+  assert.ok(graph.size > 100, 'the graph covers the project');
+  const found = cycles(graph).map((c) => c.join(' -> '));
+  assert.equal(found, [], `import cycles (break them with a module both sides import, or a type-only import):\n${found.join('\n')}`);
 });
 
 test.run();

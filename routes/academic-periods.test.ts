@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scheduleFixture, type ScheduleFixture } from './schedule-test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../testing/schedule-fixture.ts';
 
 // The fixture's clock: Monday 2 March 2026, 10:00 UTC.
 let f: ScheduleFixture;

@@ -1,8 +1,8 @@
 /** Every route of this layer, table-driven: 401 anonymous, 403 below the role, allowed at the role. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { json, UUID_A, UUID_C } from './test-helpers.ts';
-import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
+import { json, UUID_A, UUID_C } from '../testing/route-fixture.ts';
+import { realFleetFixture, type RealFleetFixture } from '../testing/real-fleet.ts';
 import { roleRank, ROLES, type Role } from '../domain/users.ts';
 
 // Targets that do not exist, so the "allowed" probe never changes anything (answers 404/400/200).

@@ -1,7 +1,7 @@
 /** `GET /api/alerts` and `GET /api/status` against the real app and a real libSQL database. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, PASSWORD, UUID_A, UUID_B, type Fixture } from './test-helpers.ts';
+import { fixture, PASSWORD, UUID_A, UUID_B, type Fixture } from '../testing/route-fixture.ts';
 import { ackAlertsStatement, insertAlertStatement, type AlertRow, type Severity } from '../db/alerts.ts';
 import { createApp } from '../app.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, cookieOf, PASSWORD, type Fixture } from './test-helpers.ts';
+import { fixture, json, cookieOf, PASSWORD, type Fixture } from '../testing/route-fixture.ts';
 import { getUserByUsername } from '../db/users.ts';
 import { countUserSessions } from '../db/sessions.ts';
 

@@ -10,8 +10,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../app.ts';
 import { BulkRuns } from '../actors/bulk-runs.ts';
-import { fixture, json, type Fixture } from './test-helpers.ts';
-import { get } from './pages/admin-test-helpers.ts';
+import { fixture, json, type Fixture } from '../testing/route-fixture.ts';
+import { get } from '../testing/admin-pages.ts';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 

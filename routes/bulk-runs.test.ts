@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, type Fixture } from './test-helpers.ts';
+import { fixture, json, type Fixture } from '../testing/route-fixture.ts';
 import { commandsOfBulkRun } from '../db/bulk-runs.ts';
 import { upsertCommandStatement } from '../db/commands.ts';
 

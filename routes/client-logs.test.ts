@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UUID_A, UUID_B, UUID_C } from './test-helpers.ts';
-import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
+import { UUID_A, UUID_B, UUID_C } from '../testing/route-fixture.ts';
+import { realFleetFixture, type RealFleetFixture } from '../testing/real-fleet.ts';
 import { insertLogStatement } from '../db/logs.ts';
 import type { LogLevel } from '../domain/client.types.ts';
 

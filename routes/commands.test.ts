@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, UUID_A, UUID_B, UUID_C, type Fixture } from './test-helpers.ts';
+import { fixture, json, UUID_A, UUID_B, UUID_C, type Fixture } from '../testing/route-fixture.ts';
 import { topics } from '../broker/topics.ts';
 
 const FIELDS = [

@@ -7,7 +7,7 @@ import { DropCounter } from '../broker/drops.ts';
 import { listAudit } from '../db/audit.ts';
 import { getCredential, listCredentials } from '../db/credentials.ts';
 import { verifyBrokerPassword } from '../broker/password-hash.ts';
-import { fixture, json, UUID_A, type Fixture } from './test-helpers.ts';
+import { fixture, json, UUID_A, type Fixture } from '../testing/route-fixture.ts';
 
 let f: Fixture;
 let app: ReturnType<typeof createApp>;

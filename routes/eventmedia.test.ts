@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { insertGroupStatement } from '../db/groups.ts';
 import { insertEventStatement } from '../db/events.ts';
-import { mediaKit, multipart, type MediaKit } from '../services/media/test-kit.ts';
+import { mediaKit, multipart, type MediaKit } from '../testing/media-kit.ts';
 import { urlWindow } from '../services/media/signing.ts';
 
 let k: MediaKit;

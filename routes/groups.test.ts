@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scheduleFixture, type ScheduleFixture } from './schedule-test-helpers.ts';
-import { UUID_A, UUID_B } from './test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../testing/schedule-fixture.ts';
+import { UUID_A, UUID_B } from '../testing/route-fixture.ts';
 
 let f: ScheduleFixture;
 test.before(async () => {

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../app.ts';
 import { insertAlertStatement } from '../db/alerts.ts';
-import { fixture, json, PASSWORD, type Fixture } from './test-helpers.ts';
+import { fixture, json, PASSWORD, type Fixture } from '../testing/route-fixture.ts';
 import { restoreCheck } from './health-ready.ts';
 
 let f: Fixture;

@@ -13,7 +13,7 @@ import { registerMachines } from '../actors/inspection/setup.ts';
 import { supervisorReport } from '../actors/inspection/supervisor-report.ts';
 import { Supervisor } from '../actors/supervisor.ts';
 import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
-import { fixture, json, type Fixture } from './test-helpers.ts';
+import { fixture, json, type Fixture } from '../testing/route-fixture.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 setQuiet(true); // the poisoned event below is logged as an error on purpose

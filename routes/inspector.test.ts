@@ -5,7 +5,7 @@ import { createApp } from '../app.ts';
 import { InspectionFeed } from '../actors/inspection/feed.ts';
 import { registerMachines } from '../actors/inspection/setup.ts';
 import { Supervisor } from '../actors/supervisor.ts';
-import { fixture, type Fixture, UUID_A, UUID_B } from './test-helpers.ts';
+import { fixture, type Fixture, UUID_A, UUID_B } from '../testing/route-fixture.ts';
 
 let f: Fixture;
 let app: ReturnType<typeof createApp>;

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, PASSWORD, type Fixture } from './test-helpers.ts';
+import { fixture, json, PASSWORD, type Fixture } from '../testing/route-fixture.ts';
 import { ACCOUNT_LOCKOUT, ADDRESS_LOCKOUT } from '../domain/policies.ts';
 import { getUserByUsername } from '../db/users.ts';
 import { getServerSecret } from '../db/server-secrets.ts';

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../app.ts';
 import { ActivityMetrics } from '../lib/metrics.ts';
-import { fixture, type Fixture } from './test-helpers.ts';
+import { fixture, type Fixture } from '../testing/route-fixture.ts';
 
 let f: Fixture;
 let app: ReturnType<typeof createApp>;

@@ -4,8 +4,8 @@ import { SimulatedClock } from 'xstate';
 import { createApp } from '../app.ts';
 import { listAudit } from '../db/audit.ts';
 import { NotificationService } from '../services/notifications/service.ts';
-import { httpReceiver, type HttpReceiver } from '../services/notifications/test-receivers.ts';
-import { cookieOf, fixture, json, PASSWORD, type Fixture } from './test-helpers.ts';
+import { httpReceiver, type HttpReceiver } from '../testing/notify-receivers.ts';
+import { cookieOf, fixture, json, PASSWORD, type Fixture } from '../testing/route-fixture.ts';
 
 let f: Fixture;
 let app: ReturnType<typeof createApp>;

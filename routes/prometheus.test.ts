@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import { fixture, type Fixture } from './test-helpers.ts';
+import { fixture, type Fixture } from '../testing/route-fixture.ts';
 
 let f: Fixture;
 let admin: string;

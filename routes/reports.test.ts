@@ -3,8 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { upsertClientStatement } from '../db/clients.ts';
 import { connectivityChangeStatement, serverAliveStatement, serverRunStartStatement } from '../db/connectivity.ts';
-import { scheduleFixture, type ScheduleFixture } from './schedule-test-helpers.ts';
-import { UUID_A, UUID_B, UUID_C } from './test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../testing/schedule-fixture.ts';
+import { UUID_A, UUID_B, UUID_C } from '../testing/route-fixture.ts';
 
 const t = (s: string) => Date.parse(s);
 const HOUR = 3_600_000;

@@ -6,8 +6,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UUID_A } from './test-helpers.ts';
-import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
+import { UUID_A } from '../testing/route-fixture.ts';
+import { realFleetFixture, type RealFleetFixture } from '../testing/real-fleet.ts';
 
 let f: RealFleetFixture;
 let user: string;

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scheduleFixture, type ScheduleFixture } from './schedule-test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../testing/schedule-fixture.ts';
 
 let f: ScheduleFixture;
 test.before(async () => {

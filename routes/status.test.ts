@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createApp } from '../app.ts';
 import { RecentEvents } from '../lib/recent-events.ts';
 import { fleetStatus } from './status.ts';
-import { realFleetFixture, type RealFleetFixture } from './test-real-fleet.ts';
+import { realFleetFixture, type RealFleetFixture } from '../testing/real-fleet.ts';
 
 let f: RealFleetFixture;
 let recent: RecentEvents;

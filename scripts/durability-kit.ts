@@ -9,17 +9,16 @@
  *   runtime's own connection: SQLite answers SQLITE_READONLY) while the device keeps publishing;
  *   after recovery every PUBACKed row is looked up.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { openDatabase } from '../db/client.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
 import { setQuiet } from '../lib/logger.ts';
+import { serverEnv, startServer, type ServerProcess } from '../testing/server-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 export const UUID = '5e1f0000-aaaa-4bbb-8ccc-00000000d0ab';
 export const LOG_TOPIC = `infoscreen/${UUID}/logs/info`;
 export const logPayload = (i: number) => JSON.stringify({ timestamp: new Date().toISOString(), message: `durable ${i}`, context: null });
@@ -31,47 +30,10 @@ export interface LossFigures {
   lost: number; // acked − stored
 }
 
-export interface Child {
-  child: ChildProcess;
-  out: () => string;
-  exited: Promise<void>;
-}
-
-export function startServer(dir: string, extra: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      MQTT_EMBEDDED_PORT: '0',
-      DATABASE_URL: `file:${join(dir, 'x.db')}`,
-      DATA_DIR: dir,
-      DEFAULT_SUPERADMIN_PASSWORD: 'durability run',
-      MQTT_ALLOW_ANONYMOUS: 'true', // a development-only switch: the device connects without an account
-      MQTT_PUBLISH_RATE: '100000',
-      MQTT_PUBLISH_BURST: '100000',
-      ...extra,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return { child, out: () => out, exited };
-}
-
-export async function waitForLine(c: Child, re: RegExp, ms: number): Promise<string> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const m = re.exec(c.out());
-    if (m) return m[1];
-    if (c.child.exitCode !== null || Date.now() > until) throw new Error(`server did not print ${re}: ${c.out().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** The server on `dir`; the device connects without an account and is never rate-limited. */
+export function startDurable(dir: string, extra: Record<string, string>): ServerProcess {
+  const limits = { MQTT_ALLOW_ANONYMOUS: 'true', MQTT_PUBLISH_RATE: '100000', MQTT_PUBLISH_BURST: '100000' };
+  return startServer(serverEnv(dir, { ...limits, ...extra }));
 }
 
 export async function storedOf(dbFile: string, acked: Set<number>): Promise<number> {
@@ -90,10 +52,10 @@ export async function storedOf(dbFile: string, acked: Set<number>): Promise<numb
 export async function killNineRun(o: { n: number; killAt?: number; env?: Record<string, string> }): Promise<LossFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'infoscreen-kill9-'));
   const killAt = o.killAt ?? o.n;
-  const server = startServer(dir, o.env ?? {});
+  const server = startDurable(dir, o.env ?? {});
   try {
-    const url = await waitForLine(server, /embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/, 30_000);
-    await waitForLine(server, /listening on (http:\/\/\S+)/, 30_000);
+    const url = await server.waitFor(/embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/);
+    await server.waitFor(/listening on (http:\/\/\S+)/);
     const dev = await mqtt.connectAsync(url, { clientId: `kill9-${process.pid}`, protocolVersion: 4, reconnectPeriod: 0 });
     dev.on('error', () => {});
     const acked = new Set<number>();
@@ -119,8 +81,8 @@ export async function killNineRun(o: { n: number; killAt?: number; env?: Record<
     await server.exited;
     dev.end(true);
     // Start again on the same file (restore + WAL recovery), stop it cleanly, then count.
-    const again = startServer(dir, o.env ?? {});
-    await waitForLine(again, /listening on (http:\/\/\S+)/, 30_000);
+    const again = startDurable(dir, o.env ?? {});
+    await again.waitFor(/listening on (http:\/\/\S+)/);
     again.child.kill('SIGTERM');
     await again.exited;
     const stored = await storedOf(join(dir, 'x.db'), acked);

@@ -7,7 +7,7 @@
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connectivityChangeStatement, serverAliveStatement, serverRunEndStatement, serverRunStartStatement } from '../db/connectivity.ts';
-import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 const kit = new BrowserKit({ name: 'availability browser test', prefix: 'infoscreen-browser-availability-', locale: 'en-GB' });

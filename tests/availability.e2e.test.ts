@@ -8,9 +8,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import type { MqttClient } from 'mqtt';
-import { examples } from '../broker/test-fixtures.ts';
+import { examples } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { device, embeddedTarget, guardedSetup, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { device, embeddedTarget, guardedSetup, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 const s = suite('availability over the embedded broker');
 const UUID = crypto.randomUUID();

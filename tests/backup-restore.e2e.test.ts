@@ -12,12 +12,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
-import { LOG_TOPIC, logPayload, startServer, storedOf, waitForLine, type Child } from '../scripts/durability-kit.ts';
+import { LOG_TOPIC, logPayload, startDurable, storedOf } from '../scripts/durability-kit.ts';
+import type { ServerProcess } from '../testing/server-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'infoscreen-backup-e2e-'));
 const dbFile = join(dir, 'x.db');
-const servers: Child[] = [];
+const servers: ServerProcess[] = [];
 test.after(() => {
   for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -62,10 +63,10 @@ function publisher(dev: mqtt.MqttClient, window = 100) {
 }
 
 test('backup under QoS 1 load, restore refused while the server runs, then restored: every row acknowledged before the backup is there', async () => {
-  const server = startServer(dir, {});
+  const server = startDurable(dir, {});
   servers.push(server);
-  const url = await waitForLine(server, /embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/, 60_000);
-  await waitForLine(server, /listening on (http:\/\/\S+)/, 60_000);
+  const url = await server.waitFor(/embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/, 60_000);
+  await server.waitFor(/listening on (http:\/\/\S+)/, 60_000);
   const dev = await mqtt.connectAsync(url, { clientId: `backup-e2e-${process.pid}`, protocolVersion: 4, reconnectPeriod: 0 });
   const load = publisher(dev);
   while (load.acked.size < 1500) await new Promise((r) => setTimeout(r, 20));
@@ -100,9 +101,9 @@ test('backup under QoS 1 load, restore refused while the server runs, then resto
   console.log(`NOTICE: ${ackedBefore.size} acknowledged before the backup, ${ackedDuring} during it, ${ackedTotal} in all`);
 
   // The restored database is free for the next server (a backup carries no lease).
-  const again = startServer(dir, {});
+  const again = startDurable(dir, {});
   servers.push(again);
-  await waitForLine(again, /listening on (http:\/\/\S+)/, 60_000);
+  await again.waitFor(/listening on (http:\/\/\S+)/, 60_000);
   again.child.kill('SIGTERM');
   await again.exited;
   assert.ok(existsSync(dbFile));

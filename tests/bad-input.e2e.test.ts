@@ -7,13 +7,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { examples, UUID as GOOD } from '../broker/test-fixtures.ts';
+import { examples, UUID as GOOD } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
 import type { DropReason } from '../broker/drops.ts';
 import {
   device, embeddedTarget, guardedSetup, ifMosquitto, pub, sleep, startHarness, startMosquitto, tempDir, waitFor,
   type BrokerTarget, type Harness, type TempDir,
-} from './helpers.ts';
+} from '../testing/helpers.ts';
 
 const BAD = 'bad00000-0000-4000-8000-00000000bad0'; // a valid uuid whose every message is broken
 const FLOOD = 5000;

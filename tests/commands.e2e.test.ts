@@ -19,7 +19,7 @@ import type { Clock } from '../lib/clock.ts';
 import {
   device, embeddedTarget, freePort, mosquittoBinary, pub, sleep, startHarness, startMosquitto, tempDir, waitFor,
   type BrokerTarget, type Harness, type TempDir,
-} from './helpers.ts';
+} from '../testing/helpers.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../broker/command.schema.json', import.meta.url), 'utf8'));
 const ajv = new (Ajv2020 as any)({ strict: false });

@@ -14,7 +14,7 @@ import addFormats from 'ajv-formats';
 import type { MqttClient } from 'mqtt';
 import { topics } from '../broker/topics.ts';
 import { VirtualClient } from '../scripts/sim/virtual-client.ts';
-import { device, embeddedTarget, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { device, embeddedTarget, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 const schema = JSON.parse(readFileSync(new URL('../broker/command.schema.json', import.meta.url), 'utf8'));
 const ajv = new (Ajv2020 as any)({ strict: false });

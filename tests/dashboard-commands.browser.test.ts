@@ -12,8 +12,8 @@
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { device, pub, sleep, waitFor } from './helpers.ts';
-import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { device, pub, sleep, waitFor } from '../testing/helpers.ts';
+import { BrowserKit, browserTests, PHONE, shot, sidewaysScroll } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 import { ackPayload } from '../scripts/sim/payloads.ts';

@@ -11,8 +11,8 @@ import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { MqttClient } from 'mqtt';
-import { device, pub, waitFor } from './helpers.ts';
-import { BrowserKit, browserTests, PHONE, shot as kitShot, sidewaysScroll } from './browser-kit.ts';
+import { device, pub, waitFor } from '../testing/helpers.ts';
+import { BrowserKit, browserTests, PHONE, shot as kitShot, sidewaysScroll } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 

@@ -7,9 +7,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { examples, UUID } from '../broker/test-fixtures.ts';
+import { examples, UUID } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { device, embeddedTarget, guardedSetup, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { device, embeddedTarget, guardedSetup, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 const s = suite('FROZEN from identical screenshots over the embedded broker');
 const JPEG_A = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x01, 0x03, 0xff, 0xd9]);

@@ -6,61 +6,20 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openDatabase } from '../db/client.ts';
-import { examples, UUID } from '../broker/test-fixtures.ts';
+import { examples, UUID } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { deadline, device, pub, sleep, tempDir, waitFor, type TempDir } from './helpers.ts';
+import { deadline, device, pub, sleep, tempDir, waitFor, type TempDir } from '../testing/helpers.ts';
+import { killServers, serverEnv, startServer } from '../testing/server-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const children = new Set<ChildProcess>();
 const dirs: TempDir[] = [];
 
-interface Server {
-  child: ChildProcess;
-  out: () => string;
-  err: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
+/** Devices connect without accounts here (a development-only switch). */
+const env = (dir: string, extra: Record<string, string> = {}) => serverEnv(dir, { MQTT_ALLOW_ANONYMOUS: 'true', ...extra });
 
-/** Spawns the entry point with only `env` (plus PATH/HOME): nothing leaks in from the outer shell. */
-function startServer(env: Record<string, string>): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((r) =>
-    child.once('exit', (code, signal) => {
-      children.delete(child);
-      r({ code, signal, at: Date.now() });
-    }),
-  );
-  return { child, out: () => out, err: () => err, exited };
-}
-
-function env(dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    MQTT_EMBEDDED_PORT: '0',
-    DATABASE_URL: `file:${join(dir, 'x.db')}`,
-    DATA_DIR: dir,
-    DEFAULT_SUPERADMIN_PASSWORD: 'graceful shutdown test',
-    MQTT_ALLOW_ANONYMOUS: 'true', // devices connect without accounts here (development-only switch)
-    ...extra,
-  };
-}
-
-test.after(async () => {
-  for (const c of children) c.kill('SIGKILL');
+test.after(() => {
+  killServers();
   for (const d of dirs) d.remove();
 });
 
@@ -69,14 +28,7 @@ test('starts on PORT=0, prints its URL, serves /health, exits 0 within 5 s of SI
   dirs.push(tmp);
   // A long flush interval: nothing reaches the database unless the shutdown flushes it.
   const server = startServer(env(tmp.dir, { WRITE_FLUSH_MS: '10000' }));
-  const early = server.exited.then((e) => {
-    throw new Error(`server exited early (${e.code ?? e.signal}): ${server.err()}`);
-  });
-  early.catch(() => {});
-  const url = await Promise.race([
-    early,
-    waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(server.out())?.[1], 'the listening line', 30_000),
-  ]);
+  const url = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const mqttUrl = /embedded broker on (mqtt:\/\/127\.0\.0\.1:\d+)/.exec(server.out())?.[1];
   assert.ok(mqttUrl, server.out());
 

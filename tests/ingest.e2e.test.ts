@@ -6,12 +6,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { examples, JPEG, UUID } from '../broker/test-fixtures.ts';
+import { examples, JPEG, UUID } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
 import {
   collect, device, embeddedTarget, guardedSetup, ifMosquitto, pub, sleep, startHarness, startMosquitto, tempDir, waitFor,
   type BrokerTarget, type Harness, type TempDir,
-} from './helpers.ts';
+} from '../testing/helpers.ts';
 
 const STRANGER = '5e1f0000-aaaa-4bbb-8ccc-000000000042'; // never sends discovery
 /** A second JPEG, so the legacy capture is told apart from the dashboard one. */

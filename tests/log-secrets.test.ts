@@ -13,8 +13,8 @@ import { createApp } from '../app.ts';
 import { hashToken } from '../db/sessions.ts';
 import { configureLogging, setQuiet } from '../lib/logger.ts';
 import { NotificationService } from '../services/notifications/service.ts';
-import { httpReceiver, type HttpReceiver } from '../services/notifications/test-receivers.ts';
-import { cookieOf, fixture, json, PASSWORD, type Fixture } from '../routes/test-helpers.ts';
+import { httpReceiver, type HttpReceiver } from '../testing/notify-receivers.ts';
+import { cookieOf, fixture, json, PASSWORD, type Fixture } from '../testing/route-fixture.ts';
 
 const WRONG_PASSWORD = 'Wr0ng-Pa55word-771';
 const BEARER = 'B3arer-T0ken-5150';

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { makeVideo, mediaKit, multipart, toolTests, type MediaKit } from '../services/media/test-kit.ts';
+import { makeVideo, mediaKit, multipart, toolTests, type MediaKit } from '../testing/media-kit.ts';
 import { urlWindow } from '../services/media/signing.ts';
 
 const ffTest = toolTests(test, ['ffmpeg', 'ffprobe'], 'tests/media.e2e (video)');

@@ -9,10 +9,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import type { MqttClient } from 'mqtt';
-import { examples, UUID } from '../broker/test-fixtures.ts';
+import { examples, UUID } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { httpReceiver, type HttpReceiver } from '../services/notifications/test-receivers.ts';
-import { device, embeddedTarget, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { httpReceiver, type HttpReceiver } from '../testing/notify-receivers.ts';
+import { device, embeddedTarget, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 /** `promtool`, or null when missing (or E2E_SKIP_PROMTOOL=1, to check the skip path). */
 const promtool = process.env.E2E_SKIP_PROMTOOL === '1' || spawnSync('promtool', ['--version'], { stdio: 'ignore' }).error ? null : 'promtool';

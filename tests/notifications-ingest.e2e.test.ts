@@ -7,8 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
 import { topics } from '../broker/topics.ts';
-import { httpReceiver, type HttpReceiver } from '../services/notifications/test-receivers.ts';
-import { device, embeddedTarget, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { httpReceiver, type HttpReceiver } from '../testing/notify-receivers.ts';
+import { device, embeddedTarget, pub, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 const UUID = '5e1f0000-aaaa-4bbb-8ccc-000000000077';
 let h: Harness;

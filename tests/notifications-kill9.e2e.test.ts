@@ -6,37 +6,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { getOutbox, insertChannelStatement, insertOutboxStatement } from '../db/notifications.ts';
-import { httpReceiver } from '../services/notifications/test-receivers.ts';
-import { tempDir, waitFor } from './helpers.ts';
+import { httpReceiver } from '../testing/notify-receivers.ts';
+import { tempDir, waitFor } from '../testing/helpers.ts';
+import { serverEnv, startServer } from '../testing/server-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-
-function startServer(dir: string): { child: ChildProcess; exited: Promise<void>; out: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      MQTT_EMBEDDED_PORT: '0',
-      DATABASE_URL: `file:${join(dir, 'x.db')}`,
-      DATA_DIR: dir,
-      DEFAULT_SUPERADMIN_PASSWORD: 'kill nine notifications',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  return { child, exited: new Promise((r) => child.once('exit', () => r())), out: () => out };
-}
+const startNotifier = (dir: string) => startServer(serverEnv(dir));
 
 test('receiver answers 500, then the server is killed -9 mid-attempt and restarted: exactly one delivery, same key', async () => {
   const dir = tempDir('infoscreen-notify-kill9-');
@@ -50,13 +28,13 @@ test('receiver answers 500, then the server is killed -9 mid-attempt and restart
     insertOutboxStatement({ id: 'outbox-kill9-1', channelId: 1, ruleId: null, notice: { kind: 'firing', at: now, alerts: [{ kind: 'client-offline', status: 'firing', fingerprint: 'client-offline|x', severity: 'warning', summary: 'x went offline', params: { name: 'x' }, startsAt: now, endsAt: null }] }, at: now }),
   ]);
   db.close();
-  let server = startServer(dir.dir);
+  let server = startNotifier(dir.dir);
   try {
     // Attempt 1 (500), then attempt 2 after the 10 s back-off, which the receiver holds open.
     await waitFor(() => rx.received.length >= 2 || null, 'the second attempt', 40_000);
     server.child.kill('SIGKILL');
     await server.exited;
-    server = startServer(dir.dir);
+    server = startNotifier(dir.dir);
     await waitFor(() => answered200 >= 1 || null, 'the attempt after the restart', 40_000);
     server.child.kill('SIGTERM');
     await server.exited;

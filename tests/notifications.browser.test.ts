@@ -7,8 +7,8 @@
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { BrowserKit, browserTests, shot } from './browser-kit.ts';
-import { httpReceiver, type HttpReceiver } from '../services/notifications/test-receivers.ts';
+import { BrowserKit, browserTests, shot } from '../testing/browser-kit.ts';
+import { httpReceiver, type HttpReceiver } from '../testing/notify-receivers.ts';
 
 const test = browserTests(uvuTest);
 const kit = new BrowserKit({ name: 'notifications browser test', prefix: 'infoscreen-browser-notify-', locale: 'de-AT' });

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
-import { embeddedTarget, startHarness, tempDir, type Harness } from './helpers.ts';
+import { embeddedTarget, startHarness, tempDir, type Harness } from '../testing/helpers.ts';
 
 const tmp = tempDir('infoscreen-e2e-periods-');
 const clock = () => {

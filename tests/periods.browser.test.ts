@@ -7,7 +7,7 @@
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { BrowserKit, browserTests, shot } from './browser-kit.ts';
+import { BrowserKit, browserTests, shot } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 const kit = new BrowserKit({ name: 'periods browser test', prefix: 'infoscreen-browser-periods-', locale: 'en-GB' });

@@ -7,10 +7,10 @@
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { examples, JPEG_B64 } from '../broker/test-fixtures.ts';
+import { examples, JPEG_B64 } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { device, pub, waitFor } from './helpers.ts';
-import { BrowserKit, browserTests } from './browser-kit.ts';
+import { device, pub, waitFor } from '../testing/helpers.ts';
+import { BrowserKit, browserTests } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 const SCREEN = '6a6a6a6a-aaaa-4aaa-8aaa-6a6a6a6a6a6a';

@@ -9,12 +9,12 @@ import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import type { MqttClient } from 'mqtt';
 import { basename } from 'node:path';
-import { examples } from '../broker/test-fixtures.ts';
+import { examples } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
 import {
   device, embeddedTarget, guardedSetup, ifMosquitto, pub, sleep, startHarness, startMosquitto, tempDir, waitFor,
   type BrokerTarget, type Harness, type TempDir,
-} from './helpers.ts';
+} from '../testing/helpers.ts';
 
 const N = 200;
 

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { embeddedTarget, sleep, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { embeddedTarget, sleep, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const A = 'a1a1a1a1-0000-4000-8000-000000000001';

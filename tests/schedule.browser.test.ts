@@ -8,7 +8,7 @@
  */
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BrowserKit, browserTests, DESKTOP, PHONE, shot, sidewaysScroll } from './browser-kit.ts';
+import { BrowserKit, browserTests, DESKTOP, PHONE, shot, sidewaysScroll } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 

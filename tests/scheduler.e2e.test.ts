@@ -18,7 +18,7 @@ import { migrate } from '../db/migrate.ts';
 import { insertGroupStatement } from '../db/groups.ts';
 import { insertEventStatement } from '../db/events.ts';
 import { setQuiet } from '../lib/logger.ts';
-import { collect, device, embeddedTarget, freePort, guardedSetup, pub, startHarness, tempDir, waitFor, type Harness, type Received, type TempDir } from './helpers.ts';
+import { collect, device, embeddedTarget, freePort, guardedSetup, pub, startHarness, tempDir, waitFor, type Harness, type Received, type TempDir } from '../testing/helpers.ts';
 
 setQuiet(true);
 const t = (s: string) => Date.parse(s);

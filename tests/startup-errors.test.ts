@@ -6,59 +6,39 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join, resolve } from 'node:path';
-import { tempDir, type TempDir } from './helpers.ts';
+import { join } from 'node:path';
+import { tempDir, type TempDir } from '../testing/helpers.ts';
+import { killServers, serverEnv, startServer } from '../testing/server-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const dirs: TempDir[] = [];
-const children = new Set<ChildProcess>();
 test.after(() => {
-  for (const c of children) c.kill('SIGKILL');
+  killServers();
   dirs.forEach((d) => d.remove());
 });
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.node.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  const s = { out: '', err: '' };
-  child.stdout!.on('data', (b: Buffer) => (s.out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (s.err += b.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => (children.delete(child), r(code))));
-  return { child, s, exited };
-}
 
 function base(extra: Record<string, string> = {}): Record<string, string> {
   const t = tempDir('infoscreen-startup-');
   dirs.push(t);
-  return {
-    ENV: 'test', HOST: '127.0.0.1', PORT: '0', MQTT_EMBEDDED_PORT: '0',
-    DATA_DIR: t.dir, DATABASE_URL: `file:${join(t.dir, 'x.db')}`, DEFAULT_SUPERADMIN_PASSWORD: 'startup errors test',
-    ...extra,
-  };
+  return serverEnv(t.dir, extra);
 }
 
 /** Expects the start refused with one line naming `key` and `why`; answers that line. */
 async function refused(env: Record<string, string>, key: string, why: RegExp): Promise<string> {
-  const p = start(env);
+  const p = startServer(env);
   const t0 = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const code = await Promise.race([p.exited, new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), 20_000)))]);
+  const code = await Promise.race([p.exited.then((e) => e.code), new Promise<'hang'>((r) => (timer = setTimeout(() => r('hang'), 20_000)))]);
   clearTimeout(timer); // a pending 20 s timer would keep the test process alive
-  assert.is(code, 2, `${key}: exit ${code}; stderr: ${p.s.err}`);
+  assert.is(code, 2, `${key}: exit ${code}; stderr: ${p.err()}`);
   assert.ok(Date.now() - t0 < 20_000);
-  const lines = p.s.err.trim().split('\n');
-  assert.is(lines.length, 1, p.s.err);
+  const lines = p.err().trim().split('\n');
+  assert.is(lines.length, 1, p.err());
   assert.match(lines[0], new RegExp(`\\b${key}\\b`));
   assert.match(lines[0], why);
-  assert.not.match(p.s.err, /\n\s+at /);
-  assert.not.match(p.s.out, /listening/);
+  assert.not.match(p.err(), /\n\s+at /);
+  assert.not.match(p.out(), /listening/);
   return lines[0];
 }
 
@@ -113,31 +93,19 @@ test('bad HOST, missing TLS files, short superadmin password', async () => {
 test('a second instance on the same database is refused; after kill -9 the database is free again at once', async () => {
   const env = base({ MQTT_ALLOW_ANONYMOUS: 'true' });
   mkdirSync(env.DATA_DIR, { recursive: true });
-  const first = start(env);
-  const t0 = Date.now();
+  const first = startServer(env);
   // The note follows the banner: wait for both (a pipe may deliver them in separate chunks).
-  while (!/listening[\s\S]*A new, empty database was created/.test(first.s.out)) {
-    if (Date.now() - t0 > 30_000) throw new Error(`first server did not start, or did not say its database is new: ${first.s.out}\n${first.s.err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await first.waitFor(/listening[\s\S]*A new, empty database was created/);
   await refused(env, 'DATABASE_URL', new RegExp(`another infoscreen-server .*pid ${first.child.pid}`));
   first.child.kill('SIGKILL');
   await first.exited;
-  const again = start(env);
-  const t1 = Date.now();
-  while (!/listening/.test(again.s.out)) {
-    if (Date.now() - t1 > 30_000) throw new Error(`restart after kill -9 refused: ${again.s.err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.not.match(again.s.out, /A new, empty database/, 'the existing database is not announced as new');
+  const again = startServer(env); // after kill -9
+  await again.waitFor(/listening/);
+  assert.not.match(again.out(), /A new, empty database/, 'the existing database is not announced as new');
   again.child.kill('SIGTERM');
-  assert.is(await again.exited, 0);
-  const third = start(env); // a clean shutdown released the lease
-  const t2 = Date.now();
-  while (!/listening/.test(third.s.out)) {
-    if (Date.now() - t2 > 30_000) throw new Error(`start after clean shutdown refused: ${third.s.err}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  assert.is((await again.exited).code, 0);
+  const third = startServer(env); // a clean shutdown released the lease
+  await third.waitFor(/listening/);
   third.child.kill('SIGTERM');
   await third.exited;
 });

@@ -6,8 +6,8 @@
  */
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
-import { waitFor } from './helpers.ts';
-import { BrowserKit, browserTests } from './browser-kit.ts';
+import { waitFor } from '../testing/helpers.ts';
+import { BrowserKit, browserTests } from '../testing/browser-kit.ts';
 
 const test = browserTests(uvuTest);
 const kit = new BrowserKit({ name: 'store fault browser test', prefix: 'infoscreen-browser-store-', locale: 'de-AT' });

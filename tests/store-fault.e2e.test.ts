@@ -9,9 +9,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { UUID, examples } from '../broker/test-fixtures.ts';
+import { UUID, examples } from '../testing/broker-fixtures.ts';
 import { topics } from '../broker/topics.ts';
-import { ADMIN_PASSWORD, device, embeddedTarget, guardedSetup, jsonInit, startHarness, tempDir, waitFor, type Harness, type TempDir } from './helpers.ts';
+import { ADMIN_PASSWORD, device, embeddedTarget, guardedSetup, jsonInit, startHarness, tempDir, waitFor, type Harness, type TempDir } from '../testing/helpers.ts';
 
 const s = suite('store fault end to end (embedded broker, real libSQL file)');
 let tmp: TempDir | undefined;

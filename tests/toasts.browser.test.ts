@@ -8,8 +8,8 @@
 import { test as uvuTest } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { MqttClient } from 'mqtt';
-import { device, pub, sleep, waitFor } from './helpers.ts';
-import { BrowserKit, browserTests } from './browser-kit.ts';
+import { device, pub, sleep, waitFor } from '../testing/helpers.ts';
+import { BrowserKit, browserTests } from '../testing/browser-kit.ts';
 import { ackPayload } from '../scripts/sim/payloads.ts';
 
 const test = browserTests(uvuTest);

@@ -1,8 +1,7 @@
 /**
- * Rendering core (style.md point 6): one Eta instance over `views/`, and the one helper that picks
- * page or fragment. A request from htmx (`HX-Request: true`) gets the page's fragment partial; any
- * other request the whole page inside `layout.eta`. Both vary on that header, and neither may be
- * cached: every view shows live state.
+ * Rendering core (style.md point 6): one Eta instance over `views/`, the view context of a request
+ * or of a live fragment, and partials. Which one a request gets, page or fragment, is chosen in
+ * routes/pages/hx.ts.
  *
  * Templates receive `it` = the view context (user, language, `t`, formatters) plus the page data.
  * `<%= %>` escapes (device strings are hostile input); `<%~ %>` only prints composed HTML.
@@ -59,26 +58,6 @@ export function detachedContext(lang: I18n['lang'], role: Role | null, now: numb
     asset: assetUrl,
     clientName,
   };
-}
-
-export const isHtmx = (c: Context) => c.req.header('hx-request') === 'true';
-
-export interface RenderOptions {
-  /** `pages/<page>.eta`, rendered inside the layout for a normal request. */
-  page: string;
-  /** `partials/<fragment>.eta`, rendered alone for an htmx request; without it htmx gets the page. */
-  fragment?: string;
-  data: ViewContext & Record<string, unknown>;
-  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
-}
-
-/** The one page-or-fragment helper. */
-export function render(c: Context, opts: RenderOptions): Response {
-  const fragment = opts.fragment && isHtmx(c);
-  const html = fragment ? partial(opts.fragment!, opts.data) : eta.render(`/pages/${opts.page}`, opts.data);
-  c.header('Vary', 'HX-Request');
-  c.header('Cache-Control', 'no-store');
-  return c.html(html, opts.status ?? 200);
 }
 
 /** One partial alone (htmx responses, live fragments, tests). */

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scheduleFixture, type ScheduleFixture } from '../../routes/schedule-test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../../testing/schedule-fixture.ts';
 import type { ScheduleChange } from '../../actors/scheduler.ts';
 import { eventCreateSchema } from './event-input.ts';
 import { failureIssues, scheduleEdits, type EditResult, type ScheduleEdits } from './edits.ts';

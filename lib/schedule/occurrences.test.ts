@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { activeAt, eventOccurrences, occurrencesBetween } from './occurrences.ts';
 import { holidayDates } from './holidays.ts';
 import { ScheduleBook } from './book.ts';
-import { testEvent } from './test-events.ts';
+import { testEvent } from '../../testing/schedule-events.ts';
 
 const t = (s: string) => Date.parse(s);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { desiredIntent, expirySeconds, nextIntent, type IntentPolicy } from './power-intent.ts';
 import { occurrencesBetween } from './occurrences.ts';
-import { testEvent } from './test-events.ts';
+import { testEvent } from '../../testing/schedule-events.ts';
 import { intentPayload } from './wire.ts';
 
 const t = (s: string) => Date.parse(s);

@@ -1,7 +1,7 @@
 /** Cross-site refusal on the real app: foreign origins are refused for every body type; same-origin pages and cookie-jar scripts pass. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, type Fixture } from '../test-helpers.ts';
+import { fixture, json, type Fixture } from '../../testing/route-fixture.ts';
 
 let f: Fixture;
 let admin: string;

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 import { getAlert, listAlerts } from '../../db/alerts.ts';
-import { assertInert, connect, EVIL, form, get, htmx } from './admin-test-helpers.ts';
+import { assertInert, connect, EVIL, form, get, htmx } from '../../testing/admin-pages.ts';
 
 let f: Fixture;
 let user: string;

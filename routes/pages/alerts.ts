@@ -10,7 +10,8 @@ import { Hono, type Context } from 'hono';
 import { ackAlertsStatement, getAlert, listAlerts, openAlertIds } from '../../db/alerts.ts';
 import { clientName, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { detachedContext, partial, render, type ViewContext } from '../../views/render.ts';
+import { detachedContext, partial, type ViewContext } from '../../views/render.ts';
+import { isHtmx, render } from './hx.ts';
 import { pickLanguage } from '../../views/i18n/index.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { cached } from './live-hub.ts';
@@ -80,7 +81,7 @@ export function alertPages(deps: PageDeps) {
   const acknowledge = async (c: Context<AppEnv>, ids: string[]) => {
     await acknowledgeAlerts(deps, ids, c.var.user!.id);
     const back = parseAlertsQuery((k) => new URL(c.req.header('hx-current-url') ?? c.req.url).searchParams.get(k) ?? undefined) ?? { show: 'open', page: 1 };
-    if (c.req.header('hx-request') !== 'true') return c.redirect(`/alerts${search(back)}`, 303);
+    if (!isHtmx(c)) return c.redirect(`/alerts${search(back)}`, 303);
     return answer(c, back, pageContext(c, deps).t('alerts.ackedDone'));
   };
 

@@ -12,7 +12,7 @@ import { deleteSessionStatement } from '../../db/sessions.ts';
 import { attemptLogin } from '../../lib/login.ts';
 import { clientAddress } from '../middleware/client-address.ts';
 import { isLang } from '../../views/i18n/index.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from '../middleware/session.ts';
 import { knownDeviceTokens, setKnownDeviceCookie } from '../middleware/known-device-cookie.ts';
 import { errorPage, pageContext, pageRole, safeNext, type PageDeps } from './kit.ts';

@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../../app.ts';
-import { scheduleFixture, type ScheduleFixture } from '../schedule-test-helpers.ts';
-import { assertInert, connect, EVIL, form, get } from './admin-test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../../testing/schedule-fixture.ts';
+import { assertInert, connect, EVIL, form, get } from '../../testing/admin-pages.ts';
 import { upsertCommandStatement } from '../../db/commands.ts';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;

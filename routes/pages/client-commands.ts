@@ -26,9 +26,10 @@ import { getCommand, listCommands } from '../../db/commands.ts';
 import { listUsers } from '../../db/users.ts';
 import { clientName, findClient, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { isHtmx, partial, render, type ViewContext } from '../../views/render.ts';
+import { partial, type ViewContext } from '../../views/render.ts';
+import { fragment, hxPartial, isHtmx, render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { crashReason } from './monitoring.ts';
+import { crashReason } from './monitoring.model.ts';
 import { commandError, commandErrorFor } from './command-error.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
@@ -83,9 +84,6 @@ export async function clientCommandsData(deps: PageDeps, it: ViewContext, r: Cli
   };
 }
 
-/** One `<hx-partial>` (as in live-views.ts; not imported from there: live-views imports this module). */
-const hxPartial = (target: string, swap: string, html: string) => `<hx-partial hx-target="${target}" hx-swap="${swap}">${html}</hx-partial>`;
-
 const field = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
 
 export function clientCommandPages(deps: PageDeps) {
@@ -99,18 +97,14 @@ export function clientCommandPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     const data = { ...it, r, ...(await clientCommandsData(deps, it, r, notice)) };
     const html = partial('client-actions', data) + hxPartial('#client-commands', 'outerHTML', partial('client-commands', data));
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(html, status as 200);
+    return fragment(c, html, status);
   };
 
   /** The crashed/unreachable row of /monitoring (from=monitoring): outcome and command status in the row. */
   const monitoringRow = (c: Context<AppEnv>, r: ClientRecord, notice: Notice | null, command: CommandRecord | null, status: 200 | 202 | 400 | 429) => {
     const it = pageContext(c, deps);
     const data = { ...it, x: { r, reason: crashReason(r) }, notice, command, commandsEnabled: true, formOpen: status === 400 };
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('monitoring-crashed-row', data), status as 200);
+    return fragment(c, partial('monitoring-crashed-row', data), status);
   };
 
   app.post('/clients/:uuid/commands', admin, async (c) => {
@@ -140,7 +134,7 @@ export function clientCommandPages(deps: PageDeps) {
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}?issued=${settled.commandId}#client-actions`, 303);
     const notice = outcome(it, settled, lockoutMinutes);
     const status = settled.status === 'blocked_safety' ? 429 : notice.kind === 'ok' ? 202 : 200;
-    // The row's badge then follows the command live (live-views.ts monitoringView, #crc-{uuid}).
+    // The row's badge then follows the command live (live-monitoring.ts, #crc-{uuid}).
     return inRow ? monitoringRow(c, r, notice, deps.commands.get(settled.commandId) ?? settled, status) : actionsFragment(c, r, notice, status);
   });
 
@@ -173,18 +167,14 @@ export function clientCommandPages(deps: PageDeps) {
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}#client-actions`, 303);
     const it = pageContext(c, deps);
     const data = { ...it, r, name: clientName(r), action, primary: true, from: 'monitoring', target: `#cr-${r.uuid}`, idPrefix: `cr-${r.uuid}-`, compact: true };
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('command-form', data));
+    return fragment(c, partial('command-form', data));
   });
 
   app.get('/clients/:uuid/commands', admin, async (c) => {
     const r = find(c.req.param('uuid'));
     if (!r) return errorPage(c, deps, 404);
     if (!isHtmx(c)) return c.redirect(`/commands?client=${r.uuid}`, 303);
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(await historyHtml(deps, pageContext(c, deps), r));
+    return fragment(c, await historyHtml(deps, pageContext(c, deps), r));
   });
 
   return app;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 
 // The client page links to its printable label (routes/pages/label.ts), for every role that may open both.

@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../../app.ts';
-import { scheduleFixture, type ScheduleFixture } from '../schedule-test-helpers.ts';
-import { EVIL, get } from './admin-test-helpers.ts';
+import { scheduleFixture, type ScheduleFixture } from '../../testing/schedule-fixture.ts';
+import { EVIL, get } from '../../testing/admin-pages.ts';
 import { closeLiveStreams } from './live-hub.ts';
 
 const ONLINE = '00000000-0000-4000-8000-000000000001';

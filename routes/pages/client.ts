@@ -11,7 +11,8 @@ import { LOG_LEVELS } from '../../db/logs.ts';
 import { isLogCursor, logPage } from '../../db/log-pages.ts';
 import { findClient } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { isHtmx, partial, render } from '../../views/render.ts';
+import { partial } from '../../views/render.ts';
+import { fragment, isHtmx, render } from './hx.ts';
 import { clientNowData, errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { clientCommandsData, issuedNotice } from './client-commands.ts';
 import { clientMuteNotices } from './mute-notices.ts';
@@ -85,9 +86,7 @@ export function clientPages(deps: PageDeps) {
     const query = new URL(c.req.url).search;
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}${query}`, 303);
     const it = pageContext(c, deps);
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('client-logs', { ...it, r, ...(await logsData(r, q)) }));
+    return fragment(c, partial('client-logs', { ...it, r, ...(await logsData(r, q)) }));
   });
 
   app.post('/clients/:uuid/group', admin, async (c) => {
@@ -101,8 +100,7 @@ export function clientPages(deps: PageDeps) {
     if (!updated) return errorPage(c, deps, 404);
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}`, 303);
     const it = pageContext(c, deps);
-    c.header('Vary', 'HX-Request');
-    return c.html(partial('client-group', { ...it, r: updated, groups, notice: it.t('client.group.saved') }));
+    return fragment(c, partial('client-group', { ...it, r: updated, groups, notice: it.t('client.group.saved') }));
   });
 
   return app;

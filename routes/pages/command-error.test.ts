@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 import { upsertCommandStatement } from '../../db/commands.ts';
-import { get } from './admin-test-helpers.ts';
+import { get } from '../../testing/admin-pages.ts';
 
 // One language on a page (issue 15 item 4): a command's failure reason is a code the page
 // translates; the English text stays in the JSON API only.

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 import { parseAuditQuery } from './commands.ts';
-import { assertInert, connect, EVIL, get, htmx } from './admin-test-helpers.ts';
+import { assertInert, connect, EVIL, get, htmx } from '../../testing/admin-pages.ts';
 
 let f: Fixture;
 let user: string;

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { insertLogStatement } from '../../db/logs.ts';
-import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 import { csvField } from './export.ts';
 
 let f: Fixture;

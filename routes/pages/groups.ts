@@ -11,7 +11,7 @@ import { getGroup, listGroups } from '../../db/groups.ts';
 import { scheduleEdits } from '../../lib/schedule/edits.ts';
 import type { Group } from '../../lib/schedule/types.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';
-import { isHtmx, render } from '../../views/render.ts';
+import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { groupMuteNotices } from './mute-notices.ts';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, type Fixture } from '../test-helpers.ts';
+import { fixture, type Fixture } from '../../testing/route-fixture.ts';
 
 const EVIL = '<script>alert(1)</script>';
 let f: Fixture;

@@ -10,14 +10,14 @@ import { Hono, type Context } from 'hono';
 import { getHoliday, listHolidays } from '../../db/holidays.ts';
 import { failureIssues, scheduleEdits } from '../../lib/schedule/edits.ts';
 import type { ImportReport } from '../../lib/schedule/holidays.ts';
-import { isHtmx, render } from '../../views/render.ts';
+import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { dateLabels } from './schedule.view.ts';
+import { dateLabels } from './schedule/view.ts';
 import { getPeriod, listPeriods } from '../../db/periods.ts';
 import { outsidePeriod } from '../../domain/periods.ts';
 import { parseHolidaysCsv } from '../../lib/schedule/holidays-csv.ts';
-import { problemsText, problemText } from './schedule-issue-text.ts';
+import { problemsText, problemText } from './schedule/issue-text.ts';
 
 export const MAX_CSV_BYTES = 512 * 1024; // far above a country's holidays for years; the app's body limit is 1 MiB
 

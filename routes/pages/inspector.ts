@@ -13,7 +13,8 @@ import { HISTORY_SIZE } from '../../actors/inspection/feed.ts';
 import { countByMachine, queryActors } from '../../actors/inspection/query.ts';
 import { chartFor, machineJson, svgFor } from '../../lib/statechart/index.ts';
 import { pickLanguage } from '../../views/i18n/index.ts';
-import { detachedContext, isHtmx, partial, render } from '../../views/render.ts';
+import { detachedContext, partial } from '../../views/render.ts';
+import { fragment, isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { LIST_LIMIT } from '../inspector.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
@@ -113,9 +114,7 @@ export function inspectorPages(deps: PageDeps & { inspector?: InspectionFeed }) 
     if (!isHtmx(c)) return c.redirect(`${actorHref(actor.id)}?at=${seq}`, 303);
     const row = actor.history.find((r) => r.seq === seq);
     const it = pageContext(c, deps);
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('inspector-past', { ...it, past: row ? pastView(feed, actor, row) : null }), row ? 200 : 404);
+    return fragment(c, partial('inspector-past', { ...it, past: row ? pastView(feed, actor, row) : null }), row ? 200 : 404);
   });
 
   app.get('/live/inspector', superadmin, (c) => listStream(c, deps.streams, feed));

@@ -8,7 +8,8 @@ import { roleRank, type Role } from '../../domain/users.ts';
 import type { GroupNames } from '../../db/group-names.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
-import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
+import { viewContext, type ViewContext } from '../../views/render.ts';
+import { hxRedirect, isHtmx, render } from './hx.ts';
 import type { LiveHub } from './live-hub.ts';
 import type { StreamGate } from './stream-gate.ts';
 import type { AlertCenter } from '../../lib/alerts.ts';
@@ -67,7 +68,7 @@ export function pageRole(min: Role, deps: PageDeps): MiddlewareHandler<AppEnv> {
       const here = isHtmx(c) ? safeNext(pathOf(c.req.header('hx-current-url'))) : safeNext(pathOf(c.req.url));
       const login = `/login${here === '/' ? '' : `?next=${encodeURIComponent(here)}`}`;
       if (isHtmx(c) || c.req.header('accept')?.includes('text/event-stream')) {
-        c.header('HX-Redirect', login);
+        hxRedirect(c, login);
         return c.body(null, 401);
       }
       return c.redirect(login, 303);

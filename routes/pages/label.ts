@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import qrcode from 'qrcode-generator';
 import { clientName, isUuid } from '../client-json.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 
 const QUIET_ZONE = 4; // modules of white around the code (ISO/IEC 18004 minimum)

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect as connectStream } from './admin-test-helpers.ts';
-import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.ts';
+import { connect as connectStream } from '../../testing/admin-pages.ts';
+import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../../testing/route-fixture.ts';
 import { EventBus } from '../../lib/bus.ts';
 import { createApp } from '../../app.ts';
 import { closeLiveStreams, liveHubFor, type LiveHub } from './live-hub.ts';

@@ -14,11 +14,13 @@ import { isUuid } from '../client-json.ts';
 import { pickLanguage } from '../../views/i18n/index.ts';
 import { errorPage, pageRole, type PageDeps } from './kit.ts';
 import { liveStream } from './sse.ts';
-import { clientView, monitoringView, overviewView, type Viewer } from './live-views.ts';
+import { clientView, type Viewer } from './live-views.ts';
+import { overviewView } from './live-overview.ts';
+import { monitoringView } from './live-monitoring.ts';
 import { jsonStreamView } from './stream-json.ts';
 import { toastsView } from './live-toasts.ts';
 import { parseOverviewQuery } from './overview.model.ts';
-import { parsePage } from './monitoring.ts';
+import { parsePage } from './monitoring.model.ts';
 import { withActivityChart } from './metrics.ts';
 
 function knownVersion(c: Context): number | null {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mediaKit, multipart, type MediaKit } from '../../services/media/test-kit.ts';
+import { mediaKit, multipart, type MediaKit } from '../../testing/media-kit.ts';
 
 let k: MediaKit;
 let cookie: string;

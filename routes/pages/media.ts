@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { listConversions, readyPdfBySource } from '../../db/conversions.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import type { MediaApi } from '../eventmedia.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { MediaError } from '../../services/media/service.ts';

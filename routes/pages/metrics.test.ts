@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createApp } from '../../app.ts';
 import { ActivityMetrics } from '../../lib/metrics.ts';
-import { fixture, UUID_A, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, type Fixture } from '../../testing/route-fixture.ts';
 import { activityChart, withActivityChart, CHART_HEIGHT } from './metrics.ts';
 import type { Batch } from './live-hub.ts';
 import type { StreamView } from './sse.ts';

@@ -10,7 +10,8 @@ import type { ActivityMetrics, MetricKind, MetricsSnapshot } from '../../lib/met
 import type { Lang } from '../../views/i18n/index.ts';
 import { detachedContext, partial } from '../../views/render.ts';
 import { cached } from './live-hub.ts';
-import { hxPartial, type Viewer } from './live-views.ts';
+import { hxPartial } from './hx.ts';
+import type { Viewer } from './live-views.ts';
 import type { StreamView } from './sse.ts';
 
 export const CHART_WIDTH = 600; // viewBox units: 10 per minute of a 60-minute window

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 import { listAlerts } from '../../db/alerts.ts';
-import { form, htmx } from './admin-test-helpers.ts';
+import { form, htmx } from '../../testing/admin-pages.ts';
 
 // Acknowledging a service failure on /monitoring also acknowledges its open `service-failed`
 // alert on /alerts (lib/alerts.ts AlertCenter rows), and only that one.
@@ -42,6 +42,7 @@ test('the client’s open service-failed alert is acknowledged with it; other al
 
   const res = await form(f.app, `/monitoring/service-failed/${UUID_A}/ack`, {}, admin, htmx);
   assert.is(res.status, 200);
+  assert.is(res.headers.get('cache-control'), 'no-store', 'a live fragment is never cached (hx.ts fragment)');
   assert.match(await res.text(), /id="service-failed"/);
   assert.equal(f.fleet.cleared, [UUID_A]);
 

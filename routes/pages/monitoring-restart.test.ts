@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
-import { assertInert, connect, EVIL, form, get, htmx } from './admin-test-helpers.ts';
+import { assertInert, connect, EVIL, form, get, htmx } from '../../testing/admin-pages.ts';
 
 // Per-row restart in /monitoring's crashed/unreachable panel (docs/http.md "Dashboard pages"): the client
 // page's command form and route (client-commands.ts) with from=monitoring, answered in the row.

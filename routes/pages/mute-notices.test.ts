@@ -5,7 +5,7 @@ import { SimulatedClock } from 'xstate';
 import { createApp } from '../../app.ts';
 import { insertGroupStatement } from '../../db/groups.ts';
 import { NotificationService } from '../../services/notifications/service.ts';
-import { cookieOf, fixture, json, PASSWORD, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
+import { cookieOf, fixture, json, PASSWORD, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
 
 let f: Fixture;
 let app: ReturnType<typeof createApp>;

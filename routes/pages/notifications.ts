@@ -13,7 +13,7 @@ import { channelInput, muteInput, ruleInput } from '../../services/notifications
 import { ALERT_KINDS, type AlertKind } from '../../domain/notifications.ts';
 import type { NotificationService } from '../../services/notifications/service.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { sendErrorText } from './send-error-text.ts';
 

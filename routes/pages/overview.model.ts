@@ -1,12 +1,14 @@
 /**
  * The fleet overview's selection (docs/http.md "Dashboard pages": counts, one card per group, filters
- * All / Online / Offline / Warnings, search by name/room/uuid/ip). Pure: the page, its fragment
- * and the live stream all select with these functions, so a live update can tell whether a client
- * belongs on a given browser's page.
+ * All / Online / Offline / Warnings, search by name/room/uuid/ip). The selection is pure: the page,
+ * its fragment and the live stream all select with these functions, so a live update can tell
+ * whether a client belongs on a given browser's page; `overviewData` gathers it for the page.
  */
 import { clientName, type ClientRecord, type ClientStatus } from '../../domain/client.types.ts';
 import type { GroupName } from '../../db/group-names.ts';
 import type { ActiveEvent } from '../../actors/scheduler.ts';
+import type { ViewContext } from '../../views/render.ts';
+import type { PageDeps } from './kit.ts';
 
 export const FILTERS = ['all', 'online', 'offline', 'warnings'] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -124,4 +126,31 @@ export function buildCards(records: ClientRecord[], groups: GroupName[], q: Over
 /** "Show all N screens" of a card: the same selection, narrowed to that group. */
 export function moreLinkFor(query: OverviewQuery): (g: Pick<GroupCard, 'id'>) => string {
   return (g) => overviewSearch({ ...query, group: g.id ?? 'none' });
+}
+
+/** The scheduler's answer to "what does this group show now" (null without a scheduler). */
+export function eventOf(deps: PageDeps): EventOf {
+  const now = deps.now();
+  return (id) => deps.scheduler?.activeEvent?.(id, now) ?? null;
+}
+
+/** Everything the overview templates need besides the view context. */
+export async function overviewData(deps: PageDeps, it: ViewContext, query: OverviewQuery) {
+  const groups = await deps.groups.list();
+  // The version before the read: a change during the render makes the stream resync.
+  const version = deps.hub.version;
+  const records = deps.fleet.list();
+  const cards = buildCards(records, groups, query, CARD_LIMIT, eventOf(deps));
+  const scoped = query.group === null ? null : query.group === 'none' ? null : groups.find((g) => g.id === query.group);
+  return {
+    query,
+    filters: FILTERS,
+    cards,
+    total: records.length,
+    counts: deps.fleet.counts(),
+    groupName: scoped ? scoped.name : it.t('overview.unassigned'),
+    moreLink: moreLinkFor(query),
+    clearGroupLink: overviewSearch({ ...query, group: null }),
+    liveUrl: `/live/overview${overviewSearch(query, { v: String(version) })}`,
+  };
 }

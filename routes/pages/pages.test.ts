@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../../testing/route-fixture.ts';
 import { insertLogStatement } from '../../db/logs.ts';
 import { getUserById } from '../../db/users.ts';
 

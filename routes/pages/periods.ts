@@ -13,10 +13,10 @@ import { periodCreateInput, periodUpdateInput } from '../../services/periods/inp
 import type { Blocker } from '../../services/periods/rules.ts';
 import { periodService, type PeriodFailure, type PeriodUsage } from '../../services/periods/service.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { pageContext, pageRole, type PageContext, type PageDeps } from './kit.ts';
-import { dateLabels } from './schedule.view.ts';
+import { dateLabels } from './schedule/view.ts';
 
 type Body = Record<string, string | File | (string | File)[]>;
 const str = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');

@@ -7,7 +7,7 @@
 import { Hono } from 'hono';
 import { addDays } from '../../lib/schedule/holidays.ts';
 import { localDate } from '../../lib/schedule/zone.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { loadAvailability } from '../reports.ts';
 import { parseAvailabilityQuery } from '../reports-query.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { emptyRecord, type ClientRecord } from '../../domain/client.types.ts';
-import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../test-helpers.ts';
+import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../../testing/route-fixture.ts';
 import { searchClients } from './search.ts';
 import { buildCards, CARD_LIMIT, GROUP_LIMIT } from './overview.model.ts';
 

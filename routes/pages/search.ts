@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import { bySeverity } from './overview.model.ts';
 import { pageContext, pageRole, type PageDeps } from './kit.ts';
 

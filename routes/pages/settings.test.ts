@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, PASSWORD, type Fixture } from '../test-helpers.ts';
+import { fixture, PASSWORD, type Fixture } from '../../testing/route-fixture.ts';
 import { getSetting, setSettingsStatements } from '../../db/settings.ts';
 import { getUserById } from '../../db/users.ts';
-import { assertInert, EVIL, form, get } from './admin-test-helpers.ts';
+import { assertInert, EVIL, form, get } from '../../testing/admin-pages.ts';
 
 let f: Fixture;
 let user: string;

@@ -14,7 +14,7 @@ import { setPasswordStatement, updateUserStatement } from '../../db/users.ts';
 import { hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } from '../../lib/password.ts';
 import { SETTINGS, SETTING_KEYS, settingValues, storedValue, type SettingKey } from '../../lib/schedule/settings.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { render, type RenderOptions } from '../../views/render.ts';
+import { render, type RenderOptions } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 
 const MAX_VALUE = 10_000; // characters of a free-text setting

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { fixture, PASSWORD, type Fixture } from '../test-helpers.ts';
+import { fixture, PASSWORD, type Fixture } from '../../testing/route-fixture.ts';
 import { EventBus } from '../../lib/bus.ts';
 import { InspectionFeed } from '../../actors/inspection/feed.ts';
 import { createApp } from '../../app.ts';

@@ -5,8 +5,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect } from './admin-test-helpers.ts';
-import { fixture, type Fixture } from '../test-helpers.ts';
+import { connect } from '../../testing/admin-pages.ts';
+import { fixture, type Fixture } from '../../testing/route-fixture.ts';
 import { closeLiveStreams } from './live-hub.ts';
 import { MAX_BACKLOG as SSE_BACKLOG } from './sse.ts';
 

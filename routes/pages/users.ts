@@ -12,7 +12,7 @@ import { ROLES, type Role, type User } from '../../domain/users.ts';
 import { userStats } from '../../lib/user-stats.ts';
 import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../lib/user-admin.ts';
 import type { AppEnv } from '../middleware/session.ts';
-import { render } from '../../views/render.ts';
+import { render } from './hx.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { availabilityReport, type ReportInput } from './report.ts';
 import { groupZone, scheduledIntervals } from './scheduled.ts';
-import { testEvent } from '../../lib/schedule/test-events.ts';
+import { testEvent } from '../../testing/schedule-events.ts';
 
 const t = (s: string) => Date.parse(s);
 const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FODP, mediaKit, multipart, toolTests, type MediaKit } from '../media/test-kit.ts';
+import { FODP, mediaKit, multipart, toolTests, type MediaKit } from '../../testing/media-kit.ts';
 import { libreOffice, type Converter } from './libreoffice.ts';
 import { ConversionQueue } from './queue.ts';
 import { getConversionById } from '../../db/conversions.ts';

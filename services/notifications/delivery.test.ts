@@ -3,12 +3,12 @@ import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { memoryDb } from '../../db/test-db.ts';
+import { memoryDb } from '../../testing/db.ts';
 import { getOutbox, insertChannelStatement, getChannel } from '../../db/notifications.ts';
 import { setQuiet } from '../../lib/logger.ts';
 import { Delivery, BACKOFF_MS } from './delivery.ts';
 import { alertmanagerV4Schema } from './alertmanager-schema.ts';
-import { httpReceiver, smtpReceiver, type Answer } from './test-receivers.ts';
+import { httpReceiver, smtpReceiver, type Answer } from '../../testing/notify-receivers.ts';
 import type { ChannelType, Notice } from '../../domain/notifications.ts';
 
 setQuiet(true);

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { outsidePeriod, type AcademicPeriod } from '../../domain/periods.ts';
-import { testEvent } from '../../lib/schedule/test-events.ts';
+import { testEvent } from '../../testing/schedule-events.ts';
 import { liveSeries, nextLiveStart } from './live-series.ts';
 import {
   activateBlockers, archiveBlockers, blockerMessage, createBlockers, deleteBlockers, nameTaken, overlapping, periodForDate, restoreBlockers, updateBlockers,

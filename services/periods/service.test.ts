@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryDb } from '../../db/test-db.ts';
+import { memoryDb } from '../../testing/db.ts';
 import { periodService } from './service.ts';
 
 // 1 September 2026, 23:30 UTC is already 2 September in Vienna: "today" is the schedule zone's day.

@@ -1,7 +1,7 @@
 // Alpine component of the event form (views/partials/schedule-event-form.eta). Alpine is its CSP
 // build: the template only names this component, its `read` method and its getters; nothing is
 // eval'd. Small local state only: which recurrence and content fields apply. Without JavaScript
-// every field shows and the server ignores the ones that do not apply (routes/pages/schedule.form.ts).
+// every field shows and the server ignores the ones that do not apply (routes/pages/schedule/form.ts).
 (() => {
   'use strict';
   const BUILDER = ['daily', 'weekly', 'monthly'];

@@ -1,5 +1,5 @@
 /** Fixture for the schedule tests (not a test file itself): a complete event with overrides. */
-import type { ScheduleEvent } from './types.ts';
+import type { ScheduleEvent } from '../lib/schedule/types.ts';
 
 export function testEvent(p: Partial<ScheduleEvent> & { id: number; start: number; end: number }): ScheduleEvent {
   return {

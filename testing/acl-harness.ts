@@ -9,8 +9,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import mqtt, { type MqttClient } from 'mqtt';
-import { ACL_MATRIX, type AclRow } from './acl.ts';
-import { SUBSCRIPTIONS } from './topics.ts';
+import { ACL_MATRIX, type AclRow } from '../broker/acl.ts';
+import { SUBSCRIPTIONS } from '../broker/topics.ts';
 
 export interface Account {
   username: string;

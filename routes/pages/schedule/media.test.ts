@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getMediaByHash, insertMediaStatement, type MediaDraft } from '../../db/media.ts';
-import { fixture, json, type Fixture } from '../test-helpers.ts';
+import { getMediaByHash, insertMediaStatement, type MediaDraft } from '../../../db/media.ts';
+import { fixture, json, type Fixture } from '../../../testing/route-fixture.ts';
 
 // The event form's library pickers and period select (docs/schedule-pages.md "Library items and periods").
 let f: Fixture;

@@ -5,7 +5,7 @@
  * result is small integers that views/static/schedule.css maps to grid classes (`gs-N`, `gspan-N`,
  * `lane-N`, `lanes-N`). Pure: the zone and the days are inputs.
  */
-import { addDays, localParts, startOfLocalDay, weekdayOf } from './schedule.zone.ts';
+import { addDays, localParts, startOfLocalDay, weekdayOf } from './zone.ts';
 
 export const SLOT_MINUTES = 15;
 export const MAX_LANES = 4; // more overlaps share the last lane; the agenda list below shows them all

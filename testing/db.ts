@@ -1,7 +1,7 @@
 /** Tests' database: a migrated in-memory libSQL database with its own writer (not a stand-in: real SQL). */
-import { openDatabase, type Db } from './client.ts';
-import { migrate } from './migrate.ts';
-import { BatchedWriter } from './writer.ts';
+import { openDatabase, type Db } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { BatchedWriter } from '../db/writer.ts';
 
 export async function memoryDb(): Promise<{ db: Db; writer: BatchedWriter }> {
   const db = await openDatabase(':memory:');

@@ -1,12 +1,12 @@
 /**
- * Route-test fixture with the real fleet (not a test file itself): `fixture()` of test-helpers.ts,
+ * Route-test fixture with the real fleet (not a test file itself): `fixture()` of route-fixture.ts,
  * with its Map-backed stand-in replaced by the real Supervisor + Fleet (actors/), the real
  * ScreenshotStore on a temp dir, and client rows written by the real BatchedWriter, pulled from
  * the actors at flush time as in runtime.ts. Clients are seeded the way start-up loads them: rows
  * in the database, then `loadClients` + `recentLogLevels` + `supervisor.restore`, so their
  * derived status comes from the machine, not from the test.
  *
- * The one stand-in left is the publisher (test-helpers.ts RecordingPublisher): the routes only
+ * The one stand-in left is the publisher (route-fixture.ts RecordingPublisher): the routes only
  * need "published with PUBACK", and recording what the Fleet publishes (retained group_id, the
  * empty service_failed clear) is exactly what these tests check. The wire is covered in tests/.
  */
@@ -21,7 +21,7 @@ import { recentLogLevels } from '../db/logs.ts';
 import { ScreenshotStore } from '../db/screenshots.ts';
 import { topics } from '../broker/topics.ts';
 import { createApp } from '../app.ts';
-import { fixture, type Fixture } from './test-helpers.ts';
+import { fixture, type Fixture } from './route-fixture.ts';
 
 const HOUR = 3_600_000;
 

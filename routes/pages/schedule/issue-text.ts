@@ -2,8 +2,8 @@
  * The schedule's refusals (lib/schedule/issues.ts codes) in the reader's language, through the
  * message catalog (`schedule.issue.*`): the event form's error and the holiday import report.
  */
-import type { Problem } from '../../lib/schedule/issues.ts';
-import type { I18n } from '../../views/i18n/index.ts';
+import type { Problem } from '../../../lib/schedule/issues.ts';
+import type { I18n } from '../../../views/i18n/index.ts';
 
 type Speaker = Pick<I18n, 'code'>;
 

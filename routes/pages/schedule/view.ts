@@ -3,14 +3,14 @@
  * form errors, the mapping of the scheduler's own validation issues back onto form fields, and
  * the event form's preview (the next 10 occurrences in the event's local time).
  */
-import type { MessageKey, T } from '../../views/i18n/index.ts';
-import { holidayDates } from '../../lib/schedule/holidays.ts';
-import { nextOccurrences } from '../../lib/schedule/recurrence.ts';
-import { localDate } from '../../lib/schedule/zone.ts';
-import type { Holiday, ScheduleEvent } from '../../lib/schedule/types.ts';
-import type { EventForm, Timing } from './schedule.form.ts';
-import type { FieldErrors } from './schedule.model.ts';
-import { parseDate } from './schedule.zone.ts';
+import type { MessageKey, T } from '../../../views/i18n/index.ts';
+import { holidayDates } from '../../../lib/schedule/holidays.ts';
+import { nextOccurrences } from '../../../lib/schedule/recurrence.ts';
+import { localDate } from '../../../lib/schedule/zone.ts';
+import type { Holiday, ScheduleEvent } from '../../../lib/schedule/types.ts';
+import type { EventForm, Timing } from './form.ts';
+import type { FieldErrors } from './model.ts';
+import { parseDate } from './zone.ts';
 
 export const PREVIEW_COUNT = 10;
 

@@ -4,24 +4,24 @@
  * (`SCHEDULE_TIMEZONE`). Editors skip or detach one occurrence of a series from the agenda:
  * POST `/schedule/events/{id}/skip` (htmx swaps `#schedule-body`) and `/detach` (on to the new
  * event's form). Query: `group` (id; default the first group), `view` (`week`|`day`), `date`.
- * The event form lives in schedule.events.ts.
+ * The event form lives in events.ts.
  */
 import { Hono, type Context } from 'hono';
-import { listEvents } from '../../db/events.ts';
-import { listGroups } from '../../db/groups.ts';
-import { listHolidays } from '../../db/holidays.ts';
-import { holidayDates } from '../../lib/schedule/holidays.ts';
-import { occurrencesBetween } from '../../lib/schedule/occurrences.ts';
-import { scheduleEdits } from '../../lib/schedule/edits.ts';
-import { parseInstant } from '../../lib/schedule/rfc5545.ts';
-import { localDate } from '../../lib/schedule/zone.ts';
-import type { MessageKey } from '../../views/i18n/index.ts';
-import { render } from '../../views/render.ts';
-import type { AppEnv } from '../middleware/session.ts';
-import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './schedule.timeline.ts';
-import { dateLabels } from './schedule.view.ts';
-import { isoDateInput } from './schedule.zone.ts';
+import { listEvents } from '../../../db/events.ts';
+import { listGroups } from '../../../db/groups.ts';
+import { listHolidays } from '../../../db/holidays.ts';
+import { holidayDates } from '../../../lib/schedule/holidays.ts';
+import { occurrencesBetween } from '../../../lib/schedule/occurrences.ts';
+import { scheduleEdits } from '../../../lib/schedule/edits.ts';
+import { parseInstant } from '../../../lib/schedule/rfc5545.ts';
+import { localDate } from '../../../lib/schedule/zone.ts';
+import type { MessageKey } from '../../../views/i18n/index.ts';
+import { isHtmx, render } from '../hx.ts';
+import type { AppEnv } from '../../middleware/session.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from '../kit.ts';
+import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './timeline.ts';
+import { dateLabels } from './view.ts';
+import { isoDateInput } from './zone.ts';
 
 export interface ScheduleQuery {
   group: number | null;
@@ -111,7 +111,7 @@ export function schedulePages(deps: PageDeps) {
     const skipped = await edits.skip(r.ev.id, r.occ.start);
     if (!skipped.ok) return errorPage(c, deps, skipped.reason === 'not_found' ? 404 : 400); // 400: detached already, edit that event instead
     const q = { ...r.q, group: r.q.group ?? skipped.value.groupId };
-    if (c.req.header('hx-request') !== 'true') return c.redirect(`/schedule?group=${q.group}&view=${q.view}&date=${q.date}&done=skipped`, 303);
+    if (!isHtmx(c)) return c.redirect(`/schedule?group=${q.group}&view=${q.view}&date=${q.date}&done=skipped`, 303);
     const data = await scheduleData(c, q, pageContext(c, deps).t('schedule.skipped'));
     if (typeof data === 'number') return errorPage(c, deps, data);
     return render(c, { page: 'schedule', fragment: 'schedule-body', data });

@@ -1,7 +1,7 @@
 /** `/schedule/all`: every group's occurrences side by side for a day or a week (the original's "Ressourcen"). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fixture, json, type Fixture } from '../test-helpers.ts';
+import { fixture, json, type Fixture } from '../../../testing/route-fixture.ts';
 
 let f: Fixture;
 let user: string;

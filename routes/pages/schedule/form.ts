@@ -4,9 +4,9 @@
  * `parseEventForm` never throws: every problem becomes a message key on the form field that
  * caused it, so the page re-renders the form with the field named (400). Pure.
  */
-import { EVENT_TYPES, type EventType, type ScheduleEvent } from '../../lib/schedule/types.ts';
-import { ENDS, FREQS, recurrenceToRrule, rruleToRecurrence, defaultRecurrence, type FieldErrors, type RecurrenceForm } from './schedule.model.ts';
-import { isTimeZone, localDate, localTime, localToUtc, parseDate, parseTime } from './schedule.zone.ts';
+import { EVENT_TYPES, type EventType, type ScheduleEvent } from '../../../lib/schedule/types.ts';
+import { ENDS, FREQS, recurrenceToRrule, rruleToRecurrence, defaultRecurrence, type FieldErrors, type RecurrenceForm } from './model.ts';
+import { isTimeZone, localDate, localTime, localToUtc, parseDate, parseTime } from './zone.ts';
 
 /** Tri-state for type options: '' = the system default applies (docs/scheduler.md "System settings"). */
 export type Choice = '' | 'yes' | 'no';

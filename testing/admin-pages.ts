@@ -3,7 +3,7 @@
  * alerts, users, settings); not a test file itself. Forms carry `Origin` (Hono's csrf() check).
  */
 import * as assert from 'uvu/assert';
-import type { Fixture } from '../test-helpers.ts';
+import type { Fixture } from './route-fixture.ts';
 
 export const EVIL = '<script>alert(1)</script>';
 export const htmx = { 'hx-request': 'true' };

@@ -3,7 +3,7 @@
  * file, migrated), the real BatchedWriter (flushed by the routes' writes, not started), a Map-backed
  * FleetApi, one user per role, and small request helpers around `app.request()`. Commands go
  * through the real CommandRegistry and BulkRuns on a SimulatedClock with a recording publisher.
- * test-real-fleet.ts builds on this with the real Supervisor + Fleet instead of MapFleet.
+ * real-fleet.ts builds on this with the real Supervisor + Fleet instead of MapFleet.
  */
 import { SimulatedClock } from 'xstate';
 import { CommandRegistry } from '../actors/commands.ts';
@@ -24,7 +24,7 @@ import { hashPassword } from '../lib/password.ts';
 import { setQuiet } from '../lib/logger.ts';
 import { emptyRecord, type ClientRecord, type ClientStatus } from '../domain/client.types.ts';
 import type { ClientUpdate, FleetApi, FleetCounts } from '../domain/fleet.types.ts';
-import type { ScreenshotSource } from './screenshots.ts';
+import type { ScreenshotSource } from '../routes/screenshots.ts';
 import { createApp } from '../app.ts';
 import type { InStatement } from '@libsql/client';
 
@@ -117,7 +117,7 @@ export interface Fixture {
   bulkRuns: BulkRuns;
   publisher: RecordingPublisher;
   bus: EventBus;
-  /** Where the writer pulls client rows from at flush time (test-real-fleet.ts points it at its supervisor). */
+  /** Where the writer pulls client rows from at flush time (real-fleet.ts points it at its supervisor). */
   clientRows: { upsert: (uuid: string) => InStatement | null };
   ids: Record<Role, number>;
   /** Signs in (password PASSWORD) and answers the `sid=…` cookie pair. */

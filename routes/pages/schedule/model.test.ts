@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nextOccurrences } from '../../lib/schedule/recurrence.ts';
-import { checkRule } from '../../lib/schedule/recurrence.ts';
-import { recurrenceToRrule, rruleToRecurrence, type RecurrenceForm } from './schedule.model.ts';
-import { eventToForm, formToBody, newEventForm, readEventForm } from './schedule.form.ts';
-import { layoutTimeline, viewDays } from './schedule.timeline.ts';
-import { localTime } from './schedule.zone.ts';
+import { nextOccurrences } from '../../../lib/schedule/recurrence.ts';
+import { checkRule } from '../../../lib/schedule/recurrence.ts';
+import { recurrenceToRrule, rruleToRecurrence, type RecurrenceForm } from './model.ts';
+import { eventToForm, formToBody, newEventForm, readEventForm } from './form.ts';
+import { layoutTimeline, viewDays } from './timeline.ts';
+import { localTime } from './zone.ts';
 
 const TZ = 'Europe/Vienna';
 const rec = (r: Partial<RecurrenceForm>): RecurrenceForm => ({ freq: 'none', interval: '1', byDay: [], end: 'never', until: '', count: '', custom: '', ...r });

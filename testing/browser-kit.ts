@@ -37,7 +37,7 @@ export interface KitOptions {
   name: string;
   /** Prefix of the temporary data directory. */
   prefix: string;
-  /** Environment for the runtime (tests/helpers.ts startHarness). */
+  /** Environment for the runtime (testing/helpers.ts startHarness). */
   env?: Record<string, string>;
   /** The browser's locale: decides the dashboard language. */
   locale: 'de-AT' | 'en-GB';

@@ -7,22 +7,23 @@
  * browsers without JavaScript). A bad form answers 400 and re-renders with the fields named.
  */
 import { Hono, type Context } from 'hono';
-import { listGroups } from '../../db/groups.ts';
-import { listHolidays } from '../../db/holidays.ts';
-import { listSettings } from '../../db/settings.ts';
-import { failureIssues, scheduleEdits } from '../../lib/schedule/edits.ts';
-import { settingValues } from '../../lib/schedule/settings.ts';
-import { EVENT_TYPES, type ScheduleEvent } from '../../lib/schedule/types.ts';
-import { localDate } from '../../lib/schedule/zone.ts';
-import { isHtmx, partial, render } from '../../views/render.ts';
-import type { AppEnv } from '../middleware/session.ts';
-import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { eventChoices } from './schedule.choices.ts';
-import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './schedule.form.ts';
-import type { FieldErrors } from './schedule.model.ts';
-import { buildPreview, dateLabels, escapeHtml, FIELD_LABELS, fieldList, issueField, type Preview } from './schedule.view.ts';
-import { problemText } from './schedule-issue-text.ts';
-import { parseDate } from './schedule.zone.ts';
+import { listGroups } from '../../../db/groups.ts';
+import { listHolidays } from '../../../db/holidays.ts';
+import { listSettings } from '../../../db/settings.ts';
+import { failureIssues, scheduleEdits } from '../../../lib/schedule/edits.ts';
+import { settingValues } from '../../../lib/schedule/settings.ts';
+import { EVENT_TYPES, type ScheduleEvent } from '../../../lib/schedule/types.ts';
+import { localDate } from '../../../lib/schedule/zone.ts';
+import { partial } from '../../../views/render.ts';
+import { fragment, hxRedirect, isHtmx, render } from '../hx.ts';
+import type { AppEnv } from '../../middleware/session.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from '../kit.ts';
+import { eventChoices } from './choices.ts';
+import { eventToForm, formTiming, formToBody, newEventForm, readEventForm, type EventForm } from './form.ts';
+import type { FieldErrors } from './model.ts';
+import { buildPreview, dateLabels, escapeHtml, FIELD_LABELS, fieldList, issueField, type Preview } from './view.ts';
+import { problemText } from './issue-text.ts';
+import { parseDate } from './zone.ts';
 
 // A short list for the zone field's suggestions; any IANA zone the platform knows is accepted.
 const ZONES = ['Europe/Vienna', 'Europe/Berlin', 'Europe/Zurich', 'Europe/London', 'UTC'];
@@ -118,9 +119,7 @@ export function scheduleEventPages(deps: PageDeps) {
     const ev = typeof body.eventId === 'string' && body.eventId ? await findEvent(body.eventId) : null;
     const form = readEventForm(body);
     const p = await preview(c, form, ev);
-    c.header('Vary', 'HX-Request');
-    c.header('Cache-Control', 'no-store');
-    return c.html(partial('schedule-preview', { ...pageContext(c, deps), preview: p }), p.invalid ? 400 : 200);
+    return fragment(c, partial('schedule-preview', { ...pageContext(c, deps), preview: p }), p.invalid ? 400 : 200);
   });
 
   app.post('/schedule/events/:id', editor, async (c) => {
@@ -134,7 +133,7 @@ export function scheduleEventPages(deps: PageDeps) {
     if (!ev) return errorPage(c, deps, 404);
     await edits.deleteEvent(ev.id);
     const date = localDate(ev.start, tz);
-    if (isHtmx(c)) c.header('HX-Redirect', `/schedule?group=${ev.groupId}&date=${date}&done=deleted`);
+    if (isHtmx(c)) hxRedirect(c, `/schedule?group=${ev.groupId}&date=${date}&done=deleted`);
     return c.redirect(`/schedule?group=${ev.groupId}&view=week&date=${date}&done=deleted`, 303);
   });
 

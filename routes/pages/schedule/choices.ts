@@ -3,12 +3,12 @@
  * library videos, library PDFs and presentations grouped by folder, and the academic periods with
  * the active one first. Read-only; the event edits check the choice again on save.
  */
-import { readyPdfBySource } from '../../db/conversions.ts';
-import type { Db } from '../../db/client.ts';
-import { listMedia, type MediaItem } from '../../db/media.ts';
-import { getPeriod, listPeriods } from '../../db/periods.ts';
-import type { AcademicPeriod } from '../../domain/periods.ts';
-import type { T } from '../../views/i18n/index.ts';
+import { readyPdfBySource } from '../../../db/conversions.ts';
+import type { Db } from '../../../db/client.ts';
+import { listMedia, type MediaItem } from '../../../db/media.ts';
+import { getPeriod, listPeriods } from '../../../db/periods.ts';
+import type { AcademicPeriod } from '../../../domain/periods.ts';
+import type { T } from '../../../views/i18n/index.ts';
 
 export interface Choice {
   id: number;

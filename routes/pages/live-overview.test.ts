@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EventBus } from '../../lib/bus.ts';
-import { MapFleet, UUID_A, UUID_B, UUID_C } from '../test-helpers.ts';
+import { MapFleet, UUID_A, UUID_B, UUID_C } from '../../testing/route-fixture.ts';
 import { LiveHub, type Batch } from './live-hub.ts';
-import { overviewView } from './live-views.ts';
+import { overviewView } from './live-overview.ts';
 import type { PageDeps } from './kit.ts';
 import type { Frame } from './sse.ts';
 

@@ -4,7 +4,7 @@
  * The zone arithmetic itself is the scheduler's (lib/schedule/zone.ts), so the pages and the
  * expansion agree on every DST edge; this file only adds parsing and calendar steps. Pure.
  */
-import { fromWall, isTimeZone, localDate, toWall } from '../../lib/schedule/zone.ts';
+import { fromWall, isTimeZone, localDate, toWall } from '../../../lib/schedule/zone.ts';
 
 export { isTimeZone, localDate };
 

@@ -9,15 +9,15 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { test as uvuTest } from 'uvu';
-import { createApp } from '../../app.ts';
-import { fixture, type Fixture } from '../../routes/test-helpers.ts';
-import { ConversionQueue } from '../conversion/queue.ts';
-import { libreOffice, type Converter } from '../conversion/libreoffice.ts';
-import { MediaDirectory } from './directory.ts';
-import { MediaFiles } from './files.ts';
-import { KINDS } from './kinds.ts';
-import { MediaService } from './service.ts';
-import { UrlSigner } from './signing.ts';
+import { createApp } from '../app.ts';
+import { fixture, type Fixture } from './route-fixture.ts';
+import { ConversionQueue } from '../services/conversion/queue.ts';
+import { libreOffice, type Converter } from '../services/conversion/libreoffice.ts';
+import { MediaDirectory } from '../services/media/directory.ts';
+import { MediaFiles } from '../services/media/files.ts';
+import { KINDS } from '../services/media/kinds.ts';
+import { MediaService } from '../services/media/service.ts';
+import { UrlSigner } from '../services/media/signing.ts';
 
 export function hasTool(name: string): boolean {
   return ['/usr/bin', '/usr/local/bin', '/bin'].some((d) => existsSync(join(d, name)));

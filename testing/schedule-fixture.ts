@@ -1,5 +1,5 @@
 /**
- * Route-test fixture for the scheduling routes (not a test file itself): routes/test-helpers.ts'
+ * Route-test fixture for the scheduling routes (not a test file itself): testing/route-fixture.ts'
  * fixture (real libSQL, real writer, users per role) plus an app wired with a real
  * SchedulerService on a SimulatedClock publishing into a RecordingPublisher.
  */
@@ -7,7 +7,7 @@ import { SimulatedClock } from 'xstate';
 import { SchedulerService } from '../actors/scheduler.ts';
 import { createApp } from '../app.ts';
 import type { Role } from '../domain/users.ts';
-import { fixture, json, RecordingPublisher, type Fixture } from './test-helpers.ts';
+import { fixture, json, RecordingPublisher, type Fixture } from './route-fixture.ts';
 
 export interface ScheduleFixture extends Fixture {
   scheduleApp: ReturnType<typeof createApp>;

@@ -5,18 +5,18 @@
  * Query: `view` (`day`|`week`, default day), `date`. Read-only: edits happen on a group's schedule.
  */
 import { Hono } from 'hono';
-import { listEvents } from '../../db/events.ts';
-import { listGroups } from '../../db/groups.ts';
-import { listHolidays } from '../../db/holidays.ts';
-import { holidayDates } from '../../lib/schedule/holidays.ts';
-import { occurrencesBetween } from '../../lib/schedule/occurrences.ts';
-import { localDate } from '../../lib/schedule/zone.ts';
-import { render } from '../../views/render.ts';
-import type { AppEnv } from '../middleware/session.ts';
-import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { layoutTimeline, minuteLabel, stepDate, viewDays, type TimelineOccurrence } from './schedule.timeline.ts';
-import { dateLabels } from './schedule.view.ts';
-import { parseScheduleQuery } from './schedule.ts';
+import { listEvents } from '../../../db/events.ts';
+import { listGroups } from '../../../db/groups.ts';
+import { listHolidays } from '../../../db/holidays.ts';
+import { holidayDates } from '../../../lib/schedule/holidays.ts';
+import { occurrencesBetween } from '../../../lib/schedule/occurrences.ts';
+import { localDate } from '../../../lib/schedule/zone.ts';
+import { render } from '../hx.ts';
+import type { AppEnv } from '../../middleware/session.ts';
+import { errorPage, pageContext, pageRole, type PageDeps } from '../kit.ts';
+import { layoutTimeline, minuteLabel, stepDate, viewDays, type TimelineOccurrence } from './timeline.ts';
+import { dateLabels } from './view.ts';
+import { parseScheduleQuery } from './index.ts';
 
 /** Groups per grid row: more wrap into another row of columns (CSS classes cols-1…cols-8). */
 export const COLUMNS_PER_ROW = 8;

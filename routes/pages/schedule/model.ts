@@ -5,8 +5,8 @@
  * Form values are local dates and times in the event's zone; the body carries UTC instants.
  * Errors are message keys per form field, so a bad form re-renders naming the field (400).
  */
-import { toCompact } from '../../lib/schedule/rfc5545.ts';
-import { localDate, localToUtc, parseDate, weekdayOf } from './schedule.zone.ts';
+import { toCompact } from '../../../lib/schedule/rfc5545.ts';
+import { localDate, localToUtc, parseDate, weekdayOf } from './zone.ts';
 
 export const FREQS = ['none', 'daily', 'weekly', 'monthly'] as const;
 export type Freq = (typeof FREQS)[number];
