@@ -7,6 +7,8 @@
  * `Content-Type: application/json` without a CORS preflight, which this server never grants) or
  * pass Hono's `csrf()` check (`Origin` of this host, or `Sec-Fetch-Site: same-origin`, which htmx
  * requests from our own pages carry). Bodyless POSTs fall under the second branch.
+ * A Bearer request (API token, routes/middleware/bearer.ts) skips the check: its cookie is never
+ * read, and no foreign page can add an Authorization header without a preflight.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -17,7 +19,10 @@ import { ZodError } from 'zod';
 import { databaseAnswers } from './db/client.ts';
 import { logger } from './lib/logger.ts';
 import type { AppDeps, RouteDeps } from './routes/deps.ts';
-import { sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
+import { hasBearer, sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
+import { bearerAuth } from './routes/middleware/bearer.ts';
+import { tokensRoutes } from './routes/tokens.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { usersRoutes } from './routes/users.ts';
 import { clientsRoutes } from './routes/clients.ts';
@@ -88,7 +93,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) });
   // Uploads stream to disk under their own limit (MEDIA_MAX_UPLOAD_MB, docs/media.md).
   app.use((c, next) => (isUploadRequest(c.req.method, c.req.path) ? next() : jsonLimit(c, next)));
-  app.use(csrf({ origin: sameHost }));
+  const crossSite = csrf({ origin: sameHost });
+  app.use((c, next) => (hasBearer(c) ? next() : crossSite(c, next)));
   // Reject unparsable JSON once, up front, with one message (validators would only see `{}`).
   app.use(async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && JSON_TYPE.test(c.req.header('content-type') ?? '')) {
@@ -104,6 +110,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(sessionMiddleware(d));
+  app.use(bearerAuth(d)); // API tokens (docs/http.md "API tokens")
   app.use(storeGuard(d.storeStatus)); // while the store fails, no write is answered as done
 
   const probes: HealthProbes = {
@@ -120,6 +127,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/alerts', alertsRoutes(d));
   app.route('/api/auth', authRoutes(d));
   app.route('/api/users', usersRoutes(d));
+  app.route('/api/tokens', tokensRoutes(d));
+  app.route('/api/audit', auditRoutes(d)); // docs/http.md "Audit trail"
   app.route('/api/clients', clientsRoutes(d));
   app.route('/api/clients', credentialsRoutes(d)); // /{uuid}/credentials
   app.route('/api/broker', brokerRoutes(d));
