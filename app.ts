@@ -146,7 +146,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
-  if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now)); // docs/media.md
+  if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now, d)); // docs/media.md
   if (d.media) app.route('/api/conversions', conversionsRoutes(d.media, d.db));
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
