@@ -21,7 +21,7 @@ import { render, type RenderOptions } from '../../views/render.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { apiTokens } from '../../services/api-tokens.ts';
 import { scopeMinRole, SCOPES, type Scope } from '../../domain/api-tokens.ts';
-import { auditEntry } from '../audit-record.ts';
+import { audit, auditEntry } from '../audit-record.ts';
 import { pathId } from '../schedule-failure.ts';
 
 const MAX_VALUE = 10_000; // characters of a free-text setting
@@ -124,6 +124,10 @@ export function settingsPages(deps: PageDeps) {
     const result = parseSystemForm(fields, await c.req.parseBody());
     if ('bad' in result) return page(c, { error: `${result.bad}: ${t('error.400')}`, section: 'system', status: 400 });
     await deps.writer.write(...setSettingsStatements(result.values, deps.now()));
+    // The form sends every field: the record keeps the ones whose value changed (defaults count as values).
+    const before = Object.fromEntries(fields.map((f) => [f.key, f.known ? storedValue(f.key as SettingKey, f.value) : String(f.value)]));
+    const changed = Object.keys(result.values).filter((k) => before[k] !== result.values[k]);
+    if (changed.length) await audit(c, deps, 'settings.update', null, { before: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])), after: Object.fromEntries(changed.map((k) => [k, result.values[k]])) });
     return page(c, { notice: t('settings.system.saved'), section: 'system' });
   });
 

@@ -84,4 +84,17 @@ test('/audit: admin only, newest first, filtered by actor and action, a CSV link
   assert.is((await get(f.app, '/audit?offset=-1', admin)).status, 400);
 });
 
+test('the users and settings pages record their admin actions too (before/after)', async () => {
+  const res = await form(f.app, `/users/${f.ids.editor}`, { role: 'editor', active: '0' }, admin);
+  assert.is(res.status, 200);
+  const [e] = await listAudit(f.db, { action: 'users.update' });
+  assert.equal([e.target, (e.detail as any).before.isActive, (e.detail as any).after.isActive], ['editor', true, false]);
+  assert.is(e.actor, `user:${f.ids.admin}:admin`);
+  await form(f.app, '/settings/system', { 's.presentation_interval': '42', 's.video_volume': '0.8' }, admin);
+  const [s] = await listAudit(f.db, { action: 'settings.update' });
+  assert.is((s.detail as any).after.presentation_interval, '42');
+  assert.is((s.detail as any).before.presentation_interval, '10');
+  assert.not.ok('video_volume' in (s.detail as any).after, 'an unchanged value is left out');
+});
+
 test.run();
