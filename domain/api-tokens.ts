@@ -2,7 +2,7 @@
  * API token scopes (docs/http.md "API tokens"): which scope a request needs, and how far each scope
  * lets a token act for its owner. Effective rights = the token's scopes ∩ the owner's current role.
  */
-import { ROLES, roleRank, type Role } from './users.ts';
+import type { Role } from './users.ts';
 
 export const SCOPES = ['read', 'schedule', 'commands', 'admin', 'metrics'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -38,11 +38,9 @@ export function scopeCovers(scopes: readonly Scope[], need: Scope): boolean {
   return scopes.includes(need) || scopes.includes('admin');
 }
 
-/** The role a token request acts with: the owner's current role, lowered to the scope's cap. */
-export function effectiveRole(owner: Role, scopes: readonly Scope[], need: Scope): Role {
-  if (scopes.includes('admin') || !scopes.includes(need)) return owner;
-  const cap = SCOPE_CAP[need as Exclude<Scope, 'admin'>];
-  return ROLES[Math.min(roleRank(owner), roleRank(cap))];
+/** The highest role a request under `need` acts with (null: the owner's own, for the 'admin' scope). */
+export function scopeCap(scopes: readonly Scope[], need: Scope): Role | null {
+  return scopes.includes('admin') || need === 'admin' ? null : SCOPE_CAP[need];
 }
 
 /** Parses the stored comma list, dropping anything unknown. */

@@ -10,8 +10,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { findApiToken, touchApiTokenStatement } from '../../db/api-tokens.ts';
-import { effectiveRole, requiredScope, scopeCovers, TOKEN_PATTERN, type Scope } from '../../domain/api-tokens.ts';
-import { roleRank, type Role } from '../../domain/users.ts';
+import { requiredScope, scopeCap, scopeCovers, TOKEN_PATTERN, type Scope } from '../../domain/api-tokens.ts';
+import { ROLES, roleRank, type Role } from '../../domain/users.ts';
 import { TokenBucket } from '../../lib/token-bucket.ts';
 import { clientAddress } from './client-address.ts';
 import { hasBearer, type AppEnv } from './session.ts';
@@ -75,7 +75,9 @@ export function bearerAuth(deps: Pick<RouteDeps, 'db' | 'writer' | 'config' | 'n
       touched.set(token.id, now);
       deps.writer.enqueue(touchApiTokenStatement(token.id, now, address)); // freshness only
     }
-    const role: Role = effectiveRole(owner.role, token.scopes, need);
+    // Rights = scopes ∩ the owner's current role: the owner's role, lowered to the scope's cap.
+    const cap = scopeCap(token.scopes, need);
+    const role: Role = cap === null ? owner.role : ROLES[Math.min(roleRank(owner.role), roleRank(cap))];
     c.set('user', { ...owner, role });
     c.set('scopes', token.scopes);
     c.set('tokenId', token.id);
