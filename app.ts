@@ -4,6 +4,8 @@
  *
  * Cross-site requests (docs/http.md "Cross-site requests"): the session cookie is SameSite=Lax, and
  * routes/middleware/csrf.ts refuses every state change a browser marks as foreign, whatever the body.
+ * A Bearer request (API token, routes/middleware/bearer.ts) skips the check: its cookie is never
+ * read, and no foreign page can add an Authorization header without a preflight.
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -13,8 +15,11 @@ import { ZodError } from 'zod';
 import { databaseAnswers } from './db/client.ts';
 import { logger } from './lib/logger.ts';
 import type { AppDeps, RouteDeps } from './routes/deps.ts';
-import { sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
+import { hasBearer, sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
 import { crossSiteGuard } from './routes/middleware/csrf.ts';
+import { bearerAuth, tokenCheck } from './routes/middleware/bearer.ts';
+import { tokensRoutes } from './routes/tokens.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { usersRoutes } from './routes/users.ts';
 import { clientsRoutes } from './routes/clients.ts';
@@ -76,7 +81,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const jsonLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) });
   // Uploads stream to disk under their own limit (MEDIA_MAX_UPLOAD_MB, docs/media.md).
   app.use((c, next) => (isUploadRequest(c.req.method, c.req.path) ? next() : jsonLimit(c, next)));
-  app.use(crossSiteGuard());
+  const crossSite = crossSiteGuard();
+  app.use((c, next) => (hasBearer(c) ? next() : crossSite(c, next)));
   // Reject unparsable JSON once, up front, with one message (validators would only see `{}`).
   app.use(async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && JSON_TYPE.test(c.req.header('content-type') ?? '')) {
@@ -92,6 +98,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   });
   app.use(sessionMiddleware(d));
+  app.use(bearerAuth(d)); // API tokens (docs/http.md "API tokens")
   app.use(storeGuard(d.storeStatus)); // while the store fails, no write is answered as done
 
   const probes: HealthProbes = {
@@ -109,6 +116,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/alerts', alertsRoutes(d));
   app.route('/api/auth', authRoutes(d));
   app.route('/api/users', usersRoutes(d));
+  app.route('/api/tokens', tokensRoutes(d));
+  app.route('/api/audit', auditRoutes(d)); // docs/http.md "Audit trail"
   app.route('/api/clients', clientsRoutes(d));
   app.route('/api/clients', credentialsRoutes(d)); // /{uuid}/credentials
   app.route('/api/broker', brokerRoutes(d));
@@ -124,10 +133,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/academic_periods', academicPeriodsRoutes(d)); // docs/periods.md
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
-  if (d.prometheus) app.route('/', prometheusRoutes(d.prometheus, { allowFrom: d.config.METRICS_ALLOW_FROM, trustProxy: d.config.TRUST_PROXY, tokenCheck: d.metricsTokenCheck })); // GET /metrics (docs/operations.md)
+  if (d.prometheus) app.route('/', prometheusRoutes(d.prometheus, { allowFrom: d.config.METRICS_ALLOW_FROM, trustProxy: d.config.TRUST_PROXY, tokenCheck: d.metricsTokenCheck ?? tokenCheck(d, 'metrics') })); // GET /metrics (docs/operations.md)
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
-  if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now)); // docs/media.md
+  if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now, d)); // docs/media.md
   if (d.media) app.route('/api/conversions', conversionsRoutes(d.media, d.db));
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;

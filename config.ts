@@ -142,6 +142,10 @@ export const envSchema = z.object({
   DEFAULT_SUPERADMIN_PASSWORD: str(), // unset: a random one is generated and printed once
   SESSION_TTL_HOURS: int(12, 1, 24 * 90), // hours
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'), // auto: Secure when the request came over https
+  API_TOKEN_MAX_DAYS: int(365, 1, 3650), // days: the longest expiry an API token may get (docs/http.md "API tokens")
+  API_TOKEN_RATE: int(10, 1, 10_000), // requests per second per API token, sustained; past it 429 + Retry-After
+  API_TOKEN_BURST: int(60, 1, 100_000), // requests one API token may send at once
+  AUDIT_RETENTION_DAYS: int(365, 1, 36_500), // days the audit log keeps an entry
   TRUST_PROXY: bool(false), // true: behind a reverse proxy, the client address is X-Forwarded-For's last entry, the proxy's own (login limits)
 
   // Server-sent-event streams (docs/reliability.md "Live streams under load"); past a bound: 429.

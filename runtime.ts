@@ -315,7 +315,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     clients: () => supervisor!.list().map((r) => [r.uuid, clientView(r)!] as [string, NonNullable<ReturnType<typeof clientView>>]),
   });
 
-  const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, now: () => clock.now() });
+  const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, auditRetentionDays: config.AUDIT_RETENTION_DAYS, now: () => clock.now() });
   retention.start();
   // Scheduled backups (docs/operations.md): config.ts admits BACKUP_DIR only with a file database.
   const backups = config.BACKUP_DIR

@@ -9,6 +9,7 @@ import { BatchedWriter } from '../db/writer.ts';
 import { insertLogStatement } from '../db/logs.ts';
 import { insertSessionStatement } from '../db/sessions.ts';
 import { insertUserStatement } from '../db/users.ts';
+import { auditStatement } from '../db/audit.ts';
 import { setQuiet } from './logger.ts';
 import { Retention } from './retention.ts';
 
@@ -60,6 +61,17 @@ test('the same pass removes expired sessions only', async () => {
   writer.enqueue(insertSessionStatement('b'.repeat(64), 1, NOW, DAY));
   await new Retention({ db, writer, retentionDays: 90, now: () => NOW }).runOnce();
   assert.equal((await db.execute('SELECT id FROM sessions')).rows.map((r) => String(r.id)), ['b'.repeat(64)]);
+});
+
+test('the same pass removes audit entries older than AUDIT_RETENTION_DAYS, and none without it', async () => {
+  await writer.write(
+    auditStatement({ actor: 'system', action: 'old' }, NOW - 400 * DAY),
+    auditStatement({ actor: 'system', action: 'recent' }, NOW - 10 * DAY),
+  );
+  await new Retention({ db, writer, retentionDays: 90, now: () => NOW }).runOnce();
+  assert.is(await count('SELECT COUNT(*) AS n FROM audit_log'), 2, 'unset: kept');
+  await new Retention({ db, writer, retentionDays: 90, auditRetentionDays: 365, now: () => NOW }).runOnce();
+  assert.equal((await db.execute('SELECT action FROM audit_log')).rows.map((r) => String(r.action)), ['recent']);
 });
 
 test('start() runs at once and stop() ends it; runOnce calls share one pass', async () => {

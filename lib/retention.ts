@@ -1,12 +1,14 @@
 /**
  * Background retention (docs/clients.md "Logs, screenshots, retention"): logs older than
  * LOG_RETENTION_DAYS are deleted in bounded batches, yielding between batches so the telemetry
- * writer and the API keep running; expired sessions go in the same pass. Runs at start-up and then
+ * writer and the API keep running; expired sessions, and audit entries older than
+ * AUDIT_RETENTION_DAYS (when given), go in the same pass. Runs at start-up and then
  * every `intervalMs`. Deletes go through the one writer (docs/architecture.md "One writer").
  */
 import type { Db } from '../db/client.ts';
 import { purgeOldLogs, type Writes } from '../db/logs.ts';
 import { deleteExpiredSessionsStatement } from '../db/sessions.ts';
+import { purgeAuditStatement } from '../db/audit.ts';
 import { logger } from './logger.ts';
 
 const log = logger('retention');
@@ -15,6 +17,7 @@ export interface RetentionOptions {
   db: Db;
   writer: Writes;
   retentionDays: number; // LOG_RETENTION_DAYS
+  auditRetentionDays?: number; // AUDIT_RETENTION_DAYS; unset: the audit log is kept
   batchSize?: number; // rows per delete (default 1000)
   intervalMs?: number; // ms between passes (default 1 h)
   pauseMs?: number; // ms yielded between batches (default 20)
@@ -33,7 +36,7 @@ export class Retention {
   #stopping = false;
 
   constructor(opts: RetentionOptions) {
-    this.#o = { batchSize: 1000, intervalMs: 3_600_000, pauseMs: 20, now: () => Date.now(), ...opts };
+    this.#o = { auditRetentionDays: 0, batchSize: 1000, intervalMs: 3_600_000, pauseMs: 20, now: () => Date.now(), ...opts };
   }
 
   /** First pass now (in the background), then one per interval. */
@@ -76,6 +79,7 @@ export class Retention {
       await new Promise((r) => setTimeout(r, pauseMs));
     }
     await writer.write(deleteExpiredSessionsStatement(now));
+    if (this.#o.auditRetentionDays > 0) await writer.write(purgeAuditStatement(now - this.#o.auditRetentionDays * 86_400_000));
     if (result.logs > 0) log.info(`purged ${result.logs} logs older than ${this.#o.retentionDays} days in ${result.batches} batches`);
     return result;
   }

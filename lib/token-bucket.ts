@@ -1,6 +1,7 @@
 /**
  * A rate limit: `perSecond` sustained, `burst` at once; clock-injected. Device publishes per account
- * (broker/security.ts) and login attempts per address (lib/login.ts).
+ * (broker/security.ts), login attempts per address (lib/login.ts), API token requests
+ * (routes/middleware/bearer.ts).
  */
 export class TokenBucket {
   #tokens: number;
@@ -23,5 +24,10 @@ export class TokenBucket {
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
     return true;
+  }
+
+  /** Milliseconds until the next take can succeed (0: now), as of the last take. */
+  waitMs(): number {
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
   }
 }

@@ -11,6 +11,7 @@ import { periodCreateInput, periodDate, periodUpdateInput } from '../services/pe
 import { blockerMessage, type Blocker } from '../services/periods/rules.ts';
 import { periodService, type PeriodFailure, type PeriodUsage } from '../services/periods/service.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathId } from './schedule-failure.ts';
@@ -63,6 +64,16 @@ export function academicPeriodsRoutes(deps: RouteDeps) {
   const id = (c: Context) => pathId(c.req.param('id') ?? '') ?? -1; // -1: no period, answered 404 like an unknown id
   const answer = async (c: Context, r: Awaited<ReturnType<typeof periods.get>>, status: 200 | 201 = 200) =>
     r.ok ? c.json(periodJson(r.value), status) : periodFailure(c, r);
+  type PeriodResult = Awaited<ReturnType<typeof periods.get>>;
+  const current = async (c: Context) => {
+    const r = await periods.get(id(c));
+    return r.ok ? periodJson(r.value) : null;
+  };
+  // Audited answer: the record (with the period before, for edits) once the change is done.
+  const done = async (c: Context<AppEnv>, action: string, r: PeriodResult, before: ReturnType<typeof periodJson> | null = null, status: 200 | 201 = 200) => {
+    if (r.ok) await audit(c, deps, `periods.${action}`, r.value.id, { ...(before ? { before } : {}), after: periodJson(r.value) });
+    return answer(c, r, status);
+  };
 
   app.get('/', user, validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
@@ -72,20 +83,25 @@ export function academicPeriodsRoutes(deps: RouteDeps) {
   app.get('/active', user, async (c) => answer(c, await periods.active()));
   app.get('/for_date', user, validate('query', dateQuery), async (c) => answer(c, await periods.forDate(c.req.valid('query').date)));
   // The original's dashboard sets the active period this way: `{id}` in the body.
-  app.post('/active', admin, validate('json', z.object({ id: z.number().int().positive() })), async (c) => answer(c, await periods.activate(c.req.valid('json').id)));
+  app.post('/active', admin, validate('json', z.object({ id: z.number().int().positive() })), async (c) => done(c, 'activate', await periods.activate(c.req.valid('json').id)));
 
-  app.post('/', admin, validate('json', periodCreateInput), async (c) => answer(c, await periods.create(c.req.valid('json')), 201));
+  app.post('/', admin, validate('json', periodCreateInput), async (c) => done(c, 'create', await periods.create(c.req.valid('json')), null, 201));
   app.get('/:id', user, async (c) => answer(c, await periods.get(id(c))));
   app.get('/:id/usage', user, async (c) => {
     const r = await periods.usage(id(c));
     return r.ok ? c.json(usageJson(r.value)) : periodFailure(c, r);
   });
-  app.put('/:id', admin, validate('json', periodUpdateInput), async (c) => answer(c, await periods.update(id(c), c.req.valid('json'))));
-  app.post('/:id/activate', admin, async (c) => answer(c, await periods.activate(id(c))));
-  app.post('/:id/archive', admin, async (c) => answer(c, await periods.archive(id(c), c.var.user!.id)));
-  app.post('/:id/restore', admin, async (c) => answer(c, await periods.restore(id(c))));
+  app.put('/:id', admin, validate('json', periodUpdateInput), async (c) => {
+    const before = await current(c);
+    return done(c, 'update', await periods.update(id(c), c.req.valid('json')), before);
+  });
+  app.post('/:id/activate', admin, async (c) => done(c, 'activate', await periods.activate(id(c))));
+  app.post('/:id/archive', admin, async (c) => done(c, 'archive', await periods.archive(id(c), c.var.user!.id)));
+  app.post('/:id/restore', admin, async (c) => done(c, 'restore', await periods.restore(id(c))));
   app.delete('/:id', admin, async (c) => {
+    const before = await current(c);
     const r = await periods.remove(id(c));
+    if (r.ok) await audit(c, deps, 'periods.delete', id(c), { before });
     return r.ok ? c.json({ success: true }) : periodFailure(c, r);
   });
   return app;

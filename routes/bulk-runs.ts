@@ -24,6 +24,7 @@ import { isUuid } from './client-json.ts';
 import { commandJson } from './command-json.ts';
 import { reasonField } from './commands.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 
 export type BulkRunsApi = Pick<BulkRuns, 'start' | 'get' | 'list' | 'abort' | 'watch'>;
 
@@ -82,6 +83,7 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
     const view = await bulkRuns.start({ groupId, uuids, action: b.action, reason: b.reason, requestedBy: c.var.user!.id });
     // Like a single issue, answer once the first wave's publishes were confirmed (or refused).
     await Promise.all(view.commandIds.map((id) => deps.commands?.settledPublish(id)));
+    await audit(c, deps, 'bulk-runs.start', view.id, { groupId, action: b.action, reason: b.reason ?? null, clients: uuids });
     const commands = (await commandsOf(view.id)).map(commandJson);
     const message = `bulk ${b.action} started for ${uuids.length} client(s) of group ${groupId}`;
     return c.json({ success: true, message, run: runJson(heldRunView(bulkRuns.get(view.id) ?? view)), commands }, 202);
@@ -89,12 +91,13 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
 
   app.get('/bulk-runs', admin, async (c) => c.json({ runs: (await allRuns(bulkRuns, db, commandsOf)).map(runJson) }));
 
-  app.post('/bulk-runs/:id/abort', admin, validate('json', abortBody), (c) => {
+  app.post('/bulk-runs/:id/abort', admin, validate('json', abortBody), async (c) => {
     const id = c.req.param('id');
     const before = bulkRuns.get(id);
     if (!before) throw new HTTPException(404, { message: 'bulk run not found' });
     if (before.status === 'done') return c.json({ success: false, message: 'the run already finished', run: runJson(heldRunView(before)) }, 409);
     const view = bulkRuns.abort(id, c.var.user!.username, c.req.valid('json').reason || null)!;
+    await audit(c, deps, 'bulk-runs.abort', id, { reason: c.req.valid('json').reason || null });
     return c.json({ success: true, message: 'stopped issuing; commands already sent run to their end', run: runJson(heldRunView(view)) });
   });
 

@@ -13,6 +13,7 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import { clientJson, findClient, isAlive, isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 import { acknowledgeServiceFailed } from './service-failed.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
@@ -100,6 +101,7 @@ export function clientsRoutes(deps: RouteDeps) {
     const body = c.req.valid('json');
     const gid = body.group_id !== undefined ? body.group_id : body.groupId!;
     const updated = await fleet.assignGroup(body.uuids, gid);
+    await audit(c, deps, 'clients.assign-group', null, { groupId: gid, clients: body.uuids, updated });
     return c.json({ success: true, updated });
   });
 
@@ -107,14 +109,18 @@ export function clientsRoutes(deps: RouteDeps) {
 
   app.put('/:uuid', admin, validate('json', updateBody), async (c) => {
     const r = find(c.req.param('uuid'));
+    const before = { description: r.description, groupId: r.groupId }; // copied: the fleet updates its record in place
     const updated = await fleet.updateClient(r.uuid, c.req.valid('json'));
     if (!updated) throw new HTTPException(404, { message: 'client not found' });
+    await audit(c, deps, 'clients.update', r.uuid, { before, after: { description: updated.description, groupId: updated.groupId } });
     return c.json(clientJson(updated));
   });
 
   app.delete('/:uuid', admin, async (c) => {
     const r = find(c.req.param('uuid'));
+    const before = { description: r.description, hostname: r.hostname, groupId: r.groupId };
     if (!(await fleet.deleteClient(r.uuid))) throw new HTTPException(404, { message: 'client not found' });
+    await audit(c, deps, 'clients.delete', r.uuid, { before });
     return c.json({ success: true });
   });
 
@@ -122,6 +128,7 @@ export function clientsRoutes(deps: RouteDeps) {
     const r = find(c.req.param('uuid'));
     // Its open service-failed alerts are acknowledged too, as on the monitoring page.
     const wasSet = await acknowledgeServiceFailed(deps, r.uuid, c.var.user!.id);
+    if (wasSet) await audit(c, deps, 'clients.clear-service-failed', r.uuid);
     return c.json({ success: true, message: wasSet ? 'service_failed flag cleared' : 'no service_failed flag set' });
   });
 

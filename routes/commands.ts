@@ -21,6 +21,7 @@ import { intQuery, invalidBody, timeQuery, toIssues, validate } from './validate
 import { findClient, isUuid } from './client-json.ts';
 import { commandJson } from './command-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 
 /** What the routes need of the registry (actors/commands.ts). */
 export type CommandsApi = Pick<CommandRegistry, 'issue' | 'settledPublish' | 'get' | 'cancel'>;
@@ -89,6 +90,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
       return c.json({ success: false, message: `command already ${stored.status}: nothing to cancel`, command: commandJson(stored) }, 409);
     }
     const after = commands.cancel(id, c.var.user!.id) ?? live;
+    if (after.status === 'canceled') await audit(c, deps, 'commands.cancel', id, { client: after.clientUuid, action: after.action });
     if (after.status === 'canceled') return c.json({ success: true, message: 'command canceled', command: commandJson(after) });
     const message = `command is ${after.status}: only a command that has not started executing can be canceled`;
     return c.json({ success: false, message, command: commandJson(after) }, 409);
@@ -101,6 +103,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
       if (body instanceof Response) return body;
       const reason = body.reason ? body.reason : null;
       const { command, blocked } = commands.issue({ uuid, action, reason, requestedBy: c.var.user!.id });
+      await audit(c, deps, `commands.${action}`, uuid, { commandId: command.commandId, reason, ...(blocked ? { blocked: true } : {}) });
       if (blocked) return c.json({ success: false, message: `${command.errorMessage} (safety lockout)`, command: commandJson(command) }, 429);
       // Answer once the broker confirmed (or refused) the publish (docs/commands.md "Status API").
       const settled = (await commands.settledPublish(command.commandId)) ?? (await current(command.commandId)) ?? command;

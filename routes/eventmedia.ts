@@ -18,6 +18,8 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathId } from './schedule-failure.ts';
 import { validate } from './validate.ts';
+import { audit } from './audit-record.ts';
+import type { RouteDeps } from './deps.ts';
 
 /** What the media routes need (runtime.ts builds it). */
 export interface MediaApi {
@@ -50,7 +52,8 @@ const folderQuery = z.object({ folder: z.string().max(500).optional() });
 const folderBody = z.object({ path: z.string().max(500) });
 const updateBody = z.object({ name: z.string().max(300).optional(), folder: z.string().max(500).optional() });
 
-export function eventMediaRoutes(m: MediaApi, now: () => number) {
+/** `auditTo`: where media deletes are recorded (app.ts passes its deps; tests of the bytes alone may leave it out). */
+export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<RouteDeps, 'config' | 'now' | 'writer'>) {
   const app = new Hono<AppEnv>();
   const editor = requireRole('editor');
   const id = (c: Context) => pathId(c.req.param('id') ?? '') ?? -1;
@@ -90,13 +93,22 @@ export function eventMediaRoutes(m: MediaApi, now: () => number) {
   });
   app.delete('/folders', editor, async (c) => {
     const path = c.req.query('path') ?? '';
-    return m.service.removeFolder(path).then(() => c.body(null, 204), (e) => mediaFailure(c, e));
+    return m.service.removeFolder(path).then(async () => {
+      if (auditTo) await audit(c, auditTo, 'media.delete-folder', path);
+      return c.body(null, 204);
+    }, (e) => mediaFailure(c, e));
   });
   app.get('/:id', editor, async (c) => m.service.get(id(c)).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)));
   app.patch('/:id', editor, validate('json', updateBody), async (c) =>
     m.service.update(id(c), c.req.valid('json')).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)),
   );
-  app.delete('/:id', editor, async (c) => m.service.remove(id(c)).then(() => c.body(null, 204), (e) => mediaFailure(c, e)));
+  app.delete('/:id', editor, async (c) => {
+    const before = await m.service.get(id(c)).then(mediaJson, () => null);
+    return m.service.remove(id(c)).then(async () => {
+      if (auditTo) await audit(c, auditTo, 'media.delete', id(c), { before });
+      return c.body(null, 204);
+    }, (e) => mediaFailure(c, e));
+  });
   return app;
 }
 

@@ -23,6 +23,7 @@ import { validate } from './validate.ts';
 import { eventJson, occurrenceJson } from './event-json.ts';
 import type { RouteDeps } from './deps.ts';
 import { failureAnswer, pathId } from './schedule-failure.ts';
+import { audit } from './audit-record.ts';
 
 const MAX_RANGE_MS = 400 * 86_400_000; // an occurrences query spans at most ~13 months
 
@@ -77,27 +78,34 @@ export function eventsRoutes(deps: RouteDeps) {
 
   app.post('/', editor, validate('json', eventCreateSchema), async (c) => {
     const r = await edits.createEvent(c.req.valid('json'));
+    if (r.ok) await audit(c, deps, 'events.create', r.value.id, { after: eventJson(r.value) });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db)), 201) : failureAnswer(c, r);
   });
 
   app.put('/:id', editor, validate('json', eventUpdateSchema), async (c) => {
+    const before = await getEvent(db, id(c.req.param('id')));
     const r = await edits.updateEvent(id(c.req.param('id')), c.req.valid('json'));
+    if (r.ok) await audit(c, deps, 'events.update', r.value.id, { before: before && eventJson(before), after: eventJson(r.value) });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   app.delete('/:id', editor, async (c) => {
+    const before = await getEvent(db, id(c.req.param('id')));
     const r = await edits.deleteEvent(id(c.req.param('id')));
+    if (r.ok) await audit(c, deps, 'events.delete', id(c.req.param('id')), { before: before && eventJson(before) });
     return r.ok ? c.json({ success: true }) : failureAnswer(c, r);
   });
 
   app.post('/:id/occurrences/:date/skip', editor, async (c) => {
     const r = await edits.skip(id(c.req.param('id')), c.req.param('date'));
+    if (r.ok) await audit(c, deps, 'events.skip', r.value.id, { date: c.req.param('date') });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   // Not in docs/http.md: takes a skipped occurrence back (the dashboard's "undo").
   app.delete('/:id/occurrences/:date/skip', editor, async (c) => {
     const r = await edits.unskip(id(c.req.param('id')), c.req.param('date'));
+    if (r.ok) await audit(c, deps, 'events.unskip', r.value.id, { date: c.req.param('date') });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
@@ -105,6 +113,7 @@ export function eventsRoutes(deps: RouteDeps) {
   app.post('/:id/occurrences/:date/detach', editor, async (c) => {
     const raw = (c.req.header('content-type') ?? '').includes('json') ? await c.req.json().catch(() => ({})) : {};
     const r = await edits.detach(id(c.req.param('id')), c.req.param('date'), raw);
+    if (r.ok) await audit(c, deps, 'events.detach', r.value.series.id, { date: c.req.param('date'), after: eventJson(r.value.event) });
     return r.ok ? c.json({ event: eventJson(r.value.event), series: eventJson(r.value.series, await listHolidays(db)) }, 201) : failureAnswer(c, r);
   });
 

@@ -20,6 +20,7 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 import { failureAnswer, pathId } from './schedule-failure.ts';
+import { audit } from './audit-record.ts';
 
 const createBody = z.object({ name: z.string().trim().min(1).max(100), description: z.string().trim().max(1000).nullish() });
 const updateBody = createBody.partial();
@@ -63,27 +64,34 @@ export function groupsRoutes(deps: RouteDeps) {
 
   // Listed ids first in the given order, groups left out keep their relative order after them.
   app.post('/order', admin, validate('json', orderBody), async (c) => {
+    const before = (await listGroups(db)).map((g) => g.id);
     const r = await edits.orderGroups(c.req.valid('json').order);
+    if (r.ok) await audit(c, deps, 'groups.order', null, { before, after: r.value });
     return r.ok ? c.json({ order: r.value }) : failureAnswer(c, r);
   });
 
   // A new group gets its retained `[]` and power intent at once.
   app.post('/', admin, validate('json', createBody), async (c) => {
     const r = await edits.createGroup(c.req.valid('json'));
+    if (r.ok) await audit(c, deps, 'groups.create', r.value.id, { after: groupJson(r.value) });
     return r.ok ? c.json(groupJson(r.value), 201) : failureAnswer(c, r);
   });
 
   app.get('/:id', user, async (c) => c.json(groupJson(await find(c.req.param('id')))));
 
   app.put('/:id', admin, validate('json', updateBody), async (c) => {
+    const before = await getGroup(db, id(c.req.param('id')));
     const r = await edits.updateGroup(id(c.req.param('id')), c.req.valid('json'));
+    if (r.ok) await audit(c, deps, 'groups.update', r.value.id, { before: before && groupJson(before), after: groupJson(r.value) });
     return r.ok ? c.json(groupJson(r.value)) : failureAnswer(c, r);
   });
 
   // docs/mqtt.md: the clients' retained group_id is cleared (empty payload) by the Fleet; the scheduler
   // clears infoscreen/events/{id} and the intent.
   app.delete('/:id', admin, async (c) => {
+    const before = await getGroup(db, id(c.req.param('id')));
     const r = await edits.deleteGroup(id(c.req.param('id')));
+    if (r.ok) await audit(c, deps, 'groups.delete', id(c.req.param('id')), { before: before && groupJson(before), unassigned: r.value.unassigned });
     return r.ok ? c.json({ success: true, unassigned: r.value.unassigned }) : failureAnswer(c, r);
   });
 

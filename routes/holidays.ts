@@ -22,6 +22,7 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 import { failureAnswer, pathId } from './schedule-failure.ts';
 
 const date = z.string().transform((v, ctx) => {
@@ -65,6 +66,7 @@ export function holidaysRoutes(deps: RouteDeps) {
     const r = await edits.addHoliday(c.req.valid('json'));
     if (!r.ok) return failureAnswer(c, r);
     const { holiday, outcome } = r.value;
+    await audit(c, deps, 'holidays.create', holiday.id, { outcome, after: holidayJson(holiday) });
     return c.json({ ...holidayJson(holiday), outcome }, outcome === 'inserted' ? 201 : 200);
   });
 
@@ -92,6 +94,7 @@ export function holidaysRoutes(deps: RouteDeps) {
     if (!r.ok) return c.json({ error: `nothing imported: ${r.reason === 'rejected' ? r.message : r.reason}`, fatal: true }, 400);
     // The rows' problem codes are for the dashboard's translated report; the API keeps its English lines.
     const report = { ...r.value, errors: r.value.errors.map(({ line, message }) => ({ line, message })) };
+    if (!dryRun) await audit(c, deps, 'holidays.import', null, { academicPeriodId: periodId ?? null, inserted: r.value.inserted, merged: r.value.merged, errors: r.value.errors.length });
     return c.json({ success: true, dryRun, report });
   });
 
@@ -99,12 +102,16 @@ export function holidaysRoutes(deps: RouteDeps) {
 
   // An edit is planned like a new holiday against all the others: it may merge into one of them.
   app.put('/:id', validate('json', fields.omit({ academicPeriodId: true }).partial()), async (c) => { // a holiday stays in its period
+    const before = await getHoliday(db, id(c.req.param('id')));
     const r = await edits.updateHoliday(id(c.req.param('id')), c.req.valid('json'));
+    if (r.ok) await audit(c, deps, 'holidays.update', r.value.holiday.id, { before: before && holidayJson(before), after: holidayJson(r.value.holiday), outcome: r.value.outcome });
     return r.ok ? c.json({ ...holidayJson(r.value.holiday), outcome: r.value.outcome }) : failureAnswer(c, r);
   });
 
   app.delete('/:id', async (c) => {
+    const before = await getHoliday(db, id(c.req.param('id')));
     const r = await edits.deleteHoliday(id(c.req.param('id')));
+    if (r.ok) await audit(c, deps, 'holidays.delete', id(c.req.param('id')), { before: before && holidayJson(before) });
     return r.ok ? c.json({ success: true }) : failureAnswer(c, r);
   });
 

@@ -15,6 +15,7 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 
 /**
  * The original system sent every value as a string ("30", "true", "0.8"): a string that reads as
@@ -42,7 +43,15 @@ export function systemSettingsRoutes(deps: RouteDeps) {
 
   app.get('/', async (c) => c.json(settingValues(await listSettings(db))));
 
-  app.post('/', validate('json', body), async (c) => c.json(await edits.saveSettings(c.req.valid('json') as Partial<Record<SettingKey, unknown>>)));
+  app.post('/', validate('json', body), async (c) => {
+    const change = c.req.valid('json') as Partial<Record<SettingKey, unknown>>;
+    const old = settingValues(await listSettings(db)) as Record<string, unknown>;
+    const after = await edits.saveSettings(change);
+    const keys = Object.keys(change);
+    const pick = (o: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, o[k]]));
+    await audit(c, deps, 'settings.update', null, { before: pick(old), after: pick(after as Record<string, unknown>) });
+    return c.json(after);
+  });
 
   return app;
 }

@@ -17,6 +17,7 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
+import { audit } from './audit-record.ts';
 
 const username = z.string().trim().min(1).max(64).regex(USERNAME_CHARS, 'letters, digits and . _ @ - only');
 const password = z.string().min(MIN_PASSWORD).max(MAX_PASSWORD);
@@ -46,6 +47,7 @@ export function usersRoutes(deps: RouteDeps) {
 
   app.post('/', admin, validate('json', createBody), async (c) => {
     const { user, generatedPassword } = unwrap(await users.create(c.var.user!, c.req.valid('json')));
+    await audit(c, deps, 'users.create', user.username, { after: userJson(user) });
     // A generated password is shown to the admin once, in this answer only.
     return c.json({ ...userJson(user), ...(generatedPassword ? { generatedPassword } : {}) }, 201);
   });
@@ -54,23 +56,29 @@ export function usersRoutes(deps: RouteDeps) {
 
   app.put('/:id', admin, validate('json', updateBody), async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
-    return c.json(userJson(unwrap(await users.update(c.var.user!, user, c.req.valid('json')))));
+    const after = unwrap(await users.update(c.var.user!, user, c.req.valid('json')));
+    await audit(c, deps, 'users.update', user.username, { before: userJson(user), after: userJson(after) });
+    return c.json(userJson(after));
   });
 
   app.delete('/:id', admin, async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
     const { mode } = unwrap(await users.remove(c.var.user!, user));
+    await audit(c, deps, 'users.delete', user.username, { before: userJson(user), mode });
     return c.json({ success: true, mode });
   });
 
   app.post('/:id/unlock', admin, async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
-    return c.json(userJson(unwrap(await users.unlock(c.var.user!, user))));
+    const after = unwrap(await users.unlock(c.var.user!, user));
+    await audit(c, deps, 'users.unlock', user.username, { before: { lockedUntil: userJson(user).lockedUntil } });
+    return c.json(userJson(after));
   });
 
   app.put('/:id/password', admin, validate('json', passwordBody), async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
     unwrap(await users.resetPassword(c.var.user!, user, c.req.valid('json').password));
+    await audit(c, deps, 'users.reset-password', user.username);
     return c.json({ success: true });
   });
 

@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { getSessionWithUser, hashToken, touchSessionStatement } from '../../db/sessions.ts';
 import type { User } from '../../domain/users.ts';
+import type { Scope } from '../../domain/api-tokens.ts';
 import type { RouteDeps } from '../deps.ts';
 
 export const SESSION_COOKIE = 'sid';
@@ -17,6 +18,9 @@ export type AppEnv = {
   Variables: {
     user: User | null;
     sessionId: string | null; // the stored id (hash), never the token
+    /** A Bearer request's token scopes and id (routes/middleware/bearer.ts); null for cookie sessions. */
+    scopes: Scope[] | null;
+    tokenId: number | null;
   };
 };
 
@@ -41,11 +45,21 @@ export function clearSessionCookie(c: Context, deps: Pick<RouteDeps, 'config'>):
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecureRequest(c, deps.config.COOKIE_SECURE) });
 }
 
+/** Does the request carry `Authorization: Bearer …` (whatever follows)? */
+export function hasBearer(c: Context): boolean {
+  return /^bearer(\s|$)/i.test(c.req.header('authorization') ?? '');
+}
+
 export function sessionMiddleware(deps: Pick<RouteDeps, 'db' | 'writer' | 'config' | 'now'>): MiddlewareHandler<AppEnv> {
   const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
   return async (c, next) => {
     c.set('user', null);
     c.set('sessionId', null);
+    c.set('scopes', null);
+    c.set('tokenId', null);
+    // A Bearer request is the token's alone (routes/middleware/bearer.ts): its cookie is never read,
+    // which is what lets it skip the cross-site check.
+    if (hasBearer(c)) return next();
     const token = getCookie(c, SESSION_COOKIE);
     // 43 base64url chars = 32 random bytes; anything else cannot be ours, skip the lookup.
     if (token && /^[A-Za-z0-9_-]{43}$/.test(token)) {

@@ -35,6 +35,7 @@ import { commandAuditPages } from './commands.ts';
 import { alertPages } from './alerts.ts';
 import { userPages } from './users.ts';
 import { settingsPages } from './settings.ts';
+import { auditPages } from './audit.ts';
 import { searchPages } from './search.ts';
 import { labelPages } from './label.ts';
 import { exportRoutes } from './export.ts';
@@ -96,6 +97,7 @@ export function dashboardRoutes(deps: RouteDeps) {
   app.route('/', alertPages(d));
   app.route('/', userPages(d));
   app.route('/', settingsPages(d));
+  app.route('/', auditPages(d)); // the audit log (docs/http.md "Audit trail")
   app.route('/', notificationPages(d)); // /settings/notifications (docs/notifications.md)
   app.route('/', searchPages(d)); // fieldwork: search-first home, labels, monitoring export
   app.route('/', labelPages(d));

@@ -7,13 +7,14 @@
  *   POST /users  ·  POST /users/{id}  ·  POST /users/{id}/password  ·  POST /users/{id}/unlock  ·  POST /users/{id}/delete
  */
 import { Hono, type Context } from 'hono';
-import { listUsers, type UserChange } from '../../db/users.ts';
+import { listUsers, userJson, type UserChange } from '../../db/users.ts';
 import { ROLES, type Role, type User } from '../../domain/users.ts';
 import { userStats } from '../../lib/user-stats.ts';
 import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../lib/user-admin.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from './hx.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';
+import { audit } from '../audit-record.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 
 type Status = 200 | 400 | 403 | 404 | 409;
@@ -74,6 +75,7 @@ export function userPages(deps: PageDeps) {
     const password = field(body.password, 1001) || undefined;
     const done = await users.create(c.var.user!, { username, role, password, language: langOf(body.language) ?? null });
     if (!done.ok) return refused(c, done);
+    await audit(c, deps, 'users.create', username, { after: userJson(done.value.user) });
     const generated = done.value.generatedPassword;
     return page(c, { notice: generated ? t('users.generated', { username, password: generated }) : t('users.created', { username }) });
   });
@@ -99,6 +101,7 @@ export function userPages(deps: PageDeps) {
     if (body.active !== undefined && (body.active === '1') !== user.isActive) change.isActive = body.active === '1';
     const saved = await users.update(c.var.user!, user, change);
     if (!saved.ok) return refused(c, saved);
+    await audit(c, deps, 'users.update', user.username, { before: userJson(user), after: userJson(saved.value) });
     return page(c, { notice: t('users.saved', { username: saved.value.username }) });
   });
 
@@ -110,6 +113,7 @@ export function userPages(deps: PageDeps) {
     const password = field((await c.req.parseBody()).password, 1001) || undefined;
     const reset = await users.resetPassword(c.var.user!, user, password);
     if (!reset.ok) return refused(c, reset);
+    await audit(c, deps, 'users.reset-password', user.username);
     const done = t('users.reset.done', { username: user.username });
     const generated = reset.value.generatedPassword;
     return page(c, { notice: generated ? `${done} ${t('users.generated', { username: user.username, password: generated })}` : done });
@@ -120,6 +124,7 @@ export function userPages(deps: PageDeps) {
     if (user instanceof Response) return user;
     const done = await users.unlock(c.var.user!, user);
     if (!done.ok) return refused(c, done);
+    await audit(c, deps, 'users.unlock', user.username, { before: { lockedUntil: userJson(user).lockedUntil } });
     return page(c, { notice: pageContext(c, deps).t('users.unlocked', { username: user.username }) });
   });
 
@@ -131,6 +136,7 @@ export function userPages(deps: PageDeps) {
     if ((await c.req.parseBody()).confirm !== '1') return errorPage(c, deps, 400); // the required checkbox
     const removed = await users.remove(c.var.user!, user);
     if (!removed.ok) return refused(c, removed);
+    await audit(c, deps, 'users.delete', user.username, { before: userJson(user), mode: removed.value.mode });
     return page(c, { notice: t(removed.value.mode === 'deleted' ? 'users.deleted' : 'users.deactivated', { username: user.username }) });
   });
 
