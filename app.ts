@@ -46,6 +46,7 @@ import { storeGuard, storeUnavailable } from './routes/store-guard.ts';
 import { StoreUnavailableError } from './db/store-errors.ts';
 import { eventMediaRoutes, isUploadRequest } from './routes/eventmedia.ts';
 import { conversionsRoutes } from './routes/conversions.ts';
+import { openApiRoutes } from './routes/openapi/routes.ts';
 
 export type { AppDeps };
 
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
   if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now)); // docs/media.md
   if (d.media) app.route('/api/conversions', conversionsRoutes(d.media, d.db));
+  app.route('/api', openApiRoutes(app, d.now)); // /api/openapi.json, /api/docs (docs/http.md "OpenAPI")
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
 }

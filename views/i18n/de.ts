@@ -12,6 +12,7 @@ import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
 import * as media from './messages/media.ts';
 import * as scheduleIssues from './messages/schedule-issues.ts';
+import * as apiDocs from './messages/api-docs.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -25,7 +26,8 @@ type FeatureKey =
   | keyof typeof reports.en
   | keyof typeof periods.en
   | keyof typeof media.en
-  | keyof typeof scheduleIssues.en;
+  | keyof typeof scheduleIssues.en
+  | keyof typeof apiDocs.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -224,4 +226,5 @@ export const de: Record<MessageKey, string> = {
   ...periods.de,
   ...media.de,
   ...scheduleIssues.de,
+  ...apiDocs.de,
 };

@@ -14,6 +14,7 @@ import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
 import * as media from './messages/media.ts';
 import * as scheduleIssues from './messages/schedule-issues.ts';
+import * as apiDocs from './messages/api-docs.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -212,6 +213,7 @@ export const en = {
   ...periods.en,
   ...media.en,
   ...scheduleIssues.en,
+  ...apiDocs.en,
 };
 
 export type MessageKey = keyof typeof en;
