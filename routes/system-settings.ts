@@ -15,6 +15,9 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Settings');
 
 /**
  * The original system sent every value as a string ("30", "true", "0.8"): a string that reads as
@@ -40,9 +43,9 @@ export function systemSettingsRoutes(deps: RouteDeps) {
   app.use('*', requireRole('admin'));
   const edits = scheduleEdits(deps);
 
-  app.get('/', async (c) => c.json(settingValues(await listSettings(db))));
+  app.get('/', doc('The system settings (event defaults, …)', 'The settings'), async (c) => c.json(settingValues(await listSettings(db))));
 
-  app.post('/', validate('json', body), async (c) => c.json(await edits.saveSettings(c.req.valid('json') as Partial<Record<SettingKey, unknown>>)));
+  app.post('/', doc('Change system settings', 'The settings'), validate('json', body), async (c) => c.json(await edits.saveSettings(c.req.valid('json') as Partial<Record<SettingKey, unknown>>)));
 
   return app;
 }
