@@ -73,8 +73,9 @@ s('operations name their token scope; public ones need nothing', () => {
  * generated from it would see it; null when nothing.
  */
 function checker() {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(ajv);
+  // ajv and ajv-formats are CommonJS: their default export's types do not match how Node loads them.
+  const ajv = new (Ajv2020 as any)({ strict: false, allErrors: true });
+  (addFormats as any)(ajv);
   ajv.addSchema({ $id: 'openapi.json', components: doc.components });
   return (path: string, method: string, status: number, body: unknown): string | null => {
     const schema = doc.paths[path]?.[method]?.responses?.[status]?.content?.['application/json']?.schema;
