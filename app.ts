@@ -50,6 +50,7 @@ import { eventMediaRoutes, isUploadRequest } from './routes/eventmedia.ts';
 import { conversionsRoutes } from './routes/conversions.ts';
 import { requestLog } from './routes/middleware/request-log.ts';
 import { prometheusRoutes } from './routes/prometheus.ts';
+import { openApiRoutes } from './routes/openapi/routes.ts';
 
 export type { AppDeps };
 
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
   if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now, d)); // docs/media.md
   if (d.media) app.route('/api/conversions', conversionsRoutes(d.media, d.db));
+  app.route('/api', openApiRoutes(app, d.now)); // /api/openapi.json, /api/docs (docs/http.md "OpenAPI")
   app.route('/', dashboardRoutes(d)); // pages, fragments, live streams, static files
   return app;
 }

@@ -16,6 +16,9 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathId } from './schedule-failure.ts';
 import { validate } from './validate.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Academic periods');
 
 /** camelCase like the original's API (startDate, periodType, isActive, isArchived, archivedAt, archivedBy). */
 export function periodJson(p: AcademicPeriod) {
@@ -75,30 +78,30 @@ export function academicPeriodsRoutes(deps: RouteDeps) {
     return answer(c, r, status);
   };
 
-  app.get('/', user, validate('query', listQuery), async (c) => {
+  app.get('/', doc('List the academic periods', 'The periods'), user, validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
     const includeArchived = /^(1|true|yes)$/.test(q.include_archived ?? q.includeArchived ?? '');
     return c.json((await periods.list({ includeArchived })).map(periodJson));
   });
-  app.get('/active', user, async (c) => answer(c, await periods.active()));
-  app.get('/for_date', user, validate('query', dateQuery), async (c) => answer(c, await periods.forDate(c.req.valid('query').date)));
+  app.get('/active', doc('The active period', 'The period'), user, async (c) => answer(c, await periods.active()));
+  app.get('/for_date', doc('The period a date falls in', 'The period'), user, validate('query', dateQuery), async (c) => answer(c, await periods.forDate(c.req.valid('query').date)));
   // The original's dashboard sets the active period this way: `{id}` in the body.
-  app.post('/active', admin, validate('json', z.object({ id: z.number().int().positive() })), async (c) => done(c, 'activate', await periods.activate(c.req.valid('json').id)));
+  app.post('/active', doc('Activate a period (by id in the body)', 'The period'), admin, validate('json', z.object({ id: z.number().int().positive() })), async (c) => done(c, 'activate', await periods.activate(c.req.valid('json').id)));
 
-  app.post('/', admin, validate('json', periodCreateInput), async (c) => done(c, 'create', await periods.create(c.req.valid('json')), null, 201));
-  app.get('/:id', user, async (c) => answer(c, await periods.get(id(c))));
-  app.get('/:id/usage', user, async (c) => {
+  app.post('/', doc('Create a period', 'The period', { status: 201 }), admin, validate('json', periodCreateInput), async (c) => done(c, 'create', await periods.create(c.req.valid('json')), null, 201));
+  app.get('/:id', doc('One period', 'The period'), user, async (c) => answer(c, await periods.get(id(c))));
+  app.get('/:id/usage', doc('What belongs to a period (events, holidays)', 'The counts'), user, async (c) => {
     const r = await periods.usage(id(c));
     return r.ok ? c.json(usageJson(r.value)) : periodFailure(c, r);
   });
-  app.put('/:id', admin, validate('json', periodUpdateInput), async (c) => {
+  app.put('/:id', doc('Change a period', 'The period'), admin, validate('json', periodUpdateInput), async (c) => {
     const before = await current(c);
     return done(c, 'update', await periods.update(id(c), c.req.valid('json')), before);
   });
-  app.post('/:id/activate', admin, async (c) => done(c, 'activate', await periods.activate(id(c))));
-  app.post('/:id/archive', admin, async (c) => done(c, 'archive', await periods.archive(id(c), c.var.user!.id)));
-  app.post('/:id/restore', admin, async (c) => done(c, 'restore', await periods.restore(id(c))));
-  app.delete('/:id', admin, async (c) => {
+  app.post('/:id/activate', doc('Activate a period', 'The period'), admin, async (c) => done(c, 'activate', await periods.activate(id(c))));
+  app.post('/:id/archive', doc('Archive a period', 'The period'), admin, async (c) => done(c, 'archive', await periods.archive(id(c), c.var.user!.id)));
+  app.post('/:id/restore', doc('Restore an archived period', 'The period'), admin, async (c) => done(c, 'restore', await periods.restore(id(c))));
+  app.delete('/:id', doc('Delete a period'), admin, async (c) => {
     const before = await current(c);
     const r = await periods.remove(id(c));
     if (r.ok) await audit(c, deps, 'periods.delete', id(c), { before });

@@ -16,6 +16,10 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { intQuery, timeQuery, validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { AlertPage } from './schemas/status.ts';
+
+const doc = apiDoc('Alerts');
 
 export const ALERTS_DEFAULT_LIMIT = 20;
 
@@ -61,7 +65,7 @@ export function alertsJson(deps: Pick<RouteDeps, 'fleet'>, alerts: AlertRow[]) {
 
 export function alertsRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
-  app.get('/', requireRole('admin'), validate('query', query), async (c) => {
+  app.get('/', doc('The alerts, newest first, filtered', AlertPage), requireRole('admin'), validate('query', query), async (c) => {
     const q = c.req.valid('query');
     await deps.writer.settled(); // alerts raised a moment ago are still queued in the writer
     const page = await listAlerts(deps.db, {

@@ -12,6 +12,9 @@ import { csvField } from './pages/export.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { intQuery, validate } from './validate.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Audit');
 import type { RouteDeps } from './deps.ts';
 
 const CSV_ROWS = 10_000;
@@ -53,7 +56,7 @@ export async function auditRows(deps: Pick<RouteDeps, 'db'>, f: AuditFilter, max
 
 export function auditRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
-  app.get('/', requireRole('admin'), validate('query', auditQuery), async (c) => {
+  app.get('/', doc('The audit trail, newest first; format=csv for a CSV file', 'The entries'), requireRole('admin'), validate('query', auditQuery), async (c) => {
     const { format, ...f } = c.req.valid('query');
     c.header('Cache-Control', 'no-store');
     if (format === 'csv') {

@@ -18,6 +18,9 @@ import { knownDeviceTokens, setKnownDeviceCookie } from './middleware/known-devi
 import { requireRole } from './middleware/roles.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Auth');
 
 const BAD_LOGIN = 'invalid username or password';
 
@@ -36,7 +39,7 @@ export function authRoutes(deps: RouteDeps) {
   const ttlMs = deps.config.SESSION_TTL_HOURS * 3_600_000;
   const app = new Hono<AppEnv>();
 
-  app.post('/login', validate('json', loginBody), async (c) => {
+  app.post('/login', doc('Sign in: sets the session cookie', 'The signed-in user', { public: true, also: { 429: 'Too many failed logins: locked for a while (Retry-After)' } }), validate('json', loginBody), async (c) => {
     const { username, password } = c.req.valid('json');
     // A new login never reuses an old session id (fixation): the previous one is deleted.
     const address = clientAddress(c, deps.config.TRUST_PROXY);
@@ -52,7 +55,7 @@ export function authRoutes(deps: RouteDeps) {
     throw new HTTPException(401, { message: BAD_LOGIN });
   });
 
-  app.post('/logout', async (c) => {
+  app.post('/logout', doc('Sign out: ends the session and clears its cookie', 'Signed out', { public: true }), async (c) => {
     const sid = c.var.sessionId;
     if (sid) {
       await writer.write(deleteSessionStatement(sid));
@@ -61,9 +64,9 @@ export function authRoutes(deps: RouteDeps) {
     return c.json({ success: true });
   });
 
-  app.get('/me', requireRole('user'), (c) => c.json(meJson(c.var.user!)));
+  app.get('/me', doc('The signed-in user', 'The signed-in user'), requireRole('user'), (c) => c.json(meJson(c.var.user!)));
 
-  app.put('/change-password', requireRole('user'), validate('json', changeBody), async (c) => {
+  app.put('/change-password', doc('Change your own password'), requireRole('user'), validate('json', changeBody), async (c) => {
     const { currentPassword, newPassword } = c.req.valid('json');
     const user = c.var.user!;
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {

@@ -11,6 +11,9 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import { isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Broker');
 
 const count = (max: number) =>
   z
@@ -28,7 +31,7 @@ const query = z.object({
 
 export function brokerRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
-  app.get('/', requireRole('admin'), validate('query', query), async (c) => {
+  app.get('/', doc('The MQTT broker: connection, sessions, counters', 'Broker state'), requireRole('admin'), validate('query', query), async (c) => {
     if (!deps.brokerOverview) throw new HTTPException(503, { message: 'broker overview is not available' });
     c.header('Cache-Control', 'no-store');
     return c.json(await deps.brokerOverview(c.req.valid('query')));

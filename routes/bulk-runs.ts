@@ -25,6 +25,9 @@ import { commandJson } from './command-json.ts';
 import { reasonField } from './commands.ts';
 import type { RouteDeps } from './deps.ts';
 import { audit } from './audit-record.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Bulk runs');
 
 export type BulkRunsApi = Pick<BulkRuns, 'start' | 'get' | 'list' | 'abort' | 'watch'>;
 
@@ -59,7 +62,7 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
     return commandsOfBulkRun(db, runId);
   };
 
-  app.post('/groups/:id/restart', admin, validate('json', body), async (c) => {
+  app.post('/groups/:id/restart', doc("Restart a group's screens (or some of them) as one bulk run", 'The bulk run', { status: 202 }), admin, validate('json', body), async (c) => {
     const raw = c.req.param('id');
     const groupId = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
     const members = Number.isInteger(groupId) ? fleet.list().filter((r) => r.groupId === groupId) : [];
@@ -89,9 +92,9 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
     return c.json({ success: true, message, run: runJson(heldRunView(bulkRuns.get(view.id) ?? view)), commands }, 202);
   });
 
-  app.get('/bulk-runs', admin, async (c) => c.json({ runs: (await allRuns(bulkRuns, db, commandsOf)).map(runJson) }));
+  app.get('/bulk-runs', doc('The bulk runs', 'The runs'), admin, async (c) => c.json({ runs: (await allRuns(bulkRuns, db, commandsOf)).map(runJson) }));
 
-  app.post('/bulk-runs/:id/abort', admin, validate('json', abortBody), async (c) => {
+  app.post('/bulk-runs/:id/abort', doc('Abort a bulk run: no further screens are restarted', 'The run'), admin, validate('json', abortBody), async (c) => {
     const id = c.req.param('id');
     const before = bulkRuns.get(id);
     if (!before) throw new HTTPException(404, { message: 'bulk run not found' });
@@ -101,7 +104,7 @@ export function bulkRunsRoutes(deps: RouteDeps & { bulkRuns: BulkRunsApi }) {
     return c.json({ success: true, message: 'stopped issuing; commands already sent run to their end', run: runJson(heldRunView(view)) });
   });
 
-  app.get('/bulk-runs/:id', admin, async (c) => {
+  app.get('/bulk-runs/:id', doc('One bulk run with its commands', 'The run'), admin, async (c) => {
     const id = c.req.param('id');
     const rows = await commandsOf(id);
     const held = bulkRuns.get(id);

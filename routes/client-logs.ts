@@ -16,6 +16,9 @@ import type { AppEnv } from './middleware/session.ts';
 import { intQuery, timeQuery, validate } from './validate.ts';
 import { clientName, findClient } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Client logs');
 
 const HOUR = 3_600_000;
 
@@ -36,17 +39,17 @@ export function clientLogsRoutes(deps: RouteDeps) {
   const admin = requireRole('admin');
   const maxHours = config.LOG_RETENTION_DAYS * 24;
 
-  app.get('/summary', admin, async (c) => {
+  app.get('/summary', doc('Log counts per screen and level', 'The summary'), admin, async (c) => {
     const summary = await logSummary(db, now() - 24 * HOUR);
     return c.json({ summary, period_hours: 24 });
   });
 
-  app.get('/recent-errors', admin, validate('query', z.object({ limit: intQuery(20, 1, 500) })), async (c) => {
+  app.get('/recent-errors', doc('The latest errors of all screens', 'The errors'), admin, validate('query', z.object({ limit: intQuery(20, 1, 500) })), async (c) => {
     const errors = await recentErrors(db, c.req.valid('query').limit);
     return c.json({ errors, count: errors.length });
   });
 
-  app.get('/monitoring-overview', admin, validate('query', z.object({ hours: intQuery(24, 1, maxHours, { clamp: false }) })), async (c) => {
+  app.get('/monitoring-overview', doc('Every screen with its health, logs and screenshots (the monitoring page)', 'The overview'), admin, validate('query', z.object({ hours: intQuery(24, 1, maxHours, { clamp: false }) })), async (c) => {
     const t = now();
     const logs = await logOverview(db, t - c.req.valid('query').hours * HOUR);
     const ttlMs = config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000;
@@ -88,7 +91,7 @@ export function clientLogsRoutes(deps: RouteDeps) {
     return c.json({ summary, clients });
   });
 
-  app.get('/:uuid/logs', admin, validate('query', logsQuery), async (c) => {
+  app.get('/:uuid/logs', doc("A screen's logs, newest first", 'The logs'), admin, validate('query', logsQuery), async (c) => {
     const uuid = findClient(fleet, c.req.param('uuid'))?.uuid;
     if (!uuid) throw new HTTPException(404, { message: 'client not found' });
     const q = c.req.valid('query');

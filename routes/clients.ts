@@ -15,6 +15,10 @@ import { clientJson, findClient, isAlive, isUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
 import { audit } from './audit-record.ts';
 import { acknowledgeServiceFailed } from './service-failed.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { ClientJson, ClientList } from './schemas/clients.ts';
+
+const doc = apiDoc('Clients');
 
 const uuid = z.string().refine(isUuid, 'must be a lower-case UUID');
 const groupId = z.number().int().positive().nullable();
@@ -36,9 +40,9 @@ export function clientsRoutes(deps: RouteDeps) {
     return r;
   };
 
-  app.get('/', user, (c) => c.json(fleet.list().map(clientJson)));
+  app.get('/', doc('List the screens', ClientList), user, (c) => c.json(fleet.list().map(clientJson)));
 
-  app.get('/with_alive_status', user, (c) => {
+  app.get('/with_alive_status', doc('The screens with their alive flag (the original system\'s view)', 'The screens'), user, (c) => {
     const t = now();
     return c.json(
       fleet.list().map((r) => ({
@@ -55,7 +59,7 @@ export function clientsRoutes(deps: RouteDeps) {
   });
 
   // Active clients whose process crashed or whose heartbeat is stale (docs/clients.md "Fleet view").
-  app.get('/crashed', admin, (c) => {
+  app.get('/crashed', doc('Active screens whose process crashed or whose heartbeat is stale', 'The crashed screens'), admin, (c) => {
     const t = now();
     const clients = fleet
       .list()
@@ -77,7 +81,7 @@ export function clientsRoutes(deps: RouteDeps) {
     return c.json({ crashed_count: clients.length, grace_period_seconds: fleet.graceSeconds, clients });
   });
 
-  app.get('/service_failed', admin, (c) => {
+  app.get('/service_failed', doc('Screens whose systemd service failed', 'The screens with a failed service'), admin, (c) => {
     const t = now();
     const clients = fleet
       .list()
@@ -97,7 +101,7 @@ export function clientsRoutes(deps: RouteDeps) {
     return c.json({ service_failed_count: clients.length, clients });
   });
 
-  app.put('/group', admin, validate('json', groupBody), async (c) => {
+  app.put('/group', doc('Assign screens to a group (or none)', 'How many screens changed'), admin, validate('json', groupBody), async (c) => {
     const body = c.req.valid('json');
     const gid = body.group_id !== undefined ? body.group_id : body.groupId!;
     const updated = await fleet.assignGroup(body.uuids, gid);
@@ -105,9 +109,9 @@ export function clientsRoutes(deps: RouteDeps) {
     return c.json({ success: true, updated });
   });
 
-  app.get('/:uuid', user, (c) => c.json(clientJson(find(c.req.param('uuid')))));
+  app.get('/:uuid', doc('One screen', ClientJson), user, (c) => c.json(clientJson(find(c.req.param('uuid')))));
 
-  app.put('/:uuid', admin, validate('json', updateBody), async (c) => {
+  app.put('/:uuid', doc("Change a screen's description or group", ClientJson), admin, validate('json', updateBody), async (c) => {
     const r = find(c.req.param('uuid'));
     const before = { description: r.description, groupId: r.groupId }; // copied: the fleet updates its record in place
     const updated = await fleet.updateClient(r.uuid, c.req.valid('json'));
@@ -116,7 +120,7 @@ export function clientsRoutes(deps: RouteDeps) {
     return c.json(clientJson(updated));
   });
 
-  app.delete('/:uuid', admin, async (c) => {
+  app.delete('/:uuid', doc('Forget a screen'), admin, async (c) => {
     const r = find(c.req.param('uuid'));
     const before = { description: r.description, hostname: r.hostname, groupId: r.groupId };
     if (!(await fleet.deleteClient(r.uuid))) throw new HTTPException(404, { message: 'client not found' });
@@ -124,7 +128,7 @@ export function clientsRoutes(deps: RouteDeps) {
     return c.json({ success: true });
   });
 
-  app.post('/:uuid/clear_service_failed', admin, async (c) => {
+  app.post('/:uuid/clear_service_failed', doc("Clear a screen's service-failed flag (and acknowledge its alerts)"), admin, async (c) => {
     const r = find(c.req.param('uuid'));
     // Its open service-failed alerts are acknowledged too, as on the monitoring page.
     const wasSet = await acknowledgeServiceFailed(deps, r.uuid, c.var.user!.id);

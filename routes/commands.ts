@@ -22,6 +22,10 @@ import { findClient, isUuid } from './client-json.ts';
 import { commandJson } from './command-json.ts';
 import type { RouteDeps } from './deps.ts';
 import { audit } from './audit-record.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { CommandJson, CommandOutcome, CommandPage } from './schemas/commands.ts';
+
+const doc = apiDoc('Commands');
 
 /** What the routes need of the registry (actors/commands.ts). */
 export type CommandsApi = Pick<CommandRegistry, 'issue' | 'settledPublish' | 'get' | 'cancel'>;
@@ -30,6 +34,12 @@ const PATHS: Record<string, CommandAction> = { restart: 'reboot_host', restart_a
 
 export const reasonField = z.string().trim().max(2000);
 const issueBody = z.object({ reason: reasonField.nullable().optional() });
+/** Answered once the broker confirmed the publish (docs/commands.md "Status API"). */
+const ISSUE = {
+  status: 202,
+  body: { schema: issueBody, required: false },
+  also: { 429: CommandOutcome.describe('Blocked by the safety lockout'), 500: CommandOutcome.describe('The publish failed') },
+};
 
 const pageQuery = { limit: intQuery(50, 1, 500), offset: intQuery(0, 0, 1_000_000_000) };
 const auditQuery = z.object({
@@ -75,13 +85,13 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
   };
 
   // Static paths before the `/:uuid` ones.
-  app.get('/clients/commands/:id', admin, async (c) => {
+  app.get('/clients/commands/:id', doc('One command', CommandJson), admin, async (c) => {
     const r = await current(c.req.param('id'));
     if (!r) throw new HTTPException(404, { message: 'command not found' });
     return c.json(commandJson(r));
   });
 
-  app.post('/clients/commands/:id/cancel', admin, async (c) => {
+  app.post('/clients/commands/:id/cancel', doc('Cancel a command that has not started executing', CommandOutcome, { also: { 409: CommandOutcome } }), admin, async (c) => {
     const id = c.req.param('id');
     const live = commands.get(id);
     if (!live) {
@@ -97,7 +107,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
   });
 
   for (const [path, action] of Object.entries(PATHS)) {
-    app.post(`/clients/:uuid/${path}`, admin, async (c) => {
+    app.post(`/clients/:uuid/${path}`, doc(`Send ${action} to a screen`, CommandOutcome, ISSUE), admin, async (c) => {
       const uuid = knownClient(c.req.param('uuid'));
       const body = await optionalJson(c, issueBody);
       if (body instanceof Response) return body;
@@ -115,7 +125,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
     });
   }
 
-  app.get('/clients/:uuid/commands', admin, validate('query', z.object(pageQuery)), async (c) => {
+  app.get('/clients/:uuid/commands', doc("A screen's commands, newest first", CommandPage), admin, validate('query', z.object(pageQuery)), async (c) => {
     const uuid = knownClient(c.req.param('uuid'));
     const { limit, offset } = c.req.valid('query');
     await writer.settled();
@@ -123,7 +133,7 @@ export function commandsRoutes(deps: RouteDeps & { commands: CommandsApi }) {
     return c.json({ commands: page.commands.map(commandJson), total: page.total, limit, offset });
   });
 
-  app.get('/commands', admin, validate('query', auditQuery), async (c) => {
+  app.get('/commands', doc('The command audit list', CommandPage), admin, validate('query', auditQuery), async (c) => {
     const q = c.req.valid('query');
     await writer.settled();
     const page = await listCommands(db, q);

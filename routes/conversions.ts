@@ -13,6 +13,9 @@ import { mediaFailure, type MediaApi } from './eventmedia.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathId } from './schedule-failure.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Media');
 
 export function conversionJson(j: Conversion) {
   return {
@@ -26,9 +29,9 @@ export function conversionsRoutes(m: MediaApi, db: Db) {
   app.use('*', requireRole('editor'));
   const mediaId = (raw: string) => pathId(raw) ?? -1;
 
-  app.get('/', async (c) => c.json((await listConversions(db)).map(conversionJson)));
+  app.get('/', doc('The document conversions', 'The conversion jobs'), async (c) => c.json((await listConversions(db)).map(conversionJson)));
 
-  app.post('/:mediaId/pdf', async (c) => {
+  app.post('/:mediaId/pdf', doc('Convert a presentation to PDF (202 while it runs)', 'The job'), async (c) => {
     try {
       const item = await m.service.get(mediaId(c.req.param('mediaId')));
       const { job } = await m.conversions.ensure(item);
@@ -38,7 +41,7 @@ export function conversionsRoutes(m: MediaApi, db: Db) {
     }
   });
 
-  app.get('/:mediaId/status', async (c) => {
+  app.get('/:mediaId/status', doc("A conversion's state", 'The job'), async (c) => {
     const item = await m.service.get(mediaId(c.req.param('mediaId'))).catch((err) => mediaFailure(c, err));
     if (item instanceof Response) return item;
     const job = await getConversion(db, item.id, TARGET, item.fileHash);

@@ -14,6 +14,9 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Clients');
 
 export function credentialsRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
@@ -32,7 +35,7 @@ export function credentialsRoutes(deps: RouteDeps) {
   };
   const actorOf = (c: Context<AppEnv>) => `user:${c.var.user!.id}:${c.var.user!.username}`;
 
-  app.get('/:uuid/credentials', admin, async (c) => {
+  app.get('/:uuid/credentials', doc("A screen's MQTT account (never its password)", 'The account'), admin, async (c) => {
     const s = await service().status(uuidOf(c));
     if (!s) throw new HTTPException(404, { message: 'no credentials for this client' });
     return c.json({
@@ -45,7 +48,7 @@ export function credentialsRoutes(deps: RouteDeps) {
     });
   });
 
-  app.post('/:uuid/credentials', admin, async (c) => {
+  app.post('/:uuid/credentials', doc('Create or rotate a screen\'s MQTT account (the password is shown once)', 'The account with its password'), admin, async (c) => {
     try {
       const issued = await service().provision(uuidOf(c), actorOf(c));
       // The only time this password exists outside the device: keep it out of every cache.
@@ -57,7 +60,7 @@ export function credentialsRoutes(deps: RouteDeps) {
     }
   });
 
-  app.delete('/:uuid/credentials', admin, async (c) => {
+  app.delete('/:uuid/credentials', doc("Revoke a screen's MQTT account"), admin, async (c) => {
     if (!(await service().revoke(uuidOf(c), actorOf(c)))) throw new HTTPException(404, { message: 'no active credentials for this client' });
     return c.json({ success: true });
   });

@@ -20,6 +20,9 @@ import { pathId } from './schedule-failure.ts';
 import { validate } from './validate.ts';
 import { audit } from './audit-record.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Media');
 
 /** What the media routes need (runtime.ts builds it). */
 export interface MediaApi {
@@ -58,9 +61,9 @@ export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<
   const editor = requireRole('editor');
   const id = (c: Context) => pathId(c.req.param('id') ?? '') ?? -1;
 
-  app.get('/stream/:id/:filename', (c) => stream(c, m, id(c), now()));
+  app.get('/stream/:id/:filename', doc('A media file, for the screens (ranges supported)', 'The file', { public: true }), (c) => stream(c, m, id(c), now()));
 
-  app.get('/', editor, validate('query', folderQuery), async (c) => {
+  app.get('/', doc('The media library (one folder)', 'The items'), editor, validate('query', folderQuery), async (c) => {
     const { folder } = c.req.valid('query');
     try {
       const items = folder === undefined ? await m.service.all() : (await m.service.list(folder)).items;
@@ -69,7 +72,7 @@ export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<
       return mediaFailure(c, err);
     }
   });
-  app.post('/', editor, async (c) => {
+  app.post('/', doc('Upload a file (the same content twice is stored once)', 'The item', { status: 201, body: { type: 'multipart/form-data', description: 'The file' } }), editor, async (c) => {
     try {
       const length = c.req.header('content-length');
       const r = await m.service.upload(c.req.raw.body, c.req.header('content-type'), length ? Number(length) : null, c.var.user!.id);
@@ -78,7 +81,7 @@ export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<
       return mediaFailure(c, err);
     }
   });
-  app.get('/folders', editor, async (c) => {
+  app.get('/folders', doc('The folders', 'The folders'), editor, async (c) => {
     const folder = c.req.query('folder') ?? '';
     try {
       const l = await m.service.list(folder);
@@ -87,22 +90,22 @@ export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<
       return mediaFailure(c, err);
     }
   });
-  app.post('/folders', editor, validate('json', folderBody), async (c) => {
+  app.post('/folders', doc('Create a folder', 'The folder'), editor, validate('json', folderBody), async (c) => {
     const { path } = c.req.valid('json');
     return m.service.createFolder(path).then(() => c.json({ path }, 201), (e) => mediaFailure(c, e));
   });
-  app.delete('/folders', editor, async (c) => {
+  app.delete('/folders', doc('Delete an empty folder'), editor, async (c) => {
     const path = c.req.query('path') ?? '';
     return m.service.removeFolder(path).then(async () => {
       if (auditTo) await audit(c, auditTo, 'media.delete-folder', path);
       return c.body(null, 204);
     }, (e) => mediaFailure(c, e));
   });
-  app.get('/:id', editor, async (c) => m.service.get(id(c)).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)));
-  app.patch('/:id', editor, validate('json', updateBody), async (c) =>
+  app.get('/:id', doc('One item', 'The item'), editor, async (c) => m.service.get(id(c)).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)));
+  app.patch('/:id', doc('Rename or move an item', 'The item'), editor, validate('json', updateBody), async (c) =>
     m.service.update(id(c), c.req.valid('json')).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)),
   );
-  app.delete('/:id', editor, async (c) => {
+  app.delete('/:id', doc('Delete an item', 'Deleted', { status: 204 }), editor, async (c) => {
     const before = await m.service.get(id(c)).then(mediaJson, () => null);
     return m.service.remove(id(c)).then(async () => {
       if (auditTo) await audit(c, auditTo, 'media.delete', id(c), { before });

@@ -24,6 +24,10 @@ import { eventJson, occurrenceJson } from './event-json.ts';
 import type { RouteDeps } from './deps.ts';
 import { failureAnswer, pathId } from './schedule-failure.ts';
 import { audit } from './audit-record.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { EventJson, EventList, OccurrenceRange } from './schemas/schedule.ts';
+
+const doc = apiDoc('Events');
 
 const MAX_RANGE_MS = 400 * 86_400_000; // an occurrences query spans at most ~13 months
 
@@ -54,7 +58,7 @@ export function eventsRoutes(deps: RouteDeps) {
     return ev;
   };
 
-  app.get('/', user, validate('query', listQuery), async (c) => {
+  app.get('/', doc('List the master events (optionally of one group, in a range)', EventList), user, validate('query', listQuery), async (c) => {
     const q = c.req.valid('query');
     let events = await listEvents(db, q.group_id !== undefined ? { groupId: q.group_id } : {});
     if (q.start !== undefined || q.end !== undefined) {
@@ -67,50 +71,50 @@ export function eventsRoutes(deps: RouteDeps) {
     return c.json(events.map((ev) => eventJson(ev, holidays)));
   });
 
-  app.get('/occurrences', user, validate('query', rangeQuery), async (c) => {
+  app.get('/occurrences', doc('The occurrences in a range', OccurrenceRange), user, validate('query', rangeQuery), async (c) => {
     const q = c.req.valid('query');
     const [events, holidays] = await Promise.all([listEvents(db, q.group_id !== undefined ? { groupId: q.group_id } : {}), listHolidays(db)]);
     const occurrences = occurrencesBetween(events, q.start, q.end, holidayDates(holidays));
     return c.json({ start: new Date(q.start).toISOString(), end: new Date(q.end).toISOString(), occurrences: occurrences.map(occurrenceJson) });
   });
 
-  app.get('/:id', user, async (c) => c.json(eventJson(await find(c.req.param('id')), await listHolidays(db))));
+  app.get('/:id', doc('One master event', EventJson), user, async (c) => c.json(eventJson(await find(c.req.param('id')), await listHolidays(db))));
 
-  app.post('/', editor, validate('json', eventCreateSchema), async (c) => {
+  app.post('/', doc('Create an event', EventJson, { status: 201 }), editor, validate('json', eventCreateSchema), async (c) => {
     const r = await edits.createEvent(c.req.valid('json'));
     if (r.ok) await audit(c, deps, 'events.create', r.value.id, { after: eventJson(r.value) });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db)), 201) : failureAnswer(c, r);
   });
 
-  app.put('/:id', editor, validate('json', eventUpdateSchema), async (c) => {
+  app.put('/:id', doc('Change an event', EventJson), editor, validate('json', eventUpdateSchema), async (c) => {
     const before = await getEvent(db, id(c.req.param('id')));
     const r = await edits.updateEvent(id(c.req.param('id')), c.req.valid('json'));
     if (r.ok) await audit(c, deps, 'events.update', r.value.id, { before: before && eventJson(before), after: eventJson(r.value) });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
-  app.delete('/:id', editor, async (c) => {
+  app.delete('/:id', doc('Delete an event'), editor, async (c) => {
     const before = await getEvent(db, id(c.req.param('id')));
     const r = await edits.deleteEvent(id(c.req.param('id')));
     if (r.ok) await audit(c, deps, 'events.delete', id(c.req.param('id')), { before: before && eventJson(before) });
     return r.ok ? c.json({ success: true }) : failureAnswer(c, r);
   });
 
-  app.post('/:id/occurrences/:date/skip', editor, async (c) => {
+  app.post('/:id/occurrences/:date/skip', doc('Skip one occurrence of a series', EventJson), editor, async (c) => {
     const r = await edits.skip(id(c.req.param('id')), c.req.param('date'));
     if (r.ok) await audit(c, deps, 'events.skip', r.value.id, { date: c.req.param('date') });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   // Not in docs/http.md: takes a skipped occurrence back (the dashboard's "undo").
-  app.delete('/:id/occurrences/:date/skip', editor, async (c) => {
+  app.delete('/:id/occurrences/:date/skip', doc('Take a skipped occurrence back', EventJson), editor, async (c) => {
     const r = await edits.unskip(id(c.req.param('id')), c.req.param('date'));
     if (r.ok) await audit(c, deps, 'events.unskip', r.value.id, { date: c.req.param('date') });
     return r.ok ? c.json(eventJson(r.value, await listHolidays(db))) : failureAnswer(c, r);
   });
 
   // Detach: the occurrence leaves the series and becomes a one-off event (optionally changed by the body).
-  app.post('/:id/occurrences/:date/detach', editor, async (c) => {
+  app.post('/:id/occurrences/:date/detach', doc('Detach one occurrence into a one-off event', 'The new event and the series', { status: 201 }), editor, async (c) => {
     const raw = (c.req.header('content-type') ?? '').includes('json') ? await c.req.json().catch(() => ({})) : {};
     const r = await edits.detach(id(c.req.param('id')), c.req.param('date'), raw);
     if (r.ok) await audit(c, deps, 'events.detach', r.value.series.id, { date: c.req.param('date'), after: eventJson(r.value.event) });

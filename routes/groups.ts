@@ -21,6 +21,10 @@ import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 import { failureAnswer, pathId } from './schedule-failure.ts';
 import { audit } from './audit-record.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { GroupJson, GroupList } from './schemas/schedule.ts';
+
+const doc = apiDoc('Groups');
 
 const createBody = z.object({ name: z.string().trim().min(1).max(100), description: z.string().trim().max(1000).nullish() });
 const updateBody = createBody.partial();
@@ -42,10 +46,10 @@ export function groupsRoutes(deps: RouteDeps) {
     return g;
   };
 
-  app.get('/', user, async (c) => c.json((await listGroups(db)).map(groupJson)));
+  app.get('/', doc('List the groups', GroupList), user, async (c) => c.json((await listGroups(db)).map(groupJson)));
 
   // Groups in display order with their clients; clients without a (known) group in "Unassigned", last.
-  app.get('/with_clients', user, async (c) => {
+  app.get('/with_clients', doc('The groups with their screens, unassigned ones last', 'The groups with their screens'), user, async (c) => {
     const groups = await listGroups(db);
     const known = new Set(groups.map((g) => g.id));
     const t = now();
@@ -60,10 +64,10 @@ export function groupsRoutes(deps: RouteDeps) {
     ]);
   });
 
-  app.get('/order', user, async (c) => c.json({ order: (await listGroups(db)).map((g) => g.id) }));
+  app.get('/order', doc('The group ids in display order', 'The order'), user, async (c) => c.json({ order: (await listGroups(db)).map((g) => g.id) }));
 
   // Listed ids first in the given order, groups left out keep their relative order after them.
-  app.post('/order', admin, validate('json', orderBody), async (c) => {
+  app.post('/order', doc('Set the display order', 'The order'), admin, validate('json', orderBody), async (c) => {
     const before = (await listGroups(db)).map((g) => g.id);
     const r = await edits.orderGroups(c.req.valid('json').order);
     if (r.ok) await audit(c, deps, 'groups.order', null, { before, after: r.value });
@@ -71,15 +75,15 @@ export function groupsRoutes(deps: RouteDeps) {
   });
 
   // A new group gets its retained `[]` and power intent at once.
-  app.post('/', admin, validate('json', createBody), async (c) => {
+  app.post('/', doc('Create a group', GroupJson, { status: 201 }), admin, validate('json', createBody), async (c) => {
     const r = await edits.createGroup(c.req.valid('json'));
     if (r.ok) await audit(c, deps, 'groups.create', r.value.id, { after: groupJson(r.value) });
     return r.ok ? c.json(groupJson(r.value), 201) : failureAnswer(c, r);
   });
 
-  app.get('/:id', user, async (c) => c.json(groupJson(await find(c.req.param('id')))));
+  app.get('/:id', doc('One group', GroupJson), user, async (c) => c.json(groupJson(await find(c.req.param('id')))));
 
-  app.put('/:id', admin, validate('json', updateBody), async (c) => {
+  app.put('/:id', doc('Change a group', GroupJson), admin, validate('json', updateBody), async (c) => {
     const before = await getGroup(db, id(c.req.param('id')));
     const r = await edits.updateGroup(id(c.req.param('id')), c.req.valid('json'));
     if (r.ok) await audit(c, deps, 'groups.update', r.value.id, { before: before && groupJson(before), after: groupJson(r.value) });
@@ -88,7 +92,7 @@ export function groupsRoutes(deps: RouteDeps) {
 
   // docs/mqtt.md: the clients' retained group_id is cleared (empty payload) by the Fleet; the scheduler
   // clears infoscreen/events/{id} and the intent.
-  app.delete('/:id', admin, async (c) => {
+  app.delete('/:id', doc('Delete a group: its screens are unassigned, its events deleted'), admin, async (c) => {
     const before = await getGroup(db, id(c.req.param('id')));
     const r = await edits.deleteGroup(id(c.req.param('id')));
     if (r.ok) await audit(c, deps, 'groups.delete', id(c.req.param('id')), { before: before && groupJson(before), unassigned: r.value.unassigned });

@@ -9,6 +9,9 @@
 import { Hono } from 'hono';
 import type { StoreStatus } from '../db/writer.ts';
 import { baseChecks, liveHandler, readyHandler, type ReadinessCheck } from './health-ready.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Health');
 
 export interface HealthProbes {
   dbOk: () => Promise<boolean>;
@@ -47,7 +50,7 @@ export function dbHealth(dbOk: boolean, store: StoreStatus | null, detail = true
 
 export function healthRoutes(p: HealthProbes) {
   const app = new Hono();
-  app.get('/health', async (c) => {
+  app.get('/health', doc('Liveness and readiness: database, broker, actors', 'Healthy (503 when not)', { public: true }), async (c) => {
     const { status, dbOk, connected, store } = await healthStatus(p);
     return c.json(
       {

@@ -24,6 +24,9 @@ import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 import { audit } from './audit-record.ts';
 import { failureAnswer, pathId } from './schedule-failure.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Holidays');
 
 const date = z.string().transform((v, ctx) => {
   const d = parseDate(v);
@@ -56,13 +59,13 @@ export function holidaysRoutes(deps: RouteDeps) {
     return h;
   };
 
-  app.get('/', validate('query', rangeQuery), async (c) => {
+  app.get('/', doc('List the holidays (optionally in a range)', 'The holidays'), validate('query', rangeQuery), async (c) => {
     const { academic_period_id, ...range } = c.req.valid('query');
     return c.json((await listHolidays(db, { ...range, academicPeriodId: academic_period_id })).map(holidayJson));
   });
 
   // One holiday: inserted (201), merged into the same holiday (200), already covered (200), or 409.
-  app.post('/', validate('json', fields), async (c) => {
+  app.post('/', doc('Create a holiday', 'The holiday', { status: 201 }), validate('json', fields), async (c) => {
     const r = await edits.addHoliday(c.req.valid('json'));
     if (!r.ok) return failureAnswer(c, r);
     const { holiday, outcome } = r.value;
@@ -72,7 +75,7 @@ export function holidaysRoutes(deps: RouteDeps) {
 
   // CSV upload: multipart field `file` (or a text/csv body); `?dry_run=1` reports without writing;
   // `?academic_period_id=N` (or the multipart field `academicPeriodId`) keeps the holidays for that period.
-  app.post('/upload', validate('query', uploadQuery), async (c) => {
+  app.post('/upload', doc('Import holidays from a CSV file', 'What was imported', { body: { type: 'text/csv', description: 'The CSV itself, or multipart/form-data with the field `file`' } }), validate('query', uploadQuery), async (c) => {
     const type = c.req.header('content-type') ?? '';
     let text: string;
     let periodId = c.req.valid('query').academic_period_id;
@@ -98,17 +101,17 @@ export function holidaysRoutes(deps: RouteDeps) {
     return c.json({ success: true, dryRun, report });
   });
 
-  app.get('/:id', async (c) => c.json(holidayJson(await find(c.req.param('id')))));
+  app.get('/:id', doc('One holiday', 'The holiday'), async (c) => c.json(holidayJson(await find(c.req.param('id')))));
 
   // An edit is planned like a new holiday against all the others: it may merge into one of them.
-  app.put('/:id', validate('json', fields.omit({ academicPeriodId: true }).partial()), async (c) => { // a holiday stays in its period
+  app.put('/:id', doc('Change a holiday', 'The holiday'), validate('json', fields.omit({ academicPeriodId: true }).partial()), async (c) => { // a holiday stays in its period
     const before = await getHoliday(db, id(c.req.param('id')));
     const r = await edits.updateHoliday(id(c.req.param('id')), c.req.valid('json'));
     if (r.ok) await audit(c, deps, 'holidays.update', r.value.holiday.id, { before: before && holidayJson(before), after: holidayJson(r.value.holiday), outcome: r.value.outcome });
     return r.ok ? c.json({ ...holidayJson(r.value.holiday), outcome: r.value.outcome }) : failureAnswer(c, r);
   });
 
-  app.delete('/:id', async (c) => {
+  app.delete('/:id', doc('Delete a holiday'), async (c) => {
     const before = await getHoliday(db, id(c.req.param('id')));
     const r = await edits.deleteHoliday(id(c.req.param('id')));
     if (r.ok) await audit(c, deps, 'holidays.delete', id(c.req.param('id')), { before: before && holidayJson(before) });

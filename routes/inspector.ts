@@ -19,6 +19,9 @@ import { chartFor, machineJson, svgFor } from '../lib/statechart/index.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Inspector');
 
 export const LIST_LIMIT = 200; // default page of the actor list
 const MAX_LIMIT = 5000;
@@ -37,13 +40,13 @@ export function inspectorRoutes(d: { inspector: InspectionFeed; supervisorReport
   const app = new Hono<AppEnv>();
   app.use('*', requireRole('superadmin'));
 
-  app.get('/actors', validate('query', actorQuerySchema), (c) => {
+  app.get('/actors', doc('The live actors', 'The actors'), validate('query', actorQuerySchema), (c) => {
     const q = c.req.valid('query');
     const page = queryActors(feed, { ...q, stopped: q.stopped === 'true' || q.stopped === '1' });
     return c.json({ total: page.total, limit: q.limit, offset: q.offset, counts: countByMachine(feed), actors: page.actors.map(actorJson) });
   });
 
-  app.get('/actors/:id', (c) => {
+  app.get('/actors/:id', doc('One actor: state, context, recent events', 'The actor'), (c) => {
     const a = feed.get(c.req.param('id'));
     if (!a) throw new HTTPException(404, { message: 'no such actor' });
     return c.json({
@@ -55,9 +58,9 @@ export function inspectorRoutes(d: { inspector: InspectionFeed; supervisorReport
     });
   });
 
-  app.get('/machines', (c) => c.json({ machines: feed.machines.ids() }));
+  app.get('/machines', doc('The state machines', 'Their ids'), (c) => c.json({ machines: feed.machines.ids() }));
 
-  app.get('/machines/:machineId', async (c) => {
+  app.get('/machines/:machineId', doc('One state machine as a chart', 'The chart'), async (c) => {
     const m = feed.machines.get(c.req.param('machineId'));
     if (!m) throw new HTTPException(404, { message: 'no such machine' });
     return c.json({ id: m.id, definition: machineJson(chartFor(m)), svg: await svgFor(m) });

@@ -11,6 +11,9 @@ import type { ActivityMetrics, MetricsSnapshot } from '../lib/metrics.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Metrics');
 
 /** The JSON shape (timestamps as UTC ISO strings, docs/http.md). */
 export function metricsJson(s: MetricsSnapshot, now: number) {
@@ -27,7 +30,7 @@ export function metricsJson(s: MetricsSnapshot, now: number) {
 
 export function metricsRoutes(deps: Pick<RouteDeps, 'now'> & { metrics?: ActivityMetrics }) {
   const app = new Hono<AppEnv>();
-  app.get('/', requireRole('user'), (c) => {
+  app.get('/', doc('Activity per minute: messages, commands, errors', 'The last hour by minute'), requireRole('user'), (c) => {
     if (!deps.metrics) throw new HTTPException(404, { message: 'not found' });
     c.header('Cache-Control', 'no-store');
     return c.json(metricsJson(deps.metrics.snapshot(), deps.now()));

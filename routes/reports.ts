@@ -21,6 +21,9 @@ import { invalidBody } from './validate.ts';
 import { parseAvailabilityQuery, type AvailabilityQuery } from './reports-query.ts';
 import { csvField } from './pages/export.ts';
 import { clientName } from './client-json.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Reports');
 
 type ReportDeps = Pick<RouteDeps, 'db' | 'writer' | 'fleet' | 'config' | 'now'>;
 
@@ -114,7 +117,7 @@ export function reportCsv(r: Report): string {
 
 export function reportsRoutes(deps: ReportDeps) {
   const app = new Hono<AppEnv>();
-  app.get('/availability', requireRole('user'), async (c) => {
+  app.get('/availability', doc('Availability per screen over a period (CSV with format=csv)', 'The report'), requireRole('user'), async (c) => {
     const parsed = parseAvailabilityQuery((k) => c.req.query(k), deps.now(), deps.config.SCHEDULE_TIMEZONE);
     if ('issues' in parsed) return invalidBody(c, parsed.issues);
     const q = parsed.query;

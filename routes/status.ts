@@ -18,6 +18,10 @@ import { dbHealth, healthStatus, type HealthProbes } from './health.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { StatusJson } from './schemas/status.ts';
+
+const doc = apiDoc('Status');
 
 const RECENT_ALERTS = 5;
 
@@ -57,7 +61,7 @@ const eventJson = (e: RecentEvent) => ({ ...e, at: iso(e.at) });
 
 export function statusRoutes(deps: RouteDeps, probes: HealthProbes) {
   const app = new Hono<AppEnv>();
-  app.get('/', requireRole('admin'), async (c) => {
+  app.get('/', doc('The system and the fleet in one snapshot', StatusJson), requireRole('admin'), async (c) => {
     const { dbOk, connected, store } = await healthStatus(probes);
     let alerts: Awaited<ReturnType<typeof listAlerts>> | null = null;
     if (dbOk) {

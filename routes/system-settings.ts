@@ -16,6 +16,9 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 import { audit } from './audit-record.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('Settings');
 
 /**
  * The original system sent every value as a string ("30", "true", "0.8"): a string that reads as
@@ -41,9 +44,9 @@ export function systemSettingsRoutes(deps: RouteDeps) {
   app.use('*', requireRole('admin'));
   const edits = scheduleEdits(deps);
 
-  app.get('/', async (c) => c.json(settingValues(await listSettings(db))));
+  app.get('/', doc('The system settings (event defaults, …)', 'The settings'), async (c) => c.json(settingValues(await listSettings(db))));
 
-  app.post('/', validate('json', body), async (c) => {
+  app.post('/', doc('Change system settings', 'The settings'), validate('json', body), async (c) => {
     const change = c.req.valid('json') as Partial<Record<SettingKey, unknown>>;
     const old = settingValues(await listSettings(db)) as Record<string, unknown>;
     const after = await edits.saveSettings(change);

@@ -14,6 +14,9 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathId } from './schedule-failure.ts';
 import { validate } from './validate.ts';
+import { apiDoc } from './openapi/describe.ts';
+
+const doc = apiDoc('API tokens');
 import type { RouteDeps } from './deps.ts';
 
 const createBody = z.object({
@@ -34,9 +37,9 @@ export function tokensRoutes(deps: RouteDeps) {
   const app = new Hono<AppEnv>();
   app.use('*', requireRole('user'));
 
-  app.get('/', async (c) => c.json({ items: (await tokens.list(c.var.user!, c.req.query('all') === 'true')).map(tokenJson) }));
+  app.get('/', doc('Your API tokens (never their secrets); ?all=true: everyone\'s (admin)', 'The tokens'), async (c) => c.json({ items: (await tokens.list(c.var.user!, c.req.query('all') === 'true')).map(tokenJson) }));
 
-  app.post('/', validate('json', createBody), async (c) => {
+  app.post('/', doc('Create an API token: the secret is in this answer only', 'The token with its secret', { status: 201 }), validate('json', createBody), async (c) => {
     const body = c.req.valid('json');
     const record = (a: string, t: string | number | null, ch?: Record<string, unknown>) => auditEntry(c, deps, a, t, ch);
     const { token, record: t } = unwrap(await tokens.create(c.var.user!, { ...body, scopes: body.scopes as never }, record));
@@ -44,7 +47,7 @@ export function tokensRoutes(deps: RouteDeps) {
     return c.json({ id: t.id, token, name: t.name, scopes: t.scopes, expiresAt: tokenJson(t).expiresAt }, 201);
   });
 
-  app.delete('/:id', async (c) => {
+  app.delete('/:id', doc('Revoke an API token'), async (c) => {
     const record = (a: string, t: string | number | null, ch?: Record<string, unknown>) => auditEntry(c, deps, a, t, ch);
     const t = unwrap(await tokens.revoke(c.var.user!, pathId(c.req.param('id')) ?? -1, record));
     return c.json(tokenJson(t));

@@ -18,6 +18,10 @@ import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
 import { audit } from './audit-record.ts';
+import { apiDoc } from './openapi/describe.ts';
+import { CreatedUser, UserJson, UserList } from './schemas/users.ts';
+
+const doc = apiDoc('Users');
 
 const username = z.string().trim().min(1).max(64).regex(USERNAME_CHARS, 'letters, digits and . _ @ - only');
 const password = z.string().min(MIN_PASSWORD).max(MAX_PASSWORD);
@@ -41,41 +45,41 @@ export function usersRoutes(deps: RouteDeps) {
   const admin = requireRole('admin');
   const target = async (actor: User, raw: string) => unwrap(await users.find(actor, raw));
 
-  app.get('/', admin, async (c) => c.json((await users.list(c.var.user!)).map(userJson)));
+  app.get('/', doc('List the users', UserList), admin, async (c) => c.json((await users.list(c.var.user!)).map(userJson)));
 
-  app.get('/stats', admin, async (c) => c.json(userStats(await users.list(c.var.user!), deps.now())));
+  app.get('/stats', doc('Counts of users by role and state', 'User statistics'), admin, async (c) => c.json(userStats(await users.list(c.var.user!), deps.now())));
 
-  app.post('/', admin, validate('json', createBody), async (c) => {
+  app.post('/', doc('Create a user', CreatedUser, { status: 201 }), admin, validate('json', createBody), async (c) => {
     const { user, generatedPassword } = unwrap(await users.create(c.var.user!, c.req.valid('json')));
     await audit(c, deps, 'users.create', user.username, { after: userJson(user) });
     // A generated password is shown to the admin once, in this answer only.
     return c.json({ ...userJson(user), ...(generatedPassword ? { generatedPassword } : {}) }, 201);
   });
 
-  app.get('/:id', admin, async (c) => c.json(userJson(await target(c.var.user!, c.req.param('id')))));
+  app.get('/:id', doc('One user', UserJson), admin, async (c) => c.json(userJson(await target(c.var.user!, c.req.param('id')))));
 
-  app.put('/:id', admin, validate('json', updateBody), async (c) => {
+  app.put('/:id', doc('Change a user (role, state, language)', UserJson), admin, validate('json', updateBody), async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
     const after = unwrap(await users.update(c.var.user!, user, c.req.valid('json')));
     await audit(c, deps, 'users.update', user.username, { before: userJson(user), after: userJson(after) });
     return c.json(userJson(after));
   });
 
-  app.delete('/:id', admin, async (c) => {
+  app.delete('/:id', doc('Delete a user (superadmin) or deactivate them (admin)'), admin, async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
     const { mode } = unwrap(await users.remove(c.var.user!, user));
     await audit(c, deps, 'users.delete', user.username, { before: userJson(user), mode });
     return c.json({ success: true, mode });
   });
 
-  app.post('/:id/unlock', admin, async (c) => {
+  app.post('/:id/unlock', doc('Unlock a user locked by failed logins', UserJson), admin, async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
     const after = unwrap(await users.unlock(c.var.user!, user));
     await audit(c, deps, 'users.unlock', user.username, { before: { lockedUntil: userJson(user).lockedUntil } });
     return c.json(userJson(after));
   });
 
-  app.put('/:id/password', admin, validate('json', passwordBody), async (c) => {
+  app.put('/:id/password', doc("Set a user's password"), admin, validate('json', passwordBody), async (c) => {
     const user = await target(c.var.user!, c.req.param('id'));
     unwrap(await users.resetPassword(c.var.user!, user, c.req.valid('json').password));
     await audit(c, deps, 'users.reset-password', user.username);

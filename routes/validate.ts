@@ -3,9 +3,12 @@
  * 400 `{error, issues}` naming the offending fields, never 500). `error` names the fields, e.g.
  * `invalid limit, since`; `issues` is `[{path, message}]` with dotted paths.
  * Malformed JSON never reaches here: app.ts answers 400 `{error: 'invalid JSON'}` first.
+ * Each validator also carries its schema for the OpenAPI document (hono-openapi's marker,
+ * routes/openapi/), so the documented request is exactly the checked one (docs/http.md "OpenAPI").
  */
 import type { Context, ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
+import { resolver, uniqueSymbol } from 'hono-openapi';
 import { z } from 'zod';
 import { parseWireTime } from '../lib/time.ts';
 
@@ -26,7 +29,7 @@ export function invalidBody(c: Context, issues: Issue[]) {
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 export function validate<T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) {
-  return validator(target, async (value, c) => {
+  const check = validator(target, async (value, c) => {
     if (target === 'json') {
       const type = (c.req.header('content-type') ?? '').split(';')[0].trim();
       if (!JSON_TYPE.test(type)) return c.json({ error: 'expected Content-Type: application/json' }, 415);
@@ -35,6 +38,7 @@ export function validate<T extends keyof ValidationTargets, S extends z.ZodType>
     if (!parsed.success) return invalidBody(c, toIssues(parsed.error.issues));
     return parsed.data as z.output<S>;
   });
+  return Object.assign(check, { [uniqueSymbol]: { target, ...resolver(schema) } });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Deno smoke test (docs/architecture.md "One app, two entry points": one app, two entry points): `deno task start` from the
  * installed node_modules, temp database, embedded broker on a free port; /health answers 200 "ok",
- * two simulated clients are ingested without a dropped message, /health/ready, GET /metrics and the
- * JSON log lines work on Deno too (docs/operations.md), SIGTERM exits 0 within 5 s.
+ * /api/openapi.json the document, two simulated clients are ingested without a dropped message,
+ * /health/ready, GET /metrics and the JSON log lines work on Deno too (docs/operations.md), SIGTERM
+ * exits 0 within 5 s.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -75,6 +76,10 @@ test('deno task start serves /health, ingests MQTT, and stops on SIGTERM within 
   }, 5000, 'status ok');
   assert.is(first.status, 200);
   assert.is(first.body.db.ok, true);
+  // The OpenAPI document is generated on Deno too (hono-openapi loads zod's converter lazily).
+  const spec = await fetch(`${url}/api/openapi.json`);
+  assert.is(spec.status, 200);
+  assert.is(((await spec.json()) as { openapi: string }).openapi, '3.1.0');
 
   for (const seed of [1, 2]) {
     const sim = new VirtualClient({ uuid: seededUuid(rng(seed)), url: mqttUrl, speed: 20 });

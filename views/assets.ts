@@ -27,6 +27,10 @@ export const ASSETS: Record<string, { file: string; type: string }> = {
   '/static/inspector.css': { file: 'views/static/inspector.css', type: 'text/css; charset=utf-8' }, // actor inspector
   '/static/reports.css': { file: 'views/static/reports.css', type: 'text/css; charset=utf-8' }, // availability report
   '/static/inspector.js': { file: 'views/static/inspector.js', type: 'text/javascript; charset=utf-8' },
+  // Swagger UI for /api/docs (routes/openapi/routes.ts); its start script is a file, as the CSP wants.
+  '/vendor/swagger-ui.css': { file: 'node_modules/swagger-ui-dist/swagger-ui.css', type: 'text/css; charset=utf-8' },
+  '/vendor/swagger-ui-bundle.js': { file: 'node_modules/swagger-ui-dist/swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
+  '/static/api-docs.js': { file: 'views/static/api-docs.js', type: 'text/javascript; charset=utf-8' },
   // The icon: SVG for the layout's <link rel="icon">; for whoever asks /favicon.ico without reading the page, the
   // same drawing rendered at 32 px by Chromium, stored as a PNG inside an ICO (682 bytes).
   '/static/favicon.svg': { file: 'views/static/favicon.svg', type: 'image/svg+xml' },

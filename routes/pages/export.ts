@@ -17,6 +17,9 @@ import { requireRole } from '../middleware/roles.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { intQuery, validate } from '../validate.ts';
 import type { PageDeps } from './kit.ts';
+import { apiDoc } from '../openapi/describe.ts';
+
+const doc = apiDoc('Monitoring');
 
 const HOUR = 3_600_000;
 
@@ -80,7 +83,7 @@ export function exportRoutes(deps: PageDeps) {
     hours: intQuery(24, 1, maxHours, { clamp: false }),
   });
 
-  app.get('/api/monitoring/export', requireRole('admin'), validate('query', query), async (c) => {
+  app.get('/api/monitoring/export', doc('The monitoring overview as CSV or JSON', 'The export'), requireRole('admin'), validate('query', query), async (c) => {
     const { format, hours } = c.req.valid('query');
     const t = deps.now();
     const [logs, groups] = await Promise.all([logOverview(deps.db, t - hours * HOUR), deps.groups.list()]);

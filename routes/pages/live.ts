@@ -22,6 +22,9 @@ import { toastsView } from './live-toasts.ts';
 import { parseOverviewQuery } from './overview.model.ts';
 import { parsePage } from './monitoring.model.ts';
 import { withActivityChart } from './metrics.ts';
+import { apiDoc } from '../openapi/describe.ts';
+
+const doc = apiDoc('Live');
 
 function knownVersion(c: Context): number | null {
   const raw = c.req.header('last-event-id') ?? c.req.query('v');
@@ -54,7 +57,7 @@ export function liveRoutes(deps: PageDeps) {
   // Pages without a live view of their own still get toasts and the outage banner (layout.eta).
   app.get('/live/toasts', pageRole('user', deps), (c) => liveStream(c, hub, toastsView(deps, viewer(c)), knownVersion(c), deps.streams));
 
-  app.get('/api/stream', requireRole('user'), (c) => {
+  app.get('/api/stream', doc('Live updates as server-sent events (text/event-stream)', 'The event stream'), requireRole('user'), (c) => {
     const id = c.req.header('last-event-id');
     return liveStream(c, hub, jsonStreamView(deps.fleet, hub), id && /^\d{1,15}$/.test(id) ? Number(id) : null, deps.streams);
   });

@@ -13,6 +13,7 @@ import * as periods from './messages/periods.ts';
 import * as media from './messages/media.ts';
 import * as scheduleIssues from './messages/schedule-issues.ts';
 import * as tokens from './messages/tokens.ts';
+import * as apiDocs from './messages/api-docs.ts';
 
 type FeatureKey =
   | keyof typeof commands.en
@@ -27,7 +28,8 @@ type FeatureKey =
   | keyof typeof periods.en
   | keyof typeof media.en
   | keyof typeof scheduleIssues.en
-  | keyof typeof tokens.en;
+  | keyof typeof tokens.en
+  | keyof typeof apiDocs.en;
 
 const core: Record<Exclude<MessageKey, FeatureKey>, string> = {
   'app.title': 'Infoscreens',
@@ -227,4 +229,5 @@ export const de: Record<MessageKey, string> = {
   ...media.de,
   ...scheduleIssues.de,
   ...tokens.de,
+  ...apiDocs.de,
 };

@@ -15,6 +15,7 @@ import * as periods from './messages/periods.ts';
 import * as media from './messages/media.ts';
 import * as scheduleIssues from './messages/schedule-issues.ts';
 import * as tokens from './messages/tokens.ts';
+import * as apiDocs from './messages/api-docs.ts';
 
 const core = {
   'app.title': 'Infoscreens',
@@ -214,6 +215,7 @@ export const en = {
   ...media.en,
   ...scheduleIssues.en,
   ...tokens.en,
+  ...apiDocs.en,
 };
 
 export type MessageKey = keyof typeof en;
