@@ -214,6 +214,9 @@ export const envSchema = z.object({
   BACKUP_INTERVAL_HOURS: int(24, 1, 8760), // hours between backups
   BACKUP_KEEP: int(7, 1, 1000), // newest backups kept; older ones in BACKUP_DIR are deleted
   WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
+  // High availability (docs/high-availability.md): a second server waits as a standby and takes over.
+  HIGH_AVAILABILITY: bool(false), // false: a second server on the same database is refused
+  LEASE_SECONDS: optInt(1, 300), // seconds: instance lease; unset: 10 with HIGH_AVAILABILITY, else 30
   FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
 });
 
