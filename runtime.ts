@@ -43,6 +43,8 @@ import { createApp } from './app.ts';
 import { holdLease, type HeldLease } from './lib/instance-lease.ts';
 import { leaseTiming, type Holder } from './db/lease.ts';
 import { onceLeaseLost } from './lib/lease-loss.ts';
+import { extendForDowntime } from './actors/command-downtime.ts';
+import { previousServerAliveUntil } from './db/server-downtime.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
@@ -176,7 +178,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   supervisor.restore(records, recent, rebootKinds);
   const restoreMs = performance.now() - restoreStarted;
   log.info(`restored ${records.length} client actors in ${restoreMs.toFixed(0)} ms`);
-  const unsettled = await loadUnsettledCommands(db);
+  // Stage deadlines do not run while no server held the database (actors/command-downtime.ts).
+  const unsettled = extendForDowntime(await loadUnsettledCommands(db), await previousServerAliveUntil(db, runId), clock.now());
   writer.start();
   lease.renew({ write: (...s) => writer.write(...s), extra: () => [serverAliveStatement(runId, clock.now())], onLost: leaseLost });
 
