@@ -246,6 +246,9 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v === undefined || v === '' ? 'info' : v)),
   METRICS_ALLOW_FROM: cidrList('127.0.0.1/8,::1/128'), // comma-separated addresses / CIDR ranges; `none` = no address (admin session only)
+  // High availability (docs/high-availability.md): a second server waits as a standby and takes over.
+  HIGH_AVAILABILITY: bool(false), // false: a second server on the same database is refused
+  LEASE_SECONDS: optInt(1, 300), // seconds: instance lease; unset: 10 with HIGH_AVAILABILITY, else 30
   FRESHNESS_WRITE_SECONDS: int(30, 1, 3600), // seconds: last_alive alone is persisted at most this often
 });
 

@@ -41,6 +41,10 @@ import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
 import { createApp } from './app.ts';
 import { holdLease, type HeldLease } from './lib/instance-lease.ts';
+import { leaseTiming, type Holder } from './db/lease.ts';
+import { onceLeaseLost } from './lib/lease-loss.ts';
+import { extendForDowntime } from './actors/command-downtime.ts';
+import { previousServerAliveUntil } from './db/server-downtime.ts';
 import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
 import { startNotifications, type NotificationService } from './services/notifications/service.ts';
 import { clientView } from './services/notifications/client-view.ts';
@@ -62,6 +66,10 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** The actor inspector's feed; `false` runs without it (bench:ingest --inspector off). Default on. */
   inspector?: boolean;
+  /** HIGH_AVAILABILITY: told while this server waits as a standby (docs/high-availability.md). */
+  onStandby?: (holder: Holder) => void;
+  /** The lease was lost and the runtime closed; default: exit with code 3 (tests pass their own). */
+  onLeaseLost?: (reason: string) => void;
 }
 
 export interface Runtime {
@@ -112,7 +120,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // with every lease renewal, so time the server was down reads as unknown, not offline.
   const runId = crypto.randomUUID();
   try {
-    lease = await holdLease(db, (s) => writer.enqueue(s, serverAliveStatement(runId, clock.now())));
+    // With HIGH_AVAILABILITY a held database is waited for here: nothing below (the singletons) runs on a standby.
+    lease = await holdLease(db, { timing: leaseTiming(config.LEASE_SECONDS, config.HIGH_AVAILABILITY), standby: config.HIGH_AVAILABILITY, onStandby: opts.onStandby });
   } catch (err) {
     db.close();
     throw err;
@@ -120,7 +129,10 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   const bus = new EventBus();
   let supervisor: Supervisor | null = null;
+  const leaseLost = onceLeaseLost(() => writer, () => close(), opts.onLeaseLost);
   const writer = new BatchedWriter(db, {
+    fence: lease.fence,
+    onFenced: leaseLost,
     flushMs: config.WRITE_FLUSH_MS,
     freshnessMs: config.FRESHNESS_WRITE_SECONDS * 1000,
     now: () => clock.now(),
@@ -168,8 +180,10 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   supervisor.restore(records, recent, rebootKinds);
   const restoreMs = performance.now() - restoreStarted;
   log.info(`restored ${records.length} client actors in ${restoreMs.toFixed(0)} ms`);
-  const unsettled = await loadUnsettledCommands(db);
+  // Stage deadlines do not run while no server held the database (actors/command-downtime.ts).
+  const unsettled = extendForDowntime(await loadUnsettledCommands(db), await previousServerAliveUntil(db, runId), clock.now());
   writer.start();
+  lease.renew({ write: (...s) => writer.write(...s), extra: () => [serverAliveStatement(runId, clock.now())], onLost: leaseLost });
 
   const screenshots = new ScreenshotStore(join(config.DATA_DIR!, 'screenshots'), {
     history: config.SCREENSHOT_HISTORY,

@@ -30,7 +30,7 @@ const count = async (file: string, sql: string) => {
 test.before(async () => {
   db = await openDatabase(`file:${join(dir, 'live.db')}`);
   await migrate(db);
-  await db.execute(`INSERT INTO instance_lease VALUES (1, 'server', 'this-host', 42, '2026-01-01', '2026-01-01')`);
+  await db.execute(`INSERT INTO instance_lease (id, holder, host, pid, started_at, renewed_at) VALUES (1, 'server', 'this-host', 42, '2026-01-01', '2026-01-01')`);
   const rows = Array.from({ length: 400 }, (_, i) => `('c0ffee00-0000-4000-8000-000000000001', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'INFO', 'row ${i} ${'x'.repeat(200)}')`);
   await db.execute(`INSERT INTO client_logs (client_uuid, timestamp, received_at, level, message) VALUES ${rows.join(',')}`);
 });

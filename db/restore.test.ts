@@ -92,7 +92,7 @@ test('a SQLite file of another program, and a corrupt one, are refused', async (
 });
 
 test('refused while a server holds the instance lease, naming it', async () => {
-  await sql(live, `INSERT INTO instance_lease VALUES (1, 'srv', 'other-host', 4711, '2026-12-05T09:00:00Z', '${new Date(NOW - 5000).toISOString()}')`);
+  await sql(live, `INSERT INTO instance_lease (id, holder, host, pid, started_at, renewed_at) VALUES (1, 'srv', 'other-host', 4711, '2026-12-05T09:00:00Z', '${new Date(NOW - 5000).toISOString()}')`);
   await refused(backup, /a server \(host other-host, pid 4711, started 2026-12-05T09:00:00Z\) is using .*live\.db: stop it first/);
   // The same host, a pid that no longer runs (kill -9): free at once, as for a server start.
   await sql(live, "UPDATE instance_lease SET host = 'this-host'");

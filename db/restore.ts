@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { chown, constants, copyFile, link, rename, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createClient } from '@libsql/client';
-import { releaseLeaseStatement, takeLease } from './lease.ts';
+import { releaseLeaseStatement, SINGLE_TIMING, takeLease } from './lease.ts';
 import {
   BackupError, buildSchemaVersion, checkDatabaseFile, fileStamp, fsyncPath, plainError, removeWithSideFiles, sealCopy, type DatabaseFacts,
 } from './backup-file.ts';
@@ -36,22 +36,22 @@ export interface RestoreResult extends DatabaseFacts {
  */
 async function claimTarget(file: string, c: RestoreClaim, id: string): Promise<void> {
   const db = createClient({ url: `file:${file}` });
-  let held = false;
+  let held: number | null = null; // the epoch taken
   try {
     await db.execute('PRAGMA busy_timeout = 5000');
     const hasLease = (await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'instance_lease'")).rows.length > 0;
     if (hasLease) {
-      const taken = await takeLease(db, { id, ...c });
+      const taken = await takeLease(db, { id, staleMs: SINGLE_TIMING.staleMs, ...c });
       if (!taken.ok) {
         const h = taken.holder;
         throw new BackupError(`a server (host ${h.host}, pid ${h.pid}, started ${h.startedAt}) is using ${file}: stop it first, then restore`);
       }
-      held = true;
+      held = taken.epoch;
     }
     const mode = String((await db.execute('PRAGMA journal_mode=DELETE').catch(() => null))?.rows[0]?.[0] ?? '');
     if (mode.toLowerCase() !== 'delete') throw new BackupError(`another process still has ${file} open: stop it first, then restore`);
   } catch (err) {
-    if (held) await db.execute(releaseLeaseStatement(id)).catch(() => {});
+    if (held !== null) await db.execute(releaseLeaseStatement(id, held)).catch(() => {});
     if (err instanceof BackupError) throw err;
     throw new BackupError(`cannot open the current database ${file}: ${plainError(err)}`);
   } finally {

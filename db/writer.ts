@@ -21,11 +21,16 @@
  * queued fire-and-forget. The queue is
  * bounded: beyond `maxPending` the oldest log rows are dropped and counted, never other statements
  * (client rows are not even in the queue: their state lives in the actors).
+ *
+ * Fencing (docs/high-availability.md): with `fence`, every batch starts with that statement, which
+ * fails the whole transaction once the instance lease passed to another server. A fenced batch is
+ * not a store failure and is never retried: the writer stops for good and calls `onFenced`.
  */
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
 import { logger } from '../lib/logger.ts';
 import { errorText, isStoreFailure, StoreUnavailableError } from './store-errors.ts';
+import { isFenced } from './lease.ts';
 
 const log = logger('writer');
 
@@ -39,6 +44,18 @@ export interface WriterOptions {
   now?: () => number;
   /** The upsert for a client's current row, or null when the client no longer exists. */
   clientUpsert: (uuid: string) => InStatement | null;
+  /** The lease guard every batch starts with (db/lease.ts fenceStatement); none: unguarded. */
+  fence?: InStatement | null;
+  /** Called once when a batch was fenced: this server no longer holds the database. */
+  onFenced?: (reason: string) => void;
+}
+
+/** Thrown by writes once the writer was fenced: another server holds the database now. */
+export class FencedError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'FencedError';
+  }
 }
 
 /** A writer that can write a group of statements as one transaction (BatchedWriter.writeAtomic). */
@@ -87,7 +104,10 @@ interface Queued {
 
 export class BatchedWriter {
   #db: Db;
-  #opts: Required<WriterOptions>;
+  #opts: Required<Omit<WriterOptions, 'fence' | 'onFenced'>>;
+  #fence: InStatement | null;
+  #onFenced: (reason: string) => void;
+  #fencedReason: string | null = null;
   #due = new Map<string, number>(); // uuid → time the row must be written by
   #lastWritten = new Map<string, number>();
   #queue: Queued[] = [];
@@ -115,7 +135,29 @@ export class BatchedWriter {
 
   constructor(db: Db, opts: WriterOptions) {
     this.#db = db;
-    this.#opts = { maxBatch: 5000, maxPending: 200_000, retryMinMs: 250, retryMaxMs: 5000, now: () => Date.now(), ...opts };
+    const { fence, onFenced, ...rest } = opts;
+    this.#opts = { maxBatch: 5000, maxPending: 200_000, retryMinMs: 250, retryMaxMs: 5000, now: () => Date.now(), ...rest };
+    this.#fence = fence ?? null;
+    this.#onFenced = onFenced ?? (() => {});
+  }
+
+  /** Why this writer stopped for good (its lease passed to another server), or null. */
+  get fenced(): string | null {
+    return this.#fencedReason;
+  }
+
+  /** Stops every further write at once (a lost lease): nothing queued is written any more. */
+  halt(reason: string): void {
+    if (this.#fencedReason) return;
+    this.#fencedReason = reason;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    log.error(`writes stopped: ${reason}`);
+    this.#onFenced(reason);
+  }
+
+  #guarded(statements: InStatement[]): InStatement[] {
+    return this.#fence ? [this.#fence, ...statements] : statements;
   }
 
   start(): void {
@@ -164,12 +206,14 @@ export class BatchedWriter {
     this.enqueue(...statements);
     const seq = this.#enqueued;
     for (;;) {
+      if (this.#fencedReason) throw new FencedError(this.#fencedReason);
       if (this.#failure && this.#opts.now() < this.#failure.retryAt) throw new StoreUnavailableError(this.#failure.reason);
       if (this.#written >= seq) return;
       // A flush that started before our statements were queued does not hold them: wait for it,
       // then the next one (ours, or another writer's that took ours along) does.
       if (this.#flushing) await this.#flushing;
       else await this.#exclusive(() => this.#flushOnce(true));
+      if (this.#fencedReason) throw new FencedError(this.#fencedReason);
       if (this.#failure) throw new StoreUnavailableError(this.#failure.reason);
     }
   }
@@ -254,11 +298,20 @@ export class BatchedWriter {
         failure = { error: new StoreUnavailableError(this.#failure.reason) };
         return;
       }
+      if (this.#fencedReason) {
+        failure = { error: new FencedError(this.#fencedReason) };
+        return;
+      }
       if (statements.length === 0) return;
       try {
-        await this.#db.batch(statements, 'write');
+        await this.#db.batch(this.#guarded(statements), 'write');
         this.stats.statementsWritten += statements.length;
       } catch (error) {
+        if (isFenced(error)) {
+          this.halt(errorText(error));
+          failure = { error: new FencedError(errorText(error)) };
+          return;
+        }
         log.warn(`atomic group of ${statements.length} failed, nothing of it written: ${errorText(error)}`);
         if (isStoreFailure(error)) {
           this.#failed(error);
@@ -289,6 +342,7 @@ export class BatchedWriter {
   }
 
   async #flushOnce(all: boolean): Promise<void> {
+    if (this.#fencedReason) return; // another server holds the database: write nothing more
     const started = performance.now();
     const now = this.#opts.now();
     const rows: Queued[] = [];
@@ -346,11 +400,12 @@ export class BatchedWriter {
    * than given means the store failed and the rest must be kept.
    */
   async #write(batch: Queued[]): Promise<number> {
-    if (batch.length === 0) return 0;
+    if (batch.length === 0 || this.#fencedReason) return 0;
     try {
-      await this.#db.batch(batch.map((q) => q.stmt), 'write');
+      await this.#db.batch(this.#guarded(batch.map((q) => q.stmt)), 'write');
       return batch.length;
     } catch (err) {
+      if (isFenced(err)) return this.#fencedAt(err);
       if (isStoreFailure(err)) {
         this.#failed(err);
         return 0;
@@ -360,8 +415,10 @@ export class BatchedWriter {
     for (let i = 0; i < batch.length; i++) {
       const { stmt } = batch[i];
       try {
-        await this.#db.execute(stmt);
+        if (this.#fence) await this.#db.batch([this.#fence, stmt], 'write');
+        else await this.#db.execute(stmt);
       } catch (err) {
+        if (isFenced(err)) return this.#fencedAt(err);
         if (isStoreFailure(err)) {
           this.#failed(err);
           return i;
@@ -371,6 +428,12 @@ export class BatchedWriter {
       }
     }
     return batch.length;
+  }
+
+  /** A fenced batch: not a store failure, never retried; the writer stops (nothing counts as written). */
+  #fencedAt(err: unknown): number {
+    this.halt(errorText(err));
+    return 0;
   }
 
   #failed(err: unknown): void {

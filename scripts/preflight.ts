@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve, sep } from 'node:path';
 import { databaseAnswers, openDatabase, type Db } from '../db/client.ts';
 import type { Config } from '../config.ts';
-import type { Runtime } from '../runtime.ts';
+import type { Runtime, RuntimeOptions } from '../runtime.ts';
 import { StartupError } from '../lib/startup-error.ts';
 
 const SYSTEM_TREES = ['/proc', '/sys', '/dev'];
@@ -181,11 +181,15 @@ export async function preflight(c: Readonly<Config>): Promise<Preflight> {
  * Both entry points' start: the checks, then the runtime; any failure is one line and exit 2.
  * The runtime is imported lazily so `--help` and a bad configuration never load it.
  */
-export async function startChecked(c: Readonly<Config>, exit: (code: number) => never): Promise<{ runtime: Runtime; checked: Preflight }> {
+export async function startChecked(
+  c: Readonly<Config>,
+  exit: (code: number) => never,
+  opts: Pick<RuntimeOptions, 'onStandby'> = {},
+): Promise<{ runtime: Runtime; checked: Preflight }> {
   try {
     const checked = await preflight(c);
     const { startRuntime } = await import('../runtime.ts');
-    return { runtime: await startRuntime(c), checked };
+    return { runtime: await startRuntime(c, opts), checked };
   } catch (err) {
     console.error(startupLine(err));
     return exit(2);

@@ -7,6 +7,8 @@ import { newDatabaseWarning, startChecked, startupLine } from './preflight.ts';
 import { StartupError } from '../lib/startup-error.ts';
 import { announce, configOrExit, displayHost } from './announce.ts';
 import { wantsHelp } from './cli.ts';
+import { standbyApp } from '../routes/standby.ts';
+import type { Holder } from '../db/lease.ts';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 
@@ -23,11 +25,26 @@ superadmin password once.`);
 
 const config = configOrExit(process.env, (code) => process.exit(code));
 
-const { runtime, checked } = await startChecked(config, (code) => process.exit(code));
-const server = serve({ fetch: runtime.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  announce(runtime, `http://${displayHost(config.HOST!)}:${info.port}`);
-  if (checked.newDatabaseFile) console.log(newDatabaseWarning(checked.newDatabaseFile));
+// HIGH_AVAILABILITY (docs/high-availability.md): a standby serves only its health while it waits;
+// the same listener switches to the app once this server holds the database.
+let holder: Holder | null = null;
+let fetch: (req: Request) => Response | Promise<Response> = standbyApp(() => holder).fetch;
+let standby: ReturnType<typeof serve> | null = null;
+const listen = (onListen: (port: number) => void) => serve({ fetch: (req) => fetch(req), port: config.PORT, hostname: config.HOST }, (info) => onListen(info.port));
+let started = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void (started || process.exit(0))); // a standby has nothing to flush
+const { runtime, checked } = await startChecked(config, (code) => process.exit(code), {
+  onStandby: (h) => void ((holder = h), (standby ??= listen((port) => console.log(`standby: waiting for the database, health at http://${displayHost(config.HOST!)}:${port}/health`)))),
 });
+fetch = runtime.app.fetch;
+started = true;
+const waited = standby as ReturnType<typeof serve> | null;
+const ready = (port: number) => {
+  announce(runtime, `http://${displayHost(config.HOST!)}:${port}`);
+  if (checked.newDatabaseFile) console.log(newDatabaseWarning(checked.newDatabaseFile));
+};
+const server = waited ?? listen(ready);
+if (waited) ready((waited.address() as { port: number }).port);
 // The port was free a moment ago (preflight); another process may still take it first.
 server.on('error', (err: NodeJS.ErrnoException) => {
   console.error(startupLine(err.code === 'EADDRINUSE' ? new StartupError('PORT', `port ${config.PORT} on ${config.HOST} is already in use`) : err));

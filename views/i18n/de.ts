@@ -10,6 +10,7 @@ import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
+import * as standby from './messages/standby.ts';
 import * as media from './messages/media.ts';
 import * as scheduleIssues from './messages/schedule-issues.ts';
 import * as tokens from './messages/tokens.ts';
@@ -26,6 +27,7 @@ type FeatureKey =
   | keyof typeof notifications.en
   | keyof typeof reports.en
   | keyof typeof periods.en
+  | keyof typeof standby.en
   | keyof typeof media.en
   | keyof typeof scheduleIssues.en
   | keyof typeof tokens.en
@@ -226,6 +228,7 @@ export const de: Record<MessageKey, string> = {
   ...notifications.de,
   ...reports.de,
   ...periods.de,
+  ...standby.de,
   ...media.de,
   ...scheduleIssues.de,
   ...tokens.de,

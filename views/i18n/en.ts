@@ -12,6 +12,7 @@ import * as bulk from './messages/bulk.ts';
 import * as notifications from './messages/notifications.ts';
 import * as reports from './messages/reports.ts';
 import * as periods from './messages/periods.ts';
+import * as standby from './messages/standby.ts';
 import * as media from './messages/media.ts';
 import * as scheduleIssues from './messages/schedule-issues.ts';
 import * as tokens from './messages/tokens.ts';
@@ -212,6 +213,7 @@ export const en = {
   ...notifications.en,
   ...reports.en,
   ...periods.en,
+  ...standby.en,
   ...media.en,
   ...scheduleIssues.en,
   ...tokens.en,
