@@ -376,7 +376,8 @@ export class Supervisor {
     const now = this.#deps.clock.now();
     const prev = entry.record;
     // Hot path (most health messages): nothing moved but the client's freshness.
-    const fresh = entry.snap && this.#withHeld(entry, freshnessOnly(prev, entry.snap, snap));
+    const first = entry.snap === null;
+    const fresh = !first && this.#withHeld(entry, freshnessOnly(prev, entry.snap!, snap));
     entry.snap = snap;
     if (fresh) {
       entry.record = fresh;
@@ -384,7 +385,8 @@ export class Supervisor {
       this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: fresh.lastAlive! });
       return;
     }
-    const next = entry.snap === null ? firstRecord(prev, snap, now) : this.#withHeld(entry, toRecord(snap, now))!;
+    // (`first`: the actor's first snapshot, usually a restored client whose row already says it all)
+    const next = first ? firstRecord(prev, snap, now) : this.#withHeld(entry, toRecord(snap, now))!;
     entry.record = next;
     if (significantlyDifferent(prev, next)) {
       this.#deps.persist(uuid, true);
