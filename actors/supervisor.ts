@@ -17,6 +17,8 @@ import { OFFLINE_ALERT_SETTLE_MS, OutageDetector } from './outage.ts';
 import { supervisorMachine } from './supervisor.machine.ts';
 import { leafPaths } from './inspection/summary.ts';
 import { DeadlineQueue } from './deadlines.ts';
+import { DeadlineWheel } from './deadline-wheel.ts';
+import { hold, refreshed, unchangedReport, type Report } from './client.unchanged.ts';
 import type { EventBus } from '../lib/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -28,6 +30,11 @@ const log = logger('supervisor');
  * `restore`); RESUME arms the time left itself, so this only has to cover a late timer.
  */
 const RESUME_LEAD_MS = 10_000;
+/**
+ * Held unchanged reports (actors/client.unchanged.ts) reach their actor this long (ms) before the
+ * grace timer it armed from the last report it saw could run out, so that timer never fires early.
+ */
+const RELEASE_LEAD_MS = 10_000;
 
 type ClientActor = Actor<typeof clientMachine>;
 
@@ -35,6 +42,9 @@ interface Entry {
   actor: ClientActor;
   record: ClientRecord; // last observed, derived status included
   snap: ClientSnapshot | null; // the snapshot `record` was made from
+  /** Unchanged reports not handed to the actor yet (`record` already has their freshness). */
+  held: Report[] | null;
+  releasing: boolean;
 }
 
 /** A restored online client whose grace timer is not armed yet (see `restore`). */
@@ -54,6 +64,12 @@ export interface SupervisorDeps {
    * through the writer (docs/availability.md).
    */
   connectivityChanged?: (uuid: string, connectivity: ClientRecord['connectivity'], at: number) => void;
+  /**
+   * Unchanged reports are taken without a transition and handed to the actor later
+   * (actors/client.unchanged.ts). Default on; off sends every report through the machine at once
+   * (the equivalence tests and the benchmark's comparison).
+   */
+  holdUnchanged?: boolean;
   /** Shared inspection callback for every actor (the inspector hooks in here). */
   inspect?: (event: InspectionEvent) => void;
   /**
@@ -92,12 +108,18 @@ export class Supervisor {
   #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
   #resumes: DeadlineQueue<PendingResume>;
   #machine: typeof clientMachine;
+  #holdUnchanged: boolean;
+  /** Releases held unchanged reports before their actor's grace timer could run out. */
+  #releases: DeadlineWheel<Entry>;
   failures = 0; // actors that threw and were recreated
+  /** Client reports that changed nothing but freshness, taken without a transition (actors/client.unchanged.ts). */
+  unchangedReports = 0;
   /** The supervisor's own actor (`supervisor` in the inspector): restore, failures, outages. */
   readonly story: Actor<typeof supervisorMachine>;
 
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
+    this.#holdUnchanged = deps.holdUnchanged ?? true;
     const recovery = deps.recovery;
     this.#machine = recovery
       ? clientMachine.provide({
@@ -111,6 +133,9 @@ export class Supervisor {
     this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
     this.story = createActor(supervisorMachine, { id: 'supervisor', clock: deps.clock, inspect: deps.inspect }).start();
     this.#offlineAlerts = new DeadlineQueue(deps.clock, (p) => this.#offlineAlertDue(p));
+    this.#releases = new DeadlineWheel(deps.clock, (entry) => {
+      if (entry.held !== null && this.#clients.get(entry.record.uuid) === entry) this.#release(entry);
+    });
   }
 
   get size(): number {
@@ -176,6 +201,13 @@ export class Supervisor {
     return this.#clients.get(uuid)?.record;
   }
 
+  /** The actor's current snapshot, held reports handed over first (the inspector, tests). */
+  snapshot(uuid: string): ClientSnapshot | undefined {
+    const entry = this.#clients.get(uuid);
+    if (entry?.held) this.#release(entry);
+    return this.#clients.get(uuid)?.actor.getSnapshot();
+  }
+
   /** Every client's record, in insertion order. */
   list(): ClientRecord[] {
     return Array.from(this.#clients.values(), (e) => e.record);
@@ -201,15 +233,68 @@ export class Supervisor {
     return true;
   }
 
-  /** Route an event to a client's actor, creating the client when unknown. */
+  /**
+   * Route an event to a client's actor, creating the client when unknown. A report that changes
+   * nothing but freshness refreshes the record at once and is held for the actor (see `#hold`);
+   * anything else first hands the held reports over, so the actor sees every event in order.
+   */
   send(uuid: string, event: ClientEvent): void {
     this.ensure(uuid);
     const entry = this.#clients.get(uuid)!;
     try {
+      const snap = entry.snap;
+      const unchanged = snap !== null && this.#holdUnchanged && !entry.releasing && unchangedReport(entry.record, snap.value, event);
+      if (unchanged) return this.#hold(uuid, entry, unchanged);
+      if (entry.held !== null) this.#release(entry);
+      if (this.#clients.get(uuid) !== entry) return this.send(uuid, event); // recreated while releasing
       entry.actor.send(event);
     } catch (err) {
       this.#recover(uuid, err);
     }
+  }
+
+  /**
+   * An unchanged report: what the actor would make of it (freshness, `client-seen`, a non-urgent
+   * write) without a transition now. The actor gets the latest held reports before its grace timer,
+   * armed from the last report it saw, could run out: then it re-arms from the true last message.
+   */
+  #hold(uuid: string, entry: Entry, report: Report): void {
+    if (entry.held === null) {
+      const seen = entry.snap!.context.lastAlive ?? report.at;
+      this.#releases.add(seen + this.#deps.graceMs - RELEASE_LEAD_MS, entry);
+    }
+    entry.held = hold(entry.held, report);
+    entry.record = refreshed(entry.record, report);
+    this.unchangedReports++;
+    this.#deps.persist(uuid, false);
+    this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: report.at });
+  }
+
+  /**
+   * Hands a client's held reports to its actor, in arrival order (the record has them already),
+   * then RESUME: XState arms `after` relative to the clock when a state is entered, so the grace
+   * timer is armed again for the time left after the last report (or the client goes offline now),
+   * as when a restored actor resumes (docs/architecture.md "Absolute deadlines").
+   */
+  #release(entry: Entry): void {
+    const held = entry.held!;
+    const uuid = entry.record.uuid;
+    entry.held = null;
+    entry.releasing = true;
+    try {
+      for (const e of held) entry.actor.send(e);
+      entry.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
+    } catch (err) {
+      entry.releasing = false;
+      return this.#recover(uuid, err);
+    }
+    entry.releasing = false;
+    const before = entry.snap;
+    const after = entry.actor.getSnapshot();
+    if (after === before) return;
+    const fresh = before && freshnessOnly(entry.record, before, after);
+    if (fresh && fresh.lastAlive === entry.record.lastAlive && fresh.lastFrameUpdate === entry.record.lastFrameUpdate) entry.snap = after;
+    else this.#observe(uuid, entry, after); // (not expected: the reports were unchanged ones)
   }
 
   /** A transition of one of a client's commands (CommandRegistry `onTransition`): its recovery ladder hears it. */
@@ -223,6 +308,7 @@ export class Supervisor {
     if (!entry) return false;
     this.#clients.delete(uuid);
     this.#pendingOffline.delete(uuid); // a deleted client's offline alert is not news
+    entry.held = null;
     this.#held.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;
     entry.actor.stop();
@@ -243,6 +329,7 @@ export class Supervisor {
     this.#pendingOffline.clear();
     this.#held.clear();
     this.#resumes.clear();
+    this.#releases.clear();
     this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
     for (const entry of this.#clients.values()) entry.actor.stop();
@@ -259,14 +346,14 @@ export class Supervisor {
     const start = (restore ? { snapshot: restoredSnapshot(input) } : { input }) as { input: ClientInput };
     const actor = createActor(this.#machine, { id: `client:${record.uuid}`, clock, inspect, ...start });
     const uuid = record.uuid; // (the closures below must not keep the loaded record alive)
-    const entry: Entry = { actor, record, snap: null };
+    const entry: Entry = { actor, record, snap: null, held: null, releasing: false };
     this.#clients.set(uuid, entry);
     if (record.connectivity === 'online') this.#online++;
     actor.subscribe({
       // XState also notifies when an event changed nothing (RESUME, an event no state handles):
       // the same snapshot object again, nothing to persist or announce.
       next: (snap) => {
-        if (snap !== entry.snap) this.#observe(uuid, entry, snap);
+        if (snap !== entry.snap && !entry.releasing) this.#observe(uuid, entry, snap);
       },
       error: (err) => this.#recover(uuid, err),
     });
@@ -279,6 +366,7 @@ export class Supervisor {
   /** A restored client silent until shortly before its deadline: enter `online` again (arms the time left). */
   #resumeIfSilent({ entry, lastAlive }: PendingResume): void {
     if (this.#clients.get(entry.record.uuid) !== entry || entry.record.connectivity !== 'online') return;
+    if (entry.held !== null) this.#release(entry); // it talked: its reports re-arm the timer
     if (entry.actor.getSnapshot().context.lastAlive !== lastAlive) return; // it talked: its own timer runs
     entry.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
   }
@@ -288,7 +376,8 @@ export class Supervisor {
     const now = this.#deps.clock.now();
     const prev = entry.record;
     // Hot path (most health messages): nothing moved but the client's freshness.
-    const fresh = entry.snap && freshnessOnly(prev, entry.snap, snap);
+    const first = entry.snap === null;
+    const fresh = !first && this.#withHeld(entry, freshnessOnly(prev, entry.snap!, snap));
     entry.snap = snap;
     if (fresh) {
       entry.record = fresh;
@@ -296,7 +385,8 @@ export class Supervisor {
       this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: fresh.lastAlive! });
       return;
     }
-    const next = entry.snap === null ? firstRecord(prev, snap, now) : toRecord(snap, now);
+    // (`first`: the actor's first snapshot, usually a restored client whose row already says it all)
+    const next = first ? firstRecord(prev, snap, now) : this.#withHeld(entry, toRecord(snap, now))!;
     entry.record = next;
     if (significantlyDifferent(prev, next)) {
       this.#deps.persist(uuid, true);
@@ -318,6 +408,14 @@ export class Supervisor {
         reasons: next.statusReasons,
         at: now,
       });
+  }
+
+  /** With reports held (only a `tick` observes then), the record's freshness is newer than the actor's. */
+  #withHeld(entry: Entry, r: ClientRecord | null): ClientRecord | null {
+    if (r === null || entry.held === null) return r;
+    r.lastAlive = entry.record.lastAlive;
+    r.lastFrameUpdate = entry.record.lastFrameUpdate;
+    return r;
   }
 
   #connectivityChanged(next: ClientRecord, before: string, now: number): void {
