@@ -53,7 +53,10 @@ test('a login, a session, tokens and channel secrets: none of them in any log li
   assert.is(login.headers.get('x-request-id'), 'login-req-1', 'an incoming id is echoed');
   const cookie = cookieOf(login);
   const token = cookie.slice('sid='.length);
-  const read = await app.request(`/api/clients?token=${QUERY_TOKEN}`, { headers: { cookie, authorization: `Bearer ${BEARER}` } });
+  // An unknown Bearer token is refused (routes/middleware/bearer.ts), and is never logged either.
+  const refused = await app.request(`/api/clients?token=${QUERY_TOKEN}`, { headers: { cookie, authorization: `Bearer ${BEARER}` } });
+  assert.is(refused.status, 401);
+  const read = await app.request(`/api/clients?token=${QUERY_TOKEN}`, { headers: { cookie } });
   assert.is(read.status, 200);
   const readId = read.headers.get('x-request-id');
   assert.match(readId ?? '', /^[0-9a-f-]{36}$/, 'a fresh id per request');
