@@ -28,9 +28,11 @@ const config = configOrExit(process.env, (code) => process.exit(code));
 // HIGH_AVAILABILITY (docs/high-availability.md): a standby serves only its health while it waits;
 // the same listener switches to the app once this server holds the database.
 let holder: Holder | null = null;
-let fetch: (req: Request) => Response | Promise<Response> = standbyApp(() => holder).fetch;
+// The second argument carries Node's socket (Hono's conninfo: client addresses for login limits and
+// METRICS_ALLOW_FROM); a wrapper that dropped it made every request's address 'unknown'.
+let fetch: (req: Request, env?: unknown) => Response | Promise<Response> = standbyApp(() => holder).fetch;
 let standby: ReturnType<typeof serve> | null = null;
-const listen = (onListen: (port: number) => void) => serve({ fetch: (req) => fetch(req), port: config.PORT, hostname: config.HOST }, (info) => onListen(info.port));
+const listen = (onListen: (port: number) => void) => serve({ fetch: (req, env) => fetch(req, env), port: config.PORT, hostname: config.HOST }, (info) => onListen(info.port));
 let started = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void (started || process.exit(0))); // a standby has nothing to flush
 const { runtime, checked } = await startChecked(config, (code) => process.exit(code), {
