@@ -38,7 +38,7 @@ test.after(async () => {
 });
 
 type Body = Record<string, string | string[]> | FormData;
-const post = (path: string, body: Body, who: 'admin' | 'editor' = 'admin') => {
+const post = async (path: string, body: Body, who: 'admin' | 'editor' = 'admin'): Promise<Response> => {
   const headers: Record<string, string> = { origin: 'http://localhost', cookie: cookies[who] };
   let payload: BodyInit;
   if (body instanceof FormData) payload = body;
@@ -61,7 +61,7 @@ interface Case {
   name: string;
   /** Not recorded against the case: what must exist before the form is sent. */
   setup?: () => Promise<void>;
-  send: () => Promise<Response>;
+  send: () => Promise<Response> | Response;
   status: number;
   who?: 'admin' | 'editor';
   action: string;
