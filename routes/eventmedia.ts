@@ -92,7 +92,10 @@ export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<
   });
   app.post('/folders', doc('Create a folder', 'The folder'), editor, validate('json', folderBody), async (c) => {
     const { path } = c.req.valid('json');
-    return m.service.createFolder(path).then(() => c.json({ path }, 201), (e) => mediaFailure(c, e));
+    return m.service.createFolder(path).then(async () => {
+      if (auditTo) await audit(c, auditTo, 'media.create-folder', path);
+      return c.json({ path }, 201);
+    }, (e) => mediaFailure(c, e));
   });
   app.delete('/folders', doc('Delete an empty folder'), editor, async (c) => {
     const path = c.req.query('path') ?? '';
@@ -102,9 +105,13 @@ export function eventMediaRoutes(m: MediaApi, now: () => number, auditTo?: Pick<
     }, (e) => mediaFailure(c, e));
   });
   app.get('/:id', doc('One item', 'The item'), editor, async (c) => m.service.get(id(c)).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)));
-  app.patch('/:id', doc('Rename or move an item', 'The item'), editor, validate('json', updateBody), async (c) =>
-    m.service.update(id(c), c.req.valid('json')).then((item) => c.json(mediaJson(item)), (e) => mediaFailure(c, e)),
-  );
+  app.patch('/:id', doc('Rename or move an item', 'The item'), editor, validate('json', updateBody), async (c) => {
+    const before = await m.service.get(id(c)).then(mediaJson, () => null);
+    return m.service.update(id(c), c.req.valid('json')).then(async (item) => {
+      if (auditTo) await audit(c, auditTo, 'media.update', item.id, { before, after: mediaJson(item) });
+      return c.json(mediaJson(item));
+    }, (e) => mediaFailure(c, e));
+  });
   app.delete('/:id', doc('Delete an item', 'Deleted', { status: 204 }), editor, async (c) => {
     const before = await m.service.get(id(c)).then(mediaJson, () => null);
     return m.service.remove(id(c)).then(async () => {

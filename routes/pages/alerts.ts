@@ -18,6 +18,7 @@ import { cached } from './live-hub.ts';
 import { liveStream } from './sse.ts';
 import { alertText } from './alert-text.ts';
 import { userNames } from './client-commands.ts';
+import { audit } from '../audit-record.ts';
 
 const PAGE_SIZE = 50;
 
@@ -78,20 +79,21 @@ export function alertPages(deps: PageDeps) {
     return q ? answer(c, q) : errorPage(c, deps, 400);
   });
 
-  const acknowledge = async (c: Context<AppEnv>, ids: string[]) => {
+  const acknowledge = async (c: Context<AppEnv>, ids: string[], target: string | null) => {
     await acknowledgeAlerts(deps, ids, c.var.user!.id);
+    if (ids.length) await audit(c, deps, target === null ? 'alerts.acknowledge-all' : 'alerts.acknowledge', target, target === null ? { alerts: ids } : {});
     const back = parseAlertsQuery((k) => new URL(c.req.header('hx-current-url') ?? c.req.url).searchParams.get(k) ?? undefined) ?? { show: 'open', page: 1 };
     if (!isHtmx(c)) return c.redirect(`/alerts${search(back)}`, 303);
     return answer(c, back, pageContext(c, deps).t('alerts.ackedDone'));
   };
 
-  app.post('/alerts/ack-all', admin, async (c) => acknowledge(c, await openAlertIds(deps.db)));
+  app.post('/alerts/ack-all', admin, async (c) => acknowledge(c, await openAlertIds(deps.db), null));
 
   app.post('/alerts/:id/ack', admin, async (c) => {
     const id = c.req.param('id');
     await deps.writer.settled(); // it may have been raised (fire-and-forget) a moment ago
     if (!isUuid(id) || !(await getAlert(deps.db, id))) return errorPage(c, deps, 404);
-    return acknowledge(c, [id]);
+    return acknowledge(c, [id], id);
   });
 
   app.get('/live/alerts', admin, (c) => {

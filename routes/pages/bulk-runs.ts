@@ -28,6 +28,7 @@ import { commandErrorFor } from './command-error.ts';
 import { allRuns } from '../bulk-runs.ts';
 import { heldRunView, storedRunView, type RunView } from '../bulk-run-view.ts';
 import { eventStream, formatFrame } from './sse.ts';
+import { audit } from '../audit-record.ts';
 
 const ACTION = 'reboot_host'; // the API's default for a group restart
 const COALESCE_MS = 200;
@@ -100,6 +101,7 @@ export function bulkRunPages(deps: PageDeps) {
       return render(c, { page: 'bulk-confirm', data });
     }
     const view = await runs.start({ groupId: groupId!, uuids, action: ACTION, reason, requestedBy: c.var.user!.id });
+    await audit(c, deps, 'bulk-runs.start', view.id, { groupId, action: ACTION, reason, clients: uuids });
     return c.redirect(`/bulk-runs/${view.id}`, 303);
   });
 
@@ -129,7 +131,9 @@ export function bulkRunPages(deps: PageDeps) {
     if (!before) return errorPage(c, deps, 404);
     const body = await c.req.parseBody();
     const ok = before.status === 'running' && !before.aborted;
-    if (ok) runs!.abort(id, c.var.user!.username, field(body.reason, 2000).trim() || null);
+    const reason = field(body.reason, 2000).trim() || null;
+    if (ok) runs!.abort(id, c.var.user!.username, reason);
+    if (ok) await audit(c, deps, 'bulk-runs.abort', id, { reason });
     if (!isHtmx(c)) return c.redirect(`/bulk-runs/${id}?aborted=${ok ? 1 : 0}`, 303);
     const it = pageContext(c, deps);
     const data = await runData(it, id);

@@ -31,6 +31,7 @@ import { fragment, hxPartial, isHtmx, render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { crashReason } from './monitoring.model.ts';
 import { commandError, commandErrorFor } from './command-error.ts';
+import { audit } from '../audit-record.ts';
 
 export const ACTIONS: readonly CommandAction[] = ['restart_app', 'reboot_host', 'shutdown_host'];
 const HISTORY = 10; // rows on the client page; the audit page has the rest
@@ -128,7 +129,8 @@ export function clientCommandPages(deps: PageDeps) {
       const data = { ...it, title: it.t('command.confirm.title'), r, name: clientName(r), action, reason, ...from };
       return render(c, { page: 'command-confirm', fragment: 'command-confirm', data });
     }
-    const { command } = deps.commands.issue({ uuid: r.uuid, action, reason, requestedBy: c.var.user!.id });
+    const { command, blocked } = deps.commands.issue({ uuid: r.uuid, action, reason, requestedBy: c.var.user!.id });
+    await audit(c, deps, `commands.${action}`, r.uuid, { commandId: command.commandId, reason, ...(blocked ? { blocked: true } : {}) });
     // Like the API: answer once the broker confirmed (or refused) the publish.
     const settled = (await deps.commands.settledPublish(command.commandId)) ?? command;
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}?issued=${settled.commandId}#client-actions`, 303);
@@ -152,6 +154,7 @@ export function clientCommandPages(deps: PageDeps) {
     if (!record || record.clientUuid !== r.uuid) return errorPage(c, deps, 404);
     const after = live ? (deps.commands.cancel(id, c.var.user!.id) ?? live) : record;
     const ok = !!live && after.status === 'canceled'; // a settled command (even a canceled one) is past canceling
+    if (ok) await audit(c, deps, 'commands.cancel', id, { client: after.clientUuid, action: after.action });
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}#client-commands`, 303);
     const notice: Notice = ok ? { kind: 'ok', text: it.t('command.canceled') } : { kind: 'error', text: it.t('command.cancel.tooLate', { status: it.code('command.status', after.status) }) };
     return actionsFragment(c, r, notice, ok ? 200 : 409);

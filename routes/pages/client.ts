@@ -16,6 +16,7 @@ import { fragment, isHtmx, render } from './hx.ts';
 import { clientNowData, errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { clientCommandsData, issuedNotice } from './client-commands.ts';
 import { clientMuteNotices } from './mute-notices.ts';
+import { audit } from '../audit-record.ts';
 
 const LOG_PAGE = 50;
 
@@ -96,8 +97,10 @@ export function clientPages(deps: PageDeps) {
     const groups = await deps.groups.list();
     const groupId = raw === '' || raw === undefined ? null : typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
     if (Number.isNaN(groupId) || (groupId !== null && !groups.some((g) => g.id === groupId))) return errorPage(c, deps, 400);
+    const before = { description: r.description, groupId: r.groupId }; // copied: the fleet updates its record in place
     const updated = await deps.fleet.updateClient(r.uuid, { groupId });
     if (!updated) return errorPage(c, deps, 404);
+    await audit(c, deps, 'clients.update', r.uuid, { before, after: { description: updated.description, groupId: updated.groupId } });
     if (!isHtmx(c)) return c.redirect(`/clients/${r.uuid}`, 303);
     const it = pageContext(c, deps);
     return fragment(c, partial('client-group', { ...it, r: updated, groups, notice: it.t('client.group.saved') }));

@@ -15,6 +15,8 @@ import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { groupMuteNotices } from './mute-notices.ts';
+import { audit } from '../audit-record.ts';
+import { groupJson } from '../event-json.ts';
 
 const DONE: Record<string, MessageKey> = {
   created: 'groups.created', saved: 'groups.saved', moved: 'groups.saved', deleted: 'groups.deleted', assigned: 'groups.assigned', unassigned: 'groups.unassigned',
@@ -73,6 +75,7 @@ export function groupPages(deps: PageDeps) {
     if (Object.keys(errors).length) return page(c, { errors, draft, status: 400 });
     const created = await edits.createGroup(draft);
     if (!created.ok) return page(c, { errors: { name: 'groups.err.nameTaken' }, draft, status: 409 }); // its only failure: the name is taken
+    await audit(c, deps, 'groups.create', created.value.id, { after: groupJson(created.value) });
     return done(c, 'created', `#g-${created.value.id}`);
   });
 
@@ -84,6 +87,7 @@ export function groupPages(deps: PageDeps) {
     if (Object.keys(errors).length) return page(c, { formError: `${g.name}: ${t(errors.name ?? errors.description)}`, status: 400 });
     const saved = await edits.updateGroup(g.id, draft);
     if (!saved.ok) return saved.reason === 'not_found' ? errorPage(c, deps, 404) : page(c, { formError: t('groups.err.nameTaken'), status: 409 });
+    await audit(c, deps, 'groups.update', g.id, { before: groupJson(g), after: groupJson(saved.value) });
     return done(c, 'saved', `#g-${g.id}`);
   });
 
@@ -92,14 +96,17 @@ export function groupPages(deps: PageDeps) {
     if (!g) return errorPage(c, deps, 404);
     const dir = (await c.req.parseBody()).dir;
     if (dir !== 'up' && dir !== 'down') return errorPage(c, deps, 400);
-    await edits.moveGroup(g.id, dir === 'up' ? -1 : 1); // at either end nothing moves
+    const before = (await listGroups(deps.db)).map((x) => x.id);
+    const moved = await edits.moveGroup(g.id, dir === 'up' ? -1 : 1); // at either end nothing moves
+    if (moved.ok && moved.value.join() !== before.join()) await audit(c, deps, 'groups.order', null, { before, after: moved.value });
     return done(c, 'moved', `#g-${g.id}`);
   });
 
   app.post('/groups/:id/delete', admin, async (c) => {
     const g = await findGroup(c.req.param('id'));
     if (!g) return errorPage(c, deps, 404);
-    await edits.deleteGroup(g.id);
+    const r = await edits.deleteGroup(g.id);
+    if (r.ok) await audit(c, deps, 'groups.delete', g.id, { before: groupJson(g), unassigned: r.value.unassigned });
     return done(c, 'deleted');
   });
 
@@ -108,7 +115,8 @@ export function groupPages(deps: PageDeps) {
     if (!g) return errorPage(c, deps, 404);
     const uuid = (await c.req.parseBody()).uuid;
     if (typeof uuid !== 'string' || !deps.fleet.get(uuid)) return errorPage(c, deps, 400);
-    await deps.fleet.assignGroup([uuid], g.id);
+    const updated = await deps.fleet.assignGroup([uuid], g.id);
+    await audit(c, deps, 'clients.assign-group', null, { groupId: g.id, clients: [uuid], updated });
     return done(c, 'assigned', `#g-${g.id}`);
   });
 
@@ -117,7 +125,8 @@ export function groupPages(deps: PageDeps) {
     if (!g) return errorPage(c, deps, 404);
     const uuid = (await c.req.parseBody()).uuid;
     if (typeof uuid !== 'string' || deps.fleet.get(uuid)?.groupId !== g.id) return errorPage(c, deps, 400);
-    await deps.fleet.assignGroup([uuid], null);
+    const updated = await deps.fleet.assignGroup([uuid], null);
+    await audit(c, deps, 'clients.assign-group', null, { groupId: null, clients: [uuid], updated });
     return done(c, 'unassigned', `#g-${g.id}`);
   });
 

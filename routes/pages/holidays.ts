@@ -18,6 +18,8 @@ import { getPeriod, listPeriods } from '../../db/periods.ts';
 import { outsidePeriod } from '../../domain/periods.ts';
 import { parseHolidaysCsv } from '../../lib/schedule/holidays-csv.ts';
 import { problemsText, problemText } from './schedule/issue-text.ts';
+import { audit } from '../audit-record.ts';
+import { holidayJson } from '../event-json.ts';
 
 export const MAX_CSV_BYTES = 512 * 1024; // far above a country's holidays for years; the app's body limit is 1 MiB
 
@@ -54,6 +56,7 @@ export function holidayPages(deps: PageDeps) {
     if (outside) return page(c, { fileError: outside, status: 400 });
     const result = await edits.importHolidays(text, { academicPeriodId: periodId });
     if (!result.ok) return page(c, { fileError: t('holidays.fatal', { message: problemsText(it, failureIssues(result)) }), status: 400 });
+    await audit(c, deps, 'holidays.import', null, { academicPeriodId: periodId, inserted: result.value.inserted, merged: result.value.merged, errors: result.value.errors.length });
     return page(c, { report: result.value });
   });
 
@@ -72,7 +75,8 @@ export function holidayPages(deps: PageDeps) {
     const raw = c.req.param('id');
     const h = /^\d{1,9}$/.test(raw) ? await getHoliday(deps.db, Number(raw)) : null;
     if (!h) return errorPage(c, deps, 404);
-    await edits.deleteHoliday(h.id);
+    const r = await edits.deleteHoliday(h.id);
+    if (r.ok) await audit(c, deps, 'holidays.delete', h.id, { before: holidayJson(h) });
     if (isHtmx(c)) return page(c, { notice: pageContext(c, deps).t('holidays.deleted') });
     return c.redirect('/holidays?done=deleted', 303);
   });

@@ -7,7 +7,8 @@
 import { Hono, type Context } from 'hono';
 import { listConversions, readyPdfBySource } from '../../db/conversions.ts';
 import { render } from './hx.ts';
-import type { MediaApi } from '../eventmedia.ts';
+import { mediaJson, type MediaApi } from '../eventmedia.ts';
+import { audit } from '../audit-record.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { MediaError } from '../../services/media/service.ts';
 import { pageContext, pageRole, type PageDeps } from './kit.ts';
@@ -65,23 +66,37 @@ export function mediaPages(deps: PageDeps, m: MediaApi) {
     const f = await form(c);
     const parent = f.parent ?? '';
     const path = parent ? `${parent}/${(f.name ?? '').trim()}` : (f.name ?? '').trim();
-    return m.service.createFolder(path).then(() => c.redirect(back(path, 'folder'), 303), (e) => refusal(c, e, parent));
+    return m.service.createFolder(path).then(async () => {
+      await audit(c, deps, 'media.create-folder', path);
+      return c.redirect(back(path, 'folder'), 303);
+    }, (e) => refusal(c, e, parent));
   });
   app.post('/media/folders/delete', editor, async (c) => {
     const path = (await form(c)).path ?? '';
     const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    return m.service.removeFolder(path).then(() => c.redirect(back(parent, 'folderDeleted'), 303), (e) => refusal(c, e, path));
+    return m.service.removeFolder(path).then(async () => {
+      await audit(c, deps, 'media.delete-folder', path);
+      return c.redirect(back(parent, 'folderDeleted'), 303);
+    }, (e) => refusal(c, e, path));
   });
   app.post('/media/:id/update', editor, async (c) => {
     const f = await form(c);
+    const before = await m.service.get(idOf(c)).then(mediaJson, () => null);
     return m.service.update(idOf(c), { name: f.name?.trim(), folder: f.folder?.trim() }).then(
-      (item) => c.redirect(back(item.folder, 'saved'), 303),
+      async (item) => {
+        await audit(c, deps, 'media.update', item.id, { before, after: mediaJson(item) });
+        return c.redirect(back(item.folder, 'saved'), 303);
+      },
       (e) => refusal(c, e, f.current ?? ''),
     );
   });
   app.post('/media/:id/delete', editor, async (c) => {
     const folder = (await form(c)).current ?? '';
-    return m.service.remove(idOf(c)).then(() => c.redirect(back(folder, 'deleted'), 303), (e) => refusal(c, e, folder));
+    const before = await m.service.get(idOf(c)).then(mediaJson, () => null);
+    return m.service.remove(idOf(c)).then(async () => {
+      await audit(c, deps, 'media.delete', idOf(c), { before });
+      return c.redirect(back(folder, 'deleted'), 303);
+    }, (e) => refusal(c, e, folder));
   });
   app.post('/media/:id/convert', editor, async (c) => {
     const folder = (await form(c)).current ?? '';

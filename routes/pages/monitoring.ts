@@ -14,6 +14,7 @@ import { monitoringLive, parsePage, serviceFailedList } from './monitoring.model
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
 import { activityChart } from './metrics.ts';
 import { acknowledgeServiceFailed } from '../service-failed.ts';
+import { audit } from '../audit-record.ts';
 
 const RECENT_ERRORS = 20;
 
@@ -35,7 +36,7 @@ export function monitoringPages(deps: PageDeps) {
   app.post('/monitoring/service-failed/:uuid/ack', admin, async (c) => {
     const uuid = c.req.param('uuid');
     if (!isUuid(uuid) || !deps.fleet.get(uuid)) return errorPage(c, deps, 404);
-    await acknowledgeServiceFailed(deps, uuid, c.var.user!.id);
+    if (await acknowledgeServiceFailed(deps, uuid, c.var.user!.id)) await audit(c, deps, 'clients.clear-service-failed', uuid);
     if (!isHtmx(c)) return c.redirect('/monitoring', 303);
     const it: ViewContext = pageContext(c, deps);
     return fragment(c, partial('monitoring-service', { ...it, serviceFailed: serviceFailedList(deps.fleet.list()), notice: it.t('monitoring.service.acked') }));

@@ -17,6 +17,8 @@ import { render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { pageContext, pageRole, type PageContext, type PageDeps } from './kit.ts';
 import { dateLabels } from './schedule/view.ts';
+import { audit } from '../audit-record.ts';
+import { periodJson } from '../academic-periods.ts';
 
 type Body = Record<string, string | File | (string | File)[]>;
 const str = (b: Body, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');
@@ -79,6 +81,7 @@ export function periodPages(deps: PageDeps) {
     const parsed = periodCreateInput.safeParse(formInput(await c.req.parseBody()));
     if (!parsed.success) return page(c, { error: it.t('periods.err.input', { fields: fieldsOf(parsed.error) }), status: 400 });
     const r = await periods.create(parsed.data);
+    if (r.ok) await audit(c, deps, 'periods.create', r.value.id, { after: periodJson(r.value) });
     return r.ok ? page(c, { notice: it.t('periods.done.created', { name: r.value.name }) }) : page(c, { error: failureText(it, r), status: r.status });
   });
 
@@ -86,7 +89,9 @@ export function periodPages(deps: PageDeps) {
     const it = pageContext(c, deps);
     const parsed = periodUpdateInput.safeParse(formInput(await c.req.parseBody()));
     if (!parsed.success) return page(c, { error: it.t('periods.err.input', { fields: fieldsOf(parsed.error) }), status: 400 });
+    const before = await periods.get(idOf(c));
     const r = await periods.update(idOf(c), parsed.data);
+    if (r.ok) await audit(c, deps, 'periods.update', r.value.id, { before: before.ok ? periodJson(before.value) : null, after: periodJson(r.value) });
     return r.ok ? page(c, { notice: it.t('periods.done.updated', { name: r.value.name }) }) : page(c, { error: failureText(it, r), status: r.status });
   });
 
@@ -96,6 +101,7 @@ export function periodPages(deps: PageDeps) {
       const r = await run(action, idOf(c), c.var.user!.id);
       const done = `periods.done.${action === 'delete' ? 'deleted' : `${action}d`}` as MessageKey;
       if (!r.ok) return page(c, { error: failureText(it, r), status: r.status });
+      await audit(c, deps, `periods.${action}`, r.value.id, action === 'delete' ? { before: periodJson(r.value) } : { after: periodJson(r.value) });
       return page(c, { notice: it.t(done, { name: r.value.name }) });
     });
   }

@@ -24,6 +24,8 @@ import type { FieldErrors } from './model.ts';
 import { buildPreview, dateLabels, escapeHtml, FIELD_LABELS, fieldList, issueField, type Preview } from './view.ts';
 import { problemText } from './issue-text.ts';
 import { parseDate } from './zone.ts';
+import { audit } from '../../audit-record.ts';
+import { eventJson } from '../../event-json.ts';
 
 // A short list for the zone field's suggestions; any IANA zone the platform knows is accepted.
 const ZONES = ['Europe/Vienna', 'Europe/Berlin', 'Europe/Zurich', 'Europe/London', 'UTC'];
@@ -98,6 +100,7 @@ export function scheduleEventPages(deps: PageDeps) {
       const formError = it.t('event.rejected', { message: said.join('; ') });
       return formPage(c, form, ev, { errors, formError, status: 400 });
     }
+    await audit(c, deps, ev ? 'events.update' : 'events.create', saved.value.id, { ...(ev ? { before: eventJson(ev) } : {}), after: eventJson(saved.value) });
     return c.redirect(`/schedule?group=${r.body.groupId}&view=week&date=${form.date}&done=${ev ? 'saved' : 'created'}`, 303);
   };
 
@@ -131,7 +134,8 @@ export function scheduleEventPages(deps: PageDeps) {
   app.post('/schedule/events/:id/delete', editor, async (c) => {
     const ev = await findEvent(c.req.param('id'));
     if (!ev) return errorPage(c, deps, 404);
-    await edits.deleteEvent(ev.id);
+    const removed = await edits.deleteEvent(ev.id);
+    if (removed.ok) await audit(c, deps, 'events.delete', ev.id, { before: eventJson(ev) });
     const date = localDate(ev.start, tz);
     if (isHtmx(c)) hxRedirect(c, `/schedule?group=${ev.groupId}&date=${date}&done=deleted`);
     return c.redirect(`/schedule?group=${ev.groupId}&view=week&date=${date}&done=deleted`, 303);

@@ -22,6 +22,8 @@ import { errorPage, pageContext, pageRole, type PageDeps } from '../kit.ts';
 import { isView, layoutTimeline, minuteLabel, stepDate, viewDays, type View } from './timeline.ts';
 import { dateLabels } from './view.ts';
 import { isoDateInput } from './zone.ts';
+import { audit } from '../../audit-record.ts';
+import { eventJson } from '../../event-json.ts';
 
 export interface ScheduleQuery {
   group: number | null;
@@ -110,6 +112,7 @@ export function schedulePages(deps: PageDeps) {
     if (typeof r === 'number') return errorPage(c, deps, r);
     const skipped = await edits.skip(r.ev.id, r.occ.start);
     if (!skipped.ok) return errorPage(c, deps, skipped.reason === 'not_found' ? 404 : 400); // 400: detached already, edit that event instead
+    await audit(c, deps, 'events.skip', skipped.value.id, { date: new Date(r.occ.start).toISOString() });
     const q = { ...r.q, group: r.q.group ?? skipped.value.groupId };
     if (!isHtmx(c)) return c.redirect(`/schedule?group=${q.group}&view=${q.view}&date=${q.date}&done=skipped`, 303);
     const data = await scheduleData(c, q, pageContext(c, deps).t('schedule.skipped'));
@@ -122,6 +125,7 @@ export function schedulePages(deps: PageDeps) {
     if (typeof r === 'number') return errorPage(c, deps, r);
     const detached = await edits.detach(r.ev.id, r.occ.start);
     if (!detached.ok) return errorPage(c, deps, detached.reason === 'not_found' ? 404 : 400); // 400: skipped or detached already
+    await audit(c, deps, 'events.detach', detached.value.series.id, { date: new Date(r.occ.start).toISOString(), after: eventJson(detached.value.event) });
     return c.redirect(`/schedule/events/${detached.value.event.id}?done=detached`, 303);
   });
 
