@@ -1,6 +1,6 @@
 /**
  * A rate limit: `perSecond` sustained, `burst` at once; clock-injected. Device publishes per account
- * (broker/security.ts) and login attempts per address (lib/login.ts).
+ * (broker/security.ts) and login attempts per address (services/accounts/login.ts).
  */
 export class TokenBucket {
   #tokens: number;

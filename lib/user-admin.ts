@@ -22,7 +22,7 @@ import {
   unlockUserStatement,
 } from '../db/users.ts';
 import { ROLES, type Role, type User } from '../domain/users.ts';
-import { loginGuardFor } from './login.ts';
+import { loginGuardFor } from '../services/accounts/login.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD, MIN_PASSWORD } from './password.ts';
 
 /** The characters of a username: letters, digits and `. _ @ -` (both doors check it). */

@@ -11,7 +11,7 @@ import { dummyHash, hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } f
 import { setPasswordStatement } from '../db/users.ts';
 import type { User } from '../domain/users.ts';
 import { deleteSessionStatement, deleteUserSessionsStatement } from '../db/sessions.ts';
-import { attemptLogin } from '../lib/login.ts';
+import { attemptLogin } from '../services/accounts/login.ts';
 import { clientAddress } from './middleware/client-address.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from './middleware/session.ts';
 import { requireRole } from './middleware/roles.ts';

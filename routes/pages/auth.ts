@@ -9,7 +9,7 @@
 import { Hono } from 'hono';
 import { updateUserStatement } from '../../db/users.ts';
 import { deleteSessionStatement } from '../../db/sessions.ts';
-import { attemptLogin } from '../../lib/login.ts';
+import { attemptLogin } from '../../services/accounts/login.ts';
 import { clientAddress } from '../middleware/client-address.ts';
 import { isLang } from '../../views/i18n/index.ts';
 import { render } from '../../views/render.ts';

@@ -17,14 +17,14 @@
  *
  * The per-address state lives in memory (bounded); a restart forgets it.
  */
-import { dummyHash, verifyPassword } from './password.ts';
-import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement } from '../db/users.ts';
-import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../domain/policies.ts';
-import type { User } from '../domain/users.ts';
-import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
-import { TokenBucket } from './token-bucket.ts';
-import type { Db } from '../db/client.ts';
-import type { Writes } from '../db/logs.ts';
+import { dummyHash, verifyPassword } from '../../lib/password.ts';
+import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement } from '../../db/users.ts';
+import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../../domain/policies.ts';
+import type { User } from '../../domain/users.ts';
+import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../../db/sessions.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
+import type { Db } from '../../db/client.ts';
+import type { Writes } from '../../db/logs.ts';
 
 export type LoginResult =
   | { ok: true; user: User; token: string }
