@@ -5,7 +5,7 @@ import { migrate } from './migrate.ts';
 import { deleteEventStatements, exceptionStatement, getEvent, insertEventStatement, listEvents } from './events.ts';
 import { deleteGroupStatements, insertGroupStatement, listGroups, orderStatements } from './groups.ts';
 import { nextId } from './ids.ts';
-import type { EventDraft } from '../lib/schedule/event-input.ts';
+import type { EventDraft } from '../lib/schedule/types.ts';
 
 let db: Db;
 const T = Date.parse('2026-03-02T10:00:00Z');

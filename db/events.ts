@@ -5,7 +5,7 @@
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import { fromIso } from '../lib/time.ts';
-import type { EventDraft } from '../lib/schedule/event-input.ts';
+import type { EventDraft } from '../lib/schedule/types.ts';
 import type { EventException, EventFields, EventType, ScheduleEvent } from '../lib/schedule/types.ts';
 
 const COLUMNS =

@@ -94,3 +94,19 @@ export interface Occurrence {
   start: number;
   end: number;
 }
+
+/** A complete event as stored (what db/events.ts writes). */
+export interface EventDraft {
+  groupId: number;
+  title: string;
+  description: string | null;
+  eventType: EventType;
+  start: number;
+  end: number;
+  timezone: string;
+  recurrenceRule: string | null;
+  skipHolidays: boolean;
+  isActive: boolean;
+  fields: EventFields;
+  academicPeriodId?: number | null;
+}
