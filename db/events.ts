@@ -106,7 +106,7 @@ export function updateEventStatement(id: number, d: EventDraft, now: number): In
   };
 }
 
-/** Only the type-specific fields (the start-up freeze of system defaults, lib/schedule/event-defaults.ts). */
+/** Only the type-specific fields (the start-up freeze of system defaults, services/schedule/event-defaults.ts). */
 export function setEventFieldsStatement(id: number, fields: EventFields): InStatement {
   return { sql: 'UPDATE events SET fields = ? WHERE id = ?', args: [JSON.stringify(fields), id] };
 }

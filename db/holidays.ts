@@ -1,6 +1,6 @@
 /**
  * Named queries for holidays (docs/scheduler.md "The contract in short"). `planStatements` turns a merge plan
- * (lib/schedule/holidays.ts) into the statements of one import, which lib/schedule/holiday-edits.ts
+ * (lib/schedule/holidays.ts) into the statements of one import, which services/schedule/holiday-edits.ts
  * hands to the writer as one atomic group (`BatchedWriter.writeAtomic`: all of them or none).
  */
 import type { InStatement, Row } from '@libsql/client';

@@ -5,7 +5,7 @@
  * acknowledged with their dedup group closed, so a new failure raises a new alert.
  */
 import { ackAlertsStatement, openAlertIdsOf } from '../db/alerts.ts';
-import { alertCenterFor } from '../lib/alerts.ts';
+import { alertCenterFor } from '../services/alerts/center.ts';
 import type { RouteDeps } from './deps.ts';
 
 export type ServiceFailedDeps = Pick<RouteDeps, 'fleet' | 'writer' | 'db' | 'bus' | 'now'>;

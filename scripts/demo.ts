@@ -23,7 +23,7 @@ import { setQuiet } from '../lib/logger.ts';
 import { childRng } from './sim/rng.ts';
 import { newStats, VirtualClient } from './sim/virtual-client.ts';
 import { DEMO_GROUPS, demoPlan, profileCounts } from './demo-fleet.ts';
-import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { scheduleEdits } from '../services/schedule/edits.ts';
 import { fromWall } from '../lib/schedule/zone.ts';
 import { findGroupByName } from '../db/groups.ts';
 import { listEvents } from '../db/events.ts';

@@ -8,7 +8,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * Type-specific fields. `null` = not given; an edit fills those with the system defaults of that
- * moment (event-defaults.ts), so a later change of a default reaches no existing event; the payload
+ * moment (services/schedule/event-defaults.ts), so a later change of a default reaches no existing event; the payload
  * builder still falls back to the defaults for a field that is somehow open.
  */
 export interface PresentationFields {

@@ -28,7 +28,7 @@ import { overviewPages } from './overview.ts';
 import { monitoringPages } from './monitoring.ts';
 import { clientPages } from './client.ts';
 import { liveRoutes } from './live.ts';
-import { alertCenterFor } from '../../lib/alerts.ts';
+import { alertCenterFor } from '../../services/alerts/center.ts';
 import { clientCommandPages } from './client-commands.ts';
 import { commandAuditPages } from './commands.ts';
 import { alertPages } from './alerts.ts';

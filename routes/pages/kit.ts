@@ -10,14 +10,14 @@ import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
 import type { LiveHub } from './live-hub.ts';
-import type { AlertCenter } from '../../lib/alerts.ts';
+import type { AlertCenter } from '../../services/alerts/center.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { priorityActive } from '../../db/screenshots.ts';
 
 export interface PageDeps extends RouteDeps {
   hub: LiveHub;
   groups: GroupNames;
-  /** Alert dedup + persistence (lib/alerts.ts): toasts ask it for an alert's counter. */
+  /** Alert dedup + persistence (services/alerts/center.ts): toasts ask it for an alert's counter. */
   alerts: AlertCenter;
 }
 

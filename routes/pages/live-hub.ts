@@ -17,7 +17,7 @@
  * pending or someone is connected, and are unref'd: an idle hub never keeps a process alive.
  */
 import type { BusEvent, EventBus } from '../../lib/bus.ts';
-import { closeAlertCenter } from '../../lib/alerts.ts';
+import { closeAlertCenter } from '../../services/alerts/center.ts';
 
 export type AlertEvent = Extract<BusEvent, { type: 'alert' }>;
 export type CommandEvent = Extract<BusEvent, { type: 'command' }>;
@@ -251,7 +251,7 @@ export function liveHubFor(bus: EventBus | undefined, opts?: LiveHubOptions): Li
 export function closeLiveStreams(bus: EventBus): void {
   hubs.get(bus)?.close();
   hubs.delete(bus);
-  closeAlertCenter(bus); // the dashboard's other bus listener (lib/alerts.ts)
+  closeAlertCenter(bus); // the dashboard's other bus listener (services/alerts/center.ts)
 }
 
 /** Computes a value once per batch for every connection (counts, fragments per language). */

@@ -6,7 +6,7 @@ import { listAlerts } from '../../db/alerts.ts';
 import { form, htmx } from './admin-test-helpers.ts';
 
 // Acknowledging a service failure on /monitoring also acknowledges its open `service-failed`
-// alert on /alerts (lib/alerts.ts AlertCenter rows), and only that one.
+// alert on /alerts (services/alerts/center.ts AlertCenter rows), and only that one.
 
 let f: Fixture;
 let admin: string;

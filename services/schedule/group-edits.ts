@@ -6,7 +6,7 @@
  */
 import { deleteGroupStatements, findGroupByName, getGroup, insertGroupStatement, listGroups, maxDisplayOrder, orderStatements, updateGroupStatement } from '../../db/groups.ts';
 import { nextId } from '../../db/ids.ts';
-import type { Group } from './types.ts';
+import type { Group } from '../../lib/schedule/types.ts';
 import { conflict, invalid, issue, notFound, ok, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {

@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import process from 'node:process';
 import type { Db } from '../db/client.ts';
 import { LEASE_RENEW_MS, LEASE_STALE_MS, releaseLeaseStatement, renewLeaseStatement, takeLease } from '../db/lease.ts';
-import { StartupError } from './startup-error.ts';
+import { StartupError } from '../lib/startup-error.ts';
 
 export interface HeldLease {
   stop(): Promise<void>;

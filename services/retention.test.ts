@@ -9,7 +9,7 @@ import { BatchedWriter } from '../db/writer.ts';
 import { insertLogStatement } from '../db/logs.ts';
 import { insertSessionStatement } from '../db/sessions.ts';
 import { insertUserStatement } from '../db/users.ts';
-import { setQuiet } from './logger.ts';
+import { setQuiet } from '../lib/logger.ts';
 import { Retention } from './retention.ts';
 
 const DAY = 86_400_000;

@@ -4,12 +4,12 @@
  * a complete event. Shared by the JSON API and the dashboard's event form.
  */
 import { z } from 'zod';
-import { checkRule } from './recurrence.ts';
-import { parseInstant } from './rfc5545.ts';
-import { isTimeZone } from './zone.ts';
-import { issueText } from './issues.ts';
+import { checkRule } from '../../lib/schedule/recurrence.ts';
+import { parseInstant } from '../../lib/schedule/rfc5545.ts';
+import { isTimeZone } from '../../lib/schedule/zone.ts';
+import { issueText } from '../../lib/schedule/issues.ts';
 import { issue, type Issue } from './edit-result.ts';
-import { EVENT_TYPES, type EventDraft, type EventFields, type EventType } from './types.ts';
+import { EVENT_TYPES, type EventDraft, type EventFields, type EventType } from '../../lib/schedule/types.ts';
 
 export type { EventDraft };
 

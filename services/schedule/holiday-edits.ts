@@ -11,9 +11,9 @@
 import { deleteHolidayStatement, getHoliday, listHolidays, planStatements, updateHolidayStatement } from '../../db/holidays.ts';
 import { getPeriod } from '../../db/periods.ts';
 import { outsidePeriod, type AcademicPeriod } from '../../domain/periods.ts';
-import { parseHolidaysCsv } from './holidays-csv.ts';
-import { daysBetween, MAX_HOLIDAY_DAYS, planHolidays, type HolidayDraft, type HolidayPlan, type ImportReport } from './holidays.ts';
-import type { Holiday } from './types.ts';
+import { parseHolidaysCsv } from '../../lib/schedule/holidays-csv.ts';
+import { daysBetween, MAX_HOLIDAY_DAYS, planHolidays, type HolidayDraft, type HolidayPlan, type ImportReport } from '../../lib/schedule/holidays.ts';
+import type { Holiday } from '../../lib/schedule/types.ts';
 import { conflict, invalid, issue, notFound, ok, rejected, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export type HolidayOutcome = 'inserted' | 'merged' | 'skipped';

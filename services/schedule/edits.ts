@@ -14,7 +14,7 @@ import { editWrites, type ScheduleEditDeps } from './edit-result.ts';
 import { eventEdits } from './event-edits.ts';
 import { groupEdits } from './group-edits.ts';
 import { holidayEdits } from './holiday-edits.ts';
-import { SETTING_KEYS, settingValues, storedValue, type SettingKey, type SettingValues } from './settings.ts';
+import { SETTING_KEYS, settingValues, storedValue, type SettingKey, type SettingValues } from '../../lib/schedule/settings.ts';
 
 export * from './edit-result.ts';
 export type { OccurrenceSpan } from './event-edits.ts';

@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
-import { BatchedWriter } from '../db/writer.ts';
-import { getUserById } from '../db/users.ts';
-import { ROLES, type Role, type User } from '../domain/users.ts';
-import { countUserSessions, insertSessionStatement } from '../db/sessions.ts';
-import { verifyPassword } from './password.ts';
+import { openDatabase, type Db } from '../../db/client.ts';
+import { migrate } from '../../db/migrate.ts';
+import { BatchedWriter } from '../../db/writer.ts';
+import { getUserById } from '../../db/users.ts';
+import { ROLES, type Role, type User } from '../../domain/users.ts';
+import { countUserSessions, insertSessionStatement } from '../../db/sessions.ts';
+import { verifyPassword } from '../../lib/password.ts';
 import { FORBIDDEN, grantableRoles, isUsername, permissions, userAdmin, type UserAdmin, type UserAdminResult } from './user-admin.ts';
 
 let db: Db;

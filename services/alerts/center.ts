@@ -10,8 +10,8 @@
  * (`lookup`) are kept beside it, keyed by the event object every listener receives.
  */
 import type { InStatement } from '@libsql/client';
-import type { BusEvent, EventBus } from './bus.ts';
-import { insertAlertStatement, repeatAlertStatement, type Severity } from '../db/alerts.ts';
+import type { BusEvent, EventBus } from '../../lib/bus.ts';
+import { insertAlertStatement, repeatAlertStatement, type Severity } from '../../db/alerts.ts';
 
 export const DEDUP_WINDOW_MS = 5 * 60_000; // same kind + client within 5 min shows once
 

@@ -7,7 +7,7 @@
 import type { Db } from '../db/client.ts';
 import { purgeOldLogs, type Writes } from '../db/logs.ts';
 import { deleteExpiredSessionsStatement } from '../db/sessions.ts';
-import { logger } from './logger.ts';
+import { logger } from '../lib/logger.ts';
 
 const log = logger('retention');
 
