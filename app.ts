@@ -17,6 +17,7 @@ import { ZodError } from 'zod';
 import { databaseAnswers } from './db/client.ts';
 import { logger } from './lib/logger.ts';
 import type { AppDeps, RouteDeps } from './routes/deps.ts';
+import { appParts } from './runtime/parts.ts';
 import { sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
 import { authRoutes } from './routes/auth.ts';
 import { usersRoutes } from './routes/users.ts';
@@ -67,7 +68,10 @@ function sameHost(origin: string, c: { req: { url: string; header(k: string): st
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const d: RouteDeps = { ...deps, now: deps.now ?? (() => Date.now()) };
+  const now = deps.now ?? (() => Date.now());
+  // The runtime passes its long-lived parts (runtime/parts.ts); a test app gets its own for those it leaves out.
+  const { parts } = appParts({ db: deps.db, bus: deps.bus, persist: (...s) => deps.writer.enqueue(...s), now }, deps);
+  const d: RouteDeps = { ...deps, ...parts, now };
   const started = d.now();
   const app = new Hono<AppEnv>();
 

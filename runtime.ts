@@ -36,7 +36,8 @@ import { Retention } from './services/retention.ts';
 import { EventBus } from './lib/bus.ts';
 import { ActivityMetrics, attachBus, startMetricsTicker } from './lib/metrics.ts';
 import { RecentEvents } from './lib/recent-events.ts';
-import { closeLiveStreams } from './routes/pages/live-hub.ts';
+import { appParts, type AppParts } from './runtime/parts.ts';
+import { IdAllocator } from './db/ids.ts';
 import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
 import { createApp } from './app.ts';
@@ -90,6 +91,8 @@ export interface Runtime {
   inspector: InspectionFeed | null;
   /** Notifications (docs/notifications.md): channels, rules, outbox delivery. */
   notifications: NotificationService;
+  /** What lives as long as the app (runtime/parts.ts): alert center, live hub, login guard, group names, id allocator. */
+  parts: AppParts;
   close(): Promise<void>;
 }
 
@@ -126,6 +129,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // Before the restore: every client's persisted state as a baseline, then the changes restoring makes.
   writer.enqueue(serverRunStartStatement(runId, startedAt), startBaselineStatement(startedAt));
   const initialAdmin = await bootstrapSuperadmin(db, writer, config, clock.now());
+  const ids = new IdAllocator(db); // the one allocator of this database (db/ids.ts)
 
   // Actor inspector: every root actor gets the feed's `inspect`; INSPECT=stately also forwards.
   const inspector = opts.inspector === false ? null : new InspectionFeed({ now: () => clock.now() });
@@ -267,7 +271,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // Defaults are starting values: events from before that rule keep the defaults of today.
   await writer.write(...(await freezeOpenDefaults(db)));
   // docs/periods.md "Start-up": with no active academic period, the one covering today becomes active.
-  const periods = await periodService({ db, writer, now: () => clock.now(), config }).activateForToday();
+  const periods = await periodService({ db, writer, ids, now: () => clock.now(), config }).activateForToday();
   if (periods.outcome === 'activated') log.info(`academic period "${periods.period!.name}" activated: it covers today (${periods.today})`);
   else if (periods.outcome === 'none_covers') log.warn(`no academic period is active and none covers today (${periods.today}): activate one on /periods`);
   // Media library (docs/media.md): its directory signs the URLs of library items in event lists.
@@ -299,6 +303,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   // Notifications: one subscription to the bus; delivery runs from the outbox, never on the ingest path.
   const notifications = await startNotifications({
     db,
+    ids,
     writer,
     clock,
     bus,
@@ -317,6 +322,8 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const sweep = setInterval(() => commands!.sweep(), config.POLL_INTERVAL_SECONDS * 1000);
   (sweep as { unref?: () => void }).unref?.();
 
+  // What lives as long as the app: alert center, live hub, login guard, group names (and the ids above).
+  const lasting = appParts({ db, bus, persist: (...s) => writer.enqueue(...s), now: () => clock.now() }, { ids });
   const app = createApp({
     config,
     db,
@@ -340,6 +347,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     notifications,
     media: media.api,
     now: () => clock.now(),
+    ...lasting.parts,
   });
   if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine
 
@@ -347,7 +355,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const close = () =>
     (closed ??= (async () => {
       // Order matters (issue: graceful shutdown): stop ingesting, flush, then close broker and DB.
-      closeLiveStreams(bus); // end the dashboard's SSE streams: open streams keep an HTTP server from closing
+      lasting.close(); // end the dashboard's SSE streams (open streams keep an HTTP server from closing) and the alert center
       inspector?.close(); // and the inspector's
       stately?.stop();
       clearInterval(tick);
@@ -393,6 +401,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     scheduler,
     inspector,
     notifications,
+    parts: lasting.parts,
     close,
   };
 }

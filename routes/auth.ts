@@ -38,7 +38,7 @@ export function authRoutes(deps: RouteDeps) {
   app.post('/login', validate('json', loginBody), async (c) => {
     const { username, password } = c.req.valid('json');
     // A new login never reuses an old session id (fixation): the previous one is deleted.
-    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs }, username, password, now(), c.var.sessionId, clientAddress(c, deps.config.TRUST_PROXY));
+    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs, guard: deps.loginGuard }, username, password, now(), c.var.sessionId, clientAddress(c, deps.config.TRUST_PROXY));
     if (r.ok) {
       setSessionCookie(c, r.token, deps);
       return c.json(meJson(r.user));

@@ -17,7 +17,7 @@ test.before(async () => {
   f = await fixture();
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots,
-    brokerStatus: () => ({ connected: true }), storeStatus: () => f.writer.storeStatus(), now: () => f.clock.t,
+    brokerStatus: () => ({ connected: true }), storeStatus: () => f.writer.storeStatus(), now: () => f.clock.t, ...f.parts,
   });
   const login = await app.request('/api/auth/login', json('POST', { username: 'admin', password: PASSWORD }));
   admin = /sid=[^;]*/.exec(login.headers.get('set-cookie') ?? '')![0];

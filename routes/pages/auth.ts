@@ -44,7 +44,7 @@ export function authPages(deps: PageDeps) {
     const t = pageContext(c, deps).t;
     if (!username || !password) return loginForm(c, { username, next, error: t('login.missing') }, 400);
     const result = await attemptLogin(
-      { db: deps.db, writer: deps.writer, sessionTtlMs: deps.config.SESSION_TTL_HOURS * 3_600_000 },
+      { db: deps.db, writer: deps.writer, sessionTtlMs: deps.config.SESSION_TTL_HOURS * 3_600_000, guard: deps.loginGuard },
       username,
       password,
       deps.now(),

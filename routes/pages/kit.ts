@@ -5,21 +5,14 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { roleRank, type Role } from '../../domain/users.ts';
-import type { GroupNames } from '../../db/group-names.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { isHtmx, render, viewContext, type ViewContext } from '../../views/render.ts';
-import type { LiveHub } from './live-hub.ts';
-import type { AlertCenter } from '../../services/alerts/center.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { priorityActive } from '../../db/screenshots.ts';
 
-export interface PageDeps extends RouteDeps {
-  hub: LiveHub;
-  groups: GroupNames;
-  /** Alert dedup + persistence (services/alerts/center.ts): toasts ask it for an alert's counter. */
-  alerts: AlertCenter;
-}
+/** The dashboard's dependencies: the app's (the hub, group names and alert center are among them). */
+export type PageDeps = RouteDeps;
 
 export type PageContext = ViewContext & { outage: boolean };
 

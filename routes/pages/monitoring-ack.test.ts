@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, UUID_A, UUID_B, type Fixture } from '../test-helpers.ts';
-import { closeLiveStreams } from './live-hub.ts';
 import { listAlerts } from '../../db/alerts.ts';
 import { form, htmx } from './admin-test-helpers.ts';
 
@@ -19,7 +18,6 @@ test.before(async () => {
     f.fleet.put({ uuid, status: 'critical', connectivity: 'online', serviceStatus: 'failed', serviceFailedAt: t - 60_000, serviceFailedUnit: 'player.service', statusReasons: ['service_failed'], lastAlive: t }, t);
 });
 test.after(async () => {
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

@@ -37,6 +37,8 @@ export interface LoginDeps {
   db: Db;
   writer: Writes;
   sessionTtlMs: number;
+  /** The app's one guard (built by the composition, shared by the API and the dashboard). */
+  guard: LoginGuard;
 }
 
 /** Attempts on one account waiting behind the one being checked. */
@@ -49,7 +51,7 @@ interface PairState {
   lockedUntil: number;
 }
 
-/** The in-memory guards of one app (one database). */
+/** The in-memory guards of one app (one database); runtime.ts creates the one instance. */
 export class LoginGuard {
   #chains = new Map<string, { tail: Promise<unknown>; waiting: number }>();
   #buckets = new Map<string, TokenBucket>();
@@ -114,14 +116,6 @@ export class LoginGuard {
   }
 }
 
-const guards = new WeakMap<object, LoginGuard>();
-/** The guard of the app around `db` (shared by the API and the dashboard). */
-export function loginGuardFor(db: object): LoginGuard {
-  let g = guards.get(db);
-  if (!g) guards.set(db, (g = new LoginGuard()));
-  return g;
-}
-
 const seconds = (until: number, now: number) => Math.max(1, Math.ceil((until - now) / 1000));
 
 export async function attemptLogin(
@@ -132,7 +126,7 @@ export async function attemptLogin(
   previousSessionId: string | null,
   address = 'unknown',
 ): Promise<LoginResult> {
-  const guard = loginGuardFor(deps.db);
+  const guard = deps.guard;
   // Without a known address (in-process requests, a runtime without socket info) there is no
   // per-address budget to keep; the per-account guards still apply.
   const wait = address === 'unknown' ? 0 : guard.admit(address, now);

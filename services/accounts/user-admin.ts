@@ -22,7 +22,7 @@ import {
   unlockUserStatement,
 } from '../../db/users.ts';
 import { ROLES, type Role, type User } from '../../domain/users.ts';
-import { loginGuardFor } from './login.ts';
+import type { LoginGuard } from './login.ts';
 import { generatePassword, hashPassword, MAX_PASSWORD, MIN_PASSWORD } from '../../lib/password.ts';
 
 /** The characters of a username: letters, digits and `. _ @ -` (both doors check it). */
@@ -94,6 +94,8 @@ export interface UserAdminDeps {
   /** The one writer (docs/architecture.md "One writer"): every change awaits `write`. */
   writer: Writes;
   now: () => number;
+  /** Unlocking an account also forgets its per-address locks (services/accounts/login.ts). */
+  loginGuard: Pick<LoginGuard, 'unlock'>;
 }
 
 export interface NewUserInput {
@@ -170,7 +172,7 @@ export function userAdmin(d: UserAdminDeps) {
     async unlock(actor: Actor, target: User): Promise<UserAdminResult<User>> {
       if (!permissions(actor, target).edit) return forbidden('manage_superadmin');
       await write(unlockUserStatement(target.id, now()));
-      loginGuardFor(db).unlock(target.id);
+      d.loginGuard.unlock(target.id);
       const user = await getUserById(db, target.id);
       return user ? ok(user) : notFound;
     },

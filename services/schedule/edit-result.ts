@@ -8,6 +8,7 @@ import type { InStatement } from '@libsql/client';
 import type { FleetApi } from '../../domain/fleet.types.ts';
 import type { ScheduleChange } from '../../actors/scheduler.ts';
 import type { Db } from '../../db/client.ts';
+import type { IdAllocator } from '../../db/ids.ts';
 import type { Writes } from '../../db/logs.ts';
 import { canWriteAtomic } from '../../db/writer.ts';
 import type { HolidayConflict } from '../../lib/schedule/holidays.ts';
@@ -100,6 +101,8 @@ export function failureIssues(f: EditFailure): Issue[] {
  */
 export interface ScheduleEditDeps {
   db: Db;
+  /** The process's one id allocator (db/ids.ts): new groups, events and holidays take their ids here. */
+  ids: Pick<IdAllocator, 'next'>;
   /** The one writer (docs/architecture.md "One writer"); the runtime's BatchedWriter also writes atomic groups. */
   writer: Writes;
   now: () => number;

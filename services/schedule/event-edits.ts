@@ -9,7 +9,6 @@ import { deleteEventStatements, deleteSkipStatement, draftOf, exceptionStatement
 import { getGroup } from '../../db/groups.ts';
 import { getPeriod } from '../../db/periods.ts';
 import { getMedia } from '../../db/media.ts';
-import { nextId } from '../../db/ids.ts';
 import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
 import { expand } from '../../lib/schedule/recurrence.ts';
 import { parseInstant } from '../../lib/schedule/rfc5545.ts';
@@ -100,7 +99,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const missing =
       (await noGroup(checked.draft.groupId)) ?? (await badPeriod(checked.draft.academicPeriodId)) ?? (await badMedia(checked.draft));
     if (missing) return missing;
-    const id = await nextId(d.db, 'events');
+    const id = await d.ids.next('events');
     await w.write([insertEventStatement(id, checked.draft, d.now())], groups(checked.draft.groupId));
     return ok(await reload(id));
   }
@@ -184,7 +183,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
         (checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null) ??
         (checked.draft.academicPeriodId !== (ev.academicPeriodId ?? null) ? await badPeriod(checked.draft.academicPeriodId) : null);
       if (missing) return missing;
-      const copy = await nextId(d.db, 'events');
+      const copy = await d.ids.next('events');
       const t = d.now();
       await w.write(
         [insertEventStatement(copy, checked.draft, t, { eventId: ev.id, occurrence: occ.start }), exceptionStatement(ev.id, occ.start, 'detached', copy, t)],
