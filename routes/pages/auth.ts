@@ -7,9 +7,8 @@
  * check in app.ts: browsers send `Origin` with every form POST.
  */
 import { Hono } from 'hono';
-import { updateUserStatement } from '../../db/users.ts';
-import { deleteSessionStatement } from '../../db/sessions.ts';
 import { attemptLogin } from '../../services/accounts/login.ts';
+import { endSession, setLanguage } from '../../services/accounts/own-account.ts';
 import { clientAddress } from '../middleware/client-address.ts';
 import { isLang } from '../../views/i18n/index.ts';
 import { render } from '../../views/render.ts';
@@ -74,10 +73,7 @@ export function authPages(deps: PageDeps) {
   });
 
   app.post('/logout', async (c) => {
-    const sid = c.var.sessionId;
-    if (sid) {
-      await deps.writer.write(deleteSessionStatement(sid));
-    }
+    await endSession(deps, c.var.sessionId);
     clearSessionCookie(c, deps);
     return c.redirect('/login', 303);
   });
@@ -86,10 +82,7 @@ export function authPages(deps: PageDeps) {
     const body = await c.req.parseBody();
     const language = body.language;
     if (!isLang(language)) return errorPage(c, deps, 400);
-    const stmt = updateUserStatement(c.var.user!.id, { language }, deps.now());
-    if (stmt) {
-      await deps.writer.write(stmt);
-    }
+    await setLanguage(deps, c.var.user!, language);
     return c.redirect(safeNext(field(body.next, 2000)), 303);
   });
 
