@@ -6,7 +6,7 @@
  */
 import type { InStatement } from '@libsql/client';
 import type { FleetApi } from '../../domain/fleet.types.ts';
-import type { ScheduleChange } from '../../actors/scheduler.ts';
+import type { ScheduleChange } from '../../domain/schedule.types.ts';
 import type { Db } from '../../db/client.ts';
 import type { IdAllocator } from '../../db/ids.ts';
 import type { Writes } from '../../db/logs.ts';
