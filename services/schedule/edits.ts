@@ -6,7 +6,7 @@
  * writes through the one writer and lets the scheduler republish the affected groups before it
  * resolves; failures come back typed (edit-result.ts), never as HTTP errors.
  *
- * It lives in lib/ rather than actors/: it owns no state and no actor; the Fleet and the scheduler
+ * It lives in services/ rather than actors/: it owns no state and no actor; the Fleet and the scheduler
  * are only reached through the two narrow ports of `ScheduleEditDeps`.
  */
 import { deleteSettingStatement, listSettings, setSettingsStatements } from '../../db/settings.ts';
