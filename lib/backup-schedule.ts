@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackupResult } from '../db/backup.ts';
 import { fileStamp } from '../db/backup-file.ts';
-import { pidAlive } from './instance-lease.ts';
+import { pidAlive } from '../runtime/lease.ts';
 import { logger } from './logger.ts';
 
 const log = logger('backup');
