@@ -28,7 +28,7 @@ import { logger } from './lib/logger.ts';
 import type { createApp } from './app.ts';
 import { bootstrapSuperadmin } from './services/bootstrap.ts';
 import type { NotificationService } from './services/notifications/service.ts';
-import type { BackupSchedule } from './lib/backup-schedule.ts';
+import type { BackupSchedule } from './runtime/backup-schedule.ts';
 import type { AppParts } from './runtime/parts.ts';
 import { newLoop } from './runtime/loop.ts';
 import { openStore } from './runtime/store.ts';

@@ -16,7 +16,7 @@ import { startNotifications, type NotificationService } from '../services/notifi
 import { clientView } from '../services/notifications/client-view.ts';
 import { periodService } from '../services/periods/service.ts';
 import { setupMedia, type MediaSetup } from '../services/media/setup.ts';
-import { BackupSchedule } from '../lib/backup-schedule.ts';
+import { BackupSchedule } from './backup-schedule.ts';
 import { databaseFilePath } from '../db/backup.ts';
 import type { Store } from './store.ts';
 import type { Loop } from './loop.ts';

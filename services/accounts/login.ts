@@ -14,7 +14,7 @@
  * - Many failures on one account from all addresses together (ACCOUNT_LOCKOUT) lock the account
  *   everywhere, in the database; an admin unlocks it on the users page or with the API, and
  *   `npm run unlock-user -- <name>` unlocks any account (also the last superadmin's).
- * - Except for a known browser (lib/known-device.ts): one that signed in to this account before
+ * - Except for a known browser (known-device.ts): one that signed in to this account before
  *   passes both locks with the right password, so a distributed guess cannot lock the owner out.
  *   Its own failures are counted per browser (ADDRESS_LOCKOUT again); past them it is treated as
  *   unknown, so a stolen cookie is no licence to guess. Its sign-in during a lock leaves the lock
@@ -28,7 +28,7 @@ import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '.
 import type { User } from '../../domain/users.ts';
 import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../../db/sessions.ts';
 import { TokenBucket } from '../../lib/token-bucket.ts';
-import { issueKnownDevice, verifyKnownDevice } from '../../lib/known-device.ts';
+import { issueKnownDevice, verifyKnownDevice } from './known-device.ts';
 import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
 

@@ -7,7 +7,6 @@ import process from 'node:process';
 import type { Db } from '../../db/client.ts';
 import { openAlertsBySeverity, outboxWaiting } from '../../db/metrics.ts';
 import type { BatchedWriter } from '../../db/writer.ts';
-import type { DropCounter } from '../../broker/drops.ts';
 import type { EventBus } from '../../lib/bus.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import type { CommandRecord } from '../../domain/command.types.ts';
@@ -23,7 +22,8 @@ export interface RuntimeParts {
   supervisor: { list(): ClientRecord[] };
   connection: { connected: boolean };
   stats: { messagesIn: number };
-  drops: Pick<DropCounter, 'snapshot'>;
+  /** MQTT input dropped as invalid (broker/drops.ts DropCounter), counts by reason. */
+  drops: { snapshot(): { byReason: Record<string, number> } };
   commands: { liveCount: number; get(id: string): CommandRecord | undefined };
   scheduler?: { counters: { cycles: number; totalCycleMs: number; lastCycleMs: number; maxCycleMs: number } };
   notifications?: { delivery: { attempts: Map<string, number> } };
