@@ -15,6 +15,7 @@ import { ZodError } from 'zod';
 import { databaseAnswers } from './db/client.ts';
 import { logger } from './lib/logger.ts';
 import type { AppDeps, RouteDeps } from './routes/deps.ts';
+import { appParts } from './runtime/parts.ts';
 import { hasBearer, sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
 import { crossSiteGuard } from './routes/middleware/csrf.ts';
 import { bearerAuth, tokenCheck } from './routes/middleware/bearer.ts';
@@ -60,7 +61,10 @@ export const MAX_BODY_BYTES = 1024 * 1024; // 1 MiB: the largest JSON body the A
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\b/i;
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const d: RouteDeps = { ...deps, now: deps.now ?? (() => Date.now()) };
+  const now = deps.now ?? (() => Date.now());
+  // The runtime passes its long-lived parts (runtime/parts.ts); a test app gets its own for those it leaves out.
+  const { parts } = appParts({ db: deps.db, bus: deps.bus, persist: (...s) => deps.writer.enqueue(...s), now }, deps);
+  const d: RouteDeps = { ...deps, ...parts, now };
   const started = d.now();
   const app = new Hono<AppEnv>();
 

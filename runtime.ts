@@ -1,66 +1,44 @@
 /**
- * The runtime: composes database, writer, supervisor, fleet, broker connection (and the embedded
- * broker when no external one is configured), retention and the Hono app. Both entry points
- * (scripts/start.node.ts, scripts/start.deno.ts) call `startRuntime` and only add the HTTP listener.
+ * The runtime: the composition (docs/architecture.md "Composition"). It calls the steps in order —
+ * open the store, restore the actors, start the broker, wire commands/fleet/ingestion, start the
+ * services, mount the app — each in its own module under runtime/, and owns what lives long. The
+ * one real loop (the writer, the broker and the actors call each other) is wired in runtime/loop.ts.
+ * Both entry points (scripts/start.node.ts, scripts/start.deno.ts) call `startRuntime` and only add
+ * the HTTP listener.
  */
-import { join } from 'node:path';
 import type { Config } from './config.ts';
-import { Supervisor } from './actors/supervisor.ts';
-import { supervisorReport } from './actors/inspection/supervisor-report.ts';
-import { Fleet } from './actors/fleet.ts';
-import { CommandRegistry } from './actors/commands.ts';
-import { DEFAULT_TIMERS } from './domain/command.types.ts';
-import { REBOOT_LOCKOUT } from './domain/policies.ts';
-import { BulkRuns } from './actors/bulk-runs.ts';
-import { SchedulerService } from './actors/scheduler.ts';
-import { RecoveryRequests } from './actors/recovery-requests.ts';
-import { InspectionFeed } from './actors/inspection/feed.ts';
-import { registerMachines, startStately } from './actors/inspection/setup.ts';
-import { loadUnsettledCommands, recentRebootKinds, upsertCommandStatement } from './db/commands.ts';
-import { openDatabase, type Db } from './db/client.ts';
-import { migrate } from './db/migrate.ts';
-import { BatchedWriter } from './db/writer.ts';
-import { deletePowerIntentStatement, listPowerIntents, savePowerIntentStatement } from './db/power-intents.ts';
-import { loadClients, upsertClientStatement } from './db/clients.ts';
-import { recentLogLevels } from './db/logs.ts';
-import { connectivityChangeStatement, serverAliveStatement, serverRunEndStatement, serverRunStartStatement, startBaselineStatement } from './db/connectivity.ts';
-import { ScreenshotStore } from './db/screenshots.ts';
-import { startBrokerSide, type BrokerSide } from './broker/setup.ts';
-import { connectBroker, type BrokerConnection } from './broker/connection.ts';
-import { createIngest } from './broker/ingest.ts';
-import { DurableAcks } from './broker/durable-acks.ts';
-import { DropCounter } from './broker/drops.ts';
-import { topics } from './broker/topics.ts';
-import { bootstrapSuperadmin } from './lib/bootstrap.ts';
-import { Retention } from './lib/retention.ts';
+import type { Supervisor } from './actors/supervisor.ts';
+import type { Fleet } from './actors/fleet.ts';
+import type { CommandRegistry } from './actors/commands.ts';
+import type { BulkRuns } from './actors/bulk-runs.ts';
+import type { SchedulerService } from './actors/scheduler.ts';
+import type { InspectionFeed } from './actors/inspection/feed.ts';
+import type { Db } from './db/client.ts';
+import type { BatchedWriter } from './db/writer.ts';
+import { IdAllocator } from './db/ids.ts';
+import type { BrokerSide } from './broker/setup.ts';
+import type { BrokerConnection } from './broker/connection.ts';
+import type { DurableAcks } from './broker/durable-acks.ts';
+import type { DropCounter } from './broker/drops.ts';
+import type { Holder } from './db/lease.ts';
 import { EventBus } from './lib/bus.ts';
-import { ActivityMetrics, attachBus, startMetricsTicker } from './lib/metrics.ts';
-import { RecentEvents } from './lib/recent-events.ts';
-import { closeLiveStreams } from './routes/pages/live-hub.ts';
+import type { ActivityMetrics } from './lib/metrics.ts';
 import { realClock, type Clock } from './lib/clock.ts';
 import { logger } from './lib/logger.ts';
-import { createApp } from './app.ts';
-import { holdLease, type HeldLease } from './lib/instance-lease.ts';
-import { leaseTiming, type Holder } from './db/lease.ts';
-import { onceLeaseLost } from './lib/lease-loss.ts';
-import { extendForDowntime } from './actors/command-downtime.ts';
-import { previousServerAliveUntil } from './db/server-downtime.ts';
-import { freezeOpenDefaults } from './lib/schedule/event-defaults.ts';
-import { startNotifications, type NotificationService } from './services/notifications/service.ts';
-import { clientView } from './services/notifications/client-view.ts';
-import { periodService } from './services/periods/service.ts';
-import { setupMedia } from './services/media/setup.ts';
-import { BackupSchedule } from './lib/backup-schedule.ts';
-import { databaseFilePath } from './db/backup.ts';
-import { restoreCheck } from './routes/health-ready.ts';
-import { runtimeMetrics } from './services/prometheus/wiring.ts';
+import type { createApp } from './app.ts';
+import { bootstrapSuperadmin } from './services/bootstrap.ts';
+import type { NotificationService } from './services/notifications/service.ts';
+import type { BackupSchedule } from './runtime/backup-schedule.ts';
+import type { AppParts } from './runtime/parts.ts';
+import { newLoop } from './runtime/loop.ts';
+import { openStore } from './runtime/store.ts';
+import { startInspection, startObservers } from './runtime/observe.ts';
+import { restoreActors, wireFleet } from './runtime/actors.ts';
+import { startBroker } from './runtime/broker.ts';
+import { startServices } from './runtime/services.ts';
+import { mountApp } from './runtime/app.ts';
 
 const log = logger('runtime');
-
-const TICK_MS = 15_000; // re-evaluate time-based status rules
-const HOUR = 3_600_000;
-/** Longest a device's QoS 1 PUBACK waits for its row to be stored (docs/reliability.md). */
-const DURABLE_ACK_TIMEOUT_MS = 5_000;
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -104,330 +82,71 @@ export interface Runtime {
   notifications: NotificationService;
   /** Scheduled backups (BACKUP_DIR); null when not configured. */
   backups: BackupSchedule | null;
+  /** What lives as long as the app (runtime/parts.ts): alert center, live hub, login guard, group names, id allocator. */
+  parts: AppParts;
   close(): Promise<void>;
 }
 
 export async function startRuntime(config: Readonly<Config>, opts: RuntimeOptions = {}): Promise<Runtime> {
   const clock = opts.clock ?? realClock;
   const startedAt = clock.now();
-
-  const db = await openDatabase(config.DATABASE_URL!, config.DATABASE_AUTH_TOKEN);
-  const applied = await migrate(db);
-  if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
-  // One server per database: a second one would keep actors of its own and split the fleet.
-  let lease: HeldLease;
-  // This run's up-time for the availability report (docs/availability.md): "alive until" moves on
-  // with every lease renewal, so time the server was down reads as unknown, not offline.
-  const runId = crypto.randomUUID();
-  try {
-    // With HIGH_AVAILABILITY a held database is waited for here: nothing below (the singletons) runs on a standby.
-    lease = await holdLease(db, { timing: leaseTiming(config.LEASE_SECONDS, config.HIGH_AVAILABILITY), standby: config.HIGH_AVAILABILITY, onStandby: opts.onStandby });
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-
   const bus = new EventBus();
-  let supervisor: Supervisor | null = null;
-  const leaseLost = onceLeaseLost(() => writer, () => close(), opts.onLeaseLost);
-  const writer = new BatchedWriter(db, {
-    fence: lease.fence,
-    onFenced: leaseLost,
-    flushMs: config.WRITE_FLUSH_MS,
-    freshnessMs: config.FRESHNESS_WRITE_SECONDS * 1000,
-    now: () => clock.now(),
-    clientUpsert: (uuid) => {
-      const record = supervisor?.get(uuid);
-      return record ? upsertClientStatement(record, clock.now()) : null;
-    },
-  });
-  // Before the restore: every client's persisted state as a baseline, then the changes restoring makes.
-  writer.enqueue(serverRunStartStatement(runId, startedAt), startBaselineStatement(startedAt));
-  const initialAdmin = await bootstrapSuperadmin(db, writer, config, clock.now());
+  const loop = newLoop(); // the late-bound parts, each bound once by the step that builds it
 
-  // Actor inspector: every root actor gets the feed's `inspect`; INSPECT=stately also forwards.
-  const inspector = opts.inspector === false ? null : new InspectionFeed({ now: () => clock.now() });
-  const stately = inspector ? await startStately(config.INSPECT, inspector) : null;
-  const inspect = inspector?.inspect;
-
-  const lockoutMs = config.CRASH_RECOVERY_LOCKOUT_MINUTES * 60_000;
-  // Crash recovery (docs/commands.md): the client actors' ladder issues through the registry (below).
-  const recoveryRequests = new RecoveryRequests(config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS);
-  supervisor = new Supervisor({
-    clock,
-    bus,
-    graceMs: config.heartbeatGraceSeconds * 1000,
-    persist: (uuid, urgent) => writer.markClient(uuid, urgent),
-    connectivityChanged: (uuid, state, at) => writer.enqueue(connectivityChangeStatement(uuid, state, at)),
-    inspect,
-    recovery: {
-      policy: {
-        enabled: config.CRASH_RECOVERY_ENABLED,
-        graceMs: config.CRASH_RECOVERY_GRACE_SECONDS * 1000,
-        lockoutMs,
-        expiryMs: config.CRASH_RECOVERY_COMMAND_EXPIRY_SECONDS * 1000,
-      },
-      request: recoveryRequests.request,
-      cancel: recoveryRequests.cancel,
-    },
-  });
-  const restoreStarted = performance.now();
-  const [records, recent, rebootKinds] = await Promise.all([
-    loadClients(db),
-    recentLogLevels(db, clock.now() - HOUR),
-    recentRebootKinds(db, clock.now() - lockoutMs),
-  ]);
-  supervisor.restore(records, recent, rebootKinds);
-  const restoreMs = performance.now() - restoreStarted;
-  log.info(`restored ${records.length} client actors in ${restoreMs.toFixed(0)} ms`);
-  // Stage deadlines do not run while no server held the database (actors/command-downtime.ts).
-  const unsettled = extendForDowntime(await loadUnsettledCommands(db), await previousServerAliveUntil(db, runId), clock.now());
-  writer.start();
-  lease.renew({ write: (...s) => writer.write(...s), extra: () => [serverAliveStatement(runId, clock.now())], onLost: leaseLost });
-
-  const screenshots = new ScreenshotStore(join(config.DATA_DIR!, 'screenshots'), {
-    history: config.SCREENSHOT_HISTORY,
-    priorityTtlMs: config.PRIORITY_SCREENSHOT_TTL_SECONDS * 1000,
-    now: () => clock.now(),
-  });
-
-  const drops = new DropCounter();
-  const stats = { messagesIn: 0 };
-  const metrics = new ActivityMetrics({ now: () => clock.now() });
-  metrics.track('errors', () => drops.snapshot().total); // MQTT input dropped as invalid
-  const detachMetrics = attachBus(metrics, bus);
-  const recentEvents = new RecentEvents(bus); // /api/status's recentEvents
-  const stopMetricsTicker = startMetricsTicker(metrics, bus, 10_000, () => clock.now());
-
-  let fleet: Fleet | null = null;
-  let connection: BrokerConnection | null = null;
-  let ingest: ReturnType<typeof createIngest> | null = null;
-  const ingestOne = (topic: string, payload: Uint8Array): boolean => {
-    stats.messagesIn++;
-    metrics.message(topic);
-    ingest?.handle(topic, payload);
-    return ingest !== null;
-  };
-  // Embedded broker: a device's QoS 1 log or command ack is PUBACKed only once its row is stored.
-  const durableAcks = new DurableAcks({ ingest: ingestOne, durable: (ms) => writer.durable(ms), timeoutMs: DURABLE_ACK_TIMEOUT_MS });
-  const brokerSide = await startBrokerSide({
-    durableAcks,
-    config,
-    db,
-    writer,
-    drops,
-    now: () => clock.now(),
-    groupOf: (uuid) => supervisor!.get(uuid)?.groupId ?? null,
-    ensureClient: (uuid) => void fleet!.ensureClient(uuid),
-    serverConnected: () => connection?.connected ?? false,
-  });
-  const embedded = brokerSide.embedded;
-  const url = brokerSide.url;
-
-  let commands: CommandRegistry | null = null;
-  let scheduler: SchedulerService | null = null;
-  connection = connectBroker({
-    url,
-    username: brokerSide.account?.username ?? config.MQTT_USER,
-    password: brokerSide.account?.password ?? config.MQTT_PASSWORD,
-    clientId: config.MQTT_CLIENT_ID ?? `infoscreen-server-${crypto.randomUUID().slice(0, 8)}`,
-    // A persistent session keeps QoS 1 telemetry sent while we were away, but only a stable client
-    // id can resume it; with a random id every restart would leave an orphan session behind.
-    clean: config.MQTT_CLIENT_ID === undefined,
-    keepalive: config.MQTT_KEEPALIVE,
-    protocolVersion: embedded ? 4 : (config.MQTT_PROTOCOL_VERSION as 4 | 5),
-    tls: config.MQTT_TLS_ENABLED
-      ? { ca: config.MQTT_TLS_CA_CERT, cert: config.MQTT_TLS_CERTFILE, key: config.MQTT_TLS_KEYFILE, rejectUnauthorized: !config.MQTT_TLS_INSECURE }
-      : undefined,
-    onMessage: (topic, payload, qos) => {
-      if (durableAcks.alreadyIngested(topic, payload, qos)) return; // ingested before its PUBACK
-      ingestOne(topic, payload);
-    },
-    onStatus: (status) => {
-      if (status !== 'connected') return;
-      void fleet?.republishRetained();
-      commands?.brokerConnected();
-      scheduler?.brokerConnected(); // docs/scheduler.md: event lists and power intents again after every (re)connect
-    },
-  });
-
-  commands = new CommandRegistry({
-    clock,
-    bus,
-    publisher: connection,
-    topics,
-    persist: (record) => writer.enqueue(upsertCommandStatement(record)),
-    lockout: { max: REBOOT_LOCKOUT.max, windowMs: lockoutMs },
-    expirySeconds: config.COMMAND_EXPIRY_SECONDS,
-    timers: { ...DEFAULT_TIMERS, ...config.COMMAND_TIMERS },
-    inspect,
-    // Every transition reaches the client's actor: its crash-recovery ladder moves on them.
-    onTransition: (record, from) => supervisor!.commandChanged(record, from),
-  });
-  commands.restore(unsettled, rebootKinds);
-  recoveryRequests.attach(commands);
-  if (unsettled.length) log.info(`restored ${unsettled.length} unsettled commands`);
-  const bulkRuns = new BulkRuns({ commands, bus, now: () => clock.now(), inspect, persist: (s) => writer.enqueue(s) });
-
-  fleet = new Fleet({
-    supervisor,
-    commands,
-    writer,
-    publisher: connection,
-    screenshots,
-    topics: { groupId: topics.groupId, serviceFailed: topics.serviceFailed },
-    graceSeconds: config.heartbeatGraceSeconds,
-    now: () => clock.now(),
-    onClientDeleted: async (uuid) => void (await brokerSide.provisioning.forget(uuid)),
-    onGroupsChanged: (uuids) => brokerSide.onGroupsChanged(uuids),
-  });
-  ingest = createIngest({ port: fleet, publisher: connection, drops, maxPayloadBytes: config.MQTT_MAX_PAYLOAD_BYTES, now: () => clock.now() });
-  // Scheduling: groups' retained event lists, TV power intents, expected events. Started
-  // after ingestion is wired: the load awaits the database, and no message may arrive unhandled.
-  // Defaults are starting values: events from before that rule keep the defaults of today.
-  await writer.write(...(await freezeOpenDefaults(db)));
-  // docs/periods.md "Start-up": with no active academic period, the one covering today becomes active.
-  const periods = await periodService({ db, writer, now: () => clock.now(), config }).activateForToday();
-  if (periods.outcome === 'activated') log.info(`academic period "${periods.period!.name}" activated: it covers today (${periods.today})`);
-  else if (periods.outcome === 'none_covers') log.warn(`no academic period is active and none covers today (${periods.today}): activate one on /periods`);
-  // Media library (docs/media.md): its directory signs the URLs of library items in event lists.
-  const media = await setupMedia({ config, db, writer, now: () => clock.now(), republish: (groups) => scheduler?.changed({ groups }) ?? Promise.resolve() });
-  scheduler = new SchedulerService({
-    clock,
-    db,
-    publisher: connection,
-    pollSeconds: config.POLL_INTERVAL_SECONDS,
-    refreshSeconds: config.REFRESH_SECONDS,
-    windowDays: config.EVENTS_WINDOW_DAYS,
-    powerIntent: {
-      enabled: config.POWER_INTENT_PUBLISH_ENABLED,
-      heartbeat: config.POWER_INTENT_HEARTBEAT_ENABLED,
-      expiryMultiplier: config.POWER_INTENT_EXPIRY_MULTIPLIER,
-      minExpirySeconds: config.POWER_INTENT_MIN_EXPIRY_SECONDS,
-    },
-    expected: fleet,
-    inspect,
-    media: media.directory,
-    intents: {
-      load: () => listPowerIntents(db),
-      save: (groupId, state) => writer.enqueue(state ? savePowerIntentStatement(groupId, state, clock.now()) : deletePowerIntentStatement(groupId)),
-    },
-  });
-  await scheduler.start();
-  await media.start(); // conversions left pending or interrupted run now
-
-  // Notifications: one subscription to the bus; delivery runs from the outbox, never on the ingest path.
-  const notifications = await startNotifications({
-    db,
-    writer,
-    clock,
-    bus,
-    externalURL: config.PUBLIC_URL ?? '',
-    smtp: { url: config.SMTP_URL, from: config.SMTP_FROM },
-    schedule: (groupId, at) => scheduler!.scheduleState(groupId, at),
-    client: (uuid) => clientView(supervisor!.get(uuid)),
-    clients: () => supervisor!.list().map((r) => [r.uuid, clientView(r)!] as [string, NonNullable<ReturnType<typeof clientView>>]),
-  });
-
-  const retention = new Retention({ db, writer, retentionDays: config.LOG_RETENTION_DAYS, auditRetentionDays: config.AUDIT_RETENTION_DAYS, now: () => clock.now() });
-  retention.start();
-  // Scheduled backups (docs/operations.md): config.ts admits BACKUP_DIR only with a file database.
-  const backups = config.BACKUP_DIR
-    ? new BackupSchedule({
-        dir: config.BACKUP_DIR,
-        dbPath: databaseFilePath(config.DATABASE_URL!),
-        intervalMs: config.BACKUP_INTERVAL_HOURS * HOUR,
-        keep: config.BACKUP_KEEP,
-        now: () => clock.now(),
-      })
-    : null;
-  await backups?.start();
-  const tick = setInterval(() => supervisor!.tick(), TICK_MS);
-  (tick as { unref?: () => void }).unref?.();
-  // docs/commands.md "Expiry sweep": every poll interval, independently of the per-actor timers.
-  const sweep = setInterval(() => commands!.sweep(), config.POLL_INTERVAL_SECONDS * 1000);
-  (sweep as { unref?: () => void }).unref?.();
-
-  const app = createApp({
-    config,
-    db,
-    writer,
-    fleet,
-    screenshots,
-    bus,
-    brokerStatus: () => ({ connected: connection.connected }),
-    provisioning: brokerSide.provisioning,
-    brokerOverview: (q) => brokerSide.overview(q),
-    commandsCount: () => commands!.liveCount,
-    commands,
-    bulkRuns,
-    drops: () => drops.snapshot(),
-    storeStatus: () => writer.storeStatus(),
-    metrics,
-    recentEvents,
-    scheduler,
-    inspector: inspector ?? undefined,
-    supervisorReport: () => supervisorReport(supervisor!, commands!, bulkRuns),
-    notifications,
-    media: media.api,
-    prometheus: runtimeMetrics({ db, bus, writer, supervisor, connection, stats, drops, commands, scheduler, notifications }), // GET /metrics
-    readiness: [restoreCheck(() => supervisor!.story.getSnapshot().context.restoredAt)], // docs/operations.md "Health"
-    now: () => clock.now(),
-  });
-  if (inspector) registerMachines(inspector); // diagrams exist before the first actor of a machine
+  // With HIGH_AVAILABILITY this waits for the lease as a standby: nothing below (the singletons) runs before.
+  const store = await openStore(config, clock, loop, startedAt, { onStandby: opts.onStandby, onLeaseLost: opts.onLeaseLost });
+  const ids = new IdAllocator(store.db); // the one allocator of this database (db/ids.ts)
+  const initialAdmin = await bootstrapSuperadmin(store.db, store.writer, config, clock.now());
+  const inspection = await startInspection(config, clock, opts.inspector !== false);
+  const restored = await restoreActors({ config, clock, bus, store, inspection, loop });
+  const observers = startObservers(clock, bus);
+  const broker = await startBroker(config, clock, store, observers, loop);
+  // Synchronously after the connection is made: ingestion is bound before any message can arrive.
+  const fleet = wireFleet({ config, clock, bus, store, inspection, loop }, restored, { side: broker.side, observers });
+  const services = await startServices({ config, clock, bus, store, ids, inspect: inspection.inspect, loop });
+  const mounted = mountApp({ config, clock, bus, store, ids, inspection, observers, restored, broker, fleet, services });
 
   let closed: Promise<void> | null = null;
+  // Order matters (graceful shutdown): stop ingesting, flush, then close broker and DB.
   const close = () =>
     (closed ??= (async () => {
-      // Order matters (issue: graceful shutdown): stop ingesting, flush, then close broker and DB.
-      closeLiveStreams(bus); // end the dashboard's SSE streams: open streams keep an HTTP server from closing
-      inspector?.close(); // and the inspector's
-      stately?.stop();
-      clearInterval(tick);
-      clearInterval(sweep);
-      stopMetricsTicker();
-      detachMetrics();
-      recentEvents.close();
-      await retention.stop();
-      await backups?.stop();
-      await notifications.stop();
-      media.stop();
-      scheduler!.stop();
-      await connection.close().catch((err) => log.warn('closing the broker connection failed', err));
-      // Actors stop first so no timer fires after the final flush; their state is already queued.
-      supervisor!.stop();
-      bulkRuns.stop();
-      commands!.stop();
-      writer.enqueue(serverRunEndStatement(runId, clock.now()));
-      await writer.stop();
-      await lease.stop();
-      await brokerSide.close().catch((err) => log.warn('closing the embedded broker failed', err));
-      db.close();
+      mounted.close(); // the dashboard's SSE streams end: open streams keep an HTTP server from closing
+      inspection.stop(); // and the inspector's
+      fleet.stopTimers();
+      observers.stop();
+      await services.stop();
+      await broker.connection.close().catch((err) => log.warn('closing the broker connection failed', err));
+      fleet.stop(); // actors stop first so no timer fires after the final flush; their state is already queued
+      await store.stop(); // this run's end, the final flush, the lease
+      await broker.side.close().catch((err) => log.warn('closing the embedded broker failed', err));
+      store.close();
     })());
+  loop.close.bind(close); // a lost lease closes the runtime (runtime/store.ts)
 
   return {
     config,
-    app,
-    db,
+    app: mounted.app,
+    db: store.db,
     bus,
-    writer,
-    durableAcks,
-    supervisor,
-    fleet,
-    commands,
-    bulkRuns,
-    drops,
-    broker: { url, embeddedPort: embedded?.port ?? null, connection },
-    brokerSide,
+    writer: store.writer,
+    durableAcks: broker.durableAcks,
+    supervisor: restored.supervisor,
+    fleet: fleet.fleet,
+    commands: fleet.commands,
+    bulkRuns: fleet.bulkRuns,
+    drops: observers.drops,
+    broker: { url: broker.side.url, embeddedPort: broker.side.embedded?.port ?? null, connection: broker.connection },
+    brokerSide: broker.side,
     initialAdmin,
     startedAt,
-    restoreMs,
-    stats,
-    metrics,
-    scheduler,
-    inspector,
-    notifications,
-    backups,
+    restoreMs: restored.restoreMs,
+    stats: observers.stats,
+    metrics: observers.metrics,
+    scheduler: services.scheduler,
+    inspector: inspection.feed,
+    notifications: services.notifications,
+    backups: services.backups,
+    parts: mounted.parts,
     close,
   };
 }

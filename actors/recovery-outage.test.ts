@@ -13,7 +13,7 @@ import { RecoveryRequests } from './recovery-requests.ts';
 import type { RecoveryPolicy } from './client.recovery.ts';
 import type { CommandRecord } from '../domain/command.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
-import { commandAlert } from '../lib/alerts.ts';
+import { commandAlert } from '../services/alerts/center.ts';
 import { topics } from '../broker/topics.ts';
 import { setQuiet } from '../lib/logger.ts';
 

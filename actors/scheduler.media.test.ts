@@ -8,7 +8,7 @@ import { insertGroupStatement } from '../db/groups.ts';
 import { insertEventStatement } from '../db/events.ts';
 import { insertMediaStatement } from '../db/media.ts';
 import { ensureConversionStatement } from '../db/conversions.ts';
-import type { EventDraft } from '../lib/schedule/event-input.ts';
+import type { EventDraft } from '../lib/schedule/types.ts';
 import { setQuiet } from '../lib/logger.ts';
 import { MediaDirectory } from '../services/media/directory.ts';
 import { UrlSigner } from '../services/media/signing.ts';

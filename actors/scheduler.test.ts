@@ -8,7 +8,7 @@ import { migrate } from '../db/migrate.ts';
 import { insertGroupStatement, deleteGroupStatements } from '../db/groups.ts';
 import { insertEventStatement, updateEventStatement } from '../db/events.ts';
 import { setSettingsStatements } from '../db/settings.ts';
-import type { EventDraft } from '../lib/schedule/event-input.ts';
+import type { EventDraft } from '../lib/schedule/types.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 setQuiet(true);

@@ -27,6 +27,7 @@ import type { Occurrence } from '../lib/schedule/types.ts';
 import type { Clock } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
 import { SchedulerCounters, type IntentTransition } from './scheduler.counters.ts';
+import type { ScheduleChange } from '../domain/schedule.types.ts';
 
 const log = logger('scheduler');
 
@@ -53,11 +54,7 @@ export interface ActiveEvent {
 }
 
 /** What changed, for `changed()`: which groups' events, or the holidays / settings / group list. */
-export interface ScheduleChange {
-  groups?: number[];
-  holidays?: boolean;
-  settings?: boolean;
-}
+export type { ScheduleChange };
 
 export interface SchedulerDeps {
   clock: Clock;

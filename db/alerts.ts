@@ -1,6 +1,6 @@
 /**
  * Named queries for persisted alerts (0005_alerts.sql): one row per deduplicated group
- * (lib/alerts.ts). Writes are statements for the one writer (docs/architecture.md "One writer").
+ * (services/alerts/center.ts). Writes are statements for the one writer (docs/architecture.md "One writer").
  */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';

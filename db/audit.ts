@@ -100,7 +100,7 @@ export async function countAudit(db: Db, f: AuditFilter = {}): Promise<number> {
   return Number(rs.rows[0]?.n ?? 0);
 }
 
-/** Entries older than the cutoff go (AUDIT_RETENTION_DAYS, lib/retention.ts). */
+/** Entries older than the cutoff go (AUDIT_RETENTION_DAYS, services/retention.ts). */
 export function purgeAuditStatement(cutoff: number): InStatement {
   return { sql: 'DELETE FROM audit_log WHERE at < ?', args: [iso(cutoff)] };
 }

@@ -27,7 +27,7 @@ export function serverRunStartStatement(id: string, at: number): InStatement {
   return { sql: 'INSERT INTO server_runs (id, started_at, alive_until) VALUES (?, ?, ?)', args: [id, at, at] };
 }
 
-/** The run was still up at `at` (written with every instance-lease renewal, lib/instance-lease.ts). */
+/** The run was still up at `at` (written with every instance-lease renewal, runtime/lease.ts). */
 export function serverAliveStatement(id: string, at: number): InStatement {
   return { sql: 'UPDATE server_runs SET alive_until = max(alive_until, ?) WHERE id = ?', args: [at, id] };
 }

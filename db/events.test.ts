@@ -4,8 +4,8 @@ import { openDatabase, type Db } from './client.ts';
 import { migrate } from './migrate.ts';
 import { deleteEventStatements, exceptionStatement, getEvent, insertEventStatement, listEvents } from './events.ts';
 import { deleteGroupStatements, insertGroupStatement, listGroups, orderStatements } from './groups.ts';
-import { nextId } from './ids.ts';
-import type { EventDraft } from '../lib/schedule/event-input.ts';
+import { IdAllocator } from './ids.ts';
+import type { EventDraft } from '../lib/schedule/types.ts';
 
 let db: Db;
 const T = Date.parse('2026-03-02T10:00:00Z');
@@ -22,16 +22,17 @@ test.before(async () => {
 test.after(() => db.close());
 
 test('ids: allocated up front, never reused after a delete (the AUTOINCREMENT sequence)', async () => {
-  const a = await nextId(db, 'groups');
+  const ids = new IdAllocator(db);
+  const a = await ids.next('groups');
   await db.execute(insertGroupStatement(a, { name: 'A', description: null, displayOrder: 0 }, T));
-  const b = await nextId(db, 'groups');
+  const b = await ids.next('groups');
   await db.execute(insertGroupStatement(b, { name: 'B', description: 'd', displayOrder: 1 }, T));
   assert.equal([a, b], [1, 2]);
   await db.batch(deleteGroupStatements(b), 'write');
-  assert.is(await nextId(db, 'groups'), 3);
+  assert.is(await ids.next('groups'), 3);
   const fresh = await openDatabase('file::memory:');
   await migrate(fresh);
-  assert.is(await nextId(fresh, 'groups'), 1, 'per database');
+  assert.is(await new IdAllocator(fresh).next('groups'), 1, 'per database');
   fresh.close();
 });
 
@@ -56,7 +57,7 @@ test('events round-trip with their exceptions; deleting a detached event turns i
 });
 
 test('groups: order statements; deleting a group deletes its events and their exceptions', async () => {
-  const c = await nextId(db, 'groups');
+  const c = await new IdAllocator(db).next('groups');
   await db.execute(insertGroupStatement(c, { name: 'C', description: null, displayOrder: 5 }, T));
   await db.batch(orderStatements([c, 1], T), 'write');
   assert.equal((await listGroups(db)).map((g) => [g.name, g.displayOrder]), [['C', 0], ['A', 1]]);

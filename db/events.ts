@@ -5,7 +5,7 @@
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import { fromIso } from '../lib/time.ts';
-import type { EventDraft } from '../lib/schedule/event-input.ts';
+import type { EventDraft } from '../lib/schedule/types.ts';
 import type { EventException, EventFields, EventType, ScheduleEvent } from '../lib/schedule/types.ts';
 
 const COLUMNS =
@@ -106,7 +106,7 @@ export function updateEventStatement(id: number, d: EventDraft, now: number): In
   };
 }
 
-/** Only the type-specific fields (the start-up freeze of system defaults, lib/schedule/event-defaults.ts). */
+/** Only the type-specific fields (the start-up freeze of system defaults, services/schedule/event-defaults.ts). */
 export function setEventFieldsStatement(id: number, fields: EventFields): InStatement {
   return { sql: 'UPDATE events SET fields = ? WHERE id = ?', args: [JSON.stringify(fields), id] };
 }

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { openDatabase, type Db } from './client.ts';
 import { migrate } from './migrate.ts';
 import { insertHolidayStatement, listHolidays, planStatements } from './holidays.ts';
+import { IdAllocator } from './ids.ts';
 import { planHolidays } from '../lib/schedule/holidays.ts';
 
 let db: Db;
@@ -21,7 +22,7 @@ test('a plan becomes statements that run as one batch: merged rows updated, abso
     { name: 'herbst', region: '', startDate: '2026-10-28', endDate: '2026-10-29' },
     { name: 'Winter', region: 'W', startDate: '2027-02-01', endDate: '2027-02-06' },
   ]);
-  const { statements, insertedIds } = await planStatements(db, plan, 0);
+  const { statements, insertedIds } = await planStatements(new IdAllocator(db), plan, 0);
   await db.batch(statements, 'write');
   assert.equal(insertedIds, [3]);
   assert.equal((await listHolidays(db)).map((h) => [h.id, h.startDate, h.endDate]), [[1, '2026-10-26', '2026-10-31'], [3, '2027-02-01', '2027-02-06']]);

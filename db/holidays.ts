@@ -1,11 +1,11 @@
 /**
  * Named queries for holidays (docs/scheduler.md "The contract in short"). `planStatements` turns a merge plan
- * (lib/schedule/holidays.ts) into the statements of one import, which lib/schedule/holiday-edits.ts
+ * (lib/schedule/holidays.ts) into the statements of one import, which services/schedule/holiday-edits.ts
  * hands to the writer as one atomic group (`BatchedWriter.writeAtomic`: all of them or none).
  */
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
-import { nextId } from './ids.ts';
+import type { IdAllocator } from './ids.ts';
 import type { HolidayDraft, HolidayPlan } from '../lib/schedule/holidays.ts';
 import type { Holiday } from '../lib/schedule/types.ts';
 
@@ -59,13 +59,13 @@ export function deleteHolidayStatement(id: number): InStatement {
 }
 
 /** The statements of a plan, with ids allocated for its new rows (returned in plan order), kept for `periodId`. */
-export async function planStatements(db: Db, plan: HolidayPlan, now: number, periodId: number | null = null): Promise<{ statements: InStatement[]; insertedIds: number[] }> {
+export async function planStatements(ids: Pick<IdAllocator, 'next'>, plan: HolidayPlan, now: number, periodId: number | null = null): Promise<{ statements: InStatement[]; insertedIds: number[] }> {
   const statements: InStatement[] = [];
   const insertedIds: number[] = [];
   for (const id of plan.deletes) statements.push(deleteHolidayStatement(id));
   for (const u of plan.updates) statements.push(updateHolidayStatement(u.id, { startDate: u.startDate, endDate: u.endDate }, now));
   for (const h of plan.inserts) {
-    const id = await nextId(db, 'holidays');
+    const id = await ids.next('holidays');
     insertedIds.push(id);
     statements.push(insertHolidayStatement(id, h, now, periodId));
   }

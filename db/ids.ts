@@ -2,13 +2,12 @@
  * Ids for new rows of the scheduling tables. Every write goes through the one writer (docs/architecture.md "One writer"),
  * which answers no `lastInsertRowid`, so a create allocates its id up front: from the table's
  * AUTOINCREMENT sequence (deleted ids are never reused, like AUTOINCREMENT itself) once per
- * process, then in memory. Only this process writes these tables.
+ * process, then in memory. Only this process writes these tables, and only through its one
+ * allocator: the composition (runtime.ts) creates it and hands it to every service that creates rows.
  */
 import type { Db } from './client.ts';
 
 export type IdTable = 'groups' | 'events' | 'holidays' | 'academic_periods' | 'notification_channels' | 'notification_rules' | 'notification_mutes';
-
-const counters = new WeakMap<Db, Map<IdTable, Promise<{ next: number }>>>();
 
 async function load(db: Db, table: IdTable): Promise<{ next: number }> {
   const max = await db.execute(`SELECT COALESCE(MAX(id), 0) AS n FROM ${table}`);
@@ -21,12 +20,16 @@ async function load(db: Db, table: IdTable): Promise<{ next: number }> {
   return { next: n + 1 };
 }
 
-/** The next id of `table` (unique within this process; written rows advance the sequence). */
-export async function nextId(db: Db, table: IdTable): Promise<number> {
-  let byTable = counters.get(db);
-  if (!byTable) counters.set(db, (byTable = new Map()));
-  let counter = byTable.get(table);
-  if (!counter) byTable.set(table, (counter = load(db, table)));
-  const c = await counter;
-  return c.next++;
+/** The id allocator of one database: one per process, shared by everything that creates rows. */
+export class IdAllocator {
+  #counters = new Map<IdTable, Promise<{ next: number }>>();
+  constructor(private readonly db: Db) {}
+
+  /** The next id of `table` (unique within this allocator; written rows advance the sequence). */
+  async next(table: IdTable): Promise<number> {
+    let counter = this.#counters.get(table);
+    if (!counter) this.#counters.set(table, (counter = load(this.db, table)));
+    const c = await counter;
+    return c.next++;
+  }
 }

@@ -28,7 +28,7 @@ export interface NewChannel {
   rateCap: number;
 }
 
-/** The id comes from db/ids.ts `nextId` (the writer answers no row id). */
+/** The id comes from the process's IdAllocator (db/ids.ts) (the writer answers no row id). */
 export function insertChannelStatement(id: number, c: NewChannel, now: number): InStatement {
   return {
     sql: `INSERT INTO notification_channels (id, name, type, target, secret, language, rate_cap, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -19,7 +19,7 @@ export interface RestoreClaim {
   host: string;
   pid: number;
   now: number;
-  /** Whether a pid of this host is still running (lib/instance-lease.ts). */
+  /** Whether a pid of this host is still running (runtime/lease.ts). */
   alive: (pid: number) => boolean;
 }
 

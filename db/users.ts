@@ -131,7 +131,7 @@ export function setPasswordStatement(id: number, passwordHash: string, now: numb
 
 export function loginSucceededStatement(id: number, now: number, opts: { keepLock?: boolean } = {}): InStatement {
   const at = new Date(now).toISOString();
-  // A known browser signing in during an account-wide lock (lib/login.ts): the lock and its count stay.
+  // A known browser signing in during an account-wide lock (services/accounts/login.ts): the lock and its count stay.
   if (opts.keepLock) return { sql: 'UPDATE users SET last_login_at = ? WHERE id = ?', args: [at, id] };
   return {
     sql: `UPDATE users SET last_login_at = ?, failed_login_count = 0, failed_login_attempts = 0, failed_login_window_start = NULL,

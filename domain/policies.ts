@@ -17,7 +17,7 @@ export interface LoginLockout {
   lockMs: number;
 }
 
-/** Failures of one account from one address that lock it for that address (lib/login.ts, in memory). */
+/** Failures of one account from one address that lock it for that address (services/accounts/login.ts, in memory). */
 export const ADDRESS_LOCKOUT: LoginLockout = Object.freeze({ maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A rate limit: `perSecond` sustained, `burst` at once; clock-injected. Device publishes per account
- * (broker/security.ts), login attempts per address (lib/login.ts), API token requests
+ * (broker/security.ts), login attempts per address (services/accounts/login.ts), API token requests
  * (routes/middleware/bearer.ts).
  */
 export class TokenBucket {

@@ -104,7 +104,7 @@ test('status: fleet counts, system health, open alerts and the 5 newest, uptime'
 });
 
 test('status: degraded without the broker, still 200', async () => {
-  const app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, brokerStatus: () => ({ connected: false }), now: () => f.clock.t });
+  const app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, brokerStatus: () => ({ connected: false }), now: () => f.clock.t, ...f.parts });
   const login = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });
   const cookie = /sid=[^;]*/.exec(login.headers.get('set-cookie') ?? '')![0];
   const res = await app.request('/api/status', { headers: { cookie } });

@@ -1,6 +1,6 @@
 /**
  * `GET /api/alerts` (admin, like the /alerts page; docs/users.md "GET /api/alerts"): the persisted,
- * deduplicated alerts (lib/alerts.ts), newest occurrence first, with the filters the page and
+ * deduplicated alerts (services/alerts/center.ts), newest occurrence first, with the filters the page and
  * monitoring need: `status=all|open|acknowledged`, `client=<uuid>`, `kind`, `severity`,
  * `since=<ISO time>`, `limit` (default 20, the original's "last 20"; at most 500), `offset`.
  * Answer `{alerts, total, open, limit, offset}`; `total` counts the filtered set, `open` every

@@ -1,17 +1,17 @@
 /**
- * `/api/auth/*` (docs/http.md "Roles and sessions"): login (lib/login.ts: lockout, per-address
- * limit, one attempt per account at a time; 429 with Retry-After), logout, me, change-password.
+ * `/api/auth/*` (docs/http.md "Roles and sessions"): login (services/accounts/login.ts: lockout, per-address
+ * limit, one attempt per account at a time; 429 with Retry-After), logout, me, change-password
+ * (services/accounts/own-account.ts, shared with the dashboard).
  * An unknown username costs one scrypt run and answers exactly like a wrong password, so the API
  * cannot be used to enumerate users.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
-import { dummyHash, hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } from '../lib/password.ts';
-import { setPasswordStatement } from '../db/users.ts';
+import { MAX_PASSWORD, MIN_PASSWORD } from '../lib/password.ts';
 import type { User } from '../domain/users.ts';
-import { deleteSessionStatement, deleteUserSessionsStatement } from '../db/sessions.ts';
-import { attemptLogin } from '../lib/login.ts';
+import { attemptLogin } from '../services/accounts/login.ts';
+import { changePassword, endSession } from '../services/accounts/own-account.ts';
 import { clientAddress } from './middleware/client-address.ts';
 import { clearSessionCookie, setSessionCookie, type AppEnv } from './middleware/session.ts';
 import { knownDeviceTokens, setKnownDeviceCookie } from './middleware/known-device-cookie.ts';
@@ -43,7 +43,7 @@ export function authRoutes(deps: RouteDeps) {
     const { username, password } = c.req.valid('json');
     // A new login never reuses an old session id (fixation): the previous one is deleted.
     const address = clientAddress(c, deps.config.TRUST_PROXY);
-    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs }, username, password, now(), c.var.sessionId, address, knownDeviceTokens(c));
+    const r = await attemptLogin({ db, writer, sessionTtlMs: ttlMs, guard: deps.loginGuard }, username, password, now(), c.var.sessionId, address, knownDeviceTokens(c));
     if (r.ok) {
       setSessionCookie(c, r.token, deps);
       setKnownDeviceCookie(c, r.user.id, r.device, deps);
@@ -56,10 +56,7 @@ export function authRoutes(deps: RouteDeps) {
   });
 
   app.post('/logout', doc('Sign out: ends the session and clears its cookie', 'Signed out', { public: true }), async (c) => {
-    const sid = c.var.sessionId;
-    if (sid) {
-      await writer.write(deleteSessionStatement(sid));
-    }
+    await endSession(deps, c.var.sessionId);
     clearSessionCookie(c, deps);
     return c.json({ success: true });
   });
@@ -68,13 +65,10 @@ export function authRoutes(deps: RouteDeps) {
 
   app.put('/change-password', doc('Change your own password'), requireRole('user'), validate('json', changeBody), async (c) => {
     const { currentPassword, newPassword } = c.req.valid('json');
-    const user = c.var.user!;
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+    // Other sessions are revoked (services/accounts/own-account.ts), this one stays.
+    if ((await changePassword(deps, c.var.user!, c.var.sessionId, currentPassword, newPassword)) === 'wrong_password') {
       return c.json({ error: 'invalid currentPassword', issues: [{ path: 'currentPassword', message: 'incorrect password' }] }, 400);
     }
-    const hash = await hashPassword(newPassword);
-    // Other sessions are revoked: a password change must lock out whoever else was signed in.
-    await writer.write(setPasswordStatement(user.id, hash, now()), deleteUserSessionsStatement(user.id, c.var.sessionId ?? undefined));
     return c.json({ success: true });
   });
 

@@ -28,7 +28,7 @@ test.before(async () => {
   const drops = new DropCounter();
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots,
-    brokerStatus: () => ({ connected: true }), now: () => f.clock.t, provisioning,
+    brokerStatus: () => ({ connected: true }), now: () => f.clock.t, provisioning, ...f.parts,
     brokerOverview: async (q) => brokerOverview({
       mode: 'external', url: 'mqtt://broker:1883', anonymousAllowed: null, listeners: null,
       limits: { publishRate: 20, publishBurst: 1000, maxPayloadBytes: 1 }, serverConnected: true, security: null, drops,

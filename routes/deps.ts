@@ -1,6 +1,7 @@
 /**
  * What the HTTP layer receives from the runtime (app.ts `createApp`). Sub-apps take the parts
- * they need; `now` is always filled in by createApp so handlers never read the clock themselves.
+ * they need; `now` and the long-lived parts (runtime/parts.ts: alert center, live hub, login guard,
+ * group names, id allocator) are always filled in by createApp, from the runtime's when given.
  */
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -23,10 +24,11 @@ import type { MediaApi } from './eventmedia.ts';
 import type { ReadinessCheck } from './health-ready.ts';
 import type { PrometheusSource } from './prometheus.ts';
 import type { MetricsTokenCheck } from './middleware/metrics-access.ts';
+import type { AppParts } from '../runtime/parts.ts';
 
 export type { Writes };
 
-export interface AppDeps {
+export interface AppDeps extends Partial<AppParts> {
   config: Readonly<Config>;
   db: Db;
   /** The one writer (db/writer.ts BatchedWriter): a request awaits `write(…)` (docs/architecture.md "One writer"). */
@@ -79,4 +81,5 @@ export interface AppDeps {
   now?: () => number;
 }
 
-export type RouteDeps = AppDeps & { now: () => number };
+/** AppDeps with the clock and the long-lived parts filled in (createApp); every route receives this. */
+export type RouteDeps = AppDeps & AppParts & { now: () => number };

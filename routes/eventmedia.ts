@@ -9,11 +9,10 @@ import { z } from 'zod';
 import type { MediaItem } from '../db/media.ts';
 import { roleRank } from '../domain/users.ts';
 import { iso } from '../lib/time.ts';
-import type { ConversionQueue } from '../services/conversion/queue.ts';
-import type { MediaFiles } from '../services/media/files.ts';
+import type { MediaApi } from '../services/media/setup.ts';
 import { parseRange } from '../services/media/range.ts';
-import { MediaError, type MediaService } from '../services/media/service.ts';
-import { streamPath, type UrlSigner } from '../services/media/signing.ts';
+import { MediaError } from '../services/media/service.ts';
+import { streamPath } from '../services/media/signing.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathId } from './schedule-failure.ts';
@@ -25,12 +24,7 @@ import { apiDoc } from './openapi/describe.ts';
 const doc = apiDoc('Media');
 
 /** What the media routes need (runtime.ts builds it). */
-export interface MediaApi {
-  service: MediaService;
-  files: MediaFiles;
-  signer: UrlSigner;
-  conversions: ConversionQueue;
-}
+export type { MediaApi };
 
 /** Requests whose body is a file upload: exempt from the 1 MiB JSON body limit of app.ts. */
 export function isUploadRequest(method: string, path: string): boolean {

@@ -2,7 +2,7 @@
  * `/api/events` (docs/http.md endpoint table; docs/scheduler.md "The contract in short", "Recurrence"): users read, editors
  * write. Master events are returned with their rule and exception dates; `/occurrences` expands a
  * range. An occurrence is named by its original start (`20260401T060000Z` or ISO 8601). Writes
- * are the schedule edits (lib/schedule/edits.ts), shared with the dashboard: stored, and the
+ * are the schedule edits (services/schedule/edits.ts), shared with the dashboard: stored, and the
  * affected groups republished, before the answer.
  */
 import { Hono } from 'hono';
@@ -10,8 +10,8 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { getEvent, listEvents } from '../db/events.ts';
 import { listHolidays } from '../db/holidays.ts';
-import { scheduleEdits } from '../lib/schedule/edits.ts';
-import { eventCreateSchema, eventUpdateSchema } from '../lib/schedule/event-input.ts';
+import { scheduleEdits } from '../services/schedule/edits.ts';
+import { eventCreateSchema, eventUpdateSchema } from '../services/schedule/event-input.ts';
 import { holidayDates } from '../lib/schedule/holidays.ts';
 import { occurrencesBetween } from '../lib/schedule/occurrences.ts';
 import { expand } from '../lib/schedule/recurrence.ts';

@@ -3,14 +3,14 @@
  * paths come before `/:id`. Client assignment itself is `PUT /api/clients/group` (the Fleet
  * republishes the retained group_id); deleting a group unassigns its clients the same way, deletes
  * its events and clears its retained event list and power intent (through the scheduler). Writes
- * are the schedule edits (lib/schedule/edits.ts), shared with the dashboard.
+ * are the schedule edits (services/schedule/edits.ts), shared with the dashboard.
  * `POST /api/groups/{id}/restart` lives in routes/bulk-runs.ts.
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { getGroup, listGroups } from '../db/groups.ts';
-import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { scheduleEdits } from '../services/schedule/edits.ts';
 import type { Group } from '../lib/schedule/types.ts';
 import { iso } from '../lib/time.ts';
 import { isAlive } from './client-json.ts';

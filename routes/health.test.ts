@@ -20,7 +20,7 @@ test.before(async () => {
   f = await fixture();
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots,
-    brokerStatus: () => broker, storeStatus: () => f.writer.storeStatus(), now: () => f.clock.t,
+    brokerStatus: () => broker, storeStatus: () => f.writer.storeStatus(), now: () => f.clock.t, ...f.parts,
     readiness: [restoreCheck(() => restoredAt)],
   });
   const login = await app.request('/api/auth/login', json('POST', { username: 'admin', password: PASSWORD }));

@@ -5,7 +5,7 @@
  * for one holiday, reported and left out by the import). An import is parsed and planned whole
  * before anything is written; a fatal error (unreadable file, missing header) writes nothing, and
  * the import is written in one transaction of its own (all or nothing). Writes are the schedule
- * edits (lib/schedule/edits.ts), shared with the dashboard. Holidays may be kept for an academic
+ * edits (services/schedule/edits.ts), shared with the dashboard. Holidays may be kept for an academic
  * period (docs/periods.md "Holidays"): `academicPeriodId` in the body, `academic_period_id` in the
  * query of the list and the upload; a period's holidays lie within its dates (400 otherwise, an
  * import naming the rows outside).
@@ -14,7 +14,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { getHoliday, listHolidays } from '../db/holidays.ts';
-import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { scheduleEdits } from '../services/schedule/edits.ts';
 import { parseDate } from '../lib/schedule/holidays-csv.ts';
 import type { Holiday } from '../lib/schedule/types.ts';
 import { holidayJson } from './event-json.ts';

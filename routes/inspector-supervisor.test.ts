@@ -42,7 +42,7 @@ test.before(async () => {
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, commands: f.commands,
     bulkRuns: f.bulkRuns, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, inspector: feed,
-    supervisorReport: () => supervisorReport(sup, f.commands, f.bulkRuns),
+    supervisorReport: () => supervisorReport(sup, f.commands, f.bulkRuns), ...f.parts,
   });
   root = await f.login('superadmin');
 });

@@ -41,7 +41,7 @@ test.before(async () => {
   door.send({ type: 'OPEN' });
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus,
-    brokerStatus: () => ({ connected: true }), now: () => f.clock.t, inspector: feed,
+    brokerStatus: () => ({ connected: true }), now: () => f.clock.t, inspector: feed, ...f.parts,
   });
   for (const role of ['user', 'editor', 'admin', 'superadmin']) cookies[role] = await f.login(role);
 });

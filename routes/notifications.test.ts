@@ -17,9 +17,9 @@ test.before(async () => {
   f = await fixture();
   const clock = new SimulatedClock();
   clock.set(f.clock.t);
-  const notifications = new NotificationService({ db: f.db, writer: f.writer, clock, bus: f.bus, client: () => undefined, clients: () => [], timers: false, timeoutMs: 500 });
+  const notifications = new NotificationService({ db: f.db, ids: f.parts.ids, writer: f.writer, clock, bus: f.bus, client: () => undefined, clients: () => [], timers: false, timeoutMs: 500 });
   await notifications.start();
-  app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, notifications });
+  app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, notifications, ...f.parts });
   const login = async (username: string) => cookieOf(await app.request('/api/auth/login', json('POST', { username, password: PASSWORD })));
   admin = await login('admin');
   user = await login('user');

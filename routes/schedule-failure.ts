@@ -1,10 +1,10 @@
 /**
- * A failed schedule edit (lib/schedule/edits.ts) as the JSON API answers it (docs/http.md errors):
+ * A failed schedule edit (services/schedule/edits.ts) as the JSON API answers it (docs/http.md errors):
  * field issues 400 `{error: "invalid …", issues}`, a refused input 400, not found 404, a clash
  * with what is stored 409 (`{error, conflict}` naming the overlapped holiday).
  */
 import type { Context } from 'hono';
-import type { EditFailure } from '../lib/schedule/edits.ts';
+import type { EditFailure } from '../services/schedule/edits.ts';
 import { invalidBody } from './validate.ts';
 
 export function failureAnswer(c: Context, f: EditFailure) {

@@ -5,10 +5,9 @@
  * acknowledged with their dedup group closed, so a new failure raises a new alert.
  */
 import { ackAlertsStatement, openAlertIdsOf } from '../db/alerts.ts';
-import { alertCenterFor } from '../lib/alerts.ts';
 import type { RouteDeps } from './deps.ts';
 
-export type ServiceFailedDeps = Pick<RouteDeps, 'fleet' | 'writer' | 'db' | 'bus' | 'now'>;
+export type ServiceFailedDeps = Pick<RouteDeps, 'fleet' | 'writer' | 'db' | 'alerts' | 'now'>;
 
 /** Clears the flag when set, then acknowledges the open alerts; answers whether the flag was set. */
 export async function acknowledgeServiceFailed(deps: ServiceFailedDeps, uuid: string, by: number): Promise<boolean> {
@@ -19,6 +18,6 @@ export async function acknowledgeServiceFailed(deps: ServiceFailedDeps, uuid: st
   const ids = await openAlertIdsOf(deps.db, 'service-failed', uuid);
   if (!ids.length) return wasSet;
   await deps.writer.write(ackAlertsStatement(ids, by, deps.now()));
-  alertCenterFor(deps.bus, (...s) => deps.writer.enqueue(...s)).acknowledged(ids);
+  deps.alerts.acknowledged(ids);
   return wasSet;
 }

@@ -21,7 +21,7 @@ test.before(async () => {
   recent = new RecentEvents(f.bus);
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, commands: f.commands,
-    brokerStatus: () => ({ connected: true }), recentEvents: recent, now: () => f.clock.t,
+    brokerStatus: () => ({ connected: true }), recentEvents: recent, now: () => f.clock.t, ...f.parts,
   });
   const t = f.commandClock.now();
   await f.seed(...[1, 2, 3, 4].map((n) => ({ uuid: uuid(n), lastAlive: t - 1000 })));

@@ -12,7 +12,7 @@ import type { AppEnv } from './middleware/session.ts';
 import type { RouteDeps } from './deps.ts';
 import { StoreUnavailableError } from '../db/store-errors.ts';
 import { errorPage } from './pages/kit.ts';
-import { isMachinePath, pageDepsOf } from './pages/not-found.ts';
+import { isMachinePath } from './pages/not-found.ts';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -28,9 +28,8 @@ export function storeGuard(status: (() => { ok: boolean; reason: string | null }
 
 export function storeUnavailable(c: Context<AppEnv>, deps: RouteDeps, err: StoreUnavailableError): Response {
   c.header('Retry-After', '5');
-  const pages = pageDepsOf(deps);
-  if (!pages || isMachinePath(c.req.path)) {
+  if (isMachinePath(c.req.path)) {
     return c.json({ error: 'storage unavailable: nothing was saved, try again later', reason: err.reason }, 503);
   }
-  return errorPage(c, pages, 503);
+  return errorPage(c, deps, 503);
 }

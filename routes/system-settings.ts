@@ -4,12 +4,12 @@
  * some keys (`null` resets one to its default), refuses unknown keys and values of the wrong type
  * (400 naming them; numbers and booleans may come as strings, the original's shape), and republishes
  * every group (a webuntis event may follow supplement_table_url).
- * The write is the schedule edits' `saveSettings` (lib/schedule/edits.ts).
+ * The write is the schedule edits' `saveSettings` (services/schedule/edits.ts).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { listSettings } from '../db/settings.ts';
-import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { scheduleEdits } from '../services/schedule/edits.ts';
 import { SETTINGS, SETTING_KEYS, settingValues, type SettingKey } from '../lib/schedule/settings.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';

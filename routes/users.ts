@@ -1,6 +1,6 @@
 /**
  * `/api/users` (docs/http.md "Roles and sessions", admin+). The rules and the writes live in
- * lib/user-admin.ts (shared with the dashboard's /users page); this file validates the body and
+ * services/accounts/user-admin.ts (shared with the dashboard's /users page); this file validates the body and
  * maps the typed outcome to HTTP: forbidden 403, not found 404, conflict 409, invalid 400.
  * An admin never sees superadmin accounts: they are missing from the list and the statistics
  * (`GET /stats`, the users page's cards), and their ids answer 404.
@@ -10,9 +10,9 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { userJson } from '../db/users.ts';
 import { ROLES, type User } from '../domain/users.ts';
-import { userStats } from '../lib/user-stats.ts';
+import { userStats } from '../services/accounts/user-stats.ts';
 import { MAX_PASSWORD, MIN_PASSWORD } from '../lib/password.ts';
-import { USERNAME_CHARS, userAdmin, type UserAdminFailure, type UserAdminResult } from '../lib/user-admin.ts';
+import { USERNAME_CHARS, userAdmin, type UserAdminFailure, type UserAdminResult } from '../services/accounts/user-admin.ts';
 import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { validate } from './validate.ts';

@@ -23,7 +23,7 @@ import { setQuiet } from '../lib/logger.ts';
 import { childRng } from './sim/rng.ts';
 import { newStats, VirtualClient } from './sim/virtual-client.ts';
 import { DEMO_GROUPS, demoPlan, profileCounts } from './demo-fleet.ts';
-import { scheduleEdits } from '../lib/schedule/edits.ts';
+import { scheduleEdits } from '../services/schedule/edits.ts';
 import { fromWall } from '../lib/schedule/zone.ts';
 import { findGroupByName } from '../db/groups.ts';
 import { listEvents } from '../db/events.ts';
@@ -102,7 +102,7 @@ while (!rt.broker.connection.connected) await new Promise((r) => setTimeout(r, 2
 
 // Groups and a school-day schedule per group through the same domain the API uses (ids, rules and
 // republishing stay consistent), then accounts, rooms and groups per screen.
-const edits = scheduleEdits({ db: rt.db, writer: rt.writer, now: () => Date.now(), config: rt.config, fleet: rt.fleet, scheduler: rt.scheduler });
+const edits = scheduleEdits({ db: rt.db, ids: rt.parts.ids, writer: rt.writer, now: () => Date.now(), config: rt.config, fleet: rt.fleet, scheduler: rt.scheduler });
 const groupIds = new Map<string, number>();
 for (const g of DEMO_GROUPS) {
   const existing = await findGroupByName(rt.db, g.name);

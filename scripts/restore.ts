@@ -8,7 +8,7 @@ import { parseCli } from './cli.ts';
 import { configOrExit } from './announce.ts';
 import { BackupError, databaseFilePath } from '../db/backup.ts';
 import { restoreDatabase } from '../db/restore.ts';
-import { pidAlive } from '../lib/instance-lease.ts';
+import { pidAlive } from '../runtime/lease.ts';
 
 const USAGE = `usage: npm run restore -- <file>
 

@@ -67,7 +67,7 @@ export async function mediaKit(opts: { maxBytes?: number; allowed?: string[]; ro
   const directory = new MediaDirectory({ db: f.db, signer, baseUrl: 'http://screens.test', renewSeconds: 3600 });
   const mediaApp = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, brokerStatus: () => ({ connected: true }),
-    now, media: { service, files, signer, conversions: queue },
+    now, media: { service, files, signer, conversions: queue }, ...f.parts,
   });
   const list = (sub: string) => {
     const out: string[] = [];

@@ -70,7 +70,7 @@ export async function realFleetFixture(env: Record<string, string> = {}): Promis
   });
   // Sessions live in the database, so base.login (made on the Map-backed app) signs in here too.
   const app = createApp({
-    config, db, writer, fleet, screenshots, bus, commands, bulkRuns, brokerStatus: () => ({ connected: true }), now: () => base.clock.t,
+    config, db, writer, fleet, screenshots, bus, commands, bulkRuns, brokerStatus: () => ({ connected: true }), now: () => base.clock.t, ...base.parts,
   });
 
   const seed = async (...partials: Array<Partial<ClientRecord> & { uuid: string }>) => {

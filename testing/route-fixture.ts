@@ -26,6 +26,7 @@ import { emptyRecord, type ClientRecord, type ClientStatus } from '../domain/cli
 import type { ClientUpdate, FleetApi, FleetCounts } from '../domain/fleet.types.ts';
 import type { ScreenshotSource } from '../routes/screenshots.ts';
 import { createApp } from '../app.ts';
+import { appParts, type AppParts } from '../runtime/parts.ts';
 import type { InStatement } from '@libsql/client';
 
 export const PASSWORD = 'correct horse battery';
@@ -117,6 +118,8 @@ export interface Fixture {
   bulkRuns: BulkRuns;
   publisher: RecordingPublisher;
   bus: EventBus;
+  /** The app's long-lived parts (runtime/parts.ts): live hub, alert center, login guard, group names, ids. */
+  parts: AppParts;
   /** Where the writer pulls client rows from at flush time (real-fleet.ts points it at its supervisor). */
   clientRows: { upsert: (uuid: string) => InStatement | null };
   ids: Record<Role, number>;
@@ -150,8 +153,9 @@ export async function fixture(env: Record<string, string> = {}): Promise<Fixture
     clock: commandClock, bus, publisher, topics, persist: (r) => writer.enqueue(upsertCommandStatement(r)),
   });
   const bulkRuns = new BulkRuns({ commands, bus, now: () => commandClock.now(), persist: (s) => writer.enqueue(s) });
+  const lasting = appParts({ db, bus, persist: (...s) => writer.enqueue(...s), now: () => clock.t });
   const app = createApp({
-    config, db, writer, fleet, screenshots, bus, commands, bulkRuns, brokerStatus: () => ({ connected: true }), now: () => clock.t,
+    config, db, writer, fleet, screenshots, bus, commands, bulkRuns, brokerStatus: () => ({ connected: true }), now: () => clock.t, ...lasting.parts,
   });
   const login = async (username: string, password = PASSWORD) => {
     const res = await app.request('/api/auth/login', json('POST', { username, password }));
@@ -159,8 +163,9 @@ export async function fixture(env: Record<string, string> = {}): Promise<Fixture
     return cookieOf(res);
   };
   return {
-    app, db, writer, fleet, screenshots, config, clock, commandClock, commands, bulkRuns, publisher, bus, clientRows, ids, login,
+    app, db, writer, fleet, screenshots, config, clock, commandClock, commands, bulkRuns, publisher, bus, parts: lasting.parts, clientRows, ids, login,
     close: async () => {
+      lasting.close(); // the live streams end, the alert center leaves the bus
       bulkRuns.stop();
       commands.stop();
       await writer.stop();

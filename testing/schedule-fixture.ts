@@ -31,7 +31,7 @@ export async function scheduleFixture(env: Record<string, string> = {}): Promise
   await scheduler.whenIdle();
   const scheduleApp = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus,
-    brokerStatus: () => ({ connected: true }), scheduler, now: () => f.clock.t,
+    brokerStatus: () => ({ connected: true }), scheduler, now: () => f.clock.t, ...f.parts,
   });
   const cookies = {} as Record<Role, string>;
   for (const role of ['user', 'editor', 'admin', 'superadmin'] as Role[]) cookies[role] = await f.login(role);

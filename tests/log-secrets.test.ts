@@ -34,7 +34,7 @@ test.before(async () => {
   configureLogging({ level: 'trace', pretty: false, write: (line) => void lines.push(line) });
   const clock = new SimulatedClock();
   clock.set(f.clock.t);
-  notifications = new NotificationService({ db: f.db, writer: f.writer, clock, bus: f.bus, client: () => undefined, clients: () => [], timers: false, timeoutMs: 2000 });
+  notifications = new NotificationService({ db: f.db, ids: f.parts.ids, writer: f.writer, clock, bus: f.bus, client: () => undefined, clients: () => [], timers: false, timeoutMs: 2000 });
   await notifications.start();
   rx = await httpReceiver();
 });

@@ -6,7 +6,7 @@
 
 /** Codes with their English API text; `{name}` placeholders are filled from the parameters. */
 const TEXTS = {
-  // Field checks of an event body (event-input.ts) and zod's own checks mapped to codes.
+  // Field checks of an event body (services/schedule/event-input.ts) and zod's own checks mapped to codes.
   instant_format: 'must be ISO 8601 with a zone (2026-04-01T06:00:00Z) or 20260401T060000Z',
   timezone: 'must be an IANA time zone, e.g. Europe/Vienna',
   end_before_start: 'must be after start',
@@ -40,7 +40,7 @@ const TEXTS = {
   rule_byday: 'BYDAY takes MO,TU,WE,TH,FR,SA,SU',
   rule_numbers: '{key} takes numbers',
   rule_unreadable: '{detail}', // the rrule library's own words: the API passes them on, pages do not
-  // Events and occurrences (event-edits.ts).
+  // Events and occurrences (services/schedule/event-edits.ts).
   group_missing: 'group {id} does not exist',
   event_not_found: 'event not found',
   not_recurring: 'only an occurrence of a recurring event can be skipped or detached',
@@ -49,14 +49,14 @@ const TEXTS = {
   no_occurrence_at: 'the event has no occurrence starting at that time',
   occurrence_detached: 'that occurrence was detached into event {id}',
   occurrence_excepted: 'that occurrence is already skipped or detached',
-  // Groups (group-edits.ts).
+  // Groups (services/schedule/group-edits.ts).
   group_not_found: 'group not found',
   group_name_taken: 'a group named "{name}" exists',
   group_create_race: 'the group could not be created (name taken?)',
   group_rename_race: 'the group could not be renamed (name taken?)',
   order_unknown_group: 'no group {id}',
   order_twice: 'lists a group twice',
-  // Holidays (holiday-edits.ts) and their CSV import (holidays-csv.ts).
+  // Holidays (services/schedule/holiday-edits.ts) and their CSV import (holidays-csv.ts).
   holiday_not_found: 'holiday not found',
   holiday_outside_period: "the holiday lies outside the academic period {period}: a period's holidays lie within its dates",
   rows_outside_period: '{count} {rowsLie} outside the academic period {period}: {rows}',

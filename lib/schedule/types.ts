@@ -8,7 +8,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * Type-specific fields. `null` = not given; an edit fills those with the system defaults of that
- * moment (event-defaults.ts), so a later change of a default reaches no existing event; the payload
+ * moment (services/schedule/event-defaults.ts), so a later change of a default reaches no existing event; the payload
  * builder still falls back to the defaults for a field that is somehow open.
  */
 export interface PresentationFields {
@@ -93,4 +93,20 @@ export interface Occurrence {
   event: ScheduleEvent;
   start: number;
   end: number;
+}
+
+/** A complete event as stored (what db/events.ts writes). */
+export interface EventDraft {
+  groupId: number;
+  title: string;
+  description: string | null;
+  eventType: EventType;
+  start: number;
+  end: number;
+  timezone: string;
+  recurrenceRule: string | null;
+  skipHolidays: boolean;
+  isActive: boolean;
+  fields: EventFields;
+  academicPeriodId?: number | null;
 }

@@ -1,10 +1,10 @@
 /**
- * The known-browser cookie (docs/users.md "Known browsers", lib/known-device.ts): read at sign-in,
+ * The known-browser cookie (docs/users.md "Known browsers", services/accounts/known-device.ts): read at sign-in,
  * (re)issued after every successful one. HttpOnly, SameSite=Lax, Secure like the session cookie.
  */
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_MS, knownDeviceCookieName } from '../../lib/known-device.ts';
+import { KNOWN_DEVICE_COOKIE, KNOWN_DEVICE_MS, knownDeviceCookieName } from '../../services/accounts/known-device.ts';
 import { isSecureRequest } from './session.ts';
 import type { RouteDeps } from '../deps.ts';
 

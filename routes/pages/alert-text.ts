@@ -4,7 +4,7 @@
  * shows the (English) message the supervisor wrote. The result is plain text (escaped on output).
  */
 import type { ViewContext } from '../../views/render.ts';
-import { COMMAND_ALERT_KINDS } from '../../lib/alerts.ts';
+import { COMMAND_ALERT_KINDS } from '../../services/alerts/center.ts';
 
 export interface AlertLike {
   kind: string;

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
-import { closeLiveStreams } from './live-hub.ts';
 import { getAlert, listAlerts } from '../../db/alerts.ts';
 import { assertInert, connect, EVIL, form, get, htmx } from '../../testing/admin-pages.ts';
 
@@ -20,7 +19,6 @@ test.before(async () => {
 });
 test.after(async () => {
   open.forEach((c) => c.abort());
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

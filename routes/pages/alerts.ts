@@ -1,6 +1,6 @@
 /**
  * `/alerts` (an alerts list page with acknowledge; role admin, like monitoring
- * whose events most alerts are). One row per deduplicated alert (lib/alerts.ts) with its counter,
+ * whose events most alerts are). One row per deduplicated alert (services/alerts/center.ts) with its counter,
  * newest first, 50 per page; open only (default) or all. New alerts arrive live over
  * `/live/alerts?<same filter>` (the list is re-read once per batch that carries alerts).
  *   POST /alerts/{id}/ack     acknowledge one      POST /alerts/ack-all   acknowledge every open one

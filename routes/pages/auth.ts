@@ -7,9 +7,8 @@
  * check in app.ts: browsers send `Origin` with every form POST.
  */
 import { Hono } from 'hono';
-import { updateUserStatement } from '../../db/users.ts';
-import { deleteSessionStatement } from '../../db/sessions.ts';
-import { attemptLogin } from '../../lib/login.ts';
+import { attemptLogin } from '../../services/accounts/login.ts';
+import { endSession, setLanguage } from '../../services/accounts/own-account.ts';
 import { clientAddress } from '../middleware/client-address.ts';
 import { isLang } from '../../views/i18n/index.ts';
 import { render } from './hx.ts';
@@ -45,7 +44,7 @@ export function authPages(deps: PageDeps) {
     const t = pageContext(c, deps).t;
     if (!username || !password) return loginForm(c, { username, next, error: t('login.missing') }, 400);
     const result = await attemptLogin(
-      { db: deps.db, writer: deps.writer, sessionTtlMs: deps.config.SESSION_TTL_HOURS * 3_600_000 },
+      { db: deps.db, writer: deps.writer, sessionTtlMs: deps.config.SESSION_TTL_HOURS * 3_600_000, guard: deps.loginGuard },
       username,
       password,
       deps.now(),
@@ -77,10 +76,7 @@ export function authPages(deps: PageDeps) {
   });
 
   app.post('/logout', async (c) => {
-    const sid = c.var.sessionId;
-    if (sid) {
-      await deps.writer.write(deleteSessionStatement(sid));
-    }
+    await endSession(deps, c.var.sessionId);
     clearSessionCookie(c, deps);
     return c.redirect('/login', 303);
   });
@@ -89,10 +85,7 @@ export function authPages(deps: PageDeps) {
     const body = await c.req.parseBody();
     const language = body.language;
     if (!isLang(language)) return errorPage(c, deps, 400);
-    const stmt = updateUserStatement(c.var.user!.id, { language }, deps.now());
-    if (stmt) {
-      await deps.writer.write(stmt);
-    }
+    await setLanguage(deps, c.var.user!, language);
     return c.redirect(safeNext(field(body.next, 2000)), 303);
   });
 

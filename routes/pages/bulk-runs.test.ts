@@ -22,7 +22,7 @@ test.before(async () => {
   f = await scheduleFixture();
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, commands: f.commands,
-    bulkRuns: f.bulkRuns, scheduler: f.scheduler, brokerStatus: () => ({ connected: true }), now: () => f.clock.t,
+    bulkRuns: f.bulkRuns, scheduler: f.scheduler, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, ...f.parts,
   });
   aula = (await f.call('admin', 'POST', '/api/groups', { name: 'Aula' })).body.id;
   foyer = (await f.call('admin', 'POST', '/api/groups', { name: 'Foyer' })).body.id;

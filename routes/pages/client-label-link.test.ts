@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, UUID_A, type Fixture } from '../../testing/route-fixture.ts';
-import { closeLiveStreams } from './live-hub.ts';
 
 // The client page links to its printable label (routes/pages/label.ts), for every role that may open both.
 
@@ -12,7 +11,6 @@ test.before(async () => {
   f.fleet.put({ uuid: UUID_A, description: 'Aula', status: 'healthy', connectivity: 'online', statusReasons: [], lastAlive: f.clock.t }, f.clock.t);
 });
 test.after(async () => {
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

@@ -8,7 +8,6 @@ import * as assert from 'uvu/assert';
 import { createApp } from '../../app.ts';
 import { scheduleFixture, type ScheduleFixture } from '../../testing/schedule-fixture.ts';
 import { EVIL, get } from '../../testing/admin-pages.ts';
-import { closeLiveStreams } from './live-hub.ts';
 
 const ONLINE = '00000000-0000-4000-8000-000000000001';
 const GONE = '00000000-0000-4000-8000-000000000002';
@@ -22,7 +21,7 @@ test.before(async () => {
   f = await scheduleFixture();
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, commands: f.commands,
-    bulkRuns: f.bulkRuns, scheduler: f.scheduler, brokerStatus: () => ({ connected: true }), now: () => f.clock.t,
+    bulkRuns: f.bulkRuns, scheduler: f.scheduler, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, ...f.parts,
   });
   const group = (await f.call('admin', 'POST', '/api/groups', { name: 'Aula' })).body.id;
   const ev = await f.call('editor', 'POST', '/api/events', {
@@ -37,7 +36,6 @@ test.before(async () => {
   f.fleet.put({ uuid: GONE, hostname: 'aula-rechts', status: 'offline', connectivity: 'offline', lastAlive: t - 600_000, ...playing, currentEventId: '999' }, t);
 });
 test.after(async () => {
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
-import { closeLiveStreams } from './live-hub.ts';
 import { upsertCommandStatement } from '../../db/commands.ts';
 import { get } from '../../testing/admin-pages.ts';
 
@@ -19,7 +18,6 @@ test.before(async () => {
   f.fleet.put({ uuid: UUID_B, hostname: 'aula', status: 'healthy', connectivity: 'online', statusReasons: [], lastAlive: t }, t);
 });
 test.after(async () => {
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

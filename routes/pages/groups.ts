@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { clientName } from '../../domain/client.types.ts';
 import { getGroup, listGroups } from '../../db/groups.ts';
-import { scheduleEdits } from '../../lib/schedule/edits.ts';
+import { scheduleEdits } from '../../services/schedule/edits.ts';
 import type { Group } from '../../lib/schedule/types.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';
 import { isHtmx, render } from './hx.ts';

@@ -2,13 +2,13 @@
  * `/holidays` (docs/http.md "Dashboard pages"), admin for the page and every fragment:
  * the holidays by start date, a CSV upload (multipart, field `file`) answered with its import
  * report (inserted / merged / skipped / conflicts / bad lines with their line numbers; a fatal
- * error imports nothing), and delete. The import is the API's own (lib/schedule/edits.ts): all or nothing.
+ * error imports nothing), and delete. The import is the API's own (services/schedule/edits.ts): all or nothing.
  * The upload may name an academic period (docs/periods.md "Holidays"): lines outside its dates are
  * named in the reader's language and nothing is imported.
  */
 import { Hono, type Context } from 'hono';
 import { getHoliday, listHolidays } from '../../db/holidays.ts';
-import { failureIssues, scheduleEdits } from '../../lib/schedule/edits.ts';
+import { failureIssues, scheduleEdits } from '../../services/schedule/edits.ts';
 import type { ImportReport } from '../../lib/schedule/holidays.ts';
 import { isHtmx, render } from './hx.ts';
 import type { AppEnv } from '../middleware/session.ts';

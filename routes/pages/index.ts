@@ -16,11 +16,9 @@
  */
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { GroupNames } from '../../db/group-names.ts';
 import { logger } from '../../lib/logger.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
-import { liveHubFor } from './live-hub.ts';
 import { StreamGate, streamLimits } from './stream-gate.ts';
 import { errorPage, type PageDeps } from './kit.ts';
 import { assetRoutes } from './assets.ts';
@@ -29,7 +27,6 @@ import { overviewPages } from './overview.ts';
 import { monitoringPages } from './monitoring.ts';
 import { clientPages } from './client.ts';
 import { liveRoutes } from './live.ts';
-import { alertCenterFor } from '../../lib/alerts.ts';
 import { clientCommandPages } from './client-commands.ts';
 import { commandAuditPages } from './commands.ts';
 import { alertPages } from './alerts.ts';
@@ -39,7 +36,6 @@ import { auditPages } from './audit.ts';
 import { searchPages } from './search.ts';
 import { labelPages } from './label.ts';
 import { exportRoutes } from './export.ts';
-import { rememberPageDeps } from './not-found.ts';
 import { inspectorPages } from './inspector.ts';
 import { groupPages } from './groups.ts';
 import { schedulePages } from './schedule/index.ts';
@@ -68,15 +64,8 @@ export const DASHBOARD_CSP = {
 };
 
 export function dashboardRoutes(deps: RouteDeps) {
-  const d: PageDeps = {
-    ...deps,
-    // The alert center first: it must have recorded an alert before the hub renders its toast.
-    alerts: alertCenterFor(deps.bus, (...s) => deps.writer.enqueue(...s)),
-    hub: liveHubFor(deps.bus),
-    streams: new StreamGate(streamLimits(deps.config)),
-    groups: new GroupNames(deps.db, deps.now),
-  };
-  rememberPageDeps(deps, d); // the app's HTML 404 renders with these (not-found.ts)
+  // The hub, alert center and group names come from the composition (runtime/parts.ts); the stream gate is the dashboard's.
+  const d: PageDeps = { ...deps, streams: new StreamGate(streamLimits(deps.config)) };
   const app = new Hono<AppEnv>();
   app.onError((err, c) => {
     if (err instanceof HTTPException && err.status < 500) {

@@ -5,29 +5,23 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { roleRank, type Role } from '../../domain/users.ts';
-import type { GroupNames } from '../../db/group-names.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import type { RouteDeps } from '../deps.ts';
 import { viewContext, type ViewContext } from '../../views/render.ts';
 import { hxRedirect, isHtmx, render } from './hx.ts';
-import type { LiveHub } from './live-hub.ts';
 import type { StreamGate } from './stream-gate.ts';
-import type { AlertCenter } from '../../lib/alerts.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import { priorityActive } from '../../db/screenshots.ts';
 
+/** The dashboard's dependencies: the app's (the hub, group names and alert center are among them) and its stream gate. */
 export interface PageDeps extends RouteDeps {
-  hub: LiveHub;
   /** Slots and stall limit of every SSE stream of this app (stream-gate.ts). */
   streams: StreamGate;
-  groups: GroupNames;
-  /** Alert dedup + persistence (lib/alerts.ts): toasts ask it for an alert's counter. */
-  alerts: AlertCenter;
 }
 
 export type PageContext = ViewContext & { outage: boolean };
 
-export function pageContext(c: Context<AppEnv>, deps: PageDeps, title?: string): PageContext {
+export function pageContext(c: Context<AppEnv>, deps: RouteDeps, title?: string): PageContext {
   return { ...viewContext(c, c.var.user, deps.now()), outage: deps.hub.outageSuspected, title };
 }
 
@@ -61,7 +55,7 @@ export function safeNext(raw: string | undefined | null): string {
  * with `HX-Redirect`, so the whole page goes to the login form instead of a fragment swap.
  * Signed in below `min`: 403 error page (or fragment).
  */
-export function pageRole(min: Role, deps: PageDeps): MiddlewareHandler<AppEnv> {
+export function pageRole(min: Role, deps: RouteDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const user = c.var.user;
     if (!user) {
@@ -88,7 +82,7 @@ function pathOf(url: string | undefined): string | null {
   }
 }
 
-export function errorPage(c: Context<AppEnv>, deps: PageDeps, status: 400 | 403 | 404 | 500 | 503): Response {
+export function errorPage(c: Context<AppEnv>, deps: RouteDeps, status: 400 | 403 | 404 | 500 | 503): Response {
   const it = pageContext(c, deps);
   const message = it.t(`error.${status}`);
   return render(c, { page: 'error', fragment: 'error', data: { ...it, title: it.t('error.title'), status, message }, status });

@@ -1,5 +1,5 @@
 /**
- * The live hub (docs/http.md "Live updates"): one bus subscription per app; connections (the dashboard's
+ * The live hub (docs/http.md "Live updates"): one bus subscription per app (built by the composition, runtime.ts); connections (the dashboard's
  * HTML stream and the JSON `/api/stream`) subscribe here. Bus events are coalesced per client and
  * delivered in batches:
  *
@@ -17,7 +17,6 @@
  * pending or someone is connected, and are unref'd: an idle hub never keeps a process alive.
  */
 import type { BusEvent, EventBus } from '../../lib/bus.ts';
-import { closeAlertCenter } from '../../lib/alerts.ts';
 import { realClock, type Clock } from '../../lib/clock.ts';
 
 export type AlertEvent = Extract<BusEvent, { type: 'alert' }>;
@@ -249,23 +248,6 @@ function safely(fn: () => void): void {
   } catch (err) {
     console.error('[live] connection failed', err);
   }
-}
-
-const hubs = new WeakMap<EventBus, LiveHub>();
-
-/** The one hub of a bus (the app creates it; the runtime closes it on shutdown). */
-export function liveHubFor(bus: EventBus | undefined, opts?: LiveHubOptions): LiveHub {
-  if (!bus) return new LiveHub(undefined, opts);
-  let hub = hubs.get(bus);
-  if (!hub) hubs.set(bus, (hub = new LiveHub(bus, opts)));
-  return hub;
-}
-
-/** Ends every live stream of this bus's hub (runtime.close; no-op when none was created). */
-export function closeLiveStreams(bus: EventBus): void {
-  hubs.get(bus)?.close();
-  hubs.delete(bus);
-  closeAlertCenter(bus); // the dashboard's other bus listener (lib/alerts.ts)
 }
 
 /** Computes a value once per batch for every connection (counts, fragments per language). */

@@ -55,7 +55,7 @@ export function common(deps: PageDeps, v: Viewer, b: Batch | null, withCounts: b
 }
 
 /**
- * A toast per alert, in the viewer's language, carrying its dedup key and counter (lib/alerts.ts:
+ * A toast per alert, in the viewer's language, carrying its dedup key and counter (services/alerts/center.ts:
  * same kind + client within 5 min; the browser keeps only the newest toast per key, admin.js).
  */
 function toast(deps: PageDeps, v: Viewer, a: AlertEvent): string {

@@ -4,12 +4,14 @@ import { connect as connectStream } from '../../testing/admin-pages.ts';
 import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../../testing/route-fixture.ts';
 import { EventBus } from '../../lib/bus.ts';
 import { createApp } from '../../app.ts';
-import { closeLiveStreams, liveHubFor, type LiveHub } from './live-hub.ts';
+import type { LiveHub } from './live-hub.ts';
+import { appParts } from '../../runtime/parts.ts';
 import type { ClientStatus } from '../../domain/client.types.ts';
 
 let f: Fixture;
 let bus: EventBus;
 let hub: LiveHub;
+let closeLive: () => void;
 let app: ReturnType<typeof createApp>;
 let user: string;
 let admin: string;
@@ -19,9 +21,10 @@ test.before(async () => {
   // One session opens a stream per test and keeps it to the end: more than STREAM_MAX_PER_SESSION.
   f = await fixture({ STREAM_MAX_PER_SESSION: '100', STREAM_MAX_PER_USER: '100' });
   bus = new EventBus();
-  // Short windows for the test; created before the app, which then finds this hub for its bus.
-  hub = liveHubFor(bus, { flushMs: 60, seenFlushMs: 150, keepAliveMs: 250 });
-  app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t });
+  // Short windows for the test: the parts are built here, as the runtime does, and handed to the app.
+  const live = appParts({ db: f.db, bus, persist: (...s) => f.writer.enqueue(...s), now: () => f.clock.t, hub: { flushMs: 60, seenFlushMs: 150, keepAliveMs: 250 } });
+  (hub = live.parts.hub), (closeLive = live.close);
+  app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, ...live.parts });
   // Read (and cached for 10 s) by the first page: created up front.
   await f.db.execute({ sql: 'INSERT INTO groups (id, name, created_at, updated_at) VALUES (5, ?, ?, ?)', args: ['Viele', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z'] });
   const t = f.clock.t;
@@ -34,7 +37,7 @@ test.before(async () => {
 });
 test.after(async () => {
   open.forEach((c) => c.abort());
-  closeLiveStreams(bus);
+  closeLive();
   await f.close();
 });
 
@@ -212,7 +215,7 @@ test('keep-alive comments, and closing the hub (runtime shutdown) ends every str
   await c.until(/: keep-alive/, 1000);
   const j = await connect('/api/stream', user);
   await j.until(/event: stats/);
-  closeLiveStreams(bus);
+  closeLive();
   const end = Date.now() + 1000;
   while (!(c.s.done && j.s.done) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   assert.ok(c.s.done && j.s.done, 'streams ended');
@@ -221,8 +224,9 @@ test('keep-alive comments, and closing the hub (runtime shutdown) ends every str
 
 test('a browser that stops reading loses its backlog and gets one resync, not every missed batch', async () => {
   const slowBus = new EventBus();
-  const slowHub = liveHubFor(slowBus, { flushMs: 1, seenFlushMs: 1000, keepAliveMs: 10_000 });
-  const slowApp = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: slowBus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t });
+  const slow = appParts({ db: f.db, bus: slowBus, persist: (...s) => f.writer.enqueue(...s), now: () => f.clock.t, hub: { flushMs: 1, seenFlushMs: 1000, keepAliveMs: 10_000 } });
+  const slowHub = slow.parts.hub;
+  const slowApp = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: slowBus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, ...slow.parts });
   const ac = new AbortController();
   open.push(ac);
   const res = await slowApp.request('/api/stream', { headers: { cookie: user }, signal: ac.signal });
@@ -246,7 +250,7 @@ test('a browser that stops reading loses its backlog and gets one resync, not ev
   assert.ok(floods.length < 150, `${floods.length} stale frames delivered`);
   assert.is(text.match(/event: stats/g)?.length, 2, 'the initial state, then one resync');
   ac.abort();
-  closeLiveStreams(slowBus);
+  slow.close();
 });
 
 test.run();

@@ -16,7 +16,7 @@ test.before(async () => {
   metrics = new ActivityMetrics({ now: () => f.clock.t });
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus,
-    brokerStatus: () => ({ connected: true }), metrics, now: () => f.clock.t,
+    brokerStatus: () => ({ connected: true }), metrics, now: () => f.clock.t, ...f.parts,
   });
   f.fleet.put({ uuid: UUID_A, hostname: 'pi', status: 'healthy' });
 });

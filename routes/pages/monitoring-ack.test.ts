@@ -1,12 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, UUID_A, UUID_B, type Fixture } from '../../testing/route-fixture.ts';
-import { closeLiveStreams } from './live-hub.ts';
 import { listAlerts } from '../../db/alerts.ts';
 import { form, htmx } from '../../testing/admin-pages.ts';
 
 // Acknowledging a service failure on /monitoring also acknowledges its open `service-failed`
-// alert on /alerts (lib/alerts.ts AlertCenter rows), and only that one.
+// alert on /alerts (services/alerts/center.ts AlertCenter rows), and only that one.
 
 let f: Fixture;
 let admin: string;
@@ -19,7 +18,6 @@ test.before(async () => {
     f.fleet.put({ uuid, status: 'critical', connectivity: 'online', serviceStatus: 'failed', serviceFailedAt: t - 60_000, serviceFailedUnit: 'player.service', statusReasons: ['service_failed'], lastAlive: t }, t);
 });
 test.after(async () => {
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, UUID_A, UUID_B, UUID_C, type Fixture } from '../../testing/route-fixture.ts';
-import { closeLiveStreams } from './live-hub.ts';
 import { assertInert, connect, EVIL, form, get, htmx } from '../../testing/admin-pages.ts';
 
 // Per-row restart in /monitoring's crashed/unreachable panel (docs/http.md "Dashboard pages"): the client
@@ -23,7 +22,6 @@ test.before(async () => {
 });
 test.after(async () => {
   open.forEach((c) => c.abort());
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

@@ -29,9 +29,9 @@ test.before(async () => {
   f = await fixture();
   const clock = new SimulatedClock();
   clock.set(f.clock.t);
-  const notifications = new NotificationService({ db: f.db, writer: f.writer, clock, bus: f.bus, client: () => undefined, clients: () => [], timers: false });
+  const notifications = new NotificationService({ db: f.db, ids: f.parts.ids, writer: f.writer, clock, bus: f.bus, client: () => undefined, clients: () => [], timers: false });
   await notifications.start();
-  app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, notifications });
+  app = createApp({ config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, brokerStatus: () => ({ connected: true }), now: () => f.clock.t, notifications, ...f.parts });
   await f.writer.write(insertGroupStatement(3, { name: 'Aula', description: null, displayOrder: 0 }, f.clock.t), insertGroupStatement(4, { name: 'Mensa', description: null, displayOrder: 1 }, f.clock.t));
   f.fleet.put({ uuid: UUID_A, description: 'Eingang', groupId: 3 });
   f.fleet.put({ uuid: UUID_B, description: 'Kantine', groupId: 4 });

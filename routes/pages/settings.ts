@@ -11,10 +11,9 @@
  *   POST /settings/tokens · POST /settings/tokens/{id}/revoke
  */
 import { Hono, type Context } from 'hono';
-import { deleteUserSessionsStatement } from '../../db/sessions.ts';
 import { listSettings, setSettingsStatements } from '../../db/settings.ts';
-import { setPasswordStatement, updateUserStatement } from '../../db/users.ts';
-import { hashPassword, MAX_PASSWORD, MIN_PASSWORD, verifyPassword } from '../../lib/password.ts';
+import { MAX_PASSWORD, MIN_PASSWORD } from '../../lib/password.ts';
+import { changePassword, setLanguage } from '../../services/accounts/own-account.ts';
 import { SETTINGS, SETTING_KEYS, settingValues, storedValue, type SettingKey } from '../../lib/schedule/settings.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render, type RenderOptions } from './hx.ts';
@@ -97,8 +96,7 @@ export function settingsPages(deps: PageDeps) {
   app.post('/settings/language', user, async (c) => {
     const raw = (await c.req.parseBody()).language;
     if (raw !== '' && raw !== 'en' && raw !== 'de') return errorPage(c, deps, 400);
-    const stmt = updateUserStatement(c.var.user!.id, { language: raw || null }, deps.now());
-    await deps.writer.write(stmt!);
+    await setLanguage(deps, c.var.user!, raw || null);
     c.var.user!.language = raw || null; // this answer already speaks the new language
     return page(c, { notice: pageContext(c, deps).t('settings.language.saved'), section: 'language' });
   });
@@ -111,10 +109,8 @@ export function settingsPages(deps: PageDeps) {
     const fail = (error: string) => page(c, { error, section: 'password', status: 400 });
     if (next.length < MIN_PASSWORD || next.length > MAX_PASSWORD) return fail(t('settings.password.short'));
     if (next !== repeat) return fail(t('settings.password.mismatch'));
-    const me = c.var.user!;
-    if (!(await verifyPassword(current, me.passwordHash))) return fail(t('settings.password.wrong'));
-    // Other sessions end (a password change must lock out whoever else was signed in); this one stays.
-    await deps.writer.write(setPasswordStatement(me.id, await hashPassword(next), deps.now()), deleteUserSessionsStatement(me.id, c.var.sessionId ?? undefined));
+    // The same rule as the API (services/accounts/own-account.ts): the other sessions end, this one stays.
+    if ((await changePassword(deps, c.var.user!, c.var.sessionId, current, next)) === 'wrong_password') return fail(t('settings.password.wrong'));
     return page(c, { notice: t('settings.password.saved'), section: 'password' });
   });
 

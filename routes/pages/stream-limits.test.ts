@@ -13,7 +13,8 @@ import { fixture, PASSWORD, type Fixture } from '../../testing/route-fixture.ts'
 import { EventBus } from '../../lib/bus.ts';
 import { InspectionFeed } from '../../actors/inspection/feed.ts';
 import { createApp } from '../../app.ts';
-import { closeLiveStreams, liveHubFor } from './live-hub.ts';
+import { appParts } from '../../runtime/parts.ts';
+import type { LiveHubOptions } from './live-hub.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
@@ -28,17 +29,18 @@ interface Server {
 }
 
 /** The real app on a real HTTP server (ephemeral port), a fleet of `clients`, the given settings. */
-async function start(env: Record<string, string>, clients = 200, hubOpts?: Parameters<typeof liveHubFor>[1]): Promise<Server> {
+async function start(env: Record<string, string>, clients = 200, hubOpts?: LiveHubOptions): Promise<Server> {
   const f = await fixture(env);
   for (let i = 0; i < clients; i++) {
     f.fleet.put({ uuid: uuid(i), description: `Room ${i}`, status: 'warning', connectivity: 'online', statusReasons: ['screen_black'], lastAlive: f.clock.t }, f.clock.t);
   }
   const bus = new EventBus();
-  if (hubOpts) liveHubFor(bus, hubOpts); // created before the app, which then finds it for its bus
+  // The parts are built here, as the runtime does, and handed to the app (the hub with the test's windows).
+  const live = appParts({ db: f.db, bus, persist: (...s) => f.writer.enqueue(...s), now: () => f.clock.t, hub: hubOpts }, { ids: f.parts.ids });
   const feed = new InspectionFeed({ now: () => f.clock.t });
   const app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus, inspector: feed,
-    brokerStatus: () => ({ connected: true }), now: () => f.clock.t,
+    brokerStatus: () => ({ connected: true }), now: () => f.clock.t, ...live.parts,
   });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((r) => server.once('listening', () => r()));
@@ -52,7 +54,7 @@ async function start(env: Record<string, string>, clients = 200, hubOpts?: Param
   return {
     f, bus, base, port, login,
     close: async () => {
-      closeLiveStreams(bus);
+      live.close();
       feed.close();
       (server as unknown as { closeAllConnections(): void }).closeAllConnections();
       await new Promise((r) => server.close(r));

@@ -7,7 +7,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect } from '../../testing/admin-pages.ts';
 import { fixture, type Fixture } from '../../testing/route-fixture.ts';
-import { closeLiveStreams } from './live-hub.ts';
 import { MAX_BACKLOG as SSE_BACKLOG } from './sse.ts';
 
 const CLIENTS = 300;
@@ -26,7 +25,6 @@ test.before(async () => {
 });
 test.after(async () => {
   open.forEach((c) => c.abort());
-  closeLiveStreams(f.bus);
   await f.close();
 });
 

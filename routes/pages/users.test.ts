@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fixture, type Fixture } from '../../testing/route-fixture.ts';
 import { getUserById, getUserByUsername, listUsers } from '../../db/users.ts';
-import { permissions } from '../../lib/user-admin.ts';
+import { permissions } from '../../services/accounts/user-admin.ts';
 import { assertInert, EVIL, form, get, htmx } from '../../testing/admin-pages.ts';
 
 let f: Fixture;

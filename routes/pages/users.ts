@@ -1,6 +1,6 @@
 /**
  * `/users` (docs/http.md "Roles and sessions" + "Dashboard pages"; admin+). The rules and the writes
- * live in lib/user-admin.ts (shared with `/api/users`): the page offers what `permissions()` allows
+ * live in services/accounts/user-admin.ts (shared with `/api/users`): the page offers what `permissions()` allows
  * and the operations enforce the same. This file parses the forms and renders the outcome. Forms
  * are plain POSTs (work without JavaScript); htmx swaps `#users` with the outcome.
  * Admins never see superadmin accounts (list, statistics cards, 404 on their ids).
@@ -9,8 +9,8 @@
 import { Hono, type Context } from 'hono';
 import { listUsers, userJson, type UserChange } from '../../db/users.ts';
 import { ROLES, type Role, type User } from '../../domain/users.ts';
-import { userStats } from '../../lib/user-stats.ts';
-import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../lib/user-admin.ts';
+import { userStats } from '../../services/accounts/user-stats.ts';
+import { grantableRoles, isUsername, permissions, userAdmin, type UserAdminFailure } from '../../services/accounts/user-admin.ts';
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from './hx.ts';
 import type { MessageKey } from '../../views/i18n/index.ts';

@@ -10,7 +10,6 @@ import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
 import { eventsUsingMedia } from '../../db/media.ts';
 import { logger } from '../../lib/logger.ts';
-import type { MediaApi } from '../../routes/eventmedia.ts';
 import { ConversionQueue } from '../conversion/queue.ts';
 import { libreOffice } from '../conversion/libreoffice.ts';
 import { MediaDirectory } from './directory.ts';
@@ -20,6 +19,14 @@ import { MediaService } from './service.ts';
 import { UrlSigner } from './signing.ts';
 
 const log = logger('media');
+
+/** What the HTTP doors of the library use (routes/eventmedia.ts, conversions.ts, pages/media.ts). */
+export interface MediaApi {
+  service: MediaService;
+  files: MediaFiles;
+  signer: UrlSigner;
+  conversions: ConversionQueue;
+}
 
 export interface MediaSetup {
   api: MediaApi;

@@ -17,6 +17,7 @@ import { EventBus } from '../../lib/bus.ts';
 import { setQuiet } from '../../lib/logger.ts';
 import { NotificationService } from './service.ts';
 import type { Signal } from '../../domain/notifications.ts';
+import { IdAllocator } from '../../db/ids.ts';
 
 setQuiet(true);
 const MIN = 60_000;
@@ -30,7 +31,7 @@ async function boot(file: string, clock: SimulatedClock) {
   const db = await openDatabase(`file:${join(dir, file)}`);
   await migrate(db);
   const writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 1000, clientUpsert: () => null });
-  const service = new NotificationService({ db, writer, clock, bus: new EventBus(), client: failing, clients: () => [], timers: false });
+  const service = new NotificationService({ db, ids: new IdAllocator(db), writer, clock, bus: new EventBus(), client: failing, clients: () => [], timers: false });
   await service.start();
   const outbox = async () => {
     await writer.settled();

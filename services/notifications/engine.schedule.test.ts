@@ -13,7 +13,7 @@ import { insertGroupStatement } from '../../db/groups.ts';
 import { migrate } from '../../db/migrate.ts';
 import { EventBus } from '../../lib/bus.ts';
 import { setQuiet } from '../../lib/logger.ts';
-import type { EventDraft } from '../../lib/schedule/event-input.ts';
+import type { EventDraft } from '../../lib/schedule/types.ts';
 import { clientView } from './client-view.ts';
 import { NotificationEngine } from './engine.ts';
 import { AlertSources } from './sources.ts';

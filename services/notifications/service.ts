@@ -7,7 +7,7 @@ import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
 import { logSummary } from '../../db/logs.ts';
 import { auditStatement } from '../../db/audit.ts';
-import { nextId } from '../../db/ids.ts';
+import type { IdAllocator } from '../../db/ids.ts';
 import { listDeferred } from '../../db/notification-deferred.ts';
 import {
   activeMutes,
@@ -40,6 +40,8 @@ const LOG_CHECK_MS = 5 * 60_000; // ERROR/WARN threshold: a database read this o
 
 export interface NotificationDeps {
   db: Db;
+  /** The process's one id allocator (db/ids.ts): channels, rules and mutes take their ids here. */
+  ids: Pick<IdAllocator, 'next'>;
   writer: Writes;
   clock: Clock;
   bus: EventBus;
@@ -139,7 +141,7 @@ export class NotificationService {
   }
 
   async addChannel(input: ChannelInput, actor: string): Promise<number> {
-    const id = await nextId(this.#d.db, 'notification_channels');
+    const id = await this.#d.ids.next('notification_channels');
     const secret = input.type === 'email' ? { to: input.to, smtpUrl: input.smtpUrl } : { url: input.url };
     const target = maskedTarget(input.type, input);
     const now = this.#d.clock.now();
@@ -166,7 +168,7 @@ export class NotificationService {
   }
 
   async addRule(input: RuleInput, actor: string): Promise<number> {
-    const id = await nextId(this.#d.db, 'notification_rules');
+    const id = await this.#d.ids.next('notification_rules');
     const now = this.#d.clock.now();
     await this.#d.writer.write(insertRuleStatement(id, input, now), auditStatement({ actor, action: 'notifications.rule.create', target: String(id), detail: { channelId: input.channelId } }, now));
     await this.reload();
@@ -185,7 +187,7 @@ export class NotificationService {
 
   /** A maintenance window: audited (who, what, until when, why). */
   async addMute(input: MuteInput, actor: string): Promise<number> {
-    const id = await nextId(this.#d.db, 'notification_mutes');
+    const id = await this.#d.ids.next('notification_mutes');
     const now = this.#d.clock.now();
     const mute: Mute = { id, targetType: input.targetType, targetId: input.targetId, until: Date.parse(input.until), reason: input.reason ?? null, createdBy: actor, createdAt: now };
     await this.#d.writer.write(

@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryDb } from '../../testing/db.ts';
+import { IdAllocator } from '../../db/ids.ts';
 import { periodService } from './service.ts';
 
 // 1 September 2026, 23:30 UTC is already 2 September in Vienna: "today" is the schedule zone's day.
 const setup = async (now = Date.parse('2026-09-01T23:30:00Z')) => {
   const { db, writer } = await memoryDb();
-  return { db, writer, s: periodService({ db, writer, now: () => now, config: { SCHEDULE_TIMEZONE: 'Europe/Vienna' } }) };
+  return { db, writer, s: periodService({ db, writer, ids: new IdAllocator(db), now: () => now, config: { SCHEDULE_TIMEZONE: 'Europe/Vienna' } }) };
 };
 
 test('start-up activation: no periods, none covering today, the one covering today (in the schedule zone), one already active', async () => {

@@ -8,7 +8,7 @@
 import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
 import { canWriteAtomic } from '../../db/writer.ts';
-import { nextId } from '../../db/ids.ts';
+import type { IdAllocator } from '../../db/ids.ts';
 import { listEvents } from '../../db/events.ts';
 import { listHolidays } from '../../db/holidays.ts';
 import {
@@ -28,6 +28,8 @@ import {
 
 export interface PeriodDeps {
   db: Db;
+  /** The process's one id allocator (db/ids.ts), shared with every other creator of rows. */
+  ids: Pick<IdAllocator, 'next'>;
   writer: Writes;
   now: () => number;
   /** "Today" is the calendar day in the schedule's zone. */
@@ -115,7 +117,7 @@ export function periodService(d: PeriodDeps) {
       if (draft.startDate > draft.endDate) return badRange();
       const blockers = createBlockers(await listPeriods(d.db), draft);
       if (blockers.length) return blocked(blockers);
-      const id = await nextId(d.db, 'academic_periods');
+      const id = await d.ids.next('academic_periods');
       await write([insertPeriodStatement(id, draft, d.now())]);
       return ok(await reload(id));
     },

@@ -7,22 +7,23 @@ import process from 'node:process';
 import type { Db } from '../../db/client.ts';
 import { openAlertsBySeverity, outboxWaiting } from '../../db/metrics.ts';
 import type { BatchedWriter } from '../../db/writer.ts';
-import type { DropCounter } from '../../broker/drops.ts';
 import type { EventBus } from '../../lib/bus.ts';
 import type { ClientRecord } from '../../domain/client.types.ts';
 import type { CommandRecord } from '../../domain/command.types.ts';
-import { liveHubFor } from '../../routes/pages/live-hub.ts';
 import { fleetMetrics, type FleetMetrics } from './fleet-metrics.ts';
 import type { MetricsSources } from './sources.ts';
 
 export interface RuntimeParts {
   db: Db;
   bus: EventBus;
+  /** The app's live hub (runtime/parts.ts): its open connections. */
+  hub: { connections: number };
   writer: Pick<BatchedWriter, 'storeStatus'>;
   supervisor: { list(): ClientRecord[] };
   connection: { connected: boolean };
   stats: { messagesIn: number };
-  drops: Pick<DropCounter, 'snapshot'>;
+  /** MQTT input dropped as invalid (broker/drops.ts DropCounter), counts by reason. */
+  drops: { snapshot(): { byReason: Record<string, number> } };
   commands: { liveCount: number; get(id: string): CommandRecord | undefined };
   scheduler?: { counters: { cycles: number; totalCycleMs: number; lastCycleMs: number; maxCycleMs: number } };
   notifications?: { delivery: { attempts: Map<string, number> } };
@@ -54,7 +55,7 @@ export function sourcesOf(p: RuntimeParts): MetricsSources {
     drops: () => p.drops.snapshot().byReason,
     commandsInFlight: () => p.commands.liveCount,
     store: () => p.writer.storeStatus(),
-    liveReaders: () => liveHubFor(p.bus).connections,
+    liveReaders: () => p.hub.connections,
     openAlerts: () => openAlertsBySeverity(p.db),
     scheduler: p.scheduler ? () => p.scheduler!.counters : undefined,
     notifications: p.notifications ? { attempts: () => p.notifications!.delivery.attempts, waiting: () => outboxWaiting(p.db) } : undefined,

@@ -10,7 +10,7 @@ import { Hono, type Context } from 'hono';
 import { listGroups } from '../../../db/groups.ts';
 import { listHolidays } from '../../../db/holidays.ts';
 import { listSettings } from '../../../db/settings.ts';
-import { failureIssues, scheduleEdits } from '../../../lib/schedule/edits.ts';
+import { failureIssues, scheduleEdits } from '../../../services/schedule/edits.ts';
 import { settingValues } from '../../../lib/schedule/settings.ts';
 import { EVENT_TYPES, type ScheduleEvent } from '../../../lib/schedule/types.ts';
 import { localDate } from '../../../lib/schedule/zone.ts';

@@ -12,7 +12,7 @@ import { listGroups } from '../../../db/groups.ts';
 import { listHolidays } from '../../../db/holidays.ts';
 import { holidayDates } from '../../../lib/schedule/holidays.ts';
 import { occurrencesBetween } from '../../../lib/schedule/occurrences.ts';
-import { scheduleEdits } from '../../../lib/schedule/edits.ts';
+import { scheduleEdits } from '../../../services/schedule/edits.ts';
 import { parseInstant } from '../../../lib/schedule/rfc5545.ts';
 import { localDate } from '../../../lib/schedule/zone.ts';
 import type { MessageKey } from '../../../views/i18n/index.ts';

@@ -5,11 +5,11 @@
  * grant the role); nobody changes their own role, deactivates or deletes themselves; delete is a hard
  * delete for a superadmin actor and a deactivation for an admin; a password reset or a
  * deactivation revokes the user's sessions. Operations answer typed results (like
- * lib/schedule/edit-result.ts), never HTTP errors; input is already checked at the door.
+ * services/schedule/edit-result.ts), never HTTP errors; input is already checked at the door.
  */
-import type { Db } from '../db/client.ts';
-import type { Writes } from '../db/logs.ts';
-import { deleteUserSessionsStatement } from '../db/sessions.ts';
+import type { Db } from '../../db/client.ts';
+import type { Writes } from '../../db/logs.ts';
+import { deleteUserSessionsStatement } from '../../db/sessions.ts';
 import {
   deleteUserStatements,
   getUserById,
@@ -20,10 +20,10 @@ import {
   updateUserStatement,
   type UserChange,
   unlockUserStatement,
-} from '../db/users.ts';
-import { ROLES, type Role, type User } from '../domain/users.ts';
-import { loginGuardFor } from './login.ts';
-import { generatePassword, hashPassword, MAX_PASSWORD, MIN_PASSWORD } from './password.ts';
+} from '../../db/users.ts';
+import { ROLES, type Role, type User } from '../../domain/users.ts';
+import type { LoginGuard } from './login.ts';
+import { generatePassword, hashPassword, MAX_PASSWORD, MIN_PASSWORD } from '../../lib/password.ts';
 
 /** The characters of a username: letters, digits and `. _ @ -` (both doors check it). */
 export const USERNAME_CHARS = /^[\p{L}\p{N}._@-]+$/u;
@@ -94,6 +94,8 @@ export interface UserAdminDeps {
   /** The one writer (docs/architecture.md "One writer"): every change awaits `write`. */
   writer: Writes;
   now: () => number;
+  /** Unlocking an account also forgets its per-address locks (services/accounts/login.ts). */
+  loginGuard: Pick<LoginGuard, 'unlock'>;
 }
 
 export interface NewUserInput {
@@ -170,7 +172,7 @@ export function userAdmin(d: UserAdminDeps) {
     async unlock(actor: Actor, target: User): Promise<UserAdminResult<User>> {
       if (!permissions(actor, target).edit) return forbidden('manage_superadmin');
       await write(unlockUserStatement(target.id, now()));
-      loginGuardFor(db).unlock(target.id);
+      d.loginGuard.unlock(target.id);
       const user = await getUserById(db, target.id);
       return user ? ok(user) : notFound;
     },

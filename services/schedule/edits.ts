@@ -6,7 +6,7 @@
  * writes through the one writer and lets the scheduler republish the affected groups before it
  * resolves; failures come back typed (edit-result.ts), never as HTTP errors.
  *
- * It lives in lib/ rather than actors/: it owns no state and no actor; the Fleet and the scheduler
+ * It lives in services/ rather than actors/: it owns no state and no actor; the Fleet and the scheduler
  * are only reached through the two narrow ports of `ScheduleEditDeps`.
  */
 import { deleteSettingStatement, listSettings, setSettingsStatements } from '../../db/settings.ts';
@@ -14,7 +14,7 @@ import { editWrites, type ScheduleEditDeps } from './edit-result.ts';
 import { eventEdits } from './event-edits.ts';
 import { groupEdits } from './group-edits.ts';
 import { holidayEdits } from './holiday-edits.ts';
-import { SETTING_KEYS, settingValues, storedValue, type SettingKey, type SettingValues } from './settings.ts';
+import { SETTING_KEYS, settingValues, storedValue, type SettingKey, type SettingValues } from '../../lib/schedule/settings.ts';
 
 export * from './edit-result.ts';
 export type { OccurrenceSpan } from './event-edits.ts';

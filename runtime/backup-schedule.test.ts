@@ -1,5 +1,5 @@
 /**
- * Scheduled backups (lib/backup-schedule.ts): when the next one is due, pruning to the newest
+ * Scheduled backups (runtime/backup-schedule.ts): when the next one is due, pruning to the newest
  * BACKUP_KEEP, a run in the worker thread against a real file database, leftovers of a dead
  * process removed, and the runtime with BACKUP_DIR set writing a backup through its schedule.
  */
@@ -13,8 +13,8 @@ import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
-import { setQuiet } from './logger.ts';
-import { StartupError } from './startup-error.ts';
+import { setQuiet } from '../lib/logger.ts';
+import { StartupError } from '../lib/startup-error.ts';
 import { preflight } from '../scripts/preflight.ts';
 import { BackupSchedule, backupName, dueIn, listBackups, prune } from './backup-schedule.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Worker thread of the scheduled backups (lib/backup-schedule.ts): a file database's VACUUM INTO
+ * Worker thread of the scheduled backups (runtime/backup-schedule.ts): a file database's VACUUM INTO
  * runs synchronously inside libSQL, so on the server's own thread it would stall ingestion and
  * the dashboard for as long as the copy takes. Here it has a connection and a thread of its own.
  */

@@ -2,7 +2,7 @@
  * The statistics cards of the users page and `GET /api/users/stats` (docs/users.md): counted over
  * the users the viewer may see (an admin's figures leave superadmins out, like the list does).
  */
-import { ROLES, type Role, type User } from '../domain/users.ts';
+import { ROLES, type Role, type User } from '../../domain/users.ts';
 
 /** "Recent logins" look back this far. */
 export const RECENT_LOGIN_DAYS = 7;

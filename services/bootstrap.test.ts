@@ -5,8 +5,8 @@ import { migrate } from '../db/migrate.ts';
 import { BatchedWriter } from '../db/writer.ts';
 import { getUserByUsername, listUsers } from '../db/users.ts';
 import { bootstrapSuperadmin } from './bootstrap.ts';
-import { verifyPassword } from './password.ts';
-import { setQuiet } from './logger.ts';
+import { verifyPassword } from '../lib/password.ts';
+import { setQuiet } from '../lib/logger.ts';
 
 const dbs: Db[] = [];
 async function fresh() {

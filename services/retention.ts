@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import { purgeOldLogs, type Writes } from '../db/logs.ts';
 import { deleteExpiredSessionsStatement } from '../db/sessions.ts';
 import { purgeAuditStatement } from '../db/audit.ts';
-import { logger } from './logger.ts';
+import { logger } from '../lib/logger.ts';
 
 const log = logger('retention');
 

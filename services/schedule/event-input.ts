@@ -4,12 +4,14 @@
  * a complete event. Shared by the JSON API and the dashboard's event form.
  */
 import { z } from 'zod';
-import { checkRule } from './recurrence.ts';
-import { parseInstant } from './rfc5545.ts';
-import { isTimeZone } from './zone.ts';
-import { issueText } from './issues.ts';
+import { checkRule } from '../../lib/schedule/recurrence.ts';
+import { parseInstant } from '../../lib/schedule/rfc5545.ts';
+import { isTimeZone } from '../../lib/schedule/zone.ts';
+import { issueText } from '../../lib/schedule/issues.ts';
 import { issue, type Issue } from './edit-result.ts';
-import { EVENT_TYPES, type EventFields, type EventType } from './types.ts';
+import { EVENT_TYPES, type EventDraft, type EventFields, type EventType } from '../../lib/schedule/types.ts';
+
+export type { EventDraft };
 
 export const MAX_EVENT_MS = 31 * 86_400_000; // one occurrence lasts at most 31 days
 
@@ -82,21 +84,6 @@ export const eventUpdateSchema = eventFieldsSchema.partial();
 export type EventCreateBody = z.output<typeof eventCreateSchema>;
 export type EventUpdateBody = z.output<typeof eventUpdateSchema>;
 
-/** A complete event as stored (what db/events.ts writes). */
-export interface EventDraft {
-  groupId: number;
-  title: string;
-  description: string | null;
-  eventType: EventType;
-  start: number;
-  end: number;
-  timezone: string;
-  recurrenceRule: string | null;
-  skipHolidays: boolean;
-  isActive: boolean;
-  fields: EventFields;
-  academicPeriodId?: number | null;
-}
 
 export type DraftCheck = { ok: true; draft: EventDraft } | { ok: false; issues: Issue[] };
 

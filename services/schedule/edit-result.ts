@@ -1,17 +1,18 @@
 /**
- * What the schedule edits (lib/schedule/edits.ts) need and answer. Every edit returns a typed
+ * What the schedule edits (services/schedule/edits.ts) need and answer. Every edit returns a typed
  * result instead of throwing, so the JSON API maps it to 400/404/409 (routes/schedule-failure.ts)
  * and the dashboard pages to form errors, and both keep the same rules. An unexpected database
  * failure still throws (500, logged by the app's onError).
  */
 import type { InStatement } from '@libsql/client';
 import type { FleetApi } from '../../domain/fleet.types.ts';
-import type { ScheduleChange } from '../../actors/scheduler.ts';
+import type { ScheduleChange } from '../../domain/schedule.types.ts';
 import type { Db } from '../../db/client.ts';
+import type { IdAllocator } from '../../db/ids.ts';
 import type { Writes } from '../../db/logs.ts';
 import { canWriteAtomic } from '../../db/writer.ts';
-import type { HolidayConflict } from './holidays.ts';
-import { isIssueCode, problem, type IssueCode, type IssueParams, type Problem } from './issues.ts';
+import type { HolidayConflict } from '../../lib/schedule/holidays.ts';
+import { isIssueCode, problem, type IssueCode, type IssueParams, type Problem } from '../../lib/schedule/issues.ts';
 
 /** A field's problem: its code (pages translate it) and the English `message` (the API's text). */
 export interface Issue extends Problem {
@@ -100,6 +101,8 @@ export function failureIssues(f: EditFailure): Issue[] {
  */
 export interface ScheduleEditDeps {
   db: Db;
+  /** The process's one id allocator (db/ids.ts): new groups, events and holidays take their ids here. */
+  ids: Pick<IdAllocator, 'next'>;
   /** The one writer (docs/architecture.md "One writer"); the runtime's BatchedWriter also writes atomic groups. */
   writer: Writes;
   now: () => number;

@@ -1,5 +1,5 @@
 /**
- * Holding the lease (lib/instance-lease.ts) on a real libSQL file, two servers as two connections:
+ * Holding the lease (runtime/lease.ts) on a real libSQL file, two servers as two connections:
  * refused without HIGH_AVAILABILITY; with it a standby waits and takes over once the holder's
  * renewals are older than the stale time; a holder whose renewal is fenced, or which cannot renew
  * within the lease time, is told to stop. Time is injected (`now`, `sleep`), the renewal ticks are
@@ -14,9 +14,9 @@ import { openDatabase, type Db } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { currentHolder, type LeaseTiming } from '../db/lease.ts';
 import { BatchedWriter } from '../db/writer.ts';
-import { holdLease } from './instance-lease.ts';
-import { StartupError } from './startup-error.ts';
-import { setQuiet } from './logger.ts';
+import { holdLease } from './lease.ts';
+import { StartupError } from '../lib/startup-error.ts';
+import { setQuiet } from '../lib/logger.ts';
 
 let dir: string;
 let a: Db;

@@ -10,7 +10,7 @@ import { insertLogStatement } from '../db/logs.ts';
 import { insertSessionStatement } from '../db/sessions.ts';
 import { insertUserStatement } from '../db/users.ts';
 import { auditStatement } from '../db/audit.ts';
-import { setQuiet } from './logger.ts';
+import { setQuiet } from '../lib/logger.ts';
 import { Retention } from './retention.ts';
 
 const DAY = 86_400_000;

@@ -11,9 +11,9 @@
 import { deleteHolidayStatement, getHoliday, listHolidays, planStatements, updateHolidayStatement } from '../../db/holidays.ts';
 import { getPeriod } from '../../db/periods.ts';
 import { outsidePeriod, type AcademicPeriod } from '../../domain/periods.ts';
-import { parseHolidaysCsv } from './holidays-csv.ts';
-import { daysBetween, MAX_HOLIDAY_DAYS, planHolidays, type HolidayDraft, type HolidayPlan, type ImportReport } from './holidays.ts';
-import type { Holiday } from './types.ts';
+import { parseHolidaysCsv } from '../../lib/schedule/holidays-csv.ts';
+import { daysBetween, MAX_HOLIDAY_DAYS, planHolidays, type HolidayDraft, type HolidayPlan, type ImportReport } from '../../lib/schedule/holidays.ts';
+import type { Holiday } from '../../lib/schedule/types.ts';
 import { conflict, invalid, issue, notFound, ok, rejected, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export type HolidayOutcome = 'inserted' | 'merged' | 'skipped';
@@ -63,7 +63,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
       const plan = planHolidays(await listHolidays(d.db, { academicPeriodId: periodId }), [draft]);
       const outcome = plan.outcomes[0];
       if (outcome.outcome === 'conflict') return overlap(plan);
-      const { statements, insertedIds } = await planStatements(d.db, plan, d.now(), periodId);
+      const { statements, insertedIds } = await planStatements(d.ids, plan, d.now(), periodId);
       await w.writeAtomic(statements, statements.length ? changed : null);
       return ok({ holiday: await reload(outcome.id ?? insertedIds[0]), outcome: outcome.outcome });
     },
@@ -95,7 +95,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
         return ok({ holiday: await reload(h.id), outcome: outcome.outcome });
       }
       // Merged into (or covered by) another entry of the same holiday: that one stays, this one goes.
-      const { statements } = await planStatements(d.db, plan, t, periodId);
+      const { statements } = await planStatements(d.ids, plan, t, periodId);
       await w.writeAtomic([...statements, deleteHolidayStatement(h.id)], changed);
       return ok({ holiday: await reload(outcome.id!), outcome: outcome.outcome });
     },
@@ -128,7 +128,7 @@ export function holidayEdits(d: ScheduleEditDeps, w: EditWrites) {
       const plan = planHolidays(await listHolidays(d.db, { academicPeriodId: periodId }), parsed.rows);
       const report: ImportResult = { ...plan.report, errors: parsed.errors, rows: parsed.rows.length + parsed.errors.length };
       if (!opts.dryRun) {
-        const { statements } = await planStatements(d.db, plan, d.now(), periodId);
+        const { statements } = await planStatements(d.ids, plan, d.now(), periodId);
         await w.writeAtomic(statements, statements.length ? changed : null);
       }
       return ok(report);

@@ -1,5 +1,5 @@
 /**
- * The alert center: listens to the bus, persists every alert and deduplicates
+ * The alert center (one per app, built by the composition: runtime.ts): listens to the bus, persists every alert and deduplicates
  * them for the dashboard: the same kind for the same client within 5 minutes of the first
  * occurrence is one alert with a counter (one row in `alerts`, one toast showing "3 times").
  *
@@ -10,8 +10,8 @@
  * (`lookup`) are kept beside it, keyed by the event object every listener receives.
  */
 import type { InStatement } from '@libsql/client';
-import type { BusEvent, EventBus } from './bus.ts';
-import { insertAlertStatement, repeatAlertStatement, type Severity } from '../db/alerts.ts';
+import type { BusEvent, EventBus } from '../../lib/bus.ts';
+import { insertAlertStatement, repeatAlertStatement, type Severity } from '../../db/alerts.ts';
 
 export const DEDUP_WINDOW_MS = 5 * 60_000; // same kind + client within 5 min shows once
 
@@ -133,20 +133,4 @@ export class AlertCenter {
       }),
     );
   }
-}
-
-const centers = new WeakMap<EventBus, AlertCenter>();
-
-/** The one alert center of a bus (created with the dashboard, like the live hub). */
-export function alertCenterFor(bus: EventBus | undefined, persist: AlertCenterDeps['persist']): AlertCenter {
-  if (!bus) return new AlertCenter({ persist });
-  let center = centers.get(bus);
-  if (!center) centers.set(bus, (center = new AlertCenter({ bus, persist })));
-  return center;
-}
-
-/** Stops the center of this bus (runtime shutdown, with the live streams: live-hub.ts closeLiveStreams). */
-export function closeAlertCenter(bus: EventBus): void {
-  centers.get(bus)?.close();
-  centers.delete(bus);
 }

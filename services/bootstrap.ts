@@ -8,8 +8,8 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
 import { countUsers, getUserByUsername, insertUserStatement } from '../db/users.ts';
-import { generatePassword, hashPassword } from './password.ts';
-import { logger } from './logger.ts';
+import { generatePassword, hashPassword } from '../lib/password.ts';
+import { logger } from '../lib/logger.ts';
 
 const log = logger('bootstrap');
 

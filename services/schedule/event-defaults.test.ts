@@ -5,7 +5,7 @@ import { openDatabase } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { getEvent } from '../../db/events.ts';
 import { freezeOpenDefaults, withDefaults } from './event-defaults.ts';
-import { settingValues } from './settings.ts';
+import { settingValues } from '../../lib/schedule/settings.ts';
 
 test('withDefaults fills only what is open, and only for the event type', () => {
   const s = settingValues({ video_volume: '0.25' });

@@ -8,8 +8,8 @@ import type { InStatement } from '@libsql/client';
 import type { Db } from '../../db/client.ts';
 import { listEvents, setEventFieldsStatement } from '../../db/events.ts';
 import { listSettings } from '../../db/settings.ts';
-import type { EventFields, EventType } from './types.ts';
-import { settingValues, type SettingValues } from './settings.ts';
+import type { EventFields, EventType } from '../../lib/schedule/types.ts';
+import { settingValues, type SettingValues } from '../../lib/schedule/settings.ts';
 
 /** `fields` with every open default-backed value filled from `s`; the same object when nothing was open. */
 export function withDefaults(type: EventType, fields: EventFields, s: SettingValues): EventFields {

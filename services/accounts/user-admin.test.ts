@@ -1,13 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openDatabase, type Db } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
-import { BatchedWriter } from '../db/writer.ts';
-import { getUserById } from '../db/users.ts';
-import { ROLES, type Role, type User } from '../domain/users.ts';
-import { countUserSessions, insertSessionStatement } from '../db/sessions.ts';
-import { verifyPassword } from './password.ts';
+import { openDatabase, type Db } from '../../db/client.ts';
+import { migrate } from '../../db/migrate.ts';
+import { BatchedWriter } from '../../db/writer.ts';
+import { getUserById } from '../../db/users.ts';
+import { ROLES, type Role, type User } from '../../domain/users.ts';
+import { countUserSessions, insertSessionStatement } from '../../db/sessions.ts';
+import { verifyPassword } from '../../lib/password.ts';
 import { FORBIDDEN, grantableRoles, isUsername, permissions, userAdmin, type UserAdmin, type UserAdminResult } from './user-admin.ts';
+import { LoginGuard } from './login.ts';
 
 let db: Db;
 let writer: BatchedWriter;
@@ -19,7 +20,7 @@ test.before(async () => {
   db = await openDatabase(':memory:');
   await migrate(db);
   writer = new BatchedWriter(db, { flushMs: 1000, freshnessMs: 1000, clientUpsert: () => null });
-  admin = userAdmin({ db, writer, now: () => NOW });
+  admin = userAdmin({ db, writer, now: () => NOW, loginGuard: new LoginGuard() });
   // Seeding through the module itself: a superadmin actor may grant every role.
   const root = { id: 0, role: 'superadmin' as const };
   for (const role of ROLES) u[role] = value(await admin.create(root, { username: role, role, password: `${role} password` })).user;

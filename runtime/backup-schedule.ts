@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackupResult } from '../db/backup.ts';
 import { fileStamp } from '../db/backup-file.ts';
-import { pidAlive } from './instance-lease.ts';
-import { logger } from './logger.ts';
+import { pidAlive } from './lease.ts';
+import { logger } from '../lib/logger.ts';
 
 const log = logger('backup');
 

@@ -10,8 +10,8 @@ import type { InStatement } from '@libsql/client';
 import type { Db } from '../db/client.ts';
 import { fenceStatement, releaseLeaseStatement, renewLeaseStatement, takeLease, type Holder, type LeaseTiming } from '../db/lease.ts';
 import { FencedError } from '../db/writer.ts';
-import { StartupError } from './startup-error.ts';
-import { logger } from './logger.ts';
+import { StartupError } from '../lib/startup-error.ts';
+import { logger } from '../lib/logger.ts';
 
 const log = logger('lease');
 

@@ -14,7 +14,7 @@
  * - Many failures on one account from all addresses together (ACCOUNT_LOCKOUT) lock the account
  *   everywhere, in the database; an admin unlocks it on the users page or with the API, and
  *   `npm run unlock-user -- <name>` unlocks any account (also the last superadmin's).
- * - Except for a known browser (lib/known-device.ts): one that signed in to this account before
+ * - Except for a known browser (known-device.ts): one that signed in to this account before
  *   passes both locks with the right password, so a distributed guess cannot lock the owner out.
  *   Its own failures are counted per browser (ADDRESS_LOCKOUT again); past them it is treated as
  *   unknown, so a stolen cookie is no licence to guess. Its sign-in during a lock leaves the lock
@@ -22,15 +22,15 @@
  *
  * The per-address state lives in memory (bounded); a restart forgets it.
  */
-import { dummyHash, verifyPassword } from './password.ts';
-import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement } from '../db/users.ts';
-import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../domain/policies.ts';
-import type { User } from '../domain/users.ts';
-import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../db/sessions.ts';
-import { TokenBucket } from './token-bucket.ts';
+import { dummyHash, verifyPassword } from '../../lib/password.ts';
+import { getUserById, getUserByUsername, loginFailedStatements, loginSucceededStatement } from '../../db/users.ts';
+import { ACCOUNT_LOCKOUT, ADDRESS_ATTEMPTS_PER_MINUTE, ADDRESS_LOCKOUT } from '../../domain/policies.ts';
+import type { User } from '../../domain/users.ts';
+import { deleteSessionStatement, insertSessionStatement, newSessionToken } from '../../db/sessions.ts';
+import { TokenBucket } from '../../lib/token-bucket.ts';
 import { issueKnownDevice, verifyKnownDevice } from './known-device.ts';
-import type { Db } from '../db/client.ts';
-import type { Writes } from '../db/logs.ts';
+import type { Db } from '../../db/client.ts';
+import type { Writes } from '../../db/logs.ts';
 
 export type LoginResult =
   /** `device`: the known-browser token to (re)issue for this account. */
@@ -44,6 +44,8 @@ export interface LoginDeps {
   db: Db;
   writer: Writes;
   sessionTtlMs: number;
+  /** The app's one guard (built by the composition, shared by the API and the dashboard). */
+  guard: LoginGuard;
 }
 
 /** Attempts on one account waiting behind the one being checked. */
@@ -56,7 +58,7 @@ interface PairState {
   lockedUntil: number;
 }
 
-/** The in-memory guards of one app (one database). */
+/** The in-memory guards of one app (one database); runtime.ts creates the one instance. */
 export class LoginGuard {
   #chains = new Map<string, { tail: Promise<unknown>; waiting: number }>();
   #buckets = new Map<string, TokenBucket>();
@@ -133,14 +135,6 @@ export class LoginGuard {
   }
 }
 
-const guards = new WeakMap<object, LoginGuard>();
-/** The guard of the app around `db` (shared by the API and the dashboard). */
-export function loginGuardFor(db: object): LoginGuard {
-  let g = guards.get(db);
-  if (!g) guards.set(db, (g = new LoginGuard()));
-  return g;
-}
-
 const seconds = (until: number, now: number) => Math.max(1, Math.ceil((until - now) / 1000));
 
 export async function attemptLogin(
@@ -153,7 +147,7 @@ export async function attemptLogin(
   /** The known-browser tokens the browser sent (any accounts'); the one of this account counts. */
   devices: string[] = [],
 ): Promise<LoginResult> {
-  const guard = loginGuardFor(deps.db);
+  const guard = deps.guard;
   // Without a known address (in-process requests, a runtime without socket info) there is no
   // per-address budget to keep; the per-account guards still apply.
   const wait = address === 'unknown' ? 0 : guard.admit(address, now);

@@ -9,11 +9,10 @@ import { deleteEventStatements, deleteSkipStatement, draftOf, exceptionStatement
 import { getGroup } from '../../db/groups.ts';
 import { getPeriod } from '../../db/periods.ts';
 import { getMedia } from '../../db/media.ts';
-import { nextId } from '../../db/ids.ts';
 import { completeDraft, eventCreateSchema, eventUpdateSchema, type EventCreateBody, type EventDraft, type EventUpdateBody } from './event-input.ts';
-import { expand } from './recurrence.ts';
-import { parseInstant } from './rfc5545.ts';
-import { localDate } from './zone.ts';
+import { expand } from '../../lib/schedule/recurrence.ts';
+import { parseInstant } from '../../lib/schedule/rfc5545.ts';
+import { localDate } from '../../lib/schedule/zone.ts';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY = 86_400_000;
@@ -26,9 +25,9 @@ function occurrenceOnDate(ev: ScheduleEvent, date: string): OccurrenceSpan | nul
   const hit = spans.find((s) => localDate(s.start, ev.timezone) === date);
   return hit ? { start: hit.start, end: hit.end } : null;
 }
-import type { ScheduleEvent } from './types.ts';
+import type { ScheduleEvent } from '../../lib/schedule/types.ts';
 import { withDefaults } from './event-defaults.ts';
-import { settingValues } from './settings.ts';
+import { settingValues } from '../../lib/schedule/settings.ts';
 import { listSettings } from '../../db/settings.ts';
 import { conflict, invalid, notFound, ok, rejected, zodIssues, type EditResult, type EditWrites, type ScheduleEditDeps } from './edit-result.ts';
 
@@ -100,7 +99,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
     const missing =
       (await noGroup(checked.draft.groupId)) ?? (await badPeriod(checked.draft.academicPeriodId)) ?? (await badMedia(checked.draft));
     if (missing) return missing;
-    const id = await nextId(d.db, 'events');
+    const id = await d.ids.next('events');
     await w.write([insertEventStatement(id, checked.draft, d.now())], groups(checked.draft.groupId));
     return ok(await reload(id));
   }
@@ -184,7 +183,7 @@ export function eventEdits(d: ScheduleEditDeps, w: EditWrites) {
         (checked.draft.groupId !== ev.groupId ? await noGroup(checked.draft.groupId) : null) ??
         (checked.draft.academicPeriodId !== (ev.academicPeriodId ?? null) ? await badPeriod(checked.draft.academicPeriodId) : null);
       if (missing) return missing;
-      const copy = await nextId(d.db, 'events');
+      const copy = await d.ids.next('events');
       const t = d.now();
       await w.write(
         [insertEventStatement(copy, checked.draft, t, { eventId: ev.id, occurrence: occ.start }), exceptionStatement(ev.id, occ.start, 'detached', copy, t)],

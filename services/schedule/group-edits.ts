@@ -5,8 +5,7 @@
  * its events, and lets the scheduler clear the group's retained event list and power intent.
  */
 import { deleteGroupStatements, findGroupByName, getGroup, insertGroupStatement, listGroups, maxDisplayOrder, orderStatements, updateGroupStatement } from '../../db/groups.ts';
-import { nextId } from '../../db/ids.ts';
-import type { Group } from './types.ts';
+import type { Group } from '../../lib/schedule/types.ts';
 import { conflict, invalid, issue, notFound, ok, type EditResult, type EditWrites, type Issue, type ScheduleEditDeps } from './edit-result.ts';
 
 export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
@@ -31,7 +30,7 @@ export function groupEdits(d: ScheduleEditDeps, w: EditWrites) {
     async createGroup(input: { name: string; description?: string | null }): Promise<EditResult<Group>> {
       const clash = await taken(input.name);
       if (clash) return clash;
-      const id = await nextId(d.db, 'groups');
+      const id = await d.ids.next('groups');
       await w.write([insertGroupStatement(id, { name: input.name, description: input.description || null, displayOrder: (await maxDisplayOrder(d.db)) + 1 }, d.now())], null);
       const created = await getGroup(d.db, id);
       if (!created) return conflict('group_create_race'); // the unique index won a race

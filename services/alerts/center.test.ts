@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventBus, type BusEvent } from './bus.ts';
-import { AlertCenter, DEDUP_WINDOW_MS, commandAlert, type AlertEvent } from './alerts.ts';
-import { openDatabase, type Db } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
-import { BatchedWriter } from '../db/writer.ts';
-import { ackAlertsStatement, getAlert, listAlerts } from '../db/alerts.ts';
-import { insertUserStatement } from '../db/users.ts';
+import { EventBus, type BusEvent } from '../../lib/bus.ts';
+import { AlertCenter, DEDUP_WINDOW_MS, commandAlert, type AlertEvent } from './center.ts';
+import { openDatabase, type Db } from '../../db/client.ts';
+import { migrate } from '../../db/migrate.ts';
+import { BatchedWriter } from '../../db/writer.ts';
+import { ackAlertsStatement, getAlert, listAlerts } from '../../db/alerts.ts';
+import { insertUserStatement } from '../../db/users.ts';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';

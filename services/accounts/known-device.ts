@@ -6,9 +6,9 @@
  * distributed guess keeps the account locked for every other browser.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServerSecretStatement, getServerSecret } from '../db/server-secrets.ts';
-import type { Db } from '../db/client.ts';
-import type { Writes } from '../db/logs.ts';
+import { createServerSecretStatement, getServerSecret } from '../../db/server-secrets.ts';
+import type { Db } from '../../db/client.ts';
+import type { Writes } from '../../db/logs.ts';
 
 /** How long a known-browser cookie is honoured after the sign-in that issued it (renewed by every sign-in). */
 export const KNOWN_DEVICE_DAYS = 180; // days

@@ -13,7 +13,7 @@ const changes: ScheduleChange[] = [];
 test.before(async () => {
   f = await scheduleFixture();
   edits = scheduleEdits({
-    db: f.db, writer: f.writer, now: () => f.clock.t, config: f.config, fleet: f.fleet,
+    db: f.db, ids: f.parts.ids, writer: f.writer, now: () => f.clock.t, config: f.config, fleet: f.fleet,
     scheduler: { changed: async (c) => { changes.push(c); await f.scheduler.changed(c); } },
   });
 });
