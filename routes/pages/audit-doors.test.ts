@@ -11,7 +11,6 @@ import { listEvents } from '../../db/events.ts';
 import { listGroups } from '../../db/groups.ts';
 import { json, UUID_A, UUID_B, UUID_C } from '../../testing/route-fixture.ts';
 import { mediaKit, multipart, type MediaKit } from '../../testing/media-kit.ts';
-import { closeLiveStreams } from './live-hub.ts';
 
 const ADDRESS = '203.0.113.7';
 const FROM = { incoming: { socket: { remoteAddress: ADDRESS } } }; // what @hono/node-server hands the app
@@ -26,14 +25,13 @@ test.before(async () => {
   // The commands, bulk runs and alerts of the fixture together with the media of the kit: one app, every form.
   app = createApp({
     config: k.config, db: k.db, writer: k.writer, fleet: k.fleet, screenshots: k.screenshots, bus: k.bus, commands: k.commands, bulkRuns: k.bulkRuns,
-    brokerStatus: () => ({ connected: true }), now: () => k.clock.t, media: { service: k.service, files: k.files, signer: k.signer, conversions: k.queue },
+    brokerStatus: () => ({ connected: true }), now: () => k.clock.t, media: { service: k.service, files: k.files, signer: k.signer, conversions: k.queue }, ...k.parts,
   });
   cookies.admin = await k.login('admin');
   cookies.editor = await k.login('editor');
   k.fleet.put({ uuid: UUID_A, status: 'critical', serviceStatus: 'failed', serviceFailedAt: k.clock.t - 60_000, serviceFailedUnit: 'player.service' });
 });
 test.after(async () => {
-  closeLiveStreams(k.bus);
   await k.done();
 });
 
