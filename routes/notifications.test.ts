@@ -97,9 +97,13 @@ test('rules: 201 {id} with defaults; unknown channel 400; mutes are audited', as
   assert.is((await app.request('/api/notifications/rules', json('POST', { channelId: 4242 }, admin))).status, 400);
   const qh = await app.request('/api/notifications/rules', json('POST', { channelId, quietHours: { start: '25:00', end: '07:00', timeZone: 'Europe/Vienna' } }, admin));
   assert.is(qh.status, 400);
-  const mute = await app.request('/api/notifications/mutes', json('POST', { targetType: 'group', targetId: '3', until: '2026-03-02T12:00:00Z', reason: 'firmware update' }, admin));
+  // From a socket address, as @hono/node-server hands it to the app: the audit row says where from.
+  const from = { incoming: { socket: { remoteAddress: '203.0.113.9' } } };
+  const mute = await app.request('/api/notifications/mutes', json('POST', { targetType: 'group', targetId: '3', until: '2026-03-02T12:00:00Z', reason: 'firmware update' }, admin), from);
   assert.is(mute.status, 201);
-  assert.match(JSON.stringify(await listAudit(f.db, {})), 'firmware update');
+  const muted = (await listAudit(f.db, {})).find((e) => e.action === 'notifications.mute');
+  assert.match(JSON.stringify(muted), 'firmware update');
+  assert.is(muted?.address, '203.0.113.9');
   // The maintenance window names its target in the reader's language.
   const de = await (await app.request('/settings/notifications', { headers: { cookie: admin, 'accept-language': 'de' } })).text();
   assert.match(de, /Gruppe 3 stumm bis [^<]+ von admin \(firmware update\)/);

@@ -33,6 +33,10 @@ import { NotificationEngine, TICK_MS, type ScheduleState } from './engine.ts';
 import { maskedTarget, type ChannelInput, type MuteInput, type RuleInput } from './inputs.ts';
 import type { MailSender, SendResult } from './send.ts';
 import { AlertSources, type ClientView } from './sources.ts';
+
+/** Who did an admin action and from where (docs/http.md "Audit trail"); a plain string is an actor without an address. */
+export type By = string | { actor: string; address: string | null };
+const who = (by: By) => (typeof by === 'string' ? { actor: by, address: null } : by);
 import type { Channel, Rule } from '../../domain/notifications.ts';
 
 const log = logger('notifications');
@@ -140,22 +144,24 @@ export class NotificationService {
     return getChannel(this.#d.db, id);
   }
 
-  async addChannel(input: ChannelInput, actor: string): Promise<number> {
+  async addChannel(input: ChannelInput, by: By): Promise<number> {
+    const { actor, address } = who(by);
     const id = await this.#d.ids.next('notification_channels');
     const secret = input.type === 'email' ? { to: input.to, smtpUrl: input.smtpUrl } : { url: input.url };
     const target = maskedTarget(input.type, input);
     const now = this.#d.clock.now();
     await this.#d.writer.write(
       insertChannelStatement(id, { name: input.name, type: input.type, target, secret, language: input.language, rateCap: input.rateCap }, now),
-      auditStatement({ actor, action: 'notifications.channel.create', target: String(id), detail: { name: input.name, type: input.type, target } }, now),
+      auditStatement({ actor, address, action: 'notifications.channel.create', target: String(id), detail: { name: input.name, type: input.type, target } }, now),
     );
     await this.reload();
     return id;
   }
 
-  async deleteChannel(id: number, actor: string): Promise<void> {
+  async deleteChannel(id: number, by: By): Promise<void> {
+    const { actor, address } = who(by);
     const now = this.#d.clock.now();
-    await this.#d.writer.write(deleteChannelStatement(id), auditStatement({ actor, action: 'notifications.channel.delete', target: String(id) }, now));
+    await this.#d.writer.write(deleteChannelStatement(id), auditStatement({ actor, address, action: 'notifications.channel.delete', target: String(id) }, now));
     await this.reload();
   }
 
@@ -167,16 +173,18 @@ export class NotificationService {
     return listRules(this.#d.db);
   }
 
-  async addRule(input: RuleInput, actor: string): Promise<number> {
+  async addRule(input: RuleInput, by: By): Promise<number> {
+    const { actor, address } = who(by);
     const id = await this.#d.ids.next('notification_rules');
     const now = this.#d.clock.now();
-    await this.#d.writer.write(insertRuleStatement(id, input, now), auditStatement({ actor, action: 'notifications.rule.create', target: String(id), detail: { channelId: input.channelId } }, now));
+    await this.#d.writer.write(insertRuleStatement(id, input, now), auditStatement({ actor, address, action: 'notifications.rule.create', target: String(id), detail: { channelId: input.channelId } }, now));
     await this.reload();
     return id;
   }
 
-  async deleteRule(id: number, actor: string): Promise<void> {
-    await this.#d.writer.write(deleteRuleStatement(id), auditStatement({ actor, action: 'notifications.rule.delete', target: String(id) }, this.#d.clock.now()));
+  async deleteRule(id: number, by: By): Promise<void> {
+    const { actor, address } = who(by);
+    await this.#d.writer.write(deleteRuleStatement(id), auditStatement({ actor, address, action: 'notifications.rule.delete', target: String(id) }, this.#d.clock.now()));
     await this.reload();
   }
 
@@ -186,21 +194,23 @@ export class NotificationService {
   }
 
   /** A maintenance window: audited (who, what, until when, why). */
-  async addMute(input: MuteInput, actor: string): Promise<number> {
+  async addMute(input: MuteInput, by: By): Promise<number> {
+    const { actor, address } = who(by);
     const id = await this.#d.ids.next('notification_mutes');
     const now = this.#d.clock.now();
     const mute: Mute = { id, targetType: input.targetType, targetId: input.targetId, until: Date.parse(input.until), reason: input.reason ?? null, createdBy: actor, createdAt: now };
     await this.#d.writer.write(
       insertMuteStatement(mute),
-      auditStatement({ actor, action: 'notifications.mute', target: `${input.targetType}:${input.targetId}`, detail: { until: input.until, reason: input.reason ?? null } }, now),
+      auditStatement({ actor, address, action: 'notifications.mute', target: `${input.targetType}:${input.targetId}`, detail: { until: input.until, reason: input.reason ?? null } }, now),
     );
     await this.reload();
     return id;
   }
 
-  async endMute(id: number, actor: string): Promise<void> {
+  async endMute(id: number, by: By): Promise<void> {
+    const { actor, address } = who(by);
     const now = this.#d.clock.now();
-    await this.#d.writer.write(endMuteStatement(id, now), auditStatement({ actor, action: 'notifications.unmute', target: String(id) }, now));
+    await this.#d.writer.write(endMuteStatement(id, now), auditStatement({ actor, address, action: 'notifications.unmute', target: String(id) }, now));
     await this.reload();
   }
 
