@@ -22,6 +22,7 @@ import {
 } from '../db/credentials.ts';
 import { generatePassword } from '../lib/password.ts';
 import { hashBrokerPassword, verifyBrokerPassword } from './password-hash.ts';
+import { auditWho, type AuditBy } from '../domain/audit.ts';
 import { canonicalUuid } from './topics.ts';
 
 export const DEVICE_PASSWORD_LENGTH = 32; // chars of a 64-symbol alphabet: 192 bits
@@ -63,7 +64,8 @@ export class Provisioning {
   }
 
   /** Create (or rotate) the account of `uuid`; creates the client record when it does not exist. */
-  async provision(rawUuid: string, actor: string): Promise<IssuedCredentials> {
+  async provision(rawUuid: string, by: AuditBy): Promise<IssuedCredentials> {
+    const { actor, address } = auditWho(by);
     const uuid = mustUuid(rawUuid);
     return this.#serial(uuid, async () => {
       const username = deviceUsername(uuid);
@@ -77,7 +79,7 @@ export class Provisioning {
       const now = this.#d.now();
       await this.#d.writer.write(
         upsertCredentialStatement(uuid, username, hash, now),
-        auditStatement({ actor, action: `credentials.${change}`, target: uuid, detail: { username } }, now),
+        auditStatement({ actor, address, action: `credentials.${change}`, target: uuid, detail: { username } }, now),
       );
       // The writer logs and drops a failing statement: prove the new password is really in place.
       const after = await getCredential(this.#d.db, uuid);
@@ -90,7 +92,8 @@ export class Provisioning {
   }
 
   /** Revoke; answers false when there was no active account. */
-  async revoke(rawUuid: string, actor: string): Promise<boolean> {
+  async revoke(rawUuid: string, by: AuditBy): Promise<boolean> {
+    const { actor, address } = auditWho(by);
     const uuid = mustUuid(rawUuid);
     return this.#serial(uuid, async () => {
       const before = await getCredential(this.#d.db, uuid);
@@ -98,7 +101,7 @@ export class Provisioning {
       const now = this.#d.now();
       await this.#d.writer.write(
         revokeCredentialStatement(uuid, now),
-        auditStatement({ actor, action: 'credentials.revoke', target: uuid, detail: { username: before.username } }, now),
+        auditStatement({ actor, address, action: 'credentials.revoke', target: uuid, detail: { username: before.username } }, now),
       );
       await this.#d.onChanged?.(uuid, 'revoke');
       return true;
@@ -106,7 +109,8 @@ export class Provisioning {
   }
 
   /** The client was deleted: its account goes with it (also when it was revoked already). */
-  async forget(rawUuid: string, actor = 'system'): Promise<boolean> {
+  async forget(rawUuid: string, by: AuditBy = 'system'): Promise<boolean> {
+    const { actor, address } = auditWho(by);
     const uuid = mustUuid(rawUuid);
     return this.#serial(uuid, async () => {
       const before = await getCredential(this.#d.db, uuid);
@@ -114,7 +118,7 @@ export class Provisioning {
       const now = this.#d.now();
       await this.#d.writer.write(
         deleteCredentialStatement(uuid),
-        auditStatement({ actor, action: 'credentials.delete', target: uuid, detail: { username: before.username } }, now),
+        auditStatement({ actor, address, action: 'credentials.delete', target: uuid, detail: { username: before.username } }, now),
       );
       await this.#d.onChanged?.(uuid, 'delete');
       return true;

@@ -90,6 +90,10 @@ test('every action is audited with the signed-in user, never with the password',
   assert.equal(audit.at(-1)!.actor, `user:${f.ids.admin}:admin`);
   assert.equal(audit[0].actor, `user:${f.ids.superadmin}:superadmin`);
   assert.not.match(JSON.stringify(audit), /\$7\$|password/i);
+  // From a socket address (as @hono/node-server hands it over), the row says where from.
+  const from = { incoming: { socket: { remoteAddress: '203.0.113.21' } } };
+  assert.ok((await app.request(`/api/clients/${UUID_A}/credentials`, json('POST', undefined, admin), from)).ok, 'rotated');
+  assert.is((await listAudit(f.db, { target: UUID_A }))[0].address, '203.0.113.21');
 });
 
 test('without the provisioning service wired the routes answer 503', async () => {

@@ -33,10 +33,7 @@ import { NotificationEngine, TICK_MS, type ScheduleState } from './engine.ts';
 import { maskedTarget, type ChannelInput, type MuteInput, type RuleInput } from './inputs.ts';
 import type { MailSender, SendResult } from './send.ts';
 import { AlertSources, type ClientView } from './sources.ts';
-
-/** Who did an admin action and from where (docs/http.md "Audit trail"); a plain string is an actor without an address. */
-export type By = string | { actor: string; address: string | null };
-const who = (by: By) => (typeof by === 'string' ? { actor: by, address: null } : by);
+import { auditWho, type AuditBy } from '../../domain/audit.ts';
 import type { Channel, Rule } from '../../domain/notifications.ts';
 
 const log = logger('notifications');
@@ -144,8 +141,8 @@ export class NotificationService {
     return getChannel(this.#d.db, id);
   }
 
-  async addChannel(input: ChannelInput, by: By): Promise<number> {
-    const { actor, address } = who(by);
+  async addChannel(input: ChannelInput, by: AuditBy): Promise<number> {
+    const { actor, address } = auditWho(by);
     const id = await this.#d.ids.next('notification_channels');
     const secret = input.type === 'email' ? { to: input.to, smtpUrl: input.smtpUrl } : { url: input.url };
     const target = maskedTarget(input.type, input);
@@ -158,8 +155,8 @@ export class NotificationService {
     return id;
   }
 
-  async deleteChannel(id: number, by: By): Promise<void> {
-    const { actor, address } = who(by);
+  async deleteChannel(id: number, by: AuditBy): Promise<void> {
+    const { actor, address } = auditWho(by);
     const now = this.#d.clock.now();
     await this.#d.writer.write(deleteChannelStatement(id), auditStatement({ actor, address, action: 'notifications.channel.delete', target: String(id) }, now));
     await this.reload();
@@ -173,8 +170,8 @@ export class NotificationService {
     return listRules(this.#d.db);
   }
 
-  async addRule(input: RuleInput, by: By): Promise<number> {
-    const { actor, address } = who(by);
+  async addRule(input: RuleInput, by: AuditBy): Promise<number> {
+    const { actor, address } = auditWho(by);
     const id = await this.#d.ids.next('notification_rules');
     const now = this.#d.clock.now();
     await this.#d.writer.write(insertRuleStatement(id, input, now), auditStatement({ actor, address, action: 'notifications.rule.create', target: String(id), detail: { channelId: input.channelId } }, now));
@@ -182,8 +179,8 @@ export class NotificationService {
     return id;
   }
 
-  async deleteRule(id: number, by: By): Promise<void> {
-    const { actor, address } = who(by);
+  async deleteRule(id: number, by: AuditBy): Promise<void> {
+    const { actor, address } = auditWho(by);
     await this.#d.writer.write(deleteRuleStatement(id), auditStatement({ actor, address, action: 'notifications.rule.delete', target: String(id) }, this.#d.clock.now()));
     await this.reload();
   }
@@ -194,8 +191,8 @@ export class NotificationService {
   }
 
   /** A maintenance window: audited (who, what, until when, why). */
-  async addMute(input: MuteInput, by: By): Promise<number> {
-    const { actor, address } = who(by);
+  async addMute(input: MuteInput, by: AuditBy): Promise<number> {
+    const { actor, address } = auditWho(by);
     const id = await this.#d.ids.next('notification_mutes');
     const now = this.#d.clock.now();
     const mute: Mute = { id, targetType: input.targetType, targetId: input.targetId, until: Date.parse(input.until), reason: input.reason ?? null, createdBy: actor, createdAt: now };
@@ -207,8 +204,8 @@ export class NotificationService {
     return id;
   }
 
-  async endMute(id: number, by: By): Promise<void> {
-    const { actor, address } = who(by);
+  async endMute(id: number, by: AuditBy): Promise<void> {
+    const { actor, address } = auditWho(by);
     const now = this.#d.clock.now();
     await this.#d.writer.write(endMuteStatement(id, now), auditStatement({ actor, address, action: 'notifications.unmute', target: String(id) }, now));
     await this.reload();
