@@ -4,13 +4,12 @@
  * them, persists every transition through the writer, puts every transition on the bus, restores
  * unsettled commands at start-up with their original deadlines, and runs the expiry sweep.
  */
-import { createActor, fromPromise, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, fromPromise, type Actor, type SnapshotFrom } from 'xstate';
 import { commandMachine, type PublishInput } from './command.machine.ts';
 import {
   DEFAULT_TIMERS,
   isRebootKind,
   isTerminal,
-  type CommandAction,
   type CommandEvent,
   type CommandRecord,
   type CommandStatus,
@@ -18,10 +17,11 @@ import {
 } from '../domain/command.types.ts';
 import type { CommandAck } from '../domain/ingest.port.ts';
 import { REBOOT_LOCKOUT } from '../domain/policies.ts';
-import type { Publisher } from '../broker/publisher.ts';
 import { upsertCommandStatement } from '../db/commands.ts';
-import type { EventBus } from '../lib/bus.ts';
-import type { Clock } from '../lib/clock.ts';
+import { RebootLockout, type LockoutPolicy } from './commands.lockout.ts';
+import { LiveCommandsByClient } from './commands.by-client.ts';
+import type { IssueRequest, IssueResult, RegistryDeps } from './commands.types.ts';
+import { commandPayload } from './commands.payload.ts';
 import { logger, rateLimiter } from '../lib/logger.ts';
 
 const log = logger('commands');
@@ -29,68 +29,15 @@ const log = logger('commands');
 type CommandActor = Actor<typeof commandMachine>;
 type CommandSnapshot = SnapshotFrom<typeof commandMachine>;
 
-/** The reboot lockout as the registry applies it (domain/policies.ts REBOOT_LOCKOUT, window from config). */
-export interface LockoutPolicy {
-  max: number; // reboot-kind commands per client…
-  windowMs: number; // …in any rolling window of this length
-}
-
-export interface CommandTopics {
-  commands(uuid: string): string;
-  commandAlias(uuid: string): string;
-  legacyRestart(uuid: string): string;
-}
-
-export interface RegistryDeps {
-  clock: Clock;
-  bus: EventBus;
-  publisher: Publisher;
-  topics: CommandTopics;
-  /** Persist a command row (the writer's enqueue). */
-  persist: (record: CommandRecord) => void;
-  timers?: CommandTimers;
-  lockout?: LockoutPolicy;
-  expirySeconds?: number; // default 240, bounded to 180–360 (docs/commands.md "Timers")
-  inspect?: (event: InspectionEvent) => void;
-  /** Every transition, for the client actor's recovery region and bulk runs. */
-  onTransition?: (record: CommandRecord, from: CommandStatus | null) => void;
-}
-
-export interface IssueRequest {
-  uuid: string;
-  action: CommandAction;
-  reason: string | null;
-  requestedBy: number | null;
-  expirySeconds?: number;
-  bulkRunId?: string | null;
-}
-
-export interface IssueResult {
-  command: CommandRecord;
-  blocked: boolean;
-}
-
-/** The wire payload: exactly the eight keys of docs/mqtt.md, identical bytes on both topics. */
-export function commandPayload(c: PublishInput): string {
-  return JSON.stringify({
-    schema_version: '1.0',
-    command_id: c.commandId,
-    client_uuid: c.clientUuid,
-    action: c.action,
-    issued_at: wireTime(c.issuedAt),
-    expires_at: wireTime(c.expiresAt),
-    requested_by: c.requestedBy,
-    reason: c.reason,
-  });
-}
-
-const wireTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export type { LockoutPolicy } from './commands.lockout.ts';
+export type { CommandTopics, IssueRequest, IssueResult, RegistryDeps } from './commands.types.ts';
+export { commandPayload } from './commands.payload.ts';
 
 export class CommandRegistry {
   #live = new Map<string, { actor: CommandActor; record: CommandRecord }>();
   // uuid → its live command ids, kept with #live: a sighting costs that client's commands, not all.
-  #byClient = new Map<string, Set<string>>();
-  #recentRebootKinds = new Map<string, number[]>(); // uuid → creation times inside the lockout window
+  #byClient = new LiveCommandsByClient();
+  #lockout: RebootLockout;
   #d: RegistryDeps & { timers: CommandTimers; lockout: LockoutPolicy };
   #machine;
   #ignoredLog = rateLimiter(60_000);
@@ -99,6 +46,7 @@ export class CommandRegistry {
   constructor(deps: RegistryDeps) {
     this.#d = { timers: DEFAULT_TIMERS, lockout: { max: REBOOT_LOCKOUT.max, windowMs: REBOOT_LOCKOUT.windowMinutes * 60_000 }, ...deps };
     const { publisher, topics, clock } = this.#d;
+    this.#lockout = new RebootLockout(clock, this.#d.lockout);
     this.#machine = commandMachine.provide({
       actors: {
         // Canonical + compat topics with identical bytes; reboots also on the legacy topic.
@@ -139,12 +87,12 @@ export class CommandRegistry {
 
   /** Reboot-kind commands a client may still get in the current window. */
   lockoutRemaining(uuid: string): number {
-    return Math.max(0, this.#d.lockout.max - this.#windowed(uuid).length);
+    return Math.max(0, this.#d.lockout.max - this.#lockout.windowed(uuid).length);
   }
 
   /** Start-up: actors for unsettled commands, with their original absolute deadlines. */
   restore(records: CommandRecord[], rebootKinds: Array<{ uuid: string; createdAt: number }>): void {
-    for (const r of rebootKinds) this.#remember(r.uuid, r.createdAt);
+    for (const r of rebootKinds) this.#lockout.remember(r.uuid, r.createdAt);
     for (const record of records) this.#spawn(record, true);
   }
 
@@ -176,7 +124,7 @@ export class CommandRegistry {
       createdAt: now,
       updatedAt: now,
     };
-    if (isRebootKind(req.action) && this.#windowed(req.uuid).length >= this.#d.lockout.max) {
+    if (isRebootKind(req.action) && this.#lockout.windowed(req.uuid).length >= this.#d.lockout.max) {
       const blocked: CommandRecord = {
         ...base,
         status: 'blocked_safety',
@@ -190,7 +138,7 @@ export class CommandRegistry {
       this.#emit(blocked, null);
       return { command: blocked, blocked: true };
     }
-    if (isRebootKind(req.action)) this.#remember(req.uuid, now);
+    if (isRebootKind(req.action)) this.#lockout.remember(req.uuid, now);
     this.#spawn(base, false);
     this.#d.persist(base);
     this.#emit(base, null);
@@ -220,7 +168,7 @@ export class CommandRegistry {
 
   /** The client sent a heartbeat, health or discovery: its live commands hear of it. */
   clientSeen(uuid: string, kind: 'heartbeat' | 'health' | 'discovery', at: number): void {
-    const ids = this.#byClient.get(uuid);
+    const ids = this.#byClient.ids(uuid);
     if (ids) for (const id of ids) this.#send(id, { type: 'CLIENT_SEEN', at, kind });
   }
 
@@ -263,9 +211,7 @@ export class CommandRegistry {
     const actor = createActor(this.#machine, { id: `command:${record.commandId}`, clock, inspect, input, snapshot });
     const entry = { actor, record };
     this.#live.set(record.commandId, entry);
-    const ids = this.#byClient.get(record.clientUuid);
-    if (ids) ids.add(record.commandId);
-    else this.#byClient.set(record.clientUuid, new Set([record.commandId]));
+    this.#byClient.add(record.clientUuid, record.commandId);
     actor.subscribe({
       next: (snap) => this.#observe(entry, snap),
       error: (err) => {
@@ -297,8 +243,7 @@ export class CommandRegistry {
   #settle(entry: { actor: CommandActor; record: CommandRecord }, record: CommandRecord): void {
     if (this.#live.get(record.commandId) !== entry) return;
     this.#live.delete(record.commandId);
-    const ids = this.#byClient.get(record.clientUuid);
-    if (ids?.delete(record.commandId) && ids.size === 0) this.#byClient.delete(record.clientUuid);
+    this.#byClient.delete(record.clientUuid, record.commandId);
     if (entry.record !== record) {
       entry.record = record;
       this.#d.persist(record);
@@ -337,19 +282,6 @@ export class CommandRegistry {
     } catch (err) {
       log.error(`command ${commandId} rejected ${event.type}`, err);
     }
-  }
-
-  #windowed(uuid: string): number[] {
-    const since = this.#d.clock.now() - this.#d.lockout.windowMs;
-    const list = (this.#recentRebootKinds.get(uuid) ?? []).filter((t) => t > since);
-    this.#recentRebootKinds.set(uuid, list);
-    return list;
-  }
-
-  #remember(uuid: string, at: number): void {
-    const list = this.#recentRebootKinds.get(uuid) ?? [];
-    list.push(at);
-    this.#recentRebootKinds.set(uuid, list);
   }
 
   #ignored(uuid: string, message: string, at: number): void {

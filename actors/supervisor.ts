@@ -5,112 +5,37 @@
  * urgent or freshness-only) and to the bus (status changes, alerts). One actor failing never stops
  * the others: it is logged and recreated from its last good record.
  */
-import { createActor, type Actor, type InspectionEvent } from 'xstate';
+import { createActor, type Actor } from 'xstate';
 import { clientMachine } from './client.machine.ts';
 import { firstRecord, freshnessOnly, significantlyDifferent, toRecord, type ClientSnapshot } from './client.record.ts';
 import { restoredSnapshot } from './client.restore.ts';
 import type { ClientInput } from './client.context.ts';
-import { commandUpdate, type RecoveryPolicy } from './client.recovery.ts';
-import type { CommandAction, CommandRecord, CommandStatus } from '../domain/command.types.ts';
-import { clientName, emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus, type LogLevel, type RecoveryReason } from '../domain/client.types.ts';
-import { OFFLINE_ALERT_SETTLE_MS, OutageDetector } from './outage.ts';
+import { commandUpdate } from './client.recovery.ts';
+import type { CommandRecord, CommandStatus } from '../domain/command.types.ts';
+import { clientName, emptyRecord, type ClientEvent, type ClientRecord, type ClientStatus } from '../domain/client.types.ts';
 import { supervisorMachine } from './supervisor.machine.ts';
 import { leafPaths } from './inspection/summary.ts';
-import { DeadlineQueue } from './deadlines.ts';
-import { DeadlineWheel } from './deadline-wheel.ts';
-import { hold, refreshed, unchangedReport, type Report } from './client.unchanged.ts';
-import type { EventBus } from '../lib/bus.ts';
-import type { Clock } from '../lib/clock.ts';
+import { midLadder, recentByClient, Resumes } from './supervisor.restore.ts';
+import { unchangedReport, type Report } from './client.unchanged.ts';
+import { HeldReports, withHeld } from './supervisor.held-reports.ts';
+import { SupervisorAlerts } from './supervisor.alerts.ts';
+import type { Entry, RecentLog, SupervisorDeps } from './supervisor.types.ts';
 import { logger } from '../lib/logger.ts';
 
 const log = logger('supervisor');
 
-/**
- * A restored client still silent this long (ms) before its deadline gets its RESUME then (see
- * `restore`); RESUME arms the time left itself, so this only has to cover a late timer.
- */
-const RESUME_LEAD_MS = 10_000;
-/**
- * Held unchanged reports (actors/client.unchanged.ts) reach their actor this long (ms) before the
- * grace timer it armed from the last report it saw could run out, so that timer never fires early.
- */
-const RELEASE_LEAD_MS = 10_000;
-
-type ClientActor = Actor<typeof clientMachine>;
-
-interface Entry {
-  actor: ClientActor;
-  record: ClientRecord; // last observed, derived status included
-  snap: ClientSnapshot | null; // the snapshot `record` was made from
-  /** Unchanged reports not handed to the actor yet (`record` already has their freshness). */
-  held: Report[] | null;
-  releasing: boolean;
-}
-
-/** A restored online client whose grace timer is not armed yet (see `restore`). */
-interface PendingResume {
-  entry: Entry;
-  lastAlive: number; // as restored: a different value means the client talked since
-}
-
-export interface SupervisorDeps {
-  clock: Clock;
-  bus: EventBus;
-  graceMs: number;
-  /** A client's row must be written: `urgent` for state changes, otherwise freshness only. */
-  persist: (uuid: string, urgent: boolean) => void;
-  /**
-   * A client's connectivity changed (also while restoring): the availability history records it
-   * through the writer (docs/availability.md).
-   */
-  connectivityChanged?: (uuid: string, connectivity: ClientRecord['connectivity'], at: number) => void;
-  /**
-   * Unchanged reports are taken without a transition and handed to the actor later
-   * (actors/client.unchanged.ts). Default on; off sends every report through the machine at once
-   * (the equivalence tests and the benchmark's comparison).
-   */
-  holdUnchanged?: boolean;
-  /** Shared inspection callback for every actor (the inspector hooks in here). */
-  inspect?: (event: InspectionEvent) => void;
-  /**
-   * Crash recovery (docs/commands.md; actors/client.recovery.ts): the policy every client actor gets and
-   * the effect its ladder asks for commands with (the runtime: CommandRegistry.issue, which applies
-   * the lockout). Without it, recovery is off.
-   */
-  recovery?: {
-    policy: RecoveryPolicy;
-    request: (uuid: string, action: CommandAction, reason: RecoveryReason) => void;
-    /** Withdraws a ladder's command that a suspected outage explains (CommandRegistry.cancel). */
-    cancel?: (commandId: string) => void;
-  };
-}
-
-export interface RecentLog {
-  uuid: string;
-  level: LogLevel;
-  at: number;
-}
+export type { RecentLog, SupervisorDeps } from './supervisor.types.ts';
 
 export class Supervisor {
   #clients = new Map<string, Entry>();
   #deps: SupervisorDeps;
-  #outage: OutageDetector;
+  #alerts: SupervisorAlerts;
   #online = 0;
-  /**
-   * Per-client offline alerts not shown yet: each waits OFFLINE_ALERT_SETTLE_MS after its own client
-   * went offline (not after the first one of a wave), so an outage recognised meanwhile replaces it.
-   * The map holds the offline time of the episode an alert belongs to.
-   */
-  #pendingOffline = new Map<string, number>();
-  #offlineAlerts: DeadlineQueue<{ uuid: string; message: string; at: number }>;
-  /** Clients told that a suspected outage explains their silence (OUTAGE events); told again when it ends. */
-  #held = new Set<string>();
   #quiet = false; // no alerts while restoring: a client that went silent while we were down is not news
-  #resumes: DeadlineQueue<PendingResume>;
+  #resumes: Resumes;
   #machine: typeof clientMachine;
   #holdUnchanged: boolean;
-  /** Releases held unchanged reports before their actor's grace timer could run out. */
-  #releases: DeadlineWheel<Entry>;
+  #heldReports: HeldReports;
   failures = 0; // actors that threw and were recreated
   /** Client reports that changed nothing but freshness, taken without a transition (actors/client.unchanged.ts). */
   unchangedReports = 0;
@@ -129,12 +54,28 @@ export class Supervisor {
           },
         })
       : clientMachine;
-    this.#outage = new OutageDetector({ windowMs: deps.graceMs });
-    this.#resumes = new DeadlineQueue(deps.clock, (p) => this.#resumeIfSilent(p));
+    this.#resumes = new Resumes({
+      clock: deps.clock,
+      graceMs: deps.graceMs,
+      isCurrent: (entry) => this.#clients.get(entry.record.uuid) === entry,
+      release: (entry) => this.#heldReports.release(entry),
+    });
     this.story = createActor(supervisorMachine, { id: 'supervisor', clock: deps.clock, inspect: deps.inspect }).start();
-    this.#offlineAlerts = new DeadlineQueue(deps.clock, (p) => this.#offlineAlertDue(p));
-    this.#releases = new DeadlineWheel(deps.clock, (entry) => {
-      if (entry.held !== null && this.#clients.get(entry.record.uuid) === entry) this.#release(entry);
+    this.#alerts = new SupervisorAlerts({
+      clock: deps.clock,
+      bus: deps.bus,
+      graceMs: deps.graceMs,
+      story: this.story,
+      has: (uuid) => this.#clients.has(uuid),
+      connectivity: (uuid) => this.#clients.get(uuid)?.record.connectivity,
+      send: (uuid, event) => this.send(uuid, event),
+    });
+    this.#heldReports = new HeldReports({
+      clock: deps.clock,
+      graceMs: deps.graceMs,
+      isCurrent: (entry) => this.#clients.get(entry.record.uuid) === entry,
+      observe: (uuid, entry, snap) => this.#observe(uuid, entry, snap),
+      recover: (uuid, err) => this.#recover(uuid, err),
     });
   }
 
@@ -147,7 +88,7 @@ export class Supervisor {
   }
 
   get outageSuspected(): boolean {
-    return this.#outage.active;
+    return this.#alerts.outageSuspected;
   }
 
   /**
@@ -160,17 +101,7 @@ export class Supervisor {
    * it then reaches exactly as if it had been armed at start-up. One timer serves all of them.
    */
   restore(records: ClientRecord[], recentLogs: RecentLog[] = [], rebootKinds: Array<{ uuid: string; createdAt: number }> = []): void {
-    const errors = new Map<string, number[]>();
-    const warns = new Map<string, number[]>();
-    const kinds = new Map<string, number[]>(); // the candidate rule of crash recovery needs them
-    for (const k of rebootKinds) kinds.set(k.uuid, [...(kinds.get(k.uuid) ?? []), k.createdAt].sort((a, b) => a - b));
-    for (const l of recentLogs) {
-      const m = l.level === 'ERROR' ? errors : l.level === 'WARN' ? warns : null;
-      if (!m) continue;
-      const list = m.get(l.uuid) ?? [];
-      list.push(l.at);
-      m.set(l.uuid, list);
-    }
+    const { errors, warns, kinds } = recentByClient(recentLogs, rebootKinds);
     const now = this.#deps.clock.now();
     const started = performance.now();
     this.#quiet = true;
@@ -180,11 +111,7 @@ export class Supervisor {
         const entry = this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid), kinds.get(record.uuid));
         // Mid-way through the recovery ladder: RESUME arms its deadline (it may fire at once).
         if (midLadder(entry.record)) entry.actor.send({ type: 'RESUME', at: now });
-        const lastAlive = entry.record.lastAlive;
-        if (entry.record.connectivity !== 'online' || lastAlive === null) continue;
-        const resumeAt = lastAlive + this.#deps.graceMs - RESUME_LEAD_MS;
-        if (resumeAt > now) this.#resumes.add(resumeAt, { entry, lastAlive });
-        else entry.actor.send({ type: 'RESUME', at: now }); // due within the lead: arm it now
+        this.#resumes.schedule(entry, now);
       }
     } finally {
       this.#quiet = false;
@@ -204,7 +131,7 @@ export class Supervisor {
   /** The actor's current snapshot, held reports handed over first (the inspector, tests). */
   snapshot(uuid: string): ClientSnapshot | undefined {
     const entry = this.#clients.get(uuid);
-    if (entry?.held) this.#release(entry);
+    if (entry?.held) this.#heldReports.release(entry);
     return this.#clients.get(uuid)?.actor.getSnapshot();
   }
 
@@ -245,7 +172,7 @@ export class Supervisor {
       const snap = entry.snap;
       const unchanged = snap !== null && this.#holdUnchanged && !entry.releasing && unchangedReport(entry.record, snap.value, event);
       if (unchanged) return this.#hold(uuid, entry, unchanged);
-      if (entry.held !== null) this.#release(entry);
+      if (entry.held !== null) this.#heldReports.release(entry);
       if (this.#clients.get(uuid) !== entry) return this.send(uuid, event); // recreated while releasing
       entry.actor.send(event);
     } catch (err) {
@@ -255,46 +182,13 @@ export class Supervisor {
 
   /**
    * An unchanged report: what the actor would make of it (freshness, `client-seen`, a non-urgent
-   * write) without a transition now. The actor gets the latest held reports before its grace timer,
-   * armed from the last report it saw, could run out: then it re-arms from the true last message.
+   * write) without a transition now; the actor gets it later (actors/supervisor.held-reports.ts).
    */
   #hold(uuid: string, entry: Entry, report: Report): void {
-    if (entry.held === null) {
-      const seen = entry.snap!.context.lastAlive ?? report.at;
-      this.#releases.add(seen + this.#deps.graceMs - RELEASE_LEAD_MS, entry);
-    }
-    entry.held = hold(entry.held, report);
-    entry.record = refreshed(entry.record, report);
+    this.#heldReports.hold(entry, report);
     this.unchangedReports++;
     this.#deps.persist(uuid, false);
     this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: report.at });
-  }
-
-  /**
-   * Hands a client's held reports to its actor, in arrival order (the record has them already),
-   * then RESUME: XState arms `after` relative to the clock when a state is entered, so the grace
-   * timer is armed again for the time left after the last report (or the client goes offline now),
-   * as when a restored actor resumes (docs/architecture.md "Absolute deadlines").
-   */
-  #release(entry: Entry): void {
-    const held = entry.held!;
-    const uuid = entry.record.uuid;
-    entry.held = null;
-    entry.releasing = true;
-    try {
-      for (const e of held) entry.actor.send(e);
-      entry.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
-    } catch (err) {
-      entry.releasing = false;
-      return this.#recover(uuid, err);
-    }
-    entry.releasing = false;
-    const before = entry.snap;
-    const after = entry.actor.getSnapshot();
-    if (after === before) return;
-    const fresh = before && freshnessOnly(entry.record, before, after);
-    if (fresh && fresh.lastAlive === entry.record.lastAlive && fresh.lastFrameUpdate === entry.record.lastFrameUpdate) entry.snap = after;
-    else this.#observe(uuid, entry, after); // (not expected: the reports were unchanged ones)
   }
 
   /** A transition of one of a client's commands (CommandRegistry `onTransition`): its recovery ladder hears it. */
@@ -307,9 +201,8 @@ export class Supervisor {
     const entry = this.#clients.get(uuid);
     if (!entry) return false;
     this.#clients.delete(uuid);
-    this.#pendingOffline.delete(uuid); // a deleted client's offline alert is not news
+    this.#alerts.forget(uuid); // a deleted client's offline alert is not news
     entry.held = null;
-    this.#held.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;
     entry.actor.stop();
     this.#deps.bus.emit({ type: 'client-removed', uuid });
@@ -325,11 +218,9 @@ export class Supervisor {
   }
 
   stop(): void {
-    this.#offlineAlerts.clear();
-    this.#pendingOffline.clear();
-    this.#held.clear();
+    this.#alerts.clear();
     this.#resumes.clear();
-    this.#releases.clear();
+    this.#heldReports.clear();
     this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
     for (const entry of this.#clients.values()) entry.actor.stop();
@@ -363,21 +254,13 @@ export class Supervisor {
     return entry;
   }
 
-  /** A restored client silent until shortly before its deadline: enter `online` again (arms the time left). */
-  #resumeIfSilent({ entry, lastAlive }: PendingResume): void {
-    if (this.#clients.get(entry.record.uuid) !== entry || entry.record.connectivity !== 'online') return;
-    if (entry.held !== null) this.#release(entry); // it talked: its reports re-arm the timer
-    if (entry.actor.getSnapshot().context.lastAlive !== lastAlive) return; // it talked: its own timer runs
-    entry.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
-  }
-
   #observe(uuid: string, entry: Entry, snap: ClientSnapshot): void {
     if (this.#clients.get(uuid) !== entry || snap.status !== 'active') return;
     const now = this.#deps.clock.now();
     const prev = entry.record;
     // Hot path (most health messages): nothing moved but the client's freshness.
     const first = entry.snap === null;
-    const fresh = !first && this.#withHeld(entry, freshnessOnly(prev, entry.snap!, snap));
+    const fresh = !first && withHeld(entry, freshnessOnly(prev, entry.snap!, snap));
     entry.snap = snap;
     if (fresh) {
       entry.record = fresh;
@@ -386,7 +269,7 @@ export class Supervisor {
       return;
     }
     // (`first`: the actor's first snapshot, usually a restored client whose row already says it all)
-    const next = first ? firstRecord(prev, snap, now) : this.#withHeld(entry, toRecord(snap, now))!;
+    const next = first ? firstRecord(prev, snap, now) : withHeld(entry, toRecord(snap, now))!;
     entry.record = next;
     if (significantlyDifferent(prev, next)) {
       this.#deps.persist(uuid, true);
@@ -398,7 +281,7 @@ export class Supervisor {
       this.#deps.bus.emit({ type: 'client-seen', uuid, lastAlive: next.lastAlive });
     if (prev.connectivity !== next.connectivity) this.#connectivityChanged(next, prev.connectivity, now);
     if (prev.serviceStatus !== 'failed' && next.serviceStatus === 'failed' && !this.#quiet)
-      this.#alert('service-failed', 'critical', `${clientName(next)}: service ${next.serviceFailedUnit ?? ''} failed`, uuid, now);
+      this.#alerts.alert('service-failed', 'critical', `${clientName(next)}: service ${next.serviceFailedUnit ?? ''} failed`, uuid, now);
     if (prev.status !== next.status)
       this.#deps.bus.emit({
         type: 'client-status',
@@ -410,73 +293,12 @@ export class Supervisor {
       });
   }
 
-  /** With reports held (only a `tick` observes then), the record's freshness is newer than the actor's. */
-  #withHeld(entry: Entry, r: ClientRecord | null): ClientRecord | null {
-    if (r === null || entry.held === null) return r;
-    r.lastAlive = entry.record.lastAlive;
-    r.lastFrameUpdate = entry.record.lastFrameUpdate;
-    return r;
-  }
-
   #connectivityChanged(next: ClientRecord, before: string, now: number): void {
     if (before === 'online') this.#online--;
     if (next.connectivity === 'online') this.#online++;
     this.#deps.connectivityChanged?.(next.uuid, next.connectivity, now);
     if (this.#quiet) return;
-    if (next.connectivity === 'offline' && before === 'online') {
-      const verdict = this.#outage.wentOffline(next.uuid, now, this.#online);
-      if (verdict === 'outage') {
-        // The one outage alert replaces every per-client alert still waiting.
-        this.#pendingOffline.clear();
-        this.#offlineAlerts.clear();
-        this.story.send({ type: 'OUTAGE_SUSPECTED', at: now });
-        this.#alert('outage-suspected', 'critical', 'Broker or network outage suspected: most of the fleet went silent', undefined, now);
-        for (const uuid of [...this.#outage.silent()]) this.#holdForOutage(uuid, now);
-      } else if (verdict === 'suppressed') {
-        this.#holdForOutage(next.uuid, now);
-      } else {
-        this.#pendingOffline.set(next.uuid, now);
-        this.#offlineAlerts.add(now + OFFLINE_ALERT_SETTLE_MS, { uuid: next.uuid, message: `${clientName(next)} went offline`, at: now });
-        this.#offlineAlerts.arm();
-      }
-    } else if (next.connectivity === 'online' && before === 'offline') {
-      this.#pendingOffline.delete(next.uuid); // back before its alert was shown: nothing to show
-      if (this.#outage.cameOnline(next.uuid, this.#online)) {
-        this.story.send({ type: 'OUTAGE_RESOLVED', at: now });
-        this.#alert('outage-resolved', 'info', 'The fleet is reporting again', undefined, now);
-        this.#releaseOutage(now);
-      }
-      else if (!this.#outage.active) this.#alert('client-online', 'info', `${clientName(next)} is back online`, next.uuid, now);
-    }
-  }
-
-  /**
-   * Crash recovery holds off a client whose silence a suspected outage explains (docs/commands.md
-   * "Crash auto-recovery"): told now, as an event, so its machine stays pure.
-   */
-  #holdForOutage(uuid: string, at: number): void {
-    if (this.#held.has(uuid) || !this.#clients.has(uuid)) return;
-    this.#held.add(uuid);
-    this.send(uuid, { type: 'OUTAGE', at, suspected: true });
-  }
-
-  /** The outage is over: every client it held gets a fresh recovery grace from now. */
-  #releaseOutage(at: number): void {
-    const held = [...this.#held];
-    this.#held.clear();
-    for (const uuid of held) if (this.#clients.has(uuid)) this.send(uuid, { type: 'OUTAGE', at, suspected: false });
-  }
-
-  /** A per-client offline alert has settled: shown unless an outage replaced it or the client came back. */
-  #offlineAlertDue(p: { uuid: string; message: string; at: number }): void {
-    if (this.#pendingOffline.get(p.uuid) !== p.at) return; // came back (or a later episode owns the alert)
-    this.#pendingOffline.delete(p.uuid);
-    if (this.#outage.active || this.#clients.get(p.uuid)?.record.connectivity !== 'offline') return;
-    this.#alert('client-offline', 'warning', p.message, p.uuid, p.at);
-  }
-
-  #alert(kind: string, severity: 'info' | 'warning' | 'critical', message: string, uuid: string | undefined, at: number): void {
-    this.#deps.bus.emit({ type: 'alert', kind, severity, message, uuid, at });
+    this.#alerts.connectivityChanged(next, before, now, this.#online);
   }
 
   /** Failure isolation: log, then recreate the actor from its last good record. */
@@ -497,7 +319,4 @@ export class Supervisor {
     if (next.record.connectivity === 'online' || midLadder(next.record)) next.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
   }
 }
-
-/** A recovery step with a deadline to re-arm after a restore. */
-const midLadder = (r: ClientRecord) => r.recoveryState === 'restarting_app' || r.recoveryState === 'rebooting';
 

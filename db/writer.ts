@@ -8,11 +8,9 @@
  * due at most every `freshnessMs` per client. `writeAtomic` writes one group of statements as its
  * own transaction (all or nothing) in the same queue order.
  *
- * Store failures (docs/reliability.md "Storage faults"): when the store itself fails (read-only,
- * full, I/O error, busy, unreachable), nothing is dropped: the statements go back to the front of
- * the queue and client rows are marked due again, and the writer retries with backoff until the
- * store is back, in order. Meanwhile `write`/`writeAtomic` reject with StoreUnavailableError (a
- * write a request needs is not durable) and `storeStatus()` reports the failure.
+ * Store failures (docs/reliability.md "Storage faults", db/writer.failure.ts): nothing is dropped;
+ * the writer retries with backoff, in order, and `write`/`writeAtomic` reject with
+ * StoreUnavailableError meanwhile.
  *
  * Two ways to write (docs/architecture.md "One writer"): `write(…)` when the caller needs the row
  * stored before it goes on (a request's answer, a check that reads it back): it resolves when its
@@ -22,85 +20,25 @@
  * bounded: beyond `maxPending` the oldest log rows are dropped and counted, never other statements
  * (client rows are not even in the queue: their state lives in the actors).
  *
- * Fencing (docs/high-availability.md): with `fence`, every batch starts with that statement, which
- * fails the whole transaction once the instance lease passed to another server. A fenced batch is
- * not a store failure and is never retried: the writer stops for good and calls `onFenced`.
+ * Fencing (docs/high-availability.md, db/writer.fence.ts): a fenced batch stops the writer for
+ * good and calls `onFenced`.
  */
 import type { InStatement } from '@libsql/client';
 import type { Db } from './client.ts';
 import { logger } from '../lib/logger.ts';
 import { errorText, isStoreFailure, StoreUnavailableError } from './store-errors.ts';
+import { writeBatch, type BatchHost, type Queued } from './writer.batch.ts';
+import { DueClientRows } from './writer.client-rows.ts';
 import { isFenced } from './lease.ts';
+import { FencedError, guarded } from './writer.fence.ts';
+import { StoreFailures } from './writer.failure.ts';
+import { DurabilityBarrier } from './writer.durability.ts';
+import type { StoreStatus, WriterOptions, WriterStats } from './writer.types.ts';
 
 const log = logger('writer');
 
-export interface WriterOptions {
-  flushMs: number; // ms between flushes
-  freshnessMs: number; // ms: freshness-only updates per client at most this often
-  maxBatch?: number; // statements per batch
-  maxPending?: number; // queued statements kept while the store fails; beyond it the oldest log rows go
-  retryMinMs?: number; // first retry after a store failure; doubles up to retryMaxMs
-  retryMaxMs?: number;
-  now?: () => number;
-  /** The upsert for a client's current row, or null when the client no longer exists. */
-  clientUpsert: (uuid: string) => InStatement | null;
-  /** The lease guard every batch starts with (db/lease.ts fenceStatement); none: unguarded. */
-  fence?: InStatement | null;
-  /** Called once when a batch was fenced: this server no longer holds the database. */
-  onFenced?: (reason: string) => void;
-}
-
-/** Thrown by writes once the writer was fenced: another server holds the database now. */
-export class FencedError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'FencedError';
-  }
-}
-
-/** A writer that can write a group of statements as one transaction (BatchedWriter.writeAtomic). */
-export interface AtomicWrites {
-  writeAtomic(statements: InStatement[]): Promise<void>;
-}
-
-export function canWriteAtomic(writer: object): writer is AtomicWrites {
-  return typeof (writer as Partial<AtomicWrites>).writeAtomic === 'function';
-}
-
-export interface WriterStats {
-  flushes: number;
-  statementsWritten: number;
-  clientRowsWritten: number;
-  failedStatements: number; // dropped because the statement itself failed (constraint, …)
-  droppedLogRows: number; // dropped because the queue hit maxPending while the store failed
-  storeFailures: number; // flushes that hit a failing store
-  lastFlushMs: number;
-  pendingStatements: number;
-  pendingLogRows: number;
-  pendingClients: number;
-}
-
-/** What /health shows about the store. */
-export interface StoreStatus {
-  ok: boolean;
-  reason: string | null; // the store's last error while failing
-  since: number | null; // epoch ms of the first failure of this outage
-  pendingStatements: number;
-  pendingLogRows: number;
-  pendingClients: number;
-  droppedLogRows: number;
-  failedStatements: number;
-}
-
-interface Waiter {
-  seq: number;
-  resolve: () => void;
-}
-
-interface Queued {
-  stmt: InStatement;
-  log: boolean; // a device log row: the only kind dropped when the bound is hit
-}
+export { FencedError } from './writer.fence.ts';
+export { canWriteAtomic, type AtomicWrites, type StoreStatus, type WriterOptions, type WriterStats } from './writer.types.ts';
 
 export class BatchedWriter {
   #db: Db;
@@ -108,18 +46,14 @@ export class BatchedWriter {
   #fence: InStatement | null;
   #onFenced: (reason: string) => void;
   #fencedReason: string | null = null;
-  #due = new Map<string, number>(); // uuid → time the row must be written by
-  #lastWritten = new Map<string, number>();
+  #clientRows: DueClientRows;
+  #batchHost: BatchHost; // what writing a batch reports back (db/writer.batch.ts)
   #queue: Queued[] = [];
   #logsQueued = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #flushing: Promise<void> | null = null;
-  #failure: { reason: string; since: number; retryAt: number; backoffMs: number } | null = null;
-  // Durability barrier: every queued statement has a sequence number; #written is the highest one
-  // such that it and everything before it has been written (or dropped as bad).
-  #enqueued = 0;
-  #written = 0;
-  #waiters: Waiter[] = [];
+  #failures = new StoreFailures();
+  #barrier = new DurabilityBarrier(); // sequence numbers of queued statements, and who waits for them
   stats: WriterStats = {
     flushes: 0,
     statementsWritten: 0,
@@ -138,7 +72,20 @@ export class BatchedWriter {
     const { fence, onFenced, ...rest } = opts;
     this.#opts = { maxBatch: 5000, maxPending: 200_000, retryMinMs: 250, retryMaxMs: 5000, now: () => Date.now(), ...rest };
     this.#fence = fence ?? null;
+    this.#clientRows = new DueClientRows(this.#opts.freshnessMs);
+    this.#batchHost = {
+      db,
+      fence: this.#fence,
+      fenced: () => Boolean(this.#fencedReason),
+      fencedAt: (err) => this.#fencedAt(err),
+      storeFailed: (err) => this.#failed(err),
+      dropped: () => void this.stats.failedStatements++,
+    };
     this.#onFenced = onFenced ?? (() => {});
+  }
+
+  get #failure() {
+    return this.#failures.current;
   }
 
   /** Why this writer stopped for good (its lease passed to another server), or null. */
@@ -156,10 +103,6 @@ export class BatchedWriter {
     this.#onFenced(reason);
   }
 
-  #guarded(statements: InStatement[]): InStatement[] {
-    return this.#fence ? [this.#fence, ...statements] : statements;
-  }
-
   start(): void {
     if (this.#timer) return;
     this.#timer = setInterval(() => void this.flush(), this.#opts.flushMs);
@@ -168,29 +111,25 @@ export class BatchedWriter {
 
   /** Mark a client row for writing: `urgent` for state changes, otherwise freshness only. */
   markClient(uuid: string, urgent: boolean): void {
-    const now = this.#opts.now();
-    const due = urgent ? now : Math.max(now, (this.#lastWritten.get(uuid) ?? 0) + this.#opts.freshnessMs);
-    const prev = this.#due.get(uuid);
-    if (prev === undefined || due < prev) this.#due.set(uuid, due);
+    this.#clientRows.mark(uuid, urgent, this.#opts.now());
   }
 
   /** Drop a client's pending row (it was deleted); its delete statement is enqueued separately. */
   forgetClient(uuid: string): void {
-    this.#due.delete(uuid);
-    this.#lastWritten.delete(uuid);
+    this.#clientRows.forget(uuid);
   }
 
   /** Queue a statement; statements run in order, after the client rows of the same flush. */
   enqueue(...statements: InStatement[]): void {
     for (const stmt of statements) this.#queue.push({ stmt, log: false });
-    this.#enqueued += statements.length;
+    this.#barrier.enqueued += statements.length;
   }
 
   /** Queue a device log row: like `enqueue`, but the first to go if the bound is hit during an outage. */
   enqueueLog(stmt: InStatement): void {
     this.#queue.push({ stmt, log: true });
     this.#logsQueued++;
-    this.#enqueued++;
+    this.#barrier.enqueued++;
     if (this.#queue.length > this.#opts.maxPending) this.#dropOldestLogs();
   }
 
@@ -204,11 +143,11 @@ export class BatchedWriter {
    */
   async write(...statements: InStatement[]): Promise<void> {
     this.enqueue(...statements);
-    const seq = this.#enqueued;
+    const seq = this.#barrier.enqueued;
     for (;;) {
       if (this.#fencedReason) throw new FencedError(this.#fencedReason);
-      if (this.#failure && this.#opts.now() < this.#failure.retryAt) throw new StoreUnavailableError(this.#failure.reason);
-      if (this.#written >= seq) return;
+      if (this.#failures.waiting(() => this.#opts.now())) throw new StoreUnavailableError(this.#failure!.reason);
+      if (this.#barrier.written >= seq) return;
       // A flush that started before our statements were queued does not hold them: wait for it,
       // then the next one (ours, or another writer's that took ours along) does.
       if (this.#flushing) await this.#flushing;
@@ -226,7 +165,7 @@ export class BatchedWriter {
    * what a request wrote itself was stored by its `write`, and live state comes from the actors.
    */
   async settled(): Promise<void> {
-    if (this.#failure && this.#opts.now() < this.#failure.retryAt) return;
+    if (this.#failures.waiting(() => this.#opts.now())) return;
     await this.flush(true);
   }
 
@@ -235,22 +174,7 @@ export class BatchedWriter {
    * or after `timeoutMs` with false. The embedded broker's durable acknowledgement waits on it.
    */
   durable(timeoutMs: number): Promise<boolean> {
-    const seq = this.#enqueued;
-    if (this.#written >= seq) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = { seq, resolve: () => resolve(true) };
-      this.#waiters.push(waiter);
-      const timer = setTimeout(() => {
-        const i = this.#waiters.indexOf(waiter);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        resolve(false);
-      }, timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-      waiter.resolve = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-    });
+    return this.#barrier.durable(timeoutMs);
   }
 
   storeStatus(): StoreStatus {
@@ -261,7 +185,7 @@ export class BatchedWriter {
       since: f?.since ?? null,
       pendingStatements: this.#queue.length,
       pendingLogRows: this.#logsQueued,
-      pendingClients: this.#due.size,
+      pendingClients: this.#clientRows.size,
       droppedLogRows: this.stats.droppedLogRows,
       failedStatements: this.stats.failedStatements,
     };
@@ -279,7 +203,7 @@ export class BatchedWriter {
       if (!all) return;
     }
     // While the store fails, the timer's flushes wait for the backoff (settled and stop try at once).
-    if (!all && this.#failure && this.#opts.now() < this.#failure.retryAt) return;
+    if (!all && this.#failures.waiting(() => this.#opts.now())) return;
     await this.#exclusive(() => this.#flushOnce(all || this.#failure !== null));
   }
 
@@ -304,7 +228,7 @@ export class BatchedWriter {
       }
       if (statements.length === 0) return;
       try {
-        await this.#db.batch(this.#guarded(statements), 'write');
+        await this.#db.batch(guarded(this.#fence, statements), 'write');
         this.stats.statementsWritten += statements.length;
       } catch (error) {
         if (isFenced(error)) {
@@ -337,7 +261,7 @@ export class BatchedWriter {
     this.#timer = null;
     await this.flush(true);
     if (this.#failure) {
-      log.error(`store still failing at shutdown: ${this.#queue.length} statements (${this.#logsQueued} log rows) and ${this.#due.size} client rows not written`, { reason: this.#failure.reason });
+      log.error(`store still failing at shutdown: ${this.#queue.length} statements (${this.#logsQueued} log rows) and ${this.#clientRows.size} client rows not written`, { reason: this.#failure.reason });
     }
   }
 
@@ -345,25 +269,16 @@ export class BatchedWriter {
     if (this.#fencedReason) return; // another server holds the database: write nothing more
     const started = performance.now();
     const now = this.#opts.now();
-    const rows: Queued[] = [];
-    const uuids: string[] = [];
-    for (const [uuid, due] of this.#due) {
-      if (!all && due > now) continue;
-      this.#due.delete(uuid);
-      const stmt = this.#opts.clientUpsert(uuid);
-      if (!stmt) continue;
-      rows.push({ stmt, log: false });
-      uuids.push(uuid);
-    }
+    const { rows, uuids } = this.#clientRows.take(all, now, (uuid) => this.#opts.clientUpsert(uuid));
     const queued = this.#queue;
-    const upTo = this.#enqueued;
+    const upTo = this.#barrier.enqueued;
     this.#queue = [];
     this.#logsQueued = 0;
     const entries = rows.concat(queued);
     let done = 0;
     while (done < entries.length) {
       const size = Math.min(this.#opts.maxBatch, entries.length - done);
-      const n = await this.#write(entries.slice(done, done + size));
+      const n = await writeBatch(this.#batchHost, entries.slice(done, done + size));
       done += n;
       if (n < size) break; // the store failed
     }
@@ -378,56 +293,18 @@ export class BatchedWriter {
       this.#logsQueued += keep.reduce((n, q) => n + (q.log ? 1 : 0), 0);
       if (this.#queue.length > this.#opts.maxPending) this.#dropOldestLogs();
     } else {
-      this.#recovered();
-      this.#written = Math.max(this.#written, upTo);
-      this.#wake();
+      this.#failures.recovered(() => this.#opts.now());
+      this.#barrier.advance(upTo);
     }
     const writtenRows = Math.min(done, rows.length);
-    for (const uuid of uuids.slice(0, writtenRows)) this.#lastWritten.set(uuid, now);
+    this.#clientRows.written(uuids.slice(0, writtenRows), now);
     this.stats.flushes++;
     this.stats.clientRowsWritten += writtenRows;
     this.stats.statementsWritten += done;
     this.stats.lastFlushMs = performance.now() - started;
     this.stats.pendingStatements = this.#queue.length;
     this.stats.pendingLogRows = this.#logsQueued;
-    this.stats.pendingClients = this.#due.size;
-  }
-
-  /**
-   * One atomic batch; if it fails because of one of its statements, each is retried alone so one
-   * bad row cannot block (or take down) every other write: those that still fail are dropped,
-   * counted and logged. Returns how many statements are done (written or dropped as bad); fewer
-   * than given means the store failed and the rest must be kept.
-   */
-  async #write(batch: Queued[]): Promise<number> {
-    if (batch.length === 0 || this.#fencedReason) return 0;
-    try {
-      await this.#db.batch(this.#guarded(batch.map((q) => q.stmt)), 'write');
-      return batch.length;
-    } catch (err) {
-      if (isFenced(err)) return this.#fencedAt(err);
-      if (isStoreFailure(err)) {
-        this.#failed(err);
-        return 0;
-      }
-      log.warn(`batch of ${batch.length} failed, retrying one by one: ${errorText(err)}`);
-    }
-    for (let i = 0; i < batch.length; i++) {
-      const { stmt } = batch[i];
-      try {
-        if (this.#fence) await this.#db.batch([this.#fence, stmt], 'write');
-        else await this.#db.execute(stmt);
-      } catch (err) {
-        if (isFenced(err)) return this.#fencedAt(err);
-        if (isStoreFailure(err)) {
-          this.#failed(err);
-          return i;
-        }
-        this.stats.failedStatements++;
-        log.error('statement dropped', { error: errorText(err), sql: typeof stmt === 'string' ? stmt : stmt.sql });
-      }
-    }
-    return batch.length;
+    this.stats.pendingClients = this.#clientRows.size;
   }
 
   /** A fenced batch: not a store failure, never retried; the writer stops (nothing counts as written). */
@@ -438,25 +315,8 @@ export class BatchedWriter {
 
   #failed(err: unknown): void {
     const now = this.#opts.now();
-    const reason = errorText(err);
     this.stats.storeFailures++;
-    const f = this.#failure;
-    const backoffMs = f ? Math.min(f.backoffMs * 2, this.#opts.retryMaxMs) : this.#opts.retryMinMs;
-    if (!f) log.error(`store failing, keeping writes and retrying: ${reason}`);
-    this.#failure = { reason, since: f?.since ?? now, retryAt: now + backoffMs, backoffMs };
-  }
-
-  #recovered(): void {
-    if (!this.#failure) return;
-    log.info(`store is back after ${((this.#opts.now() - this.#failure.since) / 1000).toFixed(1)} s; kept writes written`);
-    this.#failure = null;
-  }
-
-  #wake(): void {
-    if (this.#waiters.length === 0) return;
-    const still: Waiter[] = [];
-    for (const w of this.#waiters) (w.seq <= this.#written ? w.resolve() : still.push(w));
-    this.#waiters = still;
+    this.#failures.failed(err, now, this.#opts.retryMinMs, this.#opts.retryMaxMs);
   }
 
   /** Over the bound: drop the oldest tenth of the queued log rows at once (amortised), counted. */
