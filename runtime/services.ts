@@ -74,7 +74,7 @@ export async function startServices(e: ServiceEnv): Promise<Services> {
   retention.start();
   // Scheduled backups (docs/operations.md): config.ts admits BACKUP_DIR only with a file database.
   const backups = config.BACKUP_DIR
-    ? new BackupSchedule({ dir: config.BACKUP_DIR, dbPath: databaseFilePath(config.DATABASE_URL!), intervalMs: config.BACKUP_INTERVAL_HOURS * HOUR, keep: config.BACKUP_KEEP, now })
+    ? new BackupSchedule({ dir: config.BACKUP_DIR, dbPath: databaseFilePath(config.DATABASE_URL ?? ''), intervalMs: config.BACKUP_INTERVAL_HOURS * HOUR, keep: config.BACKUP_KEEP, now })
     : null;
   await backups?.start();
   return {

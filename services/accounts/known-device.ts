@@ -20,24 +20,14 @@ const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 export const knownDeviceCookieName = (userId: number) => `known_${userId}`;
 export const KNOWN_DEVICE_COOKIE = /^known_\d{1,12}$/;
 
-const secrets = new WeakMap<Db, Promise<string | null>>();
-
-async function readSecret(db: Db): Promise<string | null> {
-  let p = secrets.get(db);
-  if (!p) {
-    p = getServerSecret(db, SECRET_NAME);
-    secrets.set(db, p);
-    p.then((s) => s === null && secrets.delete(db), () => secrets.delete(db)); // retry when absent or failed
-  }
-  return p;
-}
+/** Read at every sign-in (one indexed row; sign-ins are rare and throttled): no cache to keep in step. */
+const readSecret = (db: Db): Promise<string | null> => getServerSecret(db, SECRET_NAME);
 
 /** The secret, created at the first sign-in (two instances racing keep the first one stored). */
 async function ensureSecret(db: Db, writer: Writes, now: number): Promise<string> {
   const known = await readSecret(db);
   if (known) return known;
   await writer.write(createServerSecretStatement(SECRET_NAME, randomBytes(32).toString('base64url'), now));
-  secrets.delete(db);
   const stored = await readSecret(db);
   if (!stored) throw new Error('known-device secret was not stored');
   return stored;
