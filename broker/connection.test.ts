@@ -62,7 +62,7 @@ test('started while the broker is down: offline, publish rejects at once, then c
     keepalive: 10,
     protocolVersion: 4,
     backoffMs: { initial: 50, max: 200 },
-    onMessage: (t, p) => received.push(`${t} ${new TextDecoder().decode(p)}`),
+    onMessage: (t, p) => void received.push(`${t} ${new TextDecoder().decode(p)}`),
     onStatus: (s) => statuses.push(s),
   });
   await until(() => statuses.includes('offline'), 'offline status');
@@ -104,6 +104,43 @@ test('publish resolves after PUBACK and reaches subscribers with the given retai
   await late.subscribeAsync(topics.groupId(UUID), { qos: 1 });
   await until(() => lateGot.length === 1, 'retained');
   assert.is(lateGot[0], '5');
+});
+
+test('a PUBACK waits for the promise onMessage returns, and the PUBACKs keep arrival order', async () => {
+  const acks: string[] = []; // payloads the server's session acknowledged, as the broker saw them
+  broker!.aedes.on('ack', (packet, client) => {
+    if (client?.id === 'server-held-acks' && packet && 'payload' in packet) acks.push(String(packet.payload));
+  });
+  const gates: Array<() => void> = [];
+  const seen: string[] = [];
+  const held = connectBroker({
+    url: `mqtt://127.0.0.1:${PORT}`,
+    clientId: 'server-held-acks',
+    keepalive: 10,
+    protocolVersion: 4,
+    onMessage: (_t, p) => {
+      const payload = new TextDecoder().decode(p);
+      seen.push(payload);
+      // The first message is "being stored"; the second needs no wait but must not overtake it.
+      if (payload === 'first') return new Promise<void>((r) => gates.push(r));
+    },
+  });
+  try {
+    await until(() => held.status === 'connected', 'held connection');
+    const dev = await device();
+    await dev.publishAsync(topics.heartbeat(UUID), 'first', { qos: 1 });
+    await dev.publishAsync(topics.heartbeat(UUID), 'second', { qos: 1 });
+    await dev.publishAsync(topics.heartbeat(UUID), 'third', { qos: 0 });
+    await until(() => seen.length === 3, 'three messages handled (parsing was not stalled by the held PUBACK)');
+    assert.equal(acks, [], 'no PUBACK before the first row is stored');
+    assert.is(held.heldAcks.held, 1);
+    gates[0]();
+    await until(() => acks.length === 2, 'both PUBACKs after the release');
+    assert.equal(acks, ['first', 'second']);
+    assert.is(held.heldAcks.released, 1);
+  } finally {
+    await held.close();
+  }
 });
 
 test('broker restart: offline, reconnect with backoff, subscriptions renewed, reconnects counted', async () => {

@@ -14,6 +14,9 @@
  *   service_failed). This needs a stable client id (MQTT_CLIENT_ID) to survive a server restart;
  *   with a random id per start pass `clean: true`, or every start leaves an orphan session (on
  *   Mosquitto v3.1.1 it never expires). Subscriptions are (re)sent on every connect anyway.
+ * - A QoS 1 message that becomes a stored row is PUBACKed only once the row is written (the
+ *   promise `onMessage` returns; broker/held-acks.ts), so a crash loses nothing the broker thinks
+ *   delivered; the broker redelivers the rest, and log rows are idempotent (migration 0025).
  * - `publish` never queues while offline: it rejects at once when disconnected, and after
  *   `publishTimeoutMs` without PUBACK. Callers treat a rejection as "not delivered, retry on
  *   reconnect" (retained topics are republished after each connect by the Fleet).
@@ -22,6 +25,7 @@ import { Buffer } from 'node:buffer';
 import mqtt, { type IClientOptions } from 'mqtt';
 import type { Publisher, PublishOptions } from './publisher.ts';
 import { SUBSCRIPTIONS } from './topics.ts';
+import { HeldAcks } from './held-acks.ts';
 import { readTlsFiles, type TlsFiles } from './tls-files.ts';
 import { logger, rateLimiter } from '../lib/logger.ts';
 
@@ -38,8 +42,11 @@ export interface BrokerConnectionOptions {
   protocolVersion: 4 | 5; // aedes: 4 only
   tls?: TlsFiles & { rejectUnauthorized: boolean }; // file paths, read once here
   clean?: boolean; // default false: persistent session (see header)
-  /** `qos` as delivered to us: the device's own QoS (we subscribe at 1). */
-  onMessage(topic: string, payload: Uint8Array, qos: number): void;
+  /**
+   * `qos` as delivered to us: the device's own QoS (we subscribe at 1). A returned promise holds
+   * our PUBACK of a QoS 1 message until it settles (broker/held-acks.ts; PUBACKs stay in order).
+   */
+  onMessage(topic: string, payload: Uint8Array, qos: number): Promise<unknown> | void;
   onStatus?(status: BrokerStatus, detail?: string): void;
   backoffMs?: { initial: number; max: number }; // default 1,000 → 30,000 ms
   connectTimeoutMs?: number; // default 10,000 ms per attempt
@@ -52,6 +59,8 @@ export interface BrokerConnection extends Publisher {
   /** Successful connects after the first one. */
   readonly reconnects: number;
   readonly lastError: string | null;
+  /** PUBACKs held for a stored row, released, and dropped with a lost connection. */
+  readonly heldAcks: HeldAcks['stats'];
   close(): Promise<void>;
 }
 
@@ -91,6 +100,7 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
     ...(opts.tls && { ...readTlsFiles(opts.tls), rejectUnauthorized: opts.tls.rejectUnauthorized }),
   } as IClientOptions;
   const client = mqtt.connect(opts.url, options);
+  const held = new HeldAcks(client);
 
   client.on('connect', (connack) => {
     connects++;
@@ -112,7 +122,8 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
     // longer acknowledge, so storing such a message would store it twice after the restart.
     if (closed && !clean) return;
     try {
-      opts.onMessage(topic, payload, packet.qos);
+      const until = opts.onMessage(topic, payload, packet.qos);
+      if (until && packet.qos === 1 && packet.messageId !== undefined) held.hold(packet.messageId, until);
     } catch (err) {
       log.error(`message handler threw on ${topic}`, err); // ingest never throws; belt and braces
     }
@@ -181,6 +192,9 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
     },
     get lastError() {
       return lastError;
+    },
+    get heldAcks() {
+      return held.stats;
     },
   };
 }

@@ -49,7 +49,7 @@ test('every payload example reaches the port with typed values', async () => {
   assert.equal(hb.event, { type: 'HEARTBEAT', at: NOW, processName: 'display_manager', pid: 1234, processStatus: 'running', currentEventId: '42' });
   assert.is(health.event.type, 'HEALTH');
   assert.is(health.event.reconnectCount, 2);
-  assert.equal(log.entry, { level: 'ERROR', timestamp: Date.parse('2026-04-05T08:00:01Z'), message: 'Process vlc crashed', context: { event_id: 42, restart_attempt: 1 } });
+  assert.equal(log.entry, { level: 'ERROR', timestamp: Date.parse('2026-04-05T08:00:01Z'), message: 'Process vlc crashed', context: { event_id: 42, restart_attempt: 1 }, deviceStamped: true });
   assert.is(log.at, NOW);
   assert.equal(sf.event, { type: 'SERVICE_FAILED', at: NOW, unit: 'infoscreen-display.service', failedAt: Date.parse('2026-04-05T07:58:00Z') });
   assert.equal(ack.ack, ack2.ack, 'canonical and alias topics give the same ack');

@@ -98,8 +98,9 @@ test('log: level from the topic, context any JSON or absent, missing timestamp =
     timestamp: ms('2026-04-05T08:00:01Z'),
     message: 'Process vlc crashed',
     context: { event_id: 42, restart_attempt: 1 },
+    deviceStamped: true,
   });
-  assert.equal(toLogEntry('INFO', logSchema.parse({ message: 'hi' }), AT), { level: 'INFO', timestamp: AT, message: 'hi', context: null });
+  assert.equal(toLogEntry('INFO', logSchema.parse({ message: 'hi' }), AT), { level: 'INFO', timestamp: AT, message: 'hi', context: null, deviceStamped: false });
   assert.equal(toLogEntry('WARN', logSchema.parse({ message: 'm', context: [1, 'a'], timestamp: '2026-04-05T08:00:01' }), AT).context, [1, 'a']);
   assert.is(toLogEntry('WARN', logSchema.parse({ message: 'm', context: 'text' }), AT).context, 'text');
   assert.is(toLogEntry('WARN', logSchema.parse({ message: 'm', timestamp: '2026-04-05T08:00:01+00:00' }), AT).timestamp, ms('2026-04-05T08:00:01Z'));

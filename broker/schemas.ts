@@ -127,7 +127,7 @@ export const logSchema = z.object({ timestamp: wireTime, message: z.string(), co
 export type LogPayload = z.output<typeof logSchema>;
 
 export function toLogEntry(level: LogLevel, p: LogPayload, at: number): LogEntry {
-  return { level, timestamp: p.timestamp ?? at, message: p.message, context: p.context ?? null };
+  return { level, timestamp: p.timestamp ?? at, message: p.message, context: p.context ?? null, deviceStamped: p.timestamp != null };
 }
 
 // ── service_failed ───────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@
  * timing matters: retention (a client with a broken clock cannot keep rows forever) and
  * `recentLogLevels` (the actors count logs by arrival time). Writes are statements for the writer.
  */
+import { createHash } from 'node:crypto';
 import type { InStatement, Row } from '@libsql/client';
 import type { Db } from './client.ts';
 import type { LogEntry } from '../domain/ingest.port.ts';
@@ -105,12 +106,24 @@ export function toLog(r: Row): LogJson {
   };
 }
 
+/**
+ * Idempotent when the device stamped the line (migration 0025): a QoS 1 redelivery of the same
+ * message after a restart or failover adds no second row. Limit: two identical lines with the same
+ * device timestamp (and context) are one row; lines without a device timestamp are never merged.
+ */
 export function insertLogStatement(uuid: string, entry: LogEntry, receivedAt: number): InStatement {
   const context = capContext(entry.context === undefined || entry.context === null ? null : JSON.stringify(entry.context));
+  const message = capText(entry.message);
+  const key = entry.deviceStamped ? logKey(uuid, entry.level, iso(entry.timestamp), message, context) : null;
   return {
-    sql: 'INSERT INTO client_logs (client_uuid, level, timestamp, received_at, message, context) VALUES (?, ?, ?, ?, ?, ?)',
-    args: [uuid, entry.level, iso(entry.timestamp), iso(receivedAt), capText(entry.message), context],
+    sql: 'INSERT OR IGNORE INTO client_logs (client_uuid, level, timestamp, received_at, message, context, dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    args: [uuid, entry.level, iso(entry.timestamp), iso(receivedAt), message, context, key],
   };
+}
+
+/** The digest of what the device said (not when it arrived), so a redelivery maps to the same key. */
+function logKey(...parts: (string | null)[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
 export interface LogQuery {

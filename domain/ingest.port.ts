@@ -17,6 +17,8 @@ export interface LogEntry {
   timestamp: number; // the client's timestamp, epoch ms (naive taken as UTC)
   message: string;
   context: unknown; // JSON value or null
+  /** The timestamp is the device's own (not the server's arrival time): the row gets a dedup key. */
+  deviceStamped?: boolean;
 }
 
 export interface Screenshot {

@@ -46,11 +46,11 @@ export async function startBroker(config: Readonly<Config>, clock: Clock, store:
     ensureClient: (uuid) => void loop.fleet.get().ensureClient(uuid),
     serverConnected: () => loop.connection.peek()?.connected ?? false,
   });
-  const connection = loop.connection.bind(connectBroker(connectionOptions(config, side, ingestOne, durableAcks, loop)));
+  const connection = loop.connection.bind(connectBroker(connectionOptions(config, side, ingestOne, durableAcks, loop, (ms) => store.writer.durable(ms))));
   return { side, connection, durableAcks };
 }
 
-function connectionOptions(config: Readonly<Config>, side: BrokerSide, ingestOne: (topic: string, payload: Uint8Array) => boolean, durableAcks: DurableAcks, loop: Loop): BrokerConnectionOptions {
+function connectionOptions(config: Readonly<Config>, side: BrokerSide, ingestOne: (topic: string, payload: Uint8Array) => boolean, durableAcks: DurableAcks, loop: Loop, durable: (ms: number) => Promise<boolean>): BrokerConnectionOptions {
   return {
     url: side.url,
     username: side.account?.username ?? config.MQTT_USER,
@@ -66,7 +66,8 @@ function connectionOptions(config: Readonly<Config>, side: BrokerSide, ingestOne
       : undefined,
     onMessage: (topic, payload, qos) => {
       if (durableAcks.alreadyIngested(topic, payload, qos)) return; // ingested before its PUBACK
-      ingestOne(topic, payload);
+      // External broker: our PUBACK of a device's QoS 1 log or ack waits for its row (capped like the embedded path).
+      if (ingestOne(topic, payload) && durableAcks.wants(topic, qos)) return durable(DURABLE_ACK_TIMEOUT_MS);
     },
     onStatus: (status) => {
       if (status !== 'connected') return;

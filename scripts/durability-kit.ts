@@ -49,6 +49,17 @@ export async function storedOf(dbFile: string, acked: Set<number>): Promise<numb
   }
 }
 
+/** Log rows of the test device: all of them, and how many distinct messages (duplicates = total − distinct). */
+export async function logRowCounts(dbFile: string): Promise<{ total: number; distinct: number }> {
+  const db = await openDatabase(`file:${dbFile}`);
+  try {
+    const r = await db.execute({ sql: 'SELECT COUNT(*) AS total, COUNT(DISTINCT message) AS d FROM client_logs WHERE client_uuid = ?', args: [UUID] });
+    return { total: Number(r.rows[0].total), distinct: Number(r.rows[0].d) };
+  } finally {
+    db.close();
+  }
+}
+
 export async function killNineRun(o: { n: number; killAt?: number; env?: Record<string, string> }): Promise<LossFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'infoscreen-kill9-'));
   const killAt = o.killAt ?? o.n;
