@@ -19,6 +19,7 @@ import { leafPaths } from './inspection/summary.ts';
 import { DeadlineQueue } from './deadlines.ts';
 import { DeadlineWheel } from './deadline-wheel.ts';
 import { hold, refreshed, unchangedReport, type Report } from './client.unchanged.ts';
+import { quietExpectation, type Expectation } from './client.expected.ts';
 import type { EventBus } from '../lib/bus.ts';
 import type { Clock } from '../lib/clock.ts';
 import { logger } from '../lib/logger.ts';
@@ -45,6 +46,8 @@ interface Entry {
   /** Unchanged reports not handed to the actor yet (`record` already has their freshness). */
   held: Report[] | null;
   releasing: boolean;
+  /** An expected event that changes nothing visible yet (actors/client.expected.ts), not sent yet. */
+  expectation: Expectation | null;
 }
 
 /** A restored online client whose grace timer is not armed yet (see `restore`). */
@@ -204,6 +207,7 @@ export class Supervisor {
   /** The actor's current snapshot, held reports handed over first (the inspector, tests). */
   snapshot(uuid: string): ClientSnapshot | undefined {
     const entry = this.#clients.get(uuid);
+    if (entry) this.#expect(entry);
     if (entry?.held) this.#release(entry);
     return this.#clients.get(uuid)?.actor.getSnapshot();
   }
@@ -245,6 +249,10 @@ export class Supervisor {
       const snap = entry.snap;
       const unchanged = snap !== null && this.#holdUnchanged && !entry.releasing && unchangedReport(entry.record, snap.value, event);
       if (unchanged) return this.#hold(uuid, entry, unchanged);
+      const quiet = snap !== null && this.#holdUnchanged && !entry.releasing && quietExpectation(entry.record, snap.value, event);
+      if (quiet) return void (entry.expectation = quiet);
+      if (event.type === 'EXPECTED_EVENT') entry.expectation = null; // superseded (it moved nothing)
+      this.#expect(entry);
       if (entry.held !== null) this.#release(entry);
       if (this.#clients.get(uuid) !== entry) return this.send(uuid, event); // recreated while releasing
       entry.actor.send(event);
@@ -277,6 +285,7 @@ export class Supervisor {
    * as when a restored actor resumes (docs/architecture.md "Absolute deadlines").
    */
   #release(entry: Entry): void {
+    this.#expect(entry);
     const held = entry.held!;
     const uuid = entry.record.uuid;
     entry.held = null;
@@ -295,6 +304,14 @@ export class Supervisor {
     const fresh = before && freshnessOnly(entry.record, before, after);
     if (fresh && fresh.lastAlive === entry.record.lastAlive && fresh.lastFrameUpdate === entry.record.lastFrameUpdate) entry.snap = after;
     else this.#observe(uuid, entry, after); // (not expected: the reports were unchanged ones)
+  }
+
+  /** Hands a kept quiet expectation to the actor, before anything else reaches it. */
+  #expect(entry: Entry): void {
+    const e = entry.expectation;
+    if (e === null) return;
+    entry.expectation = null;
+    entry.actor.send(e);
   }
 
   /** A transition of one of a client's commands (CommandRegistry `onTransition`): its recovery ladder hears it. */
@@ -346,7 +363,7 @@ export class Supervisor {
     const start = (restore ? { snapshot: restoredSnapshot(input) } : { input }) as { input: ClientInput };
     const actor = createActor(this.#machine, { id: `client:${record.uuid}`, clock, inspect, ...start });
     const uuid = record.uuid; // (the closures below must not keep the loaded record alive)
-    const entry: Entry = { actor, record, snap: null, held: null, releasing: false };
+    const entry: Entry = { actor, record, snap: null, held: null, releasing: false, expectation: null };
     this.#clients.set(uuid, entry);
     if (record.connectivity === 'online') this.#online++;
     actor.subscribe({
