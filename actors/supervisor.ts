@@ -40,7 +40,10 @@ const RELEASE_LEAD_MS = 10_000;
 type ClientActor = Actor<typeof clientMachine>;
 
 interface Entry {
+  /** Created on first use for a restored client (a getter until then: `lazyActor`). */
   actor: ClientActor;
+  /** False while a restored client's actor is not created yet. */
+  created: boolean;
   record: ClientRecord; // last observed, derived status included
   snap: ClientSnapshot | null; // the snapshot `record` was made from
   /** Unchanged reports not handed to the actor yet (`record` already has their freshness). */
@@ -73,6 +76,11 @@ export interface SupervisorDeps {
    * (the equivalence tests and the benchmark's comparison).
    */
   holdUnchanged?: boolean;
+  /**
+   * Restored clients get their actor on first use (`#spawnLazy`). Default on; off creates every
+   * actor at the restore (the benchmark's comparison).
+   */
+  lazyRestore?: boolean;
   /** Shared inspection callback for every actor (the inspector hooks in here). */
   inspect?: (event: InspectionEvent) => void;
   /**
@@ -180,7 +188,8 @@ export class Supervisor {
     try {
       for (const record of records) {
         if (this.#clients.has(record.uuid)) continue;
-        const entry = this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid), kinds.get(record.uuid));
+        const args = [errors.get(record.uuid), warns.get(record.uuid), kinds.get(record.uuid)] as const;
+        const entry = this.#deps.lazyRestore === false ? this.#spawn(record, true, ...args) : this.#spawnLazy(record, ...args);
         // Mid-way through the recovery ladder: RESUME arms its deadline (it may fire at once).
         if (midLadder(entry.record)) entry.actor.send({ type: 'RESUME', at: now });
         const lastAlive = entry.record.lastAlive;
@@ -223,7 +232,7 @@ export class Supervisor {
    */
   stateCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const e of this.#clients.values()) for (const p of leafPaths(e.actor.getSnapshot().value)) out[p] = (out[p] ?? 0) + 1;
+    for (const e of this.#clients.values()) for (const p of leafPaths((e.created ? e.actor.getSnapshot() : e.snap!).value)) out[p] = (out[p] ?? 0) + 1;
     return out;
   }
 
@@ -328,7 +337,7 @@ export class Supervisor {
     entry.held = null;
     this.#held.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;
-    entry.actor.stop();
+    if (entry.created) entry.actor.stop();
     this.#deps.bus.emit({ type: 'client-removed', uuid });
     return true;
   }
@@ -338,7 +347,7 @@ export class Supervisor {
    * without any event). Called periodically by the runtime.
    */
   tick(): void {
-    for (const [uuid, entry] of this.#clients) this.#observe(uuid, entry, entry.actor.getSnapshot());
+    for (const [uuid, entry] of this.#clients) this.#observe(uuid, entry, entry.created ? entry.actor.getSnapshot() : entry.snap!);
   }
 
   stop(): void {
@@ -349,7 +358,7 @@ export class Supervisor {
     this.#releases.clear();
     this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
-    for (const entry of this.#clients.values()) entry.actor.stop();
+    for (const entry of this.#clients.values()) if (entry.created) entry.actor.stop();
   }
 
   /** A new client starts from the machine's initial states; a persisted one from its record. */
@@ -363,7 +372,7 @@ export class Supervisor {
     const start = (restore ? { snapshot: restoredSnapshot(input) } : { input }) as { input: ClientInput };
     const actor = createActor(this.#machine, { id: `client:${record.uuid}`, clock, inspect, ...start });
     const uuid = record.uuid; // (the closures below must not keep the loaded record alive)
-    const entry: Entry = { actor, record, snap: null, held: null, releasing: false, expectation: null };
+    const entry: Entry = { actor, created: true, record, snap: null, held: null, releasing: false, expectation: null };
     this.#clients.set(uuid, entry);
     if (record.connectivity === 'online') this.#online++;
     actor.subscribe({
@@ -377,6 +386,44 @@ export class Supervisor {
     // Starting notifies the observer with the first snapshot: that derives the record (restoring may
     // change the connectivity: a client silent for longer than the grace period).
     actor.start();
+    return entry;
+  }
+
+  /**
+   * A restored client without its actor yet (docs/performance.md "Restore"): its record is derived
+   * from the restored snapshot as the actor's first snapshot would be, and the actor is created
+   * from that same snapshot on first use (an event for its machine, a held report's release, a
+   * timer, the inspector). Most restored clients send only unchanged reports for minutes, and
+   * a client offline for good never needs one.
+   */
+  #spawnLazy(record: ClientRecord, recentErrors?: number[], recentWarns?: number[], rebootKinds?: number[]): Entry {
+    const { clock, graceMs, inspect } = this.#deps;
+    const input = { record, now: clock.now(), graceMs, recentErrors, recentWarns, recovery: this.#deps.recovery?.policy, rebootKinds };
+    const restored = restoredSnapshot(input);
+    const uuid = record.uuid;
+    const entry = { record, snap: null, held: null, releasing: false, expectation: null } as unknown as Entry;
+    lazyActor(entry, () => {
+      const actor = createActor(this.#machine, { id: `client:${uuid}`, clock, inspect, snapshot: restored } as unknown as { input: ClientInput });
+      actor.subscribe({
+        next: (snap) => {
+          if (snap !== entry.snap && !entry.releasing) this.#observe(uuid, entry, snap);
+        },
+        error: (err) => this.#recover(uuid, err),
+      });
+      // The start notification: the same state the record was derived from at the restore.
+      entry.snap = null;
+      entry.releasing = true;
+      try {
+        actor.start();
+      } finally {
+        entry.releasing = false;
+      }
+      entry.snap = actor.getSnapshot();
+      return actor;
+    });
+    this.#clients.set(uuid, entry);
+    if (record.connectivity === 'online') this.#online++;
+    this.#observe(uuid, entry, restored as ClientSnapshot); // the record, as the actor's first snapshot would make it
     return entry;
   }
 
@@ -506,13 +553,28 @@ export class Supervisor {
     this.#clients.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;
     try {
-      entry.actor.stop();
+      if (entry.created) entry.actor.stop();
     } catch {
       /* already stopped by the error */
     }
     const next = this.#spawn(entry.record, true, undefined, undefined, entry.snap?.context.recovery.rebootKinds);
     if (next.record.connectivity === 'online' || midLadder(next.record)) next.actor.send({ type: 'RESUME', at: this.#deps.clock.now() });
   }
+}
+
+/** Makes `entry.actor` a getter that creates the actor once, on first use. */
+function lazyActor(entry: Entry, create: () => ClientActor): void {
+  entry.created = false;
+  Object.defineProperty(entry, 'actor', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const actor = create();
+      Object.defineProperty(entry, 'actor', { value: actor, writable: true, configurable: true, enumerable: true });
+      entry.created = true;
+      return actor;
+    },
+  });
 }
 
 /** A recovery step with a deadline to re-arm after a restore. */
