@@ -12,11 +12,13 @@ import type { Clock } from '../lib/clock.ts';
  */
 const RELEASE_LEAD_MS = 10_000;
 
-/** What releasing needs from the supervisor: whether an entry is still the live one, and its observe/recover steps. */
+/** What releasing needs from the supervisor: whether an entry is still the live one, and its expect/observe/recover steps. */
 export interface HeldReportsHost {
   clock: Clock;
   graceMs: number;
   isCurrent: (entry: Entry) => boolean;
+  /** Hands a kept quiet expectation to the actor: it comes before the held reports. */
+  expect: (entry: Entry) => void;
   observe: (uuid: string, entry: Entry, snap: ClientSnapshot) => void;
   recover: (uuid: string, err: unknown) => void;
 }
@@ -54,6 +56,7 @@ export class HeldReports {
    * as when a restored actor resumes (docs/architecture.md "Absolute deadlines").
    */
   release(entry: Entry): void {
+    this.#host.expect(entry);
     const held = entry.held!;
     const uuid = entry.record.uuid;
     entry.held = null;

@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SimulatedClock } from 'xstate';
+import { SimulatedClock, type InspectionEvent } from 'xstate';
 import { Supervisor } from './supervisor.ts';
 import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
@@ -92,6 +92,23 @@ test('stop drops the pending re-arms', () => {
   sup.restore([healthy(1, NOW - 100_000)]);
   sup.stop();
   assert.is(timers(clock), 0);
+});
+
+test('restored actors are created on first use, from the restored state', () => {
+  const clock = new SimulatedClock();
+  clock.set(NOW);
+  const created: string[] = [];
+  const inspect = (e: InspectionEvent) => void (e.type === '@xstate.actor' && (e.actorRef as unknown as { id: string }).id !== 'supervisor' && created.push((e.actorRef as unknown as { id: string }).id));
+  const sup = new Supervisor({ clock, bus: new EventBus(), graceMs: GRACE, persist: () => {}, inspect });
+  sup.restore(Array.from({ length: 50 }, (_, i) => healthy(i, NOW - 1000)));
+  assert.equal(created, []);
+  assert.equal(sup.stateCounts()['connectivity.online'], 50, 'states read from the restored snapshots');
+  sup.send(uuid(3), { type: 'HEALTH', at: NOW, processStatus: 'crashed' });
+  assert.equal(created, [`client:${uuid(3)}`]);
+  assert.is(sup.get(uuid(3))!.processStatus, 'crashed');
+  assert.is(sup.snapshot(uuid(4))!.value.connectivity, 'online');
+  assert.is(created.length, 2);
+  sup.stop();
 });
 
 test.run();

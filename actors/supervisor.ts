@@ -17,9 +17,11 @@ import { supervisorMachine } from './supervisor.machine.ts';
 import { leafPaths } from './inspection/summary.ts';
 import { midLadder, recentByClient, Resumes } from './supervisor.restore.ts';
 import { unchangedReport, type Report } from './client.unchanged.ts';
+import { quietExpectation } from './client.expected.ts';
+import { currentSnapshot, expect, lazyActor, machineFor, startQuietly } from './supervisor.entry.ts';
 import { HeldReports, withHeld } from './supervisor.held-reports.ts';
 import { SupervisorAlerts } from './supervisor.alerts.ts';
-import type { Entry, RecentLog, SupervisorDeps } from './supervisor.types.ts';
+import type { ClientActor, Entry, RecentLog, SupervisorDeps } from './supervisor.types.ts';
 import { logger } from '../lib/logger.ts';
 
 const log = logger('supervisor');
@@ -45,15 +47,7 @@ export class Supervisor {
   constructor(deps: SupervisorDeps) {
     this.#deps = deps;
     this.#holdUnchanged = deps.holdUnchanged ?? true;
-    const recovery = deps.recovery;
-    this.#machine = recovery
-      ? clientMachine.provide({
-          actions: {
-            requestCommand: ({ context }, p) => recovery.request(context.identity.uuid, p.action, p.reason),
-            cancelCommand: (_, p) => void (p.commandId !== null && recovery.cancel?.(p.commandId)),
-          },
-        })
-      : clientMachine;
+    this.#machine = machineFor(deps.recovery);
     this.#resumes = new Resumes({
       clock: deps.clock,
       graceMs: deps.graceMs,
@@ -74,6 +68,7 @@ export class Supervisor {
       clock: deps.clock,
       graceMs: deps.graceMs,
       isCurrent: (entry) => this.#clients.get(entry.record.uuid) === entry,
+      expect,
       observe: (uuid, entry, snap) => this.#observe(uuid, entry, snap),
       recover: (uuid, err) => this.#recover(uuid, err),
     });
@@ -108,7 +103,8 @@ export class Supervisor {
     try {
       for (const record of records) {
         if (this.#clients.has(record.uuid)) continue;
-        const entry = this.#spawn(record, true, errors.get(record.uuid), warns.get(record.uuid), kinds.get(record.uuid));
+        const args = [errors.get(record.uuid), warns.get(record.uuid), kinds.get(record.uuid)] as const;
+        const entry = this.#deps.lazyRestore === false ? this.#spawn(record, true, ...args) : this.#spawnLazy(record, ...args);
         // Mid-way through the recovery ladder: RESUME arms its deadline (it may fire at once).
         if (midLadder(entry.record)) entry.actor.send({ type: 'RESUME', at: now });
         this.#resumes.schedule(entry, now);
@@ -131,6 +127,7 @@ export class Supervisor {
   /** The actor's current snapshot, held reports handed over first (the inspector, tests). */
   snapshot(uuid: string): ClientSnapshot | undefined {
     const entry = this.#clients.get(uuid);
+    if (entry) expect(entry);
     if (entry?.held) this.#heldReports.release(entry);
     return this.#clients.get(uuid)?.actor.getSnapshot();
   }
@@ -146,7 +143,7 @@ export class Supervisor {
    */
   stateCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const e of this.#clients.values()) for (const p of leafPaths(e.actor.getSnapshot().value)) out[p] = (out[p] ?? 0) + 1;
+    for (const e of this.#clients.values()) for (const p of leafPaths(currentSnapshot(e).value)) out[p] = (out[p] ?? 0) + 1;
     return out;
   }
 
@@ -172,6 +169,10 @@ export class Supervisor {
       const snap = entry.snap;
       const unchanged = snap !== null && this.#holdUnchanged && !entry.releasing && unchangedReport(entry.record, snap.value, event);
       if (unchanged) return this.#hold(uuid, entry, unchanged);
+      const quiet = snap !== null && this.#holdUnchanged && !entry.releasing && quietExpectation(entry.record, snap.value, event);
+      if (quiet) return void (entry.expectation = quiet);
+      if (event.type === 'EXPECTED_EVENT') entry.expectation = null; // superseded (it moved nothing)
+      expect(entry);
       if (entry.held !== null) this.#heldReports.release(entry);
       if (this.#clients.get(uuid) !== entry) return this.send(uuid, event); // recreated while releasing
       entry.actor.send(event);
@@ -204,7 +205,7 @@ export class Supervisor {
     this.#alerts.forget(uuid); // a deleted client's offline alert is not news
     entry.held = null;
     if (entry.record.connectivity === 'online') this.#online--;
-    entry.actor.stop();
+    if (entry.created) entry.actor.stop();
     this.#deps.bus.emit({ type: 'client-removed', uuid });
     return true;
   }
@@ -214,7 +215,7 @@ export class Supervisor {
    * without any event). Called periodically by the runtime.
    */
   tick(): void {
-    for (const [uuid, entry] of this.#clients) this.#observe(uuid, entry, entry.actor.getSnapshot());
+    for (const [uuid, entry] of this.#clients) this.#observe(uuid, entry, currentSnapshot(entry));
   }
 
   stop(): void {
@@ -223,23 +224,57 @@ export class Supervisor {
     this.#heldReports.clear();
     this.story.stop();
     // Records stay readable: the writer's final flush still pulls the rows of stopped actors.
-    for (const entry of this.#clients.values()) entry.actor.stop();
+    for (const entry of this.#clients.values()) if (entry.created) entry.actor.stop();
   }
 
   /** A new client starts from the machine's initial states; a persisted one from its record. */
   #spawn(record: ClientRecord, restore: boolean, recentErrors?: number[], recentWarns?: number[], rebootKinds?: number[]): Entry {
-    const { clock, graceMs, inspect } = this.#deps;
-    const now = clock.now();
-    const input = { record, now, graceMs, recentErrors, recentWarns, recovery: this.#deps.recovery?.policy, rebootKinds };
+    const { clock, inspect } = this.#deps;
+    const input = this.#input(record, recentErrors, recentWarns, rebootKinds);
     // A restored actor needs no `input` (the snapshot carries the context); the actor keeps its
     // options for life, so passing it anyway would keep the loaded row alive for every client.
     // (cast: XState's types require `input` whenever the machine declares one)
     const start = (restore ? { snapshot: restoredSnapshot(input) } : { input }) as { input: ClientInput };
     const actor = createActor(this.#machine, { id: `client:${record.uuid}`, clock, inspect, ...start });
     const uuid = record.uuid; // (the closures below must not keep the loaded record alive)
-    const entry: Entry = { actor, record, snap: null, held: null, releasing: false };
+    const entry: Entry = { actor, created: true, record, snap: null, held: null, releasing: false, expectation: null };
     this.#clients.set(uuid, entry);
     if (record.connectivity === 'online') this.#online++;
+    this.#watch(uuid, entry, actor);
+    // Starting notifies the observer with the first snapshot: that derives the record (restoring may
+    // change the connectivity: a client silent for longer than the grace period).
+    actor.start();
+    return entry;
+  }
+
+  /**
+   * A restored client without its actor yet (docs/performance.md "Restore"): the record is derived from the restored
+   * snapshot, the actor is created from it on first use (an event for its machine, a release, a timer, the inspector).
+   */
+  #spawnLazy(record: ClientRecord, recentErrors?: number[], recentWarns?: number[], rebootKinds?: number[]): Entry {
+    const { clock, inspect } = this.#deps;
+    const restored = restoredSnapshot(this.#input(record, recentErrors, recentWarns, rebootKinds));
+    const uuid = record.uuid;
+    const entry = { record, snap: null, held: null, releasing: false, expectation: null } as unknown as Entry;
+    lazyActor(entry, () => {
+      const actor = createActor(this.#machine, { id: `client:${uuid}`, clock, inspect, snapshot: restored } as unknown as { input: ClientInput });
+      this.#watch(uuid, entry, actor);
+      startQuietly(entry, actor);
+      return actor;
+    });
+    this.#clients.set(uuid, entry);
+    if (record.connectivity === 'online') this.#online++;
+    this.#observe(uuid, entry, restored as ClientSnapshot); // the record, as the actor's first snapshot would make it
+    return entry;
+  }
+
+  #input(record: ClientRecord, recentErrors?: number[], recentWarns?: number[], rebootKinds?: number[]): ClientInput {
+    const { clock, graceMs, recovery } = this.#deps;
+    return { record, now: clock.now(), graceMs, recentErrors, recentWarns, recovery: recovery?.policy, rebootKinds };
+  }
+
+  /** Observes an actor's snapshots for its entry; a failure recreates it. */
+  #watch(uuid: string, entry: Entry, actor: ClientActor): void {
     actor.subscribe({
       // XState also notifies when an event changed nothing (RESUME, an event no state handles):
       // the same snapshot object again, nothing to persist or announce.
@@ -248,10 +283,6 @@ export class Supervisor {
       },
       error: (err) => this.#recover(uuid, err),
     });
-    // Starting notifies the observer with the first snapshot: that derives the record (restoring may
-    // change the connectivity: a client silent for longer than the grace period).
-    actor.start();
-    return entry;
   }
 
   #observe(uuid: string, entry: Entry, snap: ClientSnapshot): void {
@@ -311,7 +342,7 @@ export class Supervisor {
     this.#clients.delete(uuid);
     if (entry.record.connectivity === 'online') this.#online--;
     try {
-      entry.actor.stop();
+      if (entry.created) entry.actor.stop();
     } catch {
       /* already stopped by the error */
     }

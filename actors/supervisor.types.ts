@@ -4,6 +4,7 @@ import type { clientMachine } from './client.machine.ts';
 import type { ClientSnapshot } from './client.record.ts';
 import type { RecoveryPolicy } from './client.recovery.ts';
 import type { Report } from './client.unchanged.ts';
+import type { Expectation } from './client.expected.ts';
 import type { CommandAction } from '../domain/command.types.ts';
 import type { ClientRecord, LogLevel, RecoveryReason } from '../domain/client.types.ts';
 import type { EventBus } from '../lib/bus.ts';
@@ -12,12 +13,17 @@ import type { Clock } from '../lib/clock.ts';
 export type ClientActor = Actor<typeof clientMachine>;
 
 export interface Entry {
+  /** Created on first use for a restored client (a getter until then: `lazyActor`). */
   actor: ClientActor;
+  /** False while a restored client's actor is not created yet. */
+  created: boolean;
   record: ClientRecord; // last observed, derived status included
   snap: ClientSnapshot | null; // the snapshot `record` was made from
   /** Unchanged reports not handed to the actor yet (`record` already has their freshness). */
   held: Report[] | null;
   releasing: boolean;
+  /** An expected event that changes nothing visible yet (actors/client.expected.ts), not sent yet. */
+  expectation: Expectation | null;
 }
 
 export interface SupervisorDeps {
@@ -37,6 +43,11 @@ export interface SupervisorDeps {
    * (the equivalence tests and the benchmark's comparison).
    */
   holdUnchanged?: boolean;
+  /**
+   * Restored clients get their actor on first use (`Supervisor.#spawnLazy`). Default on; off creates every
+   * actor at the restore (the benchmark's comparison).
+   */
+  lazyRestore?: boolean;
   /** Shared inspection callback for every actor (the inspector hooks in here). */
   inspect?: (event: InspectionEvent) => void;
   /**

@@ -10,6 +10,7 @@ import { SimulatedClock } from 'xstate';
 import { createApp } from '../app.ts';
 import { InspectionFeed } from '../actors/inspection/feed.ts';
 import { registerMachines } from '../actors/inspection/setup.ts';
+import { clientResolver } from '../actors/inspection/clients.ts';
 import { supervisorReport } from '../actors/inspection/supervisor-report.ts';
 import { Supervisor } from '../actors/supervisor.ts';
 import { emptyRecord, type ClientRecord } from '../domain/client.types.ts';
@@ -38,6 +39,7 @@ test.before(async () => {
   // Four clients were online when the server stopped, one was offline.
   const records: ClientRecord[] = [1, 2, 3, 4].map((i) => ({ ...emptyRecord(uuid(i), clock.now()), discovered: true, connectivity: 'online' as const, lastAlive: clock.now(), processStatus: 'running' as const }));
   records.push({ ...emptyRecord(uuid(5), clock.now()), discovered: true, connectivity: 'offline' as const, lastAlive: clock.now() - 10 * GRACE });
+  feed.setResolver(clientResolver(sup));
   sup.restore(records);
   app = createApp({
     config: f.config, db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, bus: f.bus, commands: f.commands,
@@ -56,6 +58,15 @@ const api = async (path: string, cookie = root) => {
   const res = await app.request(path, { headers: { cookie } });
   return { status: res.status, body: res.status === 200 ? await res.json() : null };
 };
+
+test('a restored client gets its actor on first use: opening it in the inspector is one', async () => {
+  const listed = await api('/api/inspector/actors?machine=client');
+  assert.is(listed.body.total, 0, 'no client actor created by the restore itself');
+  const r = await api(`/api/inspector/actors/client:${uuid(5)}`);
+  assert.is(r.status, 200);
+  assert.equal(r.body.actor.states.filter((s: string) => s.startsWith('connectivity')), ['connectivity.offline']);
+  assert.is((await api('/api/inspector/actors/client:00000000-0000-4000-8000-999999999999')).status, 404);
+});
 
 test('after the restore: state lifecycle.supervising, the restored count, clients by status and region', async () => {
   const r = await api('/api/inspector/actors/supervisor');

@@ -29,6 +29,7 @@ import { logger } from '../lib/logger.ts';
 import type { Store } from './store.ts';
 import type { Inspection, Observers } from './observe.ts';
 import type { Loop } from './loop.ts';
+import { clientResolver } from '../actors/inspection/clients.ts';
 
 const log = logger('runtime');
 const HOUR = 3_600_000;
@@ -79,6 +80,8 @@ export async function restoreActors(e: Env): Promise<Restored> {
       },
     }),
   );
+  // Restored clients get their actor on first use; opening one in the inspector is such a use.
+  e.inspection.feed?.setResolver(clientResolver(supervisor));
   const restoreStarted = performance.now();
   const [records, recent, rebootKinds] = await Promise.all([
     loadClients(store.db),

@@ -96,20 +96,31 @@ if (Number(values.restore) > 0) {
     screenHealthStatus: 'OK' as const,
     status: 'healthy' as const,
   }));
+  // Actors created at the restore (before) and on first use (after), alternately in one process.
+  const cpuMs: Record<string, number[]> = { eager: [], lazy: [] };
   for (let r = 0; r < rounds; r++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const clock = new SimulatedClock();
-    clock.set(now);
-    const feed = new InspectionFeed({ now: () => clock.now() });
-    const sup = new Supervisor({ clock, bus: new EventBus(), graceMs: 170_000, persist: () => {}, inspect: feed.inspect });
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    sup.restore(records);
-    const cpu = process.cpuUsage(cpu0);
-    // CPU time too: on a shared machine it is steadier than the wall clock.
-    console.log(`restore of ${n.toLocaleString('en-US')} clients (inspector on): ${Math.round(performance.now() - t0)} ms, CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
-    sup.stop();
+    for (const lazy of [false, true]) {
+      (globalThis as { gc?: () => void }).gc?.();
+      const clock = new SimulatedClock();
+      clock.set(now);
+      const feed = new InspectionFeed({ now: () => clock.now() });
+      const sup = new Supervisor({ clock, bus: new EventBus(), graceMs: 170_000, persist: () => {}, inspect: feed.inspect, lazyRestore: lazy });
+      const heap0 = process.memoryUsage().heapUsed;
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      sup.restore(records);
+      const cpu = process.cpuUsage(cpu0);
+      const ms = Math.round((cpu.user + cpu.system) / 1000);
+      cpuMs[lazy ? 'lazy' : 'eager'].push(ms);
+      const heap = Math.round((process.memoryUsage().heapUsed - heap0) / 2 ** 20);
+      // CPU time too: on a shared machine it is steadier than the wall clock.
+      const how = lazy ? 'actors on first use' : 'actors at the restore';
+      console.log(`restore of ${n.toLocaleString('en-US')} clients (inspector on, ${how}): ${Math.round(performance.now() - t0)} ms, CPU ${ms} ms, heap +${heap} MiB`);
+      sup.stop();
+    }
   }
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  console.log(`CPU ratio (at the restore / on first use): ${(sum(cpuMs.eager) / Math.max(1, sum(cpuMs.lazy))).toFixed(1)}×`);
   process.exit(0);
 }
 

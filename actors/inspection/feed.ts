@@ -99,6 +99,7 @@ export class InspectionFeed {
   #watchers = new Map<string, Set<FeedSink>>();
   #listWatchers = new Set<FeedSink>();
   #closed = false;
+  #resolve: ((id: string) => void) | null = null;
 
   constructor(opts: FeedOptions) {
     this.#now = opts.now;
@@ -139,7 +140,18 @@ export class InspectionFeed {
   }
 
   get(id: string): InspectedActor | undefined {
-    return this.#live.get(id) ?? this.#stopped.get(id);
+    const known = this.#live.get(id) ?? this.#stopped.get(id);
+    if (known !== undefined || this.#resolve === null) return known;
+    this.#resolve(id); // an actor created on first use (a restored client) starts now
+    return this.#live.get(id);
+  }
+
+  /**
+   * Who creates an actor not started yet when it is asked for by id (docs/performance.md
+   * "Restore": restored clients get their actor on first use, so the inspector is such a use).
+   */
+  setResolver(resolve: ((id: string) => void) | null): void {
+    this.#resolve = resolve;
   }
 
   /** Live changes of one actor. Returns the unsubscribe function. */
