@@ -5,7 +5,7 @@
  * known by the HTTP port it printed (standby line or "listening on").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deadline, freePort, sleep } from '../testing/helpers.ts';
 import { serverEnv, startServer, type ServerProcess } from '../testing/server-process.ts';
@@ -21,7 +21,12 @@ export interface Broker {
 export async function startPersistentMosquitto(bin: string, dir: string): Promise<Broker> {
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'max_queued_messages 0', 'log_dest stderr'];
+  // Started as root, mosquitto drops to its own user: its store must be writable for that user.
+  const store = join(dir, 'mosquitto-store');
+  mkdirSync(store, { recursive: true });
+  chmodSync(dir, 0o711);
+  chmodSync(store, 0o777);
+  const lines = [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${store}/`, 'max_queued_messages 0', 'log_dest stderr'];
   writeFileSync(conf, lines.join('\n') + '\n');
   let child: ChildProcess;
   let exit: Promise<void>;

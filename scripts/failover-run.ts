@@ -41,19 +41,28 @@ async function holderIndex(ctx: Ctx): Promise<0 | 1> {
   return until('a ready holder', async () => ((await isReady(ctx.pair[0])) ? 1 : (await isReady(ctx.pair[1])) ? 2 : null), 60_000).then((i) => (i - 1) as 0 | 1);
 }
 
-/** Publishes one marker log from a fresh client and answers once its row is stored. */
+/** Publishes a marker log every 500 ms from a fresh client until one is stored (the broker is back and the holder takes messages again). */
 async function markerStored(ctx: Ctx, tag: string): Promise<void> {
   const c = await until('a device connection', () => mqtt.connectAsync(ctx.broker.url, { clientId: `failover-marker-${Date.now()}`, protocolVersion: 4, reconnectPeriod: 0 }).catch(() => null), 30_000);
-  const message = `${tag} marker`;
-  await c.publishAsync('infoscreen/fa110000-0000-4000-8000-0000000000ff/logs/info', JSON.stringify({ timestamp: new Date().toISOString(), message, context: null }), { qos: 1 });
-  await c.endAsync();
-  await until('the marker row', async () => (await ctx.db.execute({ sql: 'SELECT 1 FROM client_logs WHERE message = ?', args: [message] })).rows.length > 0, 60_000);
+  try {
+    await until('a marker row', async () => {
+      const message = `${tag} marker ${Date.now()}`;
+      await c.publishAsync('infoscreen/fa110000-0000-4000-8000-0000000000ff/logs/info', JSON.stringify({ timestamp: new Date().toISOString(), message, context: null }), { qos: 1 });
+      await sleep(500);
+      const rs = await ctx.db.execute({ sql: 'SELECT 1 FROM client_logs WHERE message LIKE ?', args: [`${tag} marker %`] });
+      return rs.rows.length > 0;
+    }, 60_000);
+  } finally {
+    await c.endAsync(true);
+  }
 }
 
 async function inject(ctx: Ctx, fault: Fault, holder: Server, other: Server, tag: string): Promise<void> {
   if (fault === 'mosquitto-restart') {
     await ctx.broker.restart();
-    return markerStored(ctx, tag);
+    return markerStored(ctx, tag).catch((err: Error) => {
+      throw new Error(`${err.message}; the holder printed:\n${holder.proc.out().slice(-1500)}\n${holder.proc.err().slice(-1500)}`);
+    });
   }
   holder.proc.child.kill(fault === 'kill9' ? 'SIGKILL' : fault === 'sigstop' ? 'SIGSTOP' : 'SIGTERM');
   await until(`${other.name} ready`, () => isReady(other), 90_000);
