@@ -113,3 +113,9 @@ export async function readyPdfBySource(db: Db): Promise<Map<number, number>> {
   );
   return new Map(r.rows.map((row) => [Number(row.src), Number(row.pdf)]));
 }
+
+/** The presentations a media item was converted from (a converted PDF names its sources). */
+export async function conversionSourcesOf(db: Db, targetMediaId: number): Promise<number[]> {
+  const rs = await db.execute({ sql: 'SELECT source_event_media_id AS s FROM conversions WHERE target_media_id = ?', args: [targetMediaId] });
+  return rs.rows.map((r) => Number(r.s));
+}

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../db/client.ts';
 import type { Writes } from '../../db/logs.ts';
+import { conversionSourcesOf } from '../../db/conversions.ts';
 import {
   deleteFolderStatement, deleteMediaStatement, eventsUsingMedia, folderHasContent, getMedia, getMediaByHash, insertFolderStatement,
   insertMediaStatement, listFolders, listMedia, renameMediaStatement, type MediaItem, type MediaUse,
@@ -177,8 +178,7 @@ export class MediaService {
 
   /** Events using the item directly, or through the presentation it was converted from. */
   async usedBy(id: number): Promise<MediaUse[]> {
-    const sources = await this.d.db.execute({ sql: 'SELECT source_event_media_id AS s FROM conversions WHERE target_media_id = ?', args: [id] });
-    return eventsUsingMedia(this.d.db, [id, ...sources.rows.map((r) => Number(r.s))]);
+    return eventsUsingMedia(this.d.db, [id, ...(await conversionSourcesOf(this.d.db, id))]);
   }
 
   async createFolder(path: string): Promise<void> {
