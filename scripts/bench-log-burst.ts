@@ -16,8 +16,7 @@ import { createClient } from '@libsql/client';
 import { parseCli } from './cli.ts';
 import { startEmbeddedBroker } from '../broker/embedded.ts';
 import { openDatabase } from '../db/client.ts';
-import { loadConfig } from '../config.ts';
-import { startRuntime } from '../runtime.ts';
+import { startOpenRuntime } from './durability-kit.ts';
 import { setQuiet } from '../lib/logger.ts';
 
 const USAGE = `usage: npm run bench:log-burst -- [--messages 20000] [--rounds 1]
@@ -103,27 +102,14 @@ async function original(dir: string): Promise<number> {
 
 /** 2. This server: PUBACK once stored (durable acks), rows through the one writer. */
 async function server(dir: string): Promise<number> {
-  const file = join(dir, 'x.db');
-  const config = loadConfig({
-    ENV: 'test',
-    DATABASE_URL: `file:${file}`,
-    DATA_DIR: dir,
-    MQTT_EMBEDDED_PORT: '0',
-    DEFAULT_SUPERADMIN_PASSWORD: 'log burst run',
-    MQTT_ALLOW_ANONYMOUS: 'true',
-    MQTT_PUBLISH_RATE: '100000',
-    MQTT_PUBLISH_BURST: '100000',
-  });
-  const rt = await startRuntime(config);
+  const rt = await startOpenRuntime(dir);
   try {
-    const until = Date.now() + 10_000;
-    while (rt.broker.connection.status !== 'connected' && Date.now() < until) await sleep(20);
     const t0 = performance.now();
     await burst(rt.broker.url);
     await rt.writer.settled();
     const ms = performance.now() - t0;
     await rt.close();
-    const rows = await countRows(file, `client_logs WHERE client_uuid = '${UUID}'`);
+    const rows = await countRows(join(dir, 'x.db'), `client_logs WHERE client_uuid = '${UUID}'`);
     if (rows !== n) throw new Error(`server: ${rows} of ${n} rows stored`);
     return ms;
   } finally {

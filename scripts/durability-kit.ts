@@ -112,20 +112,8 @@ export interface FaultFigures extends LossFigures {
 export async function ioFaultRun(o: { n: number; faultMs: number; maxPending?: number }): Promise<FaultFigures> {
   setQuiet(true);
   const dir = mkdtempSync(join(tmpdir(), 'infoscreen-iofault-'));
-  const config = loadConfig({
-    ENV: 'test',
-    DATABASE_URL: `file:${join(dir, 'x.db')}`,
-    DATA_DIR: dir,
-    MQTT_EMBEDDED_PORT: '0',
-    DEFAULT_SUPERADMIN_PASSWORD: 'durability run',
-    MQTT_ALLOW_ANONYMOUS: 'true',
-    MQTT_PUBLISH_RATE: '100000',
-    MQTT_PUBLISH_BURST: '100000',
-  });
-  const rt = await startRuntime(config);
+  const rt = await startOpenRuntime(dir);
   try {
-    const until = Date.now() + 10_000;
-    while (rt.broker.connection.status !== 'connected' && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     const dev = await mqtt.connectAsync(rt.broker.url, { clientId: `iofault-${process.pid}`, protocolVersion: 4, reconnectPeriod: 0 });
     const acked = new Set<number>();
     let sawDegraded = false;
@@ -157,4 +145,25 @@ export async function ioFaultRun(o: { n: number; faultMs: number; maxPending?: n
     await rt.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * An in-process server on `dir` (file database, embedded broker) that lets an anonymous device
+ * publish without limits, once its own MQTT connection stands: the benchmarks' device talks to it.
+ */
+export async function startOpenRuntime(dir: string): Promise<Awaited<ReturnType<typeof startRuntime>>> {
+  const config = loadConfig({
+    ENV: 'test',
+    DATABASE_URL: `file:${join(dir, 'x.db')}`,
+    DATA_DIR: dir,
+    MQTT_EMBEDDED_PORT: '0',
+    DEFAULT_SUPERADMIN_PASSWORD: 'durability run',
+    MQTT_ALLOW_ANONYMOUS: 'true',
+    MQTT_PUBLISH_RATE: '100000',
+    MQTT_PUBLISH_BURST: '100000',
+  });
+  const rt = await startRuntime(config);
+  const until = Date.now() + 10_000;
+  while (rt.broker.connection.status !== 'connected' && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return rt;
 }
