@@ -43,7 +43,6 @@ setQuiet(true);
 const UUID = '5e1f0000-aaaa-4bbb-8ccc-0000000b0057';
 const TOPIC = `infoscreen/${UUID}/logs/info`;
 const payload = (i: number) => JSON.stringify({ timestamp: new Date().toISOString(), message: `burst ${i}`, context: null });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The device: every message published at once (QoS 1), resolved when all are PUBACKed. */
 async function burst(url: string): Promise<void> {
