@@ -1,9 +1,9 @@
 /**
  * Who may read GET /metrics (docs/operations.md "Metrics"): a scraper from an address in
  * METRICS_ALLOW_FROM (default loopback only), OR a signed-in admin, OR a Bearer token with scope
- * `metrics`. API tokens do not exist yet: `MetricsTokenCheck` is the hook they plug into (the app
- * passes `metricsTokenCheck`; until then a Bearer token alone is refused). Anything else: 401
- * without credentials, 403 with insufficient ones.
+ * `metrics`. A valid token already reaches here as its owner (routes/middleware/bearer.ts runs for
+ * the whole app and caps the role by the scope), so `MetricsTokenCheck` (bearer.ts `tokenCheck`)
+ * only re-checks the same token. Anything else: 401 without credentials, 403 with insufficient ones.
  */
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
