@@ -37,3 +37,8 @@ export function auditEntry(c: Context<AppEnv>, deps: Pick<RouteDeps, 'config' | 
 export async function audit(c: Context<AppEnv>, deps: Pick<RouteDeps, 'config' | 'now' | 'writer'>, action: string, target: string | number | null, change: AuditChange = {}): Promise<void> {
   await deps.writer.write(auditEntry(c, deps, action, target, change));
 }
+
+/** Who acts and from where, for a service that writes its own audit row (domain/audit.ts AuditBy). */
+export function auditBy(c: Context<AppEnv>, deps: Pick<RouteDeps, 'config'>): { actor: string; address: string | null } {
+  return { actor: actorOf(c), address: clientAddress(c, deps.config.TRUST_PROXY) };
+}

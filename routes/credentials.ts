@@ -14,7 +14,7 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { pathUuid } from './client-json.ts';
 import type { RouteDeps } from './deps.ts';
-import { clientAddress } from './middleware/client-address.ts';
+import { auditBy } from './audit-record.ts';
 import { apiDoc } from './openapi/describe.ts';
 
 const doc = apiDoc('Clients');
@@ -34,7 +34,7 @@ export function credentialsRoutes(deps: RouteDeps) {
     if (uuid === null) throw new HTTPException(404, { message: 'client not found' });
     return uuid;
   };
-  const actorOf = (c: Context<AppEnv>) => ({ actor: `user:${c.var.user!.id}:${c.var.user!.username}`, address: clientAddress(c, deps.config.TRUST_PROXY) });
+  const actorOf = (c: Context<AppEnv>) => auditBy(c, deps);
 
   app.get('/:uuid/credentials', doc("A screen's MQTT account (never its password)", 'The account'), admin, async (c) => {
     const s = await service().status(uuidOf(c));

@@ -16,7 +16,7 @@ import { requireRole } from './middleware/roles.ts';
 import type { AppEnv } from './middleware/session.ts';
 import { intQuery, validate } from './validate.ts';
 import type { RouteDeps } from './deps.ts';
-import { clientAddress } from './middleware/client-address.ts';
+import { auditBy } from './audit-record.ts';
 import { apiDoc } from './openapi/describe.ts';
 
 const doc = apiDoc('Notifications');
@@ -46,7 +46,7 @@ const idParam = z.object({ id: z.coerce.number().int().positive() });
 export function notificationsRoutes(deps: RouteDeps & { notifications: NotificationsApi }) {
   const n = deps.notifications;
   /** Who acts, from where: the audit trail's actor and address. */
-  const actorOf = (c: Context<AppEnv>) => ({ actor: `user:${c.var.user!.id}:${c.var.user!.username}`, address: clientAddress(c, deps.config.TRUST_PROXY) });
+  const actorOf = (c: Context<AppEnv>) => auditBy(c, deps);
   const app = new Hono<AppEnv>();
   app.use('*', requireRole('admin'));
 

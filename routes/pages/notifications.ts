@@ -15,7 +15,7 @@ import type { NotificationService } from '../../services/notifications/service.t
 import type { AppEnv } from '../middleware/session.ts';
 import { render } from './hx.ts';
 import { errorPage, pageContext, pageRole, type PageDeps } from './kit.ts';
-import { clientAddress } from '../middleware/client-address.ts';
+import { auditBy } from '../audit-record.ts';
 import { sendErrorText } from './send-error-text.ts';
 
 type Body = Record<string, string | File | (string | File)[]>;
@@ -45,7 +45,7 @@ export function notificationPages(deps: PageDeps & { notifications?: Notificatio
   const app = new Hono<AppEnv>();
   const admin = pageRole('admin', deps);
   const tz = deps.config.SCHEDULE_TIMEZONE;
-  const actorOf = (c: Context<AppEnv>) => ({ actor: `user:${c.var.user!.id}:${c.var.user!.username}`, address: clientAddress(c, deps.config.TRUST_PROXY) });
+  const actorOf = (c: Context<AppEnv>) => auditBy(c, deps);
 
   const page = async (c: Context<AppEnv>, o: { notice?: string; error?: string; status?: 200 | 400 } = {}) => {
     const n = deps.notifications!;
