@@ -8,6 +8,7 @@ import { logger } from '../lib/logger.ts';
 import { errorText, isStoreFailure } from './store-errors.ts';
 import { isFenced } from './lease.ts';
 import { guarded } from './writer.fence.ts';
+import { coalesceInserts } from './writer.coalesce.ts';
 
 const log = logger('writer');
 
@@ -30,14 +31,15 @@ export interface BatchHost {
 }
 
 /**
- * One atomic batch; if it fails because of one of its statements, each is retried alone: those
+ * One atomic batch (runs of the same INSERT merged into multi-row statements: db/writer.coalesce.ts);
+ * if it fails because of one of its statements, each is retried alone: those
  * that still fail are dropped, counted and logged. Returns how many statements are done (written
  * or dropped as bad); fewer than given means the store failed and the rest must be kept.
  */
 export async function writeBatch(host: BatchHost, batch: Queued[]): Promise<number> {
   if (batch.length === 0 || host.fenced()) return 0;
   try {
-    await host.db.batch(guarded(host.fence, batch.map((q) => q.stmt)), 'write');
+    await host.db.batch(guarded(host.fence, coalesceInserts(batch.map((q) => q.stmt))), 'write');
     return batch.length;
   } catch (err) {
     if (isFenced(err)) return host.fencedAt(err);

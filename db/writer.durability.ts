@@ -12,10 +12,12 @@ export class DurabilityBarrier {
   written = 0;
   #waiters: Waiter[] = [];
 
-  /**
-   * Resolves once everything queued so far is written (by the regular flushes: this forces none),
-   * or after `timeoutMs` with false.
-   */
+  /** Whether someone waits for statements not written yet (the writer then flushes early). */
+  get waiting(): boolean {
+    return this.#waiters.length > 0;
+  }
+
+  /** Resolves once everything queued so far is written, or after `timeoutMs` with false. */
   durable(timeoutMs: number): Promise<boolean> {
     const seq = this.enqueued;
     if (this.written >= seq) return Promise.resolve(true);

@@ -107,4 +107,18 @@ test('write: does not wait for what is queued after its flush started; writes qu
   assert.is(w.stats.flushes, 2, 'two writes queued during a flush took one more flush, not two');
 });
 
+test('durable(): a waiter does not wait for the flush timer; waiters arriving meanwhile share the next flush (group commit)', async () => {
+  const w = new BatchedWriter(db, { flushMs: 60_000, freshnessMs: 1000, clientUpsert: () => null }); // timer never started
+  w.enqueueLog(insert(1));
+  const first = w.durable(5000);
+  w.enqueueLog(insert(2)); // same I/O turn: the same flush
+  const second = w.durable(5000);
+  assert.equal(await Promise.all([first, second]), [true, true]);
+  assert.is(w.stats.flushes, 1);
+  w.enqueueLog(insert(3));
+  assert.is(await w.durable(5000), true);
+  assert.is(w.stats.flushes, 2);
+  assert.equal(await values(), [1, 2, 3]);
+});
+
 test.run();

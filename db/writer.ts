@@ -36,6 +36,8 @@ import { DurabilityBarrier } from './writer.durability.ts';
 import type { StoreStatus, WriterOptions, WriterStats } from './writer.types.ts';
 
 const log = logger('writer');
+/** After the pending I/O callbacks (Node, Deno 2's Node globals); a zero timeout elsewhere. */
+const afterIo: (f: () => void) => void = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f) => void setTimeout(f, 0));
 
 export { FencedError } from './writer.fence.ts';
 export { canWriteAtomic, type AtomicWrites, type StoreStatus, type WriterOptions, type WriterStats } from './writer.types.ts';
@@ -54,6 +56,7 @@ export class BatchedWriter {
   #flushing: Promise<void> | null = null;
   #failures = new StoreFailures();
   #barrier = new DurabilityBarrier(); // sequence numbers of queued statements, and who waits for them
+  #soon = false; // an early flush for durable waiters is scheduled
   stats: WriterStats = {
     flushes: 0,
     statementsWritten: 0,
@@ -170,11 +173,27 @@ export class BatchedWriter {
   }
 
   /**
-   * Resolves once everything queued so far is written (by the regular flushes: this forces none),
-   * or after `timeoutMs` with false. The embedded broker's durable acknowledgement waits on it.
+   * Resolves once everything queued so far is written, or after `timeoutMs` with false. The
+   * durable acknowledgement of a device's QoS 1 message waits on it, so it does not wait for the
+   * timer: a flush starts as soon as the current I/O callbacks are done (everything that arrived
+   * with them shares it), or right after the running one (group commit: the longer a flush takes,
+   * the more the next one carries).
    */
   durable(timeoutMs: number): Promise<boolean> {
-    return this.#barrier.durable(timeoutMs);
+    const done = this.#barrier.durable(timeoutMs);
+    this.#flushSoon();
+    return done;
+  }
+
+  /** One early flush for the waiters of `durable`, never overlapping another. */
+  #flushSoon(): void {
+    if (this.#soon || !this.#barrier.waiting || this.#fencedReason) return;
+    this.#soon = true;
+    afterIo(() => {
+      this.#soon = false;
+      if (this.#flushing) return; // that flush ends with #flushSoon again
+      void this.flush();
+    });
   }
 
   storeStatus(): StoreStatus {
@@ -252,6 +271,7 @@ export class BatchedWriter {
     while (this.#flushing) await this.#flushing;
     this.#flushing = work().finally(() => {
       this.#flushing = null;
+      this.#flushSoon(); // durable waiters that came during this flush: the next one, now
     });
     await this.#flushing;
   }
