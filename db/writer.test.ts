@@ -121,4 +121,17 @@ test('durable(): a waiter does not wait for the flush timer; waiters arriving me
   assert.equal(await values(), [1, 2, 3]);
 });
 
+test('write(): a barrier for statements; a client row that is only fresher (not due yet) waits for its time', async () => {
+  const upserts: string[] = [];
+  const w = new BatchedWriter(db, { flushMs: 60_000, freshnessMs: 60_000, clientUpsert: (uuid) => (upserts.push(uuid), insert(900 + upserts.length)) });
+  w.markClient('a', true);
+  await w.write(insert(1)); // 'a' changed: due now, written with it
+  assert.equal(upserts, ['a']);
+  w.markClient('a', false); // freshness only, written a moment ago
+  await w.write(insert(2));
+  assert.equal(upserts, ['a'], 'not written again by a write');
+  await w.settled(); // the read barrier takes every client row
+  assert.equal(upserts, ['a', 'a']);
+});
+
 test.run();

@@ -154,7 +154,10 @@ export class BatchedWriter {
       // A flush that started before our statements were queued does not hold them: wait for it,
       // then the next one (ours, or another writer's that took ours along) does.
       if (this.#flushing) await this.#flushing;
-      else await this.#exclusive(() => this.#flushOnce(true));
+      // Only the client rows that are due go along: a write is a barrier for statements, and
+      // writing every client's freshness row with it (a poll calls write() every second) cost more
+      // than all the statements together (docs/performance.md "Client rows").
+      else await this.#exclusive(() => this.#flushOnce(false));
       if (this.#fencedReason) throw new FencedError(this.#fencedReason);
       if (this.#failure) throw new StoreUnavailableError(this.#failure.reason);
     }
