@@ -174,7 +174,7 @@ console.log(`bench:log-burst on ${cpus().length} cores (${cpus()[0]?.model ?? 'u
 console.log(`${fmt(n)} QoS 1 log messages from one device process (MQTT 3.1.1, pipelined); time from the first publish until every row is stored`);
 console.log(`original listener: subscribes at QoS ${ORIGINAL_SUBSCRIBE_QOS}, one transaction + commit per message, SQLite WAL, synchronous=FULL`);
 console.log(`this server behind Mosquitto: MQTT 3.1.1, persistent session (MQTT_CLIENT_ID), QoS 1, PUBACK once the row is stored`);
-if (ways.includes('mosquitto')) console.log(haveMosquitto ? `mosquitto.conf: ${MOSQUITTO_CONF.join(', ')}, persistence false` : 'mosquitto: skipped: mosquitto not installed');
+if (ways.includes('mosquitto') && haveMosquitto) console.log(`mosquitto.conf: ${MOSQUITTO_CONF.join(', ')}, persistence false, anonymous`);
 
 const totals = new Map<string, number>();
 for (let r = 1; r <= rounds; r++) {
