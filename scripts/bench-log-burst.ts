@@ -1,136 +1,204 @@
 /**
- * Log burst side by side (docs/performance.md "Log bursts"): the same burst of QoS 1 log messages
- *   1. into the original listener's persistence design: a subscriber on a plain embedded broker
- *      that stores each message in its own transaction (one INSERT + commit per message) on a
- *      SQLite WAL file through @libsql/client, one message after the other;
- *   2. into this server (startRuntime: embedded broker, ingestion, the one writer, file database).
- * Prints, per variant, the time from the first publish until every row is stored, rows/s and the ratio.
- *
- *   npm run bench:log-burst -- [--messages 20000] [--rounds 1]
+ * Log burst side by side (docs/performance.md "Log bursts"): one device process pipelines the same
+ * burst of QoS 1 log messages, per broker way (embedded aedes, a private Mosquitto), into
+ *   1. the original listener's persistence design (scripts/bench/original-listener.ts);
+ *   2. this server (startRuntime: ingestion, the one writer, file database; behind Mosquitto with a
+ *      persistent session whose PUBACK waits for the row, broker/held-acks.ts).
+ * Prints, per round and variant, the time from the first publish until every row is stored, rows/s,
+ * and per broker way the ratio; fails if any message is not stored exactly once.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
 import { createClient } from '@libsql/client';
 import { parseCli } from './cli.ts';
 import { startEmbeddedBroker } from '../broker/embedded.ts';
-import { openDatabase } from '../db/client.ts';
 import { startOpenRuntime } from './durability-kit.ts';
+import { startOriginalListener, ORIGINAL_SUBSCRIBE_QOS } from './bench/original-listener.ts';
+import { mosquittoBinary, startMosquitto } from '../testing/helpers.ts';
 import { setQuiet } from '../lib/logger.ts';
 
-const USAGE = `usage: npm run bench:log-burst -- [--messages 20000] [--rounds 1]
+const USAGE = `usage: npm run bench:log-burst -- [--messages 20000] [--rounds 1] [--broker both] [--max-inflight 1000]
 
-The same burst of QoS 1 log messages (one device, pipelined) stored by the original listener's
-design (one transaction + commit per message, SQLite WAL via @libsql/client) and by this server's
-ingest path; prints rows/s of each and the ratio.
+The same burst of QoS 1 log messages (one device in its own process, pipelined) stored by the
+original listener's design (one transaction + commit per message, SQLite WAL, synchronous=FULL,
+one message after the other) and by this server; per broker way, rows/s of each and the ratio.
 
-  --messages N   log messages per burst (20000)
-  --rounds N     both variants this many times, alternately (1)
-  -h, --help     this text`;
+  --messages N       log messages per burst (20000)
+  --rounds N         every variant this many times, alternately (1)
+  --broker WAY       embedded, mosquitto or both (both; mosquitto ways are skipped if it is not installed)
+  --max-inflight N   Mosquitto's max_inflight_messages (1000; Mosquitto's own default is 20)
+  -h, --help         this text`;
 
 const { values } = parseCli(USAGE, {
-  options: { messages: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '1' } },
+  options: {
+    messages: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '1' },
+    broker: { type: 'string', default: 'both' },
+    'max-inflight': { type: 'string', default: '1000' },
+  },
 });
 const n = Number(values.messages);
 const rounds = Number(values.rounds);
-if (!(n > 0) || !(rounds > 0)) {
-  console.error('--messages and --rounds must be positive');
+const inflight = Number(values['max-inflight']);
+if (!(n > 0) || !(rounds > 0) || !(inflight >= 0) || !['embedded', 'mosquitto', 'both'].includes(values.broker)) {
+  console.error(`--messages and --rounds must be positive, --max-inflight 0 or more, --broker embedded|mosquitto|both\n\n${USAGE}`);
   process.exit(2);
 }
 setQuiet(true);
 
 const UUID = '5e1f0000-aaaa-4bbb-8ccc-0000000b0057';
 const TOPIC = `infoscreen/${UUID}/logs/info`;
-const payload = (i: number) => JSON.stringify({ timestamp: new Date().toISOString(), message: `burst ${i}`, context: null });
+const SERVER_CLIENT_ID = 'infoscreen-server-bench'; // stable: a persistent session (runtime/broker.ts)
+const STALL_MS = 30_000; // no new row for this long: messages were lost, fail
+// What an operator sets (docs/high-availability.md): a window that lets the server's held PUBACKs
+// ride on one commit, and a queue that never drops a burst (default 1,000 drops QoS 1 messages).
+const MOSQUITTO_CONF = [`max_inflight_messages ${inflight}`, `max_queued_messages ${Math.max(100_000, n)}`];
 
-/** The device: every message published at once (QoS 1), resolved when all are PUBACKed. */
-async function burst(url: string): Promise<void> {
-  const dev = await mqtt.connectAsync(url, { clientId: `burst-${process.pid}-${Math.random()}`, protocolVersion: 4, reconnectPeriod: 0 });
-  await Promise.all(Array.from({ length: n }, (_, i) => dev.publishAsync(TOPIC, payload(i), { qos: 1 })));
-  await dev.endAsync();
+interface Figures {
+  ms: number; // first publish → every row stored
+  ackedMs: number; // first publish → the device's last PUBACK
 }
 
-async function countRows(file: string, table: string): Promise<number> {
-  const db = await openDatabase(`file:${file}`);
+/** The device process, connected to `url`; `go()` starts the burst and resolves when all PUBACKs are in. */
+async function startDevice(url: string): Promise<{ go(): Promise<number>; child: ChildProcess }> {
+  const child = fork(join(import.meta.dirname, 'bench', 'burst-device.ts'), { stdio: 'inherit' });
+  const next = (type: string) =>
+    new Promise<number>((resolve, reject) => {
+      const on = (m: { type: string; ms?: number; message?: string }) => {
+        if (m.type === type) (child.off('message', on), resolve(m.ms ?? 0));
+        else if (m.type === 'error') reject(new Error(`device: ${m.message}`));
+      };
+      child.on('message', on);
+      child.once('exit', (code) => reject(new Error(`device exited (${code}) before '${type}'`)));
+    });
+  const ready = next('ready');
+  child.send({ url, topic: TOPIC, n });
+  await ready;
+  return {
+    child,
+    go: () => {
+      const acked = next('acked');
+      child.send({ type: 'go' });
+      return acked;
+    },
+  };
+}
+
+/** Waits until `count()` reaches n; fails when it stops moving for STALL_MS (messages were lost). */
+async function rowsStored(what: string, count: () => Promise<number>, pollMs: number): Promise<void> {
+  let last = -1;
+  let movedAt = Date.now();
+  for (;;) {
+    const c = await count();
+    if (c >= n) return;
+    if (c !== last) (last = c), (movedAt = Date.now());
+    else if (Date.now() - movedAt > STALL_MS) throw new Error(`${what}: stuck at ${c} of ${n} rows for ${STALL_MS / 1000} s (messages lost?)`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Every message `burst 0` … `burst n-1` stored exactly once, or a loud failure. */
+async function verify(what: string, file: string, where = ''): Promise<void> {
+  const db = createClient({ url: `file:${file}` });
   try {
-    return Number((await db.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+    const r = await db.execute(`SELECT COUNT(*) AS total, COUNT(DISTINCT message) AS distinct_ FROM client_logs ${where}`);
+    const total = Number(r.rows[0].total);
+    const distinct = Number(r.rows[0].distinct_);
+    if (total !== n || distinct !== n) throw new Error(`${what}: ${total} rows, ${distinct} distinct messages, expected ${n} of each`);
   } finally {
     db.close();
   }
 }
 
-/** 1. One INSERT + commit per message, in arrival order (the original listener's session per message). */
-async function original(dir: string): Promise<number> {
-  const file = join(dir, 'listener.db');
-  const db = createClient({ url: `file:${file}` });
-  await db.execute('PRAGMA journal_mode=WAL');
-  await db.execute(
-    'CREATE TABLE client_logs (id INTEGER PRIMARY KEY, client_uuid TEXT NOT NULL, level TEXT NOT NULL, timestamp TEXT, received_at TEXT NOT NULL, message TEXT, context TEXT)',
-  );
-  const broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, maxPayloadBytes: 1 << 20 });
-  const url = `mqtt://127.0.0.1:${broker.port}`;
-  const listener: MqttClient = await mqtt.connectAsync(url, { clientId: 'listener', protocolVersion: 4, reconnectPeriod: 0 });
-  let stored = 0;
-  let done: () => void = () => {};
-  const all = new Promise<void>((r) => (done = r));
-  let chain = Promise.resolve();
-  listener.on('message', (topic, buf) => {
-    chain = chain.then(async () => {
-      const m = JSON.parse(buf.toString()) as { timestamp: string; message: string; context: unknown };
-      const tx = await db.transaction('write');
-      await tx.execute({
-        sql: 'INSERT INTO client_logs (client_uuid, level, timestamp, received_at, message, context) VALUES (?, ?, ?, ?, ?, ?)',
-        args: [topic.split('/')[1], 'INFO', m.timestamp, new Date().toISOString(), m.message, m.context === null ? null : JSON.stringify(m.context)],
-      });
-      await tx.commit();
-      if (++stored === n) done();
-    });
-  });
-  await listener.subscribeAsync('infoscreen/+/logs/+', { qos: 1 });
-  const t0 = performance.now();
-  await burst(url);
-  await all;
-  const ms = performance.now() - t0;
-  await listener.endAsync();
-  await broker.close();
-  db.close();
-  if ((await countRows(file, 'client_logs')) !== n) throw new Error('original listener: rows missing');
-  return ms;
+type Way = 'embedded' | 'mosquitto';
+
+async function brokerFor(way: Way): Promise<{ url: string; env: Record<string, string>; close(): Promise<void> }> {
+  if (way === 'mosquitto') {
+    const m = await startMosquitto(mosquittoBinary()!, MOSQUITTO_CONF);
+    return { url: m.url, env: { ...m.env, MQTT_CLIENT_ID: SERVER_CLIENT_ID }, close: m.close };
+  }
+  const b = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, maxPayloadBytes: 1 << 20 });
+  return { url: `mqtt://127.0.0.1:${b.port}`, env: {}, close: () => b.close() };
 }
 
-/** 2. This server: PUBACK once stored (durable acks), rows through the one writer. */
-async function server(dir: string): Promise<number> {
-  const rt = await startOpenRuntime(dir);
+async function original(way: Way, dir: string): Promise<Figures> {
+  const broker = await brokerFor(way);
+  const file = join(dir, 'listener.db');
   try {
+    const listener = await startOriginalListener(broker.url, file, n);
+    const device = await startDevice(broker.url);
     const t0 = performance.now();
-    await burst(rt.broker.url);
-    await rt.writer.settled();
+    const acked = device.go();
+    await listener.stored;
     const ms = performance.now() - t0;
-    await rt.close();
-    const rows = await countRows(join(dir, 'x.db'), `client_logs WHERE client_uuid = '${UUID}'`);
-    if (rows !== n) throw new Error(`server: ${rows} of ${n} rows stored`);
-    return ms;
+    const ackedMs = await acked;
+    await listener.close();
+    await verify('original listener', file);
+    return { ms, ackedMs };
   } finally {
-    await rt.close().catch(() => {});
+    await broker.close();
   }
 }
 
+async function server(way: Way, dir: string): Promise<Figures> {
+  // Embedded: the runtime is the broker. Mosquitto: the runtime connects to it (MQTT_BROKER_HOST).
+  const external = way === 'mosquitto' ? await brokerFor(way) : null;
+  const rt = await startOpenRuntime(dir, external?.env ?? {});
+  const file = join(dir, 'x.db');
+  const reader = createClient({ url: `file:${file}` }); // WAL: reads beside the writer
+  const where = `WHERE client_uuid = '${UUID}'`;
+  try {
+    const device = await startDevice(external?.url ?? rt.broker.url);
+    const t0 = performance.now();
+    const acked = device.go();
+    await rowsStored('this server', async () => Number((await reader.execute(`SELECT COUNT(*) AS n FROM client_logs ${where}`)).rows[0].n), 10);
+    const ms = performance.now() - t0;
+    const ackedMs = await acked;
+    await rt.writer.settled();
+    await rt.close();
+    await verify('this server', file, where);
+    return { ms, ackedMs };
+  } finally {
+    reader.close();
+    await rt.close().catch(() => {});
+    await external?.close();
+  }
+}
+
+const ways: Way[] = values.broker === 'both' ? ['embedded', 'mosquitto'] : [values.broker as Way];
+const haveMosquitto = mosquittoBinary() !== null;
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`bench:log-burst on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
-console.log(`${n.toLocaleString('en-US')} QoS 1 log messages from one device, pipelined; time from the first publish until every row is stored`);
-const totals = { original: 0, server: 0 };
+console.log(`${fmt(n)} QoS 1 log messages from one device process (MQTT 3.1.1, pipelined); time from the first publish until every row is stored`);
+console.log(`original listener: subscribes at QoS ${ORIGINAL_SUBSCRIBE_QOS}, one transaction + commit per message, SQLite WAL, synchronous=FULL`);
+console.log(`this server behind Mosquitto: MQTT 3.1.1, persistent session (MQTT_CLIENT_ID), QoS 1, PUBACK once the row is stored`);
+if (ways.includes('mosquitto') && haveMosquitto) console.log(`mosquitto.conf: ${MOSQUITTO_CONF.join(', ')}, persistence false, anonymous`);
+
+const totals = new Map<string, number>();
 for (let r = 1; r <= rounds; r++) {
-  for (const [name, run] of [['original', original], ['server', server]] as const) {
-    const dir = mkdtempSync(join(tmpdir(), `log-burst-${name}-`));
-    try {
-      const ms = await run(dir);
-      totals[name] += ms;
-      const label = name === 'original' ? 'original listener (INSERT + commit per message)' : "this server's ingest path";
-      console.log(`round ${r}  ${label.padEnd(48)} ${Math.round(ms).toLocaleString('en-US').padStart(7)} ms  ${Math.round((n * 1000) / ms).toLocaleString('en-US').padStart(7)} rows/s`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  for (const way of ways) {
+    if (way === 'mosquitto' && !haveMosquitto) continue;
+    for (const [name, run] of [['original', original], ['server', server]] as const) {
+      const dir = mkdtempSync(join(tmpdir(), `log-burst-${name}-`));
+      try {
+        const f = await run(way, dir);
+        totals.set(`${way} ${name}`, (totals.get(`${way} ${name}`) ?? 0) + f.ms);
+        const label = name === 'original' ? 'original listener' : 'this server';
+        console.log(
+          `round ${r}  ${way.padEnd(9)} ${label.padEnd(17)} ${fmt(f.ms).padStart(7)} ms  ${fmt((n * 1000) / f.ms).padStart(7)} rows/s  (device's last PUBACK after ${fmt(f.ackedMs)} ms)`,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
 }
-console.log(`ratio (rows/s of this server / original listener): ${(totals.original / totals.server).toFixed(1)}×`);
+for (const way of ways) {
+  const o = totals.get(`${way} original`);
+  const s = totals.get(`${way} server`);
+  if (o && s) console.log(`${way}: this server / original (rows/s, over all rounds) = ${(o / s).toFixed(2)}×`);
+  else console.log(`${way}: skipped: mosquitto not installed`);
+}
 process.exit(0);

@@ -150,8 +150,9 @@ export async function ioFaultRun(o: { n: number; faultMs: number; maxPending?: n
 /**
  * An in-process server on `dir` (file database, embedded broker) that lets an anonymous device
  * publish without limits, once its own MQTT connection stands: the benchmarks' device talks to it.
+ * `env` adds settings (bench:log-burst: MQTT_BROKER_HOST etc. for an external broker).
  */
-export async function startOpenRuntime(dir: string): Promise<Awaited<ReturnType<typeof startRuntime>>> {
+export async function startOpenRuntime(dir: string, env: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof startRuntime>>> {
   const config = loadConfig({
     ENV: 'test',
     DATABASE_URL: `file:${join(dir, 'x.db')}`,
@@ -161,6 +162,7 @@ export async function startOpenRuntime(dir: string): Promise<Awaited<ReturnType<
     MQTT_ALLOW_ANONYMOUS: 'true',
     MQTT_PUBLISH_RATE: '100000',
     MQTT_PUBLISH_BURST: '100000',
+    ...env,
   });
   const rt = await startRuntime(config);
   const until = Date.now() + 10_000;
