@@ -115,6 +115,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       fleet.stopTimers();
       observers.stop();
       await services.stop();
+      broker.handOff.close(); // device messages: no more ingestion (the embedded broker holds them unacknowledged)
       await broker.connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       fleet.stop(); // actors stop first so no timer fires after the final flush; their state is already queued
       await store.stop(); // this run's end, the final flush, the lease

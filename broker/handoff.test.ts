@@ -2,7 +2,8 @@
  * The in-process hand-off (broker/handoff.ts) inside the real embedded broker over TCP: device
  * messages reach ingestion from the authorizePublish hook, once; a message that comes before
  * ingestion is ready waits there (PUBACK included) and is not lost; a QoS 1 log's PUBACK waits for
- * its row; dropped, oversized, foreign and the server's own publishes never reach ingestion.
+ * its row; dropped, oversized, foreign and the server's own publishes never reach ingestion, nor
+ * anything after close().
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -112,6 +113,18 @@ test('never ingested: dropped, oversized, topics the server does not read, and t
   await dev.publishAsync('infoscreen/not-a-uuid/health', '{}', { qos: 1 }); // read: ingestion counts it as bad_topic
   await dev.publishAsync(topics.heartbeat(UUID), 'sentinel', { qos: 1 });
   assert.equal(got.map((m) => m.topic), ['infoscreen/not-a-uuid/health', topics.heartbeat(UUID)]);
+});
+
+test('after close() (shutdown) a message is neither ingested nor acknowledged', async () => {
+  const { got, handOff, connect } = await start();
+  const dev = await connect('closing-device');
+  await dev.publishAsync(topics.heartbeat(UUID), 'before', { qos: 1 });
+  handOff.close();
+  let acked = false;
+  void dev.publishAsync(topics.log(UUID, 'ERROR'), JSON.stringify(examples.log), { qos: 1 }).then(() => (acked = true), () => {});
+  await until(() => handOff.stats.afterClose === 1, 'the log in the hook');
+  assert.equal(got.map((m) => m.payload), ['before']);
+  assert.is(acked, false);
 });
 
 test('serverReads is exactly "matches one of the server subscriptions"', () => {

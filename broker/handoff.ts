@@ -12,6 +12,8 @@
  * Start-up: the broker listens before ingestion is built (runtime/loop.ts). A message that comes
  * that early is held in its hook (so is its PUBACK) and ingested, in arrival order, once `ready`
  * resolves: nothing is lost, retained messages included (aedes keeps those only in memory).
+ * Shutdown: after `close()` (the runtime stops ingesting before its final flush) a message is
+ * neither ingested nor acknowledged: the device sends a QoS 1 message again to the next server.
  */
 import { SUBSCRIPTIONS, parseTopic } from './topics.ts';
 
@@ -56,7 +58,8 @@ export function serverReads(topic: string): boolean {
 export class HandOff {
   #o: HandOffOptions;
   #ready = false;
-  stats = { ingested: 0, early: 0, durable: 0, timedOut: 0 };
+  #closed = false;
+  stats = { ingested: 0, early: 0, durable: 0, timedOut: 0, afterClose: 0 };
 
   constructor(o: HandOffOptions) {
     this.#o = o;
@@ -75,7 +78,16 @@ export class HandOff {
     return this.#o.ready.then(() => this.#now(topic, payload, qos));
   }
 
+  /** Stop ingesting (shutdown): from now on a message waits, unacknowledged, until the broker closes. */
+  close(): void {
+    this.#closed = true;
+  }
+
   #now(topic: string, payload: Uint8Array, qos: number): Promise<void> | void {
+    if (this.#closed) {
+      this.stats.afterClose++;
+      return new Promise<void>(() => {}); // its own: reactions on a shared one would pile up
+    }
     this.#o.ingest(topic, payload);
     this.stats.ingested++;
     if (wantsDurableAck(topic, qos)) return this.#durable();
