@@ -18,7 +18,7 @@ import type { BatchedWriter } from './db/writer.ts';
 import { IdAllocator } from './db/ids.ts';
 import type { BrokerSide } from './broker/setup.ts';
 import type { BrokerConnection } from './broker/connection.ts';
-import type { DurableAcks } from './broker/durable-acks.ts';
+import type { HandOff } from './broker/handoff.ts';
 import type { DropCounter } from './broker/drops.ts';
 import type { Holder } from './db/lease.ts';
 import { EventBus } from './lib/bus.ts';
@@ -56,8 +56,8 @@ export interface Runtime {
   db: Db;
   bus: EventBus;
   writer: BatchedWriter;
-  /** Embedded broker: QoS 1 acknowledgements held until the row is stored (stats for tests, benchmarks). */
-  durableAcks: DurableAcks;
+  /** Embedded broker: device messages handed to ingestion in-process (stats for tests, benchmarks). */
+  handOff: HandOff;
   supervisor: Supervisor;
   fleet: Fleet;
   commands: CommandRegistry;
@@ -101,7 +101,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
   const restored = await restoreActors({ config, clock, bus, store, inspection, loop });
   const observers = startObservers(clock, bus);
   const broker = await startBroker(config, clock, store, observers, loop);
-  // Synchronously after the connection is made: ingestion is bound before any message can arrive.
+  // Synchronously after the connection is made; a device message that came earlier waits in the hand-off (broker/handoff.ts).
   const fleet = wireFleet({ config, clock, bus, store, inspection, loop }, restored, { side: broker.side, observers });
   const services = await startServices({ config, clock, bus, store, ids, inspect: inspection.inspect, loop });
   const mounted = mountApp({ config, clock, bus, store, ids, inspection, observers, restored, broker, fleet, services });
@@ -115,6 +115,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
       fleet.stopTimers();
       observers.stop();
       await services.stop();
+      broker.handOff.close(); // device messages: no more ingestion (the embedded broker holds them unacknowledged)
       await broker.connection.close().catch((err) => log.warn('closing the broker connection failed', err));
       fleet.stop(); // actors stop first so no timer fires after the final flush; their state is already queued
       await store.stop(); // this run's end, the final flush, the lease
@@ -129,7 +130,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     db: store.db,
     bus,
     writer: store.writer,
-    durableAcks: broker.durableAcks,
+    handOff: broker.handOff,
     supervisor: restored.supervisor,
     fleet: fleet.fleet,
     commands: fleet.commands,

@@ -1,7 +1,8 @@
 /**
  * The server's own MQTT connection (mqtt.js 5): subscribes to every client → server topic and is
  * the `Publisher` of the domain. Works against the embedded aedes broker (MQTT 3.1.1) or an
- * external one (Mosquitto, v3.1.1 or v5, optionally TLS).
+ * external one (Mosquitto, v3.1.1 or v5, optionally TLS). With the embedded broker it subscribes to
+ * nothing (`subscriptions: []`): device messages reach ingestion in-process (broker/handoff.ts).
  *
  * Decisions :
  * - `mqtt.connect()` + events, never `connectAsync` (which gives up on ECONNREFUSED): the server
@@ -42,6 +43,7 @@ export interface BrokerConnectionOptions {
   protocolVersion: 4 | 5; // aedes: 4 only
   tls?: TlsFiles & { rejectUnauthorized: boolean }; // file paths, read once here
   clean?: boolean; // default false: persistent session (see header)
+  subscriptions?: readonly string[]; // default SUBSCRIPTIONS; [] with the embedded broker
   /**
    * `qos` as delivered to us: the device's own QoS (we subscribe at 1). A returned promise holds
    * our PUBACK of a QoS 1 message until it settles (broker/held-acks.ts; PUBACKs stay in order).
@@ -70,6 +72,7 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
   const backoff = opts.backoffMs ?? { initial: 1000, max: 30_000 };
   const publishTimeoutMs = opts.publishTimeoutMs ?? 10_000;
   const clean = opts.clean ?? false;
+  const subscriptions = [...(opts.subscriptions ?? SUBSCRIPTIONS)];
   const errorLog = rateLimiter(60_000);
 
   let status: BrokerStatus = 'connecting';
@@ -110,7 +113,8 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
     lastError = null;
     log.info(`connected to ${opts.url} as ${opts.clientId} (session present: ${connack.sessionPresent})`);
     // 'connected' is reported once the SUBACK is in: from then on no client message is missed.
-    client.subscribe([...SUBSCRIPTIONS], { qos: 1 }, (err, granted) => {
+    if (subscriptions.length === 0) return setStatus('connected');
+    client.subscribe(subscriptions, { qos: 1 }, (err, granted) => {
       const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
       if (err || refused.length) log.error(`subscribe refused for ${refused.join(', ') || 'some topics'}: ${err?.message ?? ''}`);
       if (!closed && client.connected) setStatus('connected');
@@ -170,8 +174,8 @@ export function connectBroker(opts: BrokerConnectionOptions): BrokerConnection {
       // A clean session loses whatever the broker still has in flight for us (already PUBACKed to
       // the devices): unsubscribe first, the UNSUBACK comes after those deliveries. A persistent
       // session keeps them at the broker instead (see the message handler).
-      if (clean && client.connected)
-        await withTimeout(client.unsubscribeAsync([...SUBSCRIPTIONS]), 1500).catch(() => {});
+      if (clean && client.connected && subscriptions.length > 0)
+        await withTimeout(client.unsubscribeAsync(subscriptions), 1500).catch(() => {});
       // A graceful DISCONNECT waits for in-flight PUBACKs; don't let a dead broker hold shutdown.
       const graceful = client.connected ? client.endAsync(false) : Promise.reject(new Error('offline'));
       await withTimeout(graceful, 2000).catch(() => client.endAsync(true));

@@ -11,11 +11,12 @@
  * `maxPayloadBytes` is acknowledged but never forwarded, so a device whose QoS 1 session holds an
  * oversized screenshot is not kicked into a reconnect loop. A frame far above it (see
  * FRAME_CEILING) is cut at the socket before aedes buffers it. Both are reported to `onOversize`.
+ * What passes all of that goes to ingestion in-process (`handOff`, broker/handoff.ts).
  */
 import { Buffer } from 'node:buffer';
 import net from 'node:net';
 import tls from 'node:tls';
-import { Aedes, type AedesOptions, type AedesPublishPacket, type PublishPacket } from 'aedes';
+import { Aedes, type AedesOptions, type AedesPublishPacket, type Client, type PublishPacket } from 'aedes';
 import { FrameGuard } from './frame-guard.ts';
 import { logger, rateLimiter } from '../lib/logger.ts';
 
@@ -47,10 +48,11 @@ export interface EmbeddedBrokerOptions {
   /** Called with the aedes instance before the first connection can arrive (wire events here). */
   attach?: (aedes: Aedes) => void;
   /**
-   * Durable acknowledgements (broker/durable-acks.ts): for an authorized publish that `wants`,
-   * `beforeAck` is awaited inside authorizePublish, i.e. before aedes writes the PUBACK.
+   * In-process hand-off (broker/handoff.ts): every publish that passed the hooks, the drops and the
+   * size limit, and is not the server's own (`isServer`), goes to `take` inside authorizePublish; a
+   * promise it returns is awaited there, i.e. before aedes writes the PUBACK.
    */
-  beforeAck?: { wants(topic: string, qos: number): boolean; ingestBeforeAck(topic: string, payload: Uint8Array): Promise<void> };
+  handOff?: { isServer(client: Client): boolean; take(topic: string, payload: Uint8Array, qos: number): Promise<void> | void };
   /** Called once per oversized publish; wire it to DropCounter (`too_large`). Default: rate-limited log. */
   onOversize?: (info: OversizeInfo) => void;
 }
@@ -83,6 +85,16 @@ export function assertLoopback(host: string): void {
   }
 }
 
+/** A failing hand-off must not take the broker down: the publish is still acknowledged. */
+function takeSafely(handOff: NonNullable<EmbeddedBrokerOptions['handOff']>, packet: PublishPacket): Promise<void> | void {
+  try {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    return handOff.take(packet.topic, payload, packet.qos);
+  } catch (err) {
+    log.error(`in-process hand-off failed on ${packet.topic}`, err);
+  }
+}
+
 const sizeOf = (payload: PublishPacket['payload']) => (typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
 
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -96,7 +108,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     });
   const userAuthorizePublish = opts.authorizePublish;
   const userAuthorizeForward = opts.authorizeForward;
-  const beforeAck = opts.beforeAck;
+  const handOff = opts.handOff;
 
   const aedes = await Aedes.createBroker({
     ...(opts.authenticate && { authenticate: opts.authenticate }),
@@ -115,9 +127,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
           onOversize({ clientId: client?.id ?? null, topic: packet.topic, bytes, action: 'dropped' });
           return done(null);
         }
-        if (beforeAck && client && beforeAck.wants(packet.topic, packet.qos)) {
-          const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-          return void beforeAck.ingestBeforeAck(packet.topic, payload).then(() => done(null));
+        if (handOff && client && !handOff.isServer(client)) {
+          const until = takeSafely(handOff, packet);
+          if (until) return void until.then(() => done(null), () => done(null));
         }
         done(null);
       };

@@ -6,6 +6,7 @@
  * Anonymous access (MQTT_ALLOW_ANONYMOUS) is refused in production (config.ts checks it first;
  * this is the second lock) and announced loudly: it is for a developer's laptop only.
  */
+import type { Client } from 'aedes';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Writes } from '../db/logs.ts';
@@ -21,7 +22,7 @@ import { createBrokerSecurity, type BrokerSecurity } from './security.ts';
 import { resolveServerAccount, type ServerAccount } from './server-account.ts';
 import { parseTopic } from './topics.ts';
 import { readPemFiles } from './tls-files.ts';
-import type { DurableAcks } from './durable-acks.ts';
+import type { HandOff } from './handoff.ts';
 
 const log = logger('broker');
 
@@ -35,8 +36,8 @@ export interface BrokerSideDeps {
   groupOf: (uuid: string) => number | null;
   /** Create the client record when unknown (the fleet). */
   ensureClient: (uuid: string) => void;
-  /** The embedded broker's durable QoS 1 acknowledgements (broker/durable-acks.ts), when wanted. */
-  durableAcks?: DurableAcks;
+  /** The embedded broker's in-process hand-off to ingestion (broker/handoff.ts), when wanted. */
+  handOff?: Pick<HandOff, 'take'>;
   /** Whether the server's own MQTT connection is up (for the overview). */
   serverConnected: () => boolean;
 }
@@ -97,7 +98,7 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       enforcing: !c.MQTT_ALLOW_ANONYMOUS,
       ...security.hooks,
       attach: security.attach,
-      ...(d.durableAcks && { beforeAck: d.durableAcks }),
+      ...(d.handOff && { handOff: embeddedHandOff(d.handOff, security) }),
       // The broker drops oversized publishes before they reach us: count them here.
       onOversize: (info) => {
         const parsed = info.topic ? parseTopic(info.topic) : null;
@@ -173,6 +174,11 @@ export async function startBrokerSide(d: BrokerSideDeps): Promise<BrokerSide> {
       await embedded?.close();
     },
   };
+}
+
+/** The server's own publishes (identified by its account, whatever the client id) are never ingested. */
+function embeddedHandOff(handOff: Pick<HandOff, 'take'>, security: BrokerSecurity) {
+  return { isServer: (client: Client) => security.identityOf(client)?.kind === 'server', take: handOff.take.bind(handOff) };
 }
 
 /** The embedded broker's TLS listener: port plus PEM material, both files read (and refused) together. */

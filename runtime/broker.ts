@@ -7,7 +7,7 @@
 import type { Config } from '../config.ts';
 import { startBrokerSide, type BrokerSide } from '../broker/setup.ts';
 import { connectBroker, type BrokerConnection, type BrokerConnectionOptions } from '../broker/connection.ts';
-import { DurableAcks } from '../broker/durable-acks.ts';
+import { HandOff, wantsDurableAck } from '../broker/handoff.ts';
 import type { Store } from './store.ts';
 import type { Observers } from './observe.ts';
 import type { Loop } from './loop.ts';
@@ -19,24 +19,25 @@ const DURABLE_ACK_TIMEOUT_MS = 5_000;
 export interface Broker {
   side: BrokerSide;
   connection: BrokerConnection;
-  /** Embedded broker: QoS 1 acknowledgements held until the row is stored. */
-  durableAcks: DurableAcks;
+  /** Embedded broker: device messages handed to ingestion in-process, QoS 1 rows acknowledged once stored. */
+  handOff: HandOff;
 }
 
 export async function startBroker(config: Readonly<Config>, clock: Clock, store: Store, observers: Observers, loop: Loop): Promise<Broker> {
   const { metrics, stats, drops } = observers;
-  // False while ingestion is not built yet: the message was not handled.
+  // Counted once per message, whichever way it came (hand-off or subscription).
   const ingestOne = (topic: string, payload: Uint8Array): boolean => {
     stats.messagesIn++;
     metrics.message(topic);
     const ingest = loop.ingest.peek();
     ingest?.handle(topic, payload);
-    return ingest !== undefined;
+    return ingest !== undefined; // false: not built yet (the hand-off waits for it; the subscription starts after it)
   };
-  // Embedded broker: a device's QoS 1 log or command ack is PUBACKed only once its row is stored.
-  const durableAcks = new DurableAcks({ ingest: ingestOne, durable: (ms) => store.writer.durable(ms), timeoutMs: DURABLE_ACK_TIMEOUT_MS });
+  const durable = (ms: number) => store.writer.durable(ms);
+  // Embedded broker: every device message from its authorizePublish hook, nothing over our own subscription.
+  const handOff = new HandOff({ ingest: ingestOne, ready: loop.ingest.whenBound(), durable, timeoutMs: DURABLE_ACK_TIMEOUT_MS });
   const side = await startBrokerSide({
-    durableAcks,
+    handOff,
     config,
     db: store.db,
     writer: store.writer,
@@ -46,11 +47,11 @@ export async function startBroker(config: Readonly<Config>, clock: Clock, store:
     ensureClient: (uuid) => void loop.fleet.get().ensureClient(uuid),
     serverConnected: () => loop.connection.peek()?.connected ?? false,
   });
-  const connection = loop.connection.bind(connectBroker(connectionOptions(config, side, ingestOne, durableAcks, loop, (ms) => store.writer.durable(ms))));
-  return { side, connection, durableAcks };
+  const connection = loop.connection.bind(connectBroker(connectionOptions(config, side, ingestOne, loop, durable)));
+  return { side, connection, handOff };
 }
 
-function connectionOptions(config: Readonly<Config>, side: BrokerSide, ingestOne: (topic: string, payload: Uint8Array) => boolean, durableAcks: DurableAcks, loop: Loop, durable: (ms: number) => Promise<boolean>): BrokerConnectionOptions {
+function connectionOptions(config: Readonly<Config>, side: BrokerSide, ingestOne: (topic: string, payload: Uint8Array) => boolean, loop: Loop, durable: (ms: number) => Promise<boolean>): BrokerConnectionOptions {
   return {
     url: side.url,
     username: side.account?.username ?? config.MQTT_USER,
@@ -61,13 +62,14 @@ function connectionOptions(config: Readonly<Config>, side: BrokerSide, ingestOne
     clean: config.MQTT_CLIENT_ID === undefined,
     keepalive: config.MQTT_KEEPALIVE,
     protocolVersion: side.embedded ? 4 : (config.MQTT_PROTOCOL_VERSION as 4 | 5),
+    // Embedded: the hand-off already ingested every device message; the connection only publishes.
+    subscriptions: side.embedded ? [] : undefined,
     tls: config.MQTT_TLS_ENABLED
       ? { ca: config.MQTT_TLS_CA_CERT, cert: config.MQTT_TLS_CERTFILE, key: config.MQTT_TLS_KEYFILE, rejectUnauthorized: !config.MQTT_TLS_INSECURE }
       : undefined,
     onMessage: (topic, payload, qos) => {
-      if (durableAcks.alreadyIngested(topic, payload, qos)) return; // ingested before its PUBACK
       // External broker: our PUBACK of a device's QoS 1 log or ack waits for its row (capped like the embedded path).
-      if (ingestOne(topic, payload) && durableAcks.wants(topic, qos)) return durable(DURABLE_ACK_TIMEOUT_MS);
+      if (ingestOne(topic, payload) && wantsDurableAck(topic, qos)) return durable(DURABLE_ACK_TIMEOUT_MS);
     },
     onStatus: (status) => {
       if (status !== 'connected') return;

@@ -17,12 +17,20 @@ import type { Ingest } from '../broker/ingest.ts';
 export class Late<T> {
   #value: T | undefined;
   #bound = false;
+  #waiters: Array<(value: T) => void> = [];
   constructor(readonly name: string) {}
 
   bind(value: T): T {
     if (this.#bound) throw new Error(`runtime loop: ${this.name} bound twice`);
     this.#bound = true;
-    return (this.#value = value);
+    this.#value = value;
+    for (const w of this.#waiters.splice(0)) w(value);
+    return value;
+  }
+
+  /** Resolves with the part once it is bound (waiters in the order they asked). */
+  whenBound(): Promise<T> {
+    return this.#bound ? Promise.resolve(this.#value as T) : new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   get(): T {

@@ -1,0 +1,101 @@
+/**
+ * In-process hand-off from the embedded broker (docs/architecture.md "In-process hand-off"): every
+ * authorized device publish on a topic the server reads is given to ingestion from aedes'
+ * `authorizePublish` hook, after the ACL, rate-limit and size decisions; the server's own MQTT
+ * connection subscribes to none of these topics, so nothing travels a second time over TCP.
+ *
+ * Durable acknowledgements (docs/reliability.md "Crash (kill -9) durability"): aedes writes the
+ * PUBACK of a QoS 1 publish right after that hook, so for a log or command ack (`wantsDurableAck`)
+ * the hook is held until the writer has stored the row (BatchedWriter.durable: the regular flush,
+ * none forced), at most `timeoutMs`; a device is never wedged by a failing store.
+ *
+ * Start-up: the broker listens before ingestion is built (runtime/loop.ts). A message that comes
+ * that early is held in its hook (so is its PUBACK) and ingested, in arrival order, once `ready`
+ * resolves: nothing is lost, retained messages included (aedes keeps those only in memory).
+ * Shutdown: after `close()` (the runtime stops ingesting before its final flush) a message is
+ * neither ingested nor acknowledged: the device sends a QoS 1 message again to the next server.
+ */
+import { SUBSCRIPTIONS, parseTopic } from './topics.ts';
+
+export interface HandOffOptions {
+  /** The server's ingestion of one message (counters and the dispatcher); called only once ready. */
+  ingest: (topic: string, payload: Uint8Array) => void;
+  /** Resolves once ingestion is built. */
+  ready: Promise<unknown>;
+  /** Resolves true once everything queued so far is written, false after `timeoutMs`. */
+  durable: (timeoutMs: number) => Promise<boolean>;
+  timeoutMs: number;
+}
+
+/** The device topics whose messages become stored rows. */
+const STORED_KINDS = new Set(['log', 'ack']);
+
+/** Whether a device publish is acknowledged only once stored: QoS 1 on a topic that becomes a row. */
+export function wantsDurableAck(topic: string, qos: number): boolean {
+  if (qos !== 1) return false;
+  const parsed = parseTopic(topic);
+  return parsed !== null && STORED_KINDS.has(parsed.kind);
+}
+
+const FILTERS = SUBSCRIPTIONS.map((f) => f.split('/'));
+
+/**
+ * Whether `topic` matches one of the server's subscriptions (MQTT 3.1.1 §4.7): exactly what the
+ * subscription delivered before, malformed uuids included (ingestion counts those as bad_topic).
+ */
+export function serverReads(topic: string): boolean {
+  if (!topic.startsWith('infoscreen/')) return false; // also every '$' topic (DROPPED_TOPIC)
+  const t = topic.split('/');
+  return FILTERS.some((f) => {
+    for (let i = 0; i < f.length; i++) {
+      if (f[i] === '#') return true;
+      if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+    }
+    return f.length === t.length;
+  });
+}
+
+export class HandOff {
+  #o: HandOffOptions;
+  #ready = false;
+  #closed = false;
+  stats = { ingested: 0, early: 0, durable: 0, timedOut: 0, afterClose: 0 };
+
+  constructor(o: HandOffOptions) {
+    this.#o = o;
+    // Registered first, so it runs before the early messages' continuations (FIFO).
+    void o.ready.then(() => (this.#ready = true));
+  }
+
+  /**
+   * One authorized device publish (never the server's own). Returns a promise while its PUBACK must
+   * wait (start-up, durable ack); otherwise nothing, and the broker goes on at once. Never rejects.
+   */
+  take(topic: string, payload: Uint8Array, qos: number): Promise<void> | void {
+    if (!serverReads(topic)) return;
+    if (this.#ready) return this.#now(topic, payload, qos);
+    this.stats.early++;
+    return this.#o.ready.then(() => this.#now(topic, payload, qos));
+  }
+
+  /** Stop ingesting (shutdown): from now on a message waits, unacknowledged, until the broker closes. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  #now(topic: string, payload: Uint8Array, qos: number): Promise<void> | void {
+    if (this.#closed) {
+      this.stats.afterClose++;
+      return new Promise<void>(() => {}); // its own: reactions on a shared one would pile up
+    }
+    this.#o.ingest(topic, payload);
+    this.stats.ingested++;
+    if (wantsDurableAck(topic, qos)) return this.#durable();
+  }
+
+  async #durable(): Promise<void> {
+    const written = await this.#o.durable(this.#o.timeoutMs).catch(() => false);
+    if (written) this.stats.durable++;
+    else this.stats.timedOut++;
+  }
+}
