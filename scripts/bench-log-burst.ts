@@ -1,7 +1,9 @@
 /**
  * Log burst side by side (docs/performance.md "Log bursts"): one device process pipelines the same
  * burst of QoS 1 log messages, per broker way (embedded aedes, a private Mosquitto), into
- *   1. the original listener's persistence design (scripts/bench/original-listener.ts);
+ *   1. the original listener's persistence design: its own stack (paho-mqtt, one SQLAlchemy ORM
+ *      session per message: scripts/bench/original_listener.py) when installed, else emulated in
+ *      Node (scripts/bench/original-listener.ts);
  *   2. this server (startRuntime: ingestion, the one writer, file database; behind Mosquitto with a
  *      persistent session whose PUBACK waits for the row, broker/held-acks.ts).
  * Prints, per round and variant, the time from the first publish until every row is stored, rows/s,
@@ -16,6 +18,7 @@ import { parseCli } from './cli.ts';
 import { startEmbeddedBroker } from '../broker/embedded.ts';
 import { startOpenRuntime } from './durability-kit.ts';
 import { startOriginalListener, ORIGINAL_SUBSCRIBE_QOS } from './bench/original-listener.ts';
+import { pythonListenerAvailable, pythonStack, startPythonListener } from './bench/original-listener-py.ts';
 import { mosquittoBinary, startMosquitto } from '../testing/helpers.ts';
 import { setQuiet } from '../lib/logger.ts';
 
@@ -29,6 +32,9 @@ one message after the other) and by this server; per broker way, rows/s of each 
   --rounds N         every variant this many times, alternately (1)
   --broker WAY       embedded, mosquitto or both (both; mosquitto ways are skipped if it is not installed)
   --max-inflight N   Mosquitto's max_inflight_messages (1000; Mosquitto's own default is 20)
+  --original STACK   python: the original's own stack (paho-mqtt, SQLAlchemy ORM; Debian's
+                     python3-sqlalchemy python3-paho-mqtt), node: its design emulated in Node;
+                     auto (default): python when installed, else node
   -h, --help         this text`;
 
 const { values } = parseCli(USAGE, {
@@ -37,15 +43,22 @@ const { values } = parseCli(USAGE, {
     rounds: { type: 'string', default: '1' },
     broker: { type: 'string', default: 'both' },
     'max-inflight': { type: 'string', default: '1000' },
+    original: { type: 'string', default: 'auto' },
   },
 });
 const n = Number(values.messages);
 const rounds = Number(values.rounds);
 const inflight = Number(values['max-inflight']);
-if (!(n > 0) || !(rounds > 0) || !(inflight >= 0) || !['embedded', 'mosquitto', 'both'].includes(values.broker)) {
-  console.error(`--messages and --rounds must be positive, --max-inflight 0 or more, --broker embedded|mosquitto|both\n\n${USAGE}`);
+if (!(n > 0) || !(rounds > 0) || !(inflight >= 0) || !['embedded', 'mosquitto', 'both'].includes(values.broker) || !['auto', 'python', 'node'].includes(values.original)) {
+  console.error(`--messages and --rounds must be positive, --max-inflight 0 or more, --broker embedded|mosquitto|both, --original auto|python|node\n\n${USAGE}`);
   process.exit(2);
 }
+const python = values.original === 'python' || (values.original === 'auto' && pythonListenerAvailable());
+if (python && !pythonListenerAvailable()) {
+  console.error('--original python: needs /usr/bin/python3 with SQLAlchemy and paho-mqtt (apt-get install python3-sqlalchemy python3-paho-mqtt)');
+  process.exit(2);
+}
+const startListener = python ? startPythonListener : startOriginalListener;
 setQuiet(true);
 
 const UUID = '5e1f0000-aaaa-4bbb-8ccc-0000000b0057';
@@ -127,7 +140,7 @@ async function original(way: Way, dir: string): Promise<Figures> {
   const broker = await brokerFor(way);
   const file = join(dir, 'listener.db');
   try {
-    const listener = await startOriginalListener(broker.url, file, n);
+    const listener = await startListener(broker.url, file, n);
     const device = await startDevice(broker.url);
     const t0 = performance.now();
     const acked = device.go();
@@ -183,7 +196,11 @@ const haveMosquitto = mosquittoBinary() !== null;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`bench:log-burst on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
 console.log(`${fmt(n)} QoS 1 log messages from one device process (MQTT 3.1.1, pipelined); time from the first publish until every row is stored`);
-console.log(`original listener: subscribes at QoS ${ORIGINAL_SUBSCRIBE_QOS}, one transaction + commit per message, SQLite WAL, synchronous=FULL`);
+console.log(
+  python
+    ? `original listener: its own stack (${pythonStack()}), one ORM session + commit per message, subscribes at QoS ${ORIGINAL_SUBSCRIBE_QOS}, SQLite WAL, synchronous=FULL`
+    : `original listener: emulated in Node (install python3-sqlalchemy python3-paho-mqtt for its own stack), subscribes at QoS ${ORIGINAL_SUBSCRIBE_QOS}, one transaction + commit per message, SQLite WAL, synchronous=FULL`,
+);
 console.log(`this server behind Mosquitto: MQTT 3.1.1, persistent session (MQTT_CLIENT_ID), QoS 1, PUBACK once the row is stored`);
 if (ways.includes('mosquitto') && haveMosquitto) console.log(`mosquitto.conf: ${MOSQUITTO_CONF.join(', ')}, persistence false, anonymous`);
 
