@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 import paho.mqtt.client as mqtt
 from sqlalchemy import Column, Integer, String, Text, create_engine, event
 from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 host, port, path, n = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 
@@ -31,7 +32,9 @@ class ClientLog(Base):
     context = Column(Text)
 
 
-engine = create_engine(f"sqlite:///{path}")
+# One pooled connection, reused by every session (SQLAlchemy 2's default for a SQLite file; 1.4's,
+# NullPool, would open the file anew per message and make the original look slower than it was).
+engine = create_engine(f"sqlite:///{path}", poolclass=QueuePool, pool_size=1, max_overflow=0)
 
 
 @event.listens_for(engine, "connect")
