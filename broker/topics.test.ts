@@ -91,4 +91,14 @@ test('client → server builders round-trip through parseTopic; subscriptions co
   assert.is(SUBSCRIPTIONS.length, 9);
 });
 
+test('parseTopic: a repeated topic is parsed once (the same frozen value); an over-long one is answered but never kept', () => {
+  const t = 'infoscreen/5e1f0000-aaaa-4bbb-8ccc-0000000b0057/logs/warn';
+  const first = parseTopic(t);
+  assert.ok(first && Object.isFrozen(first));
+  assert.is(parseTopic(t), first);
+  const long = `infoscreen/${'x'.repeat(200)}/health`;
+  assert.is(parseTopic(long), null);
+  assert.is(parseTopic('infoscreen/5E1F0000-AAAA-4BBB-8CCC-0000000B0057/health')?.kind, 'health');
+});
+
 test.run();

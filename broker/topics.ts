@@ -84,6 +84,24 @@ const LEVELS: Record<string, LogLevel> = { error: 'ERROR', warn: 'WARN', info: '
  * returned lower-cased. Topic levels other than the uuid are matched exactly (MQTT is case-sensitive).
  */
 export function parseTopic(topic: string): ParsedTopic | null {
+  // A device publishes on the same few topics again and again; ingestion, the hand-off and the
+  // drop counter each ask. Parsed once per topic (frozen: callers share the value).
+  let parsed = parsedTopics.get(topic);
+  if (parsed !== undefined) return parsed;
+  parsed = parseTopicOnce(topic);
+  if (topic.length > MEMO_TOPIC_MAX) return parsed; // no valid topic is this long: never keep it
+  if (parsed) Object.freeze(parsed);
+  if (parsedTopics.size >= PARSED_TOPICS_MAX) parsedTopics.clear(); // bounded: a flood of odd topics
+  parsedTopics.set(topic, parsed);
+  return parsed;
+}
+
+/** About six topics a screen: room for 40,000 screens before the memo starts over. */
+const PARSED_TOPICS_MAX = 250_000;
+const MEMO_TOPIC_MAX = 96; // the longest valid topic, infoscreen/<uuid>/commands/ack, is 59 characters
+const parsedTopics = new Map<string, ParsedTopic | null>();
+
+function parseTopicOnce(topic: string): ParsedTopic | null {
   const parts = topic.split('/');
   if (parts[0] !== 'infoscreen') return null;
   if (parts.length === 2) return parts[1] === 'discovery' ? { kind: 'discovery' } : null;
