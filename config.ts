@@ -239,6 +239,7 @@ export const envSchema = z.object({
   BACKUP_INTERVAL_HOURS: int(24, 1, 8760), // hours between backups
   BACKUP_KEEP: int(7, 1, 1000), // newest backups kept; older ones in BACKUP_DIR are deleted
   WRITE_FLUSH_MS: int(200, 10, 10_000), // ms between batched database writes
+  WRITE_THREAD: bool(true), // a file database's writes run on a thread of their own (docs/architecture.md "One writer")
 
   // Operations (docs/operations.md): log lines, and who may read GET /metrics without a session.
   LOG_LEVEL: z

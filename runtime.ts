@@ -14,7 +14,7 @@ import type { BulkRuns } from './actors/bulk-runs.ts';
 import type { SchedulerService } from './actors/scheduler.ts';
 import type { InspectionFeed } from './actors/inspection/feed.ts';
 import type { Db } from './db/client.ts';
-import type { BatchedWriter } from './db/writer.ts';
+import type { BatchedWriter, WriterDb } from './db/writer.ts';
 import { IdAllocator } from './db/ids.ts';
 import type { BrokerSide } from './broker/setup.ts';
 import type { BrokerConnection } from './broker/connection.ts';
@@ -56,6 +56,8 @@ export interface Runtime {
   db: Db;
   bus: EventBus;
   writer: BatchedWriter;
+  /** The connection the writer's batches run on (a thread of its own for a file database); tests fault it. */
+  writerDb: WriterDb;
   /** Embedded broker: device messages handed to ingestion in-process (stats for tests, benchmarks). */
   handOff: HandOff;
   supervisor: Supervisor;
@@ -128,6 +130,7 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
     config,
     app: mounted.app,
     db: store.db,
+    writerDb: store.writerDb,
     bus,
     writer: store.writer,
     handOff: broker.handOff,

@@ -3,12 +3,12 @@
  * makes it fail, each alone, so one bad row cannot block (or take down) every other write.
  */
 import type { InStatement } from '@libsql/client';
-import type { Db } from './client.ts';
 import { logger } from '../lib/logger.ts';
 import { errorText, isStoreFailure } from './store-errors.ts';
 import { isFenced } from './lease.ts';
 import { guarded } from './writer.fence.ts';
 import { coalesceInserts } from './writer.coalesce.ts';
+import type { WriterDb } from './writer.types.ts';
 
 const log = logger('writer');
 
@@ -19,7 +19,7 @@ export interface Queued {
 
 /** What writing a batch reports back to the writer. */
 export interface BatchHost {
-  db: Db;
+  db: WriterDb;
   fence: InStatement | null;
   /** The writer was fenced: write nothing. */
   fenced: () => boolean;

@@ -24,7 +24,6 @@
  * good and calls `onFenced`.
  */
 import type { InStatement } from '@libsql/client';
-import type { Db } from './client.ts';
 import { logger } from '../lib/logger.ts';
 import { errorText, isStoreFailure, StoreUnavailableError } from './store-errors.ts';
 import { writeBatch, type BatchHost, type Queued } from './writer.batch.ts';
@@ -33,17 +32,17 @@ import { isFenced } from './lease.ts';
 import { FencedError, guarded } from './writer.fence.ts';
 import { StoreFailures } from './writer.failure.ts';
 import { DurabilityBarrier } from './writer.durability.ts';
-import type { StoreStatus, WriterOptions, WriterStats } from './writer.types.ts';
+import type { StoreStatus, WriterDb, WriterOptions, WriterStats } from './writer.types.ts';
 
 const log = logger('writer');
 /** After the pending I/O callbacks (Node, Deno 2's Node globals); a zero timeout elsewhere. */
 const afterIo: (f: () => void) => void = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f) => void setTimeout(f, 0));
 
 export { FencedError } from './writer.fence.ts';
-export { canWriteAtomic, type AtomicWrites, type StoreStatus, type WriterOptions, type WriterStats } from './writer.types.ts';
+export { canWriteAtomic, type AtomicWrites, type StoreStatus, type WriterDb, type WriterOptions, type WriterStats } from './writer.types.ts';
 
 export class BatchedWriter {
-  #db: Db;
+  #db: WriterDb;
   #opts: Required<Omit<WriterOptions, 'fence' | 'onFenced'>>;
   #fence: InStatement | null;
   #onFenced: (reason: string) => void;
@@ -70,7 +69,7 @@ export class BatchedWriter {
     pendingClients: 0,
   };
 
-  constructor(db: Db, opts: WriterOptions) {
+  constructor(db: WriterDb, opts: WriterOptions) {
     this.#db = db;
     const { fence, onFenced, ...rest } = opts;
     this.#opts = { maxBatch: 5000, maxPending: 200_000, retryMinMs: 250, retryMaxMs: 5000, now: () => Date.now(), ...rest };

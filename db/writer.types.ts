@@ -1,5 +1,5 @@
 /** The one writer's options, stats and store status (db/writer.ts), and what a caller may ask of it. */
-import type { InStatement } from '@libsql/client';
+import type { InStatement, TransactionMode } from '@libsql/client';
 
 export interface WriterOptions {
   flushMs: number; // ms between flushes
@@ -49,4 +49,10 @@ export interface StoreStatus {
   pendingClients: number;
   droppedLogRows: number;
   failedStatements: number;
+}
+
+/** What the writer needs of a database: batches and single statements (a `Db`, or db/write-thread.ts). */
+export interface WriterDb {
+  batch(statements: InStatement[], mode?: TransactionMode): Promise<unknown>;
+  execute(statement: InStatement): Promise<unknown>;
 }

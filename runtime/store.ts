@@ -6,9 +6,10 @@
  * calls `start`, which also starts renewing the lease).
  */
 import type { Config } from '../config.ts';
-import { openDatabase, type Db } from '../db/client.ts';
+import { isFileUrl, openDatabase, type Db } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { BatchedWriter } from '../db/writer.ts';
+import { BatchedWriter, type WriterDb } from '../db/writer.ts';
+import { openWriteThread, type WriteThread } from '../db/write-thread.ts';
 import { upsertClientStatement } from '../db/clients.ts';
 import { serverAliveStatement, serverRunEndStatement, serverRunStartStatement, startBaselineStatement } from '../db/connectivity.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -23,6 +24,8 @@ const log = logger('runtime');
 export interface Store {
   db: Db;
   writer: BatchedWriter;
+  /** Where the writer's batches run: a thread of their own for a file database (WRITE_THREAD), else `db`. */
+  writerDb: WriterDb;
   /** This run's id (server_runs): the previous run's "alive until" is read against it. */
   runId: string;
   /** Starts the writer and the lease renewal (which also moves this run's "alive until" on). */
@@ -58,7 +61,9 @@ export async function openStore(config: Readonly<Config>, clock: Clock, loop: Lo
   }
   // A fenced batch or a failed renewal: stop writing, close the runtime (bound last, runtime.ts), exit.
   const leaseLost = onceLeaseLost(() => writer, () => loop.close.get()(), hooks.onLeaseLost);
-  const writer = new BatchedWriter(db, {
+  const thread = await writeThreadFor(config);
+  const writerDb: WriterDb = thread ?? db;
+  const writer = new BatchedWriter(writerDb, {
     fence: lease.fence,
     onFenced: leaseLost,
     flushMs: config.WRITE_FLUSH_MS,
@@ -75,6 +80,7 @@ export async function openStore(config: Readonly<Config>, clock: Clock, loop: Lo
   return {
     db,
     writer,
+    writerDb,
     runId,
     start() {
       writer.start();
@@ -85,6 +91,25 @@ export async function openStore(config: Readonly<Config>, clock: Clock, loop: Lo
       await writer.stop();
       await lease.stop();
     },
-    close: () => db.close(),
+    close: () => {
+      void thread?.close();
+      db.close();
+    },
   };
+}
+
+/**
+ * A file database's batches run on a thread of their own (db/write-thread.ts): SQLite's work on the
+ * rows then no longer holds the event loop. Not for `:memory:` (a second connection is a second
+ * database) nor a libSQL server (its I/O is asynchronous already).
+ */
+async function writeThreadFor(config: Readonly<Config>): Promise<WriteThread | null> {
+  const url = config.DATABASE_URL!;
+  if (!config.WRITE_THREAD || !isFileUrl(url) || url.includes(':memory:')) return null;
+  try {
+    return await openWriteThread(url);
+  } catch (err) {
+    log.warn(`write thread not started, the writer runs on the main thread: ${(err as Error).message}`);
+    return null;
+  }
 }

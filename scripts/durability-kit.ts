@@ -123,14 +123,14 @@ export async function ioFaultRun(o: { n: number; faultMs: number; maxPending?: n
     const send = (from: number, to: number) =>
       Promise.all(Array.from({ length: to - from }, (_, k) => dev.publishAsync(LOG_TOPIC, logPayload(from + k), { qos: 1 }).then(() => acked.add(from + k))));
     await send(0, third);
-    await rt.db.execute('PRAGMA query_only=1');
+    for (const c of [rt.db, rt.writerDb]) await c.execute('PRAGMA query_only=1'); // the writer's connection too (its own thread)
     const faultEnds = Date.now() + o.faultMs;
     const during = send(third, 2 * third);
     while (Date.now() < faultEnds) {
       if ((await health()) === 'degraded') sawDegraded = true;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await rt.db.execute('PRAGMA query_only=0');
+    for (const c of [rt.db, rt.writerDb]) await c.execute('PRAGMA query_only=0'); // the writer's connection too (its own thread)
     await during;
     await send(2 * third, o.n);
     const ok = Date.now() + 30_000;

@@ -21,7 +21,7 @@ test('creating a group while the store fails: 503 toast (German), no group store
   const page = await kit.newPage();
   await kit.login(page, '/groups');
   const rt = kit.h.rt;
-  await rt.db.execute('PRAGMA query_only=1');
+  for (const c of [rt.db, rt.writerDb]) await c.execute('PRAGMA query_only=1'); // the writer's connection too (its own thread)
   rt.writer.enqueue({ sql: 'UPDATE settings SET value = value WHERE 0' }); // any write: the next flush finds the failure
   await waitFor(() => rt.writer.failing, 'the writer to see the failing store');
   await page.fill('#g-new-name', 'Aula');
@@ -29,7 +29,7 @@ test('creating a group while the store fails: 503 toast (German), no group store
   const toast = page.locator('#toasts .toast-store');
   await toast.waitFor({ timeout: 5000 });
   assert.match(await toast.textContent() ?? '', /Datenbank kann gerade keine Änderungen speichern/);
-  await rt.db.execute('PRAGMA query_only=0');
+  for (const c of [rt.db, rt.writerDb]) await c.execute('PRAGMA query_only=0'); // the writer's connection too (its own thread)
   await waitFor(() => !rt.writer.failing, 'the store back', 10_000);
   assert.is((await rt.db.execute("SELECT COUNT(*) AS n FROM groups WHERE name = 'Aula'")).rows[0].n, 0);
   await page.click('.group-new button[type=submit]');

@@ -39,7 +39,7 @@ s('logs acknowledged during the outage are kept and written after it; /health an
   await waitFor(async () => (await stored()) === 200, '200 rows before the fault');
   assert.is((await health()).status, 'ok');
 
-  await h.rt.db.execute('PRAGMA query_only=1');
+  for (const c of [h.rt.db, h.rt.writerDb]) await c.execute('PRAGMA query_only=1'); // the writer's connection too (its own thread)
   const during = publishLogs(200, 300); // acknowledged after the durability wait times out (the store fails)
   const degraded = await waitFor(async () => {
     const b = await health();
@@ -71,7 +71,7 @@ s('logs acknowledged during the outage are kept and written after it; /health an
   }
 
   await during; // every one of these was PUBACKed
-  await h.rt.db.execute('PRAGMA query_only=0');
+  for (const c of [h.rt.db, h.rt.writerDb]) await c.execute('PRAGMA query_only=0'); // the writer's connection too (its own thread)
   await waitFor(async () => (await health()).status === 'ok', '/health ok again', 10_000);
   await waitFor(async () => (await stored()) === 500, 'all 500 acknowledged rows stored', 10_000);
   const rows = await h.rt.db.execute({ sql: 'SELECT message FROM client_logs WHERE client_uuid = ? ORDER BY id', args: [UUID] });
