@@ -31,7 +31,7 @@ import type { NotificationService } from './services/notifications/service.ts';
 import type { BackupSchedule } from './runtime/backup-schedule.ts';
 import type { AppParts } from './runtime/parts.ts';
 import { newLoop } from './runtime/loop.ts';
-import { openStore } from './runtime/store.ts';
+import { openStore, type Store } from './runtime/store.ts';
 import { startInspection, startObservers } from './runtime/observe.ts';
 import { restoreActors, wireFleet } from './runtime/actors.ts';
 import { startBroker } from './runtime/broker.ts';
@@ -97,6 +97,19 @@ export async function startRuntime(config: Readonly<Config>, opts: RuntimeOption
 
   // With HIGH_AVAILABILITY this waits for the lease as a standby: nothing below (the singletons) runs before.
   const store = await openStore(config, clock, loop, startedAt, { onStandby: opts.onStandby, onLeaseLost: opts.onLeaseLost });
+  try {
+    return await startOnStore(config, opts, { clock, startedAt, bus, loop, store });
+  } catch (err) {
+    store.close(); // a start that failed half-way: the database connection and the write thread go
+    throw err;
+  }
+}
+
+async function startOnStore(
+  config: Readonly<Config>,
+  opts: RuntimeOptions,
+  { clock, startedAt, bus, loop, store }: { clock: Clock; startedAt: number; bus: EventBus; loop: ReturnType<typeof newLoop>; store: Store },
+): Promise<Runtime> {
   const ids = new IdAllocator(store.db); // the one allocator of this database (db/ids.ts)
   const initialAdmin = await bootstrapSuperadmin(store.db, store.writer, config, clock.now());
   const inspection = await startInspection(config, clock, opts.inspector !== false);

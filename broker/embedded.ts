@@ -18,6 +18,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { Aedes, type AedesOptions, type AedesPublishPacket, type Client, type PublishPacket } from 'aedes';
 import { FrameGuard } from './frame-guard.ts';
+import { LaterPubacks } from './later-pubacks.ts';
+import type { Taken } from './handoff.ts';
 import { logger, rateLimiter } from '../lib/logger.ts';
 
 const log = logger('embedded-broker');
@@ -52,7 +54,7 @@ export interface EmbeddedBrokerOptions {
    * size limit, and is not the server's own (`isServer`), goes to `take` inside authorizePublish; a
    * promise it returns is awaited there, i.e. before aedes writes the PUBACK.
    */
-  handOff?: { isServer(client: Client): boolean; take(topic: string, payload: Uint8Array, qos: number): Promise<void> | void };
+  handOff?: { isServer(client: Client): boolean; take(topic: string, payload: Uint8Array, qos: number): Taken };
   /** Called once per oversized publish; wire it to DropCounter (`too_large`). Default: rate-limited log. */
   onOversize?: (info: OversizeInfo) => void;
 }
@@ -86,7 +88,7 @@ export function assertLoopback(host: string): void {
 }
 
 /** A failing hand-off must not take the broker down: the publish is still acknowledged. */
-function takeSafely(handOff: NonNullable<EmbeddedBrokerOptions['handOff']>, packet: PublishPacket): Promise<void> | void {
+function takeSafely(handOff: NonNullable<EmbeddedBrokerOptions['handOff']>, packet: PublishPacket): Taken {
   try {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     return handOff.take(packet.topic, payload, packet.qos);
@@ -109,6 +111,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const userAuthorizePublish = opts.authorizePublish;
   const userAuthorizeForward = opts.authorizeForward;
   const handOff = opts.handOff;
+  const laterPubacks = new LaterPubacks();
 
   const aedes = await Aedes.createBroker({
     ...(opts.authenticate && { authenticate: opts.authenticate }),
@@ -128,8 +131,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
           return done(null);
         }
         if (handOff && client && !handOff.isServer(client)) {
-          const until = takeSafely(handOff, packet);
-          if (until) return void until.then(() => done(null), () => done(null));
+          const taken = takeSafely(handOff, packet);
+          if (taken && 'hold' in taken) return void taken.hold.then(() => done(null), () => done(null));
+          const ackAfter = taken?.ackAfter;
+          if (packet.qos === 1 && packet.messageId !== undefined && (ackAfter || laterPubacks.pending(client))) {
+            laterPubacks.later(client, packet.messageId, ackAfter); // in order behind the held ones
+            packet.qos = 0; // aedes writes no PUBACK of its own and reads on (broker/later-pubacks.ts)
+          }
         }
         done(null);
       };

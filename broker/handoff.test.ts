@@ -100,6 +100,26 @@ test("a QoS 1 log's PUBACK waits until its row is stored; a heartbeat's does not
   assert.equal([handOff.stats.durable, handOff.stats.timedOut], [1, 0]);
 });
 
+test('while a log waits for its row the connection goes on: later publishes are taken, PUBACKs come in publish order', async () => {
+  const waits: Array<ReturnType<typeof deferred<boolean>>> = [];
+  const { got, connect } = await start({ durable: () => (waits.push(deferred<boolean>()), waits.at(-1)!.promise) });
+  const dev = await connect('pipelining-device');
+  const acked: string[] = [];
+  const first = dev.publishAsync(topics.log(UUID, 'INFO'), JSON.stringify({ ...examples.log, message: 'one' }), { qos: 1 }).then(() => acked.push('one'));
+  await until(() => got.length === 1, 'the first log taken');
+  const second = dev.publishAsync(topics.log(UUID, 'INFO'), JSON.stringify({ ...examples.log, message: 'two' }), { qos: 1 }).then(() => acked.push('two'));
+  const beat = dev.publishAsync(topics.heartbeat(UUID), JSON.stringify(examples.heartbeat), { qos: 1 }).then(() => acked.push('heartbeat'));
+  await until(() => got.length === 3, 'both later publishes taken while the first row is not stored');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(acked, [], 'every PUBACK waits behind the first (MQTT 3.1.1 §4.6)');
+  waits[1].resolve(true); // the second row stored first: its PUBACK still waits for the first's
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(acked, []);
+  waits[0].resolve(true);
+  await Promise.all([first, second, beat]);
+  assert.equal(acked, ['one', 'two', 'heartbeat']);
+});
+
 test('never ingested: dropped, oversized, topics the server does not read, and the server’s own publishes', async () => {
   const denied = topics.health('11111111-2222-4333-8444-555555555555');
   const { got, connect } = await start({ deny: denied });

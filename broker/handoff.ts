@@ -4,10 +4,11 @@
  * `authorizePublish` hook, after the ACL, rate-limit and size decisions; the server's own MQTT
  * connection subscribes to none of these topics, so nothing travels a second time over TCP.
  *
- * Durable acknowledgements (docs/reliability.md "Crash (kill -9) durability"): aedes writes the
- * PUBACK of a QoS 1 publish right after that hook, so for a log or command ack (`wantsDurableAck`)
- * the hook is held until the writer has stored the row (BatchedWriter.durable: the regular flush,
- * none forced), at most `timeoutMs`; a device is never wedged by a failing store.
+ * Durable acknowledgements (docs/reliability.md "Crash (kill -9) durability"): for a log or
+ * command ack (`wantsDurableAck`) the PUBACK goes out only once the writer has stored the row
+ * (BatchedWriter.durable, group commit), at most `timeoutMs` later; a device is never wedged by a
+ * failing store. The broker writes that PUBACK itself (`ackAfter`, broker/later-pubacks.ts) and
+ * goes on reading the device's next publishes meanwhile.
  *
  * Start-up: the broker listens before ingestion is built (runtime/loop.ts). A message that comes
  * that early is held in its hook (so is its PUBACK) and ingested, in arrival order, once `ready`
@@ -16,6 +17,9 @@
  * neither ingested nor acknowledged: the device sends a QoS 1 message again to the next server.
  */
 import { SUBSCRIPTIONS, parseTopic } from './topics.ts';
+
+/** What became of a publish handed over (HandOff.take). */
+export type Taken = void | { hold: Promise<unknown> } | { ackAfter: Promise<void> };
 
 export interface HandOffOptions {
   /** The server's ingestion of one message (counters and the dispatcher); called only once ready. */
@@ -68,14 +72,15 @@ export class HandOff {
   }
 
   /**
-   * One authorized device publish (never the server's own). Returns a promise while its PUBACK must
-   * wait (start-up, durable ack); otherwise nothing, and the broker goes on at once. Never rejects.
+   * One authorized device publish (never the server's own). `hold`: the broker waits before it goes
+   * on with the connection (start-up, shutdown); `ackAfter`: taken, its PUBACK waits for this (a
+   * durable ack); nothing: taken, acknowledged at once. Never rejects.
    */
-  take(topic: string, payload: Uint8Array, qos: number): Promise<void> | void {
+  take(topic: string, payload: Uint8Array, qos: number): Taken {
     if (!serverReads(topic)) return;
     if (this.#ready) return this.#now(topic, payload, qos);
     this.stats.early++;
-    return this.#o.ready.then(() => this.#now(topic, payload, qos));
+    return { hold: this.#o.ready.then(() => this.#now(topic, payload, qos)).then((t) => (t && 'hold' in t ? t.hold : t?.ackAfter)) };
   }
 
   /** Stop ingesting (shutdown): from now on a message waits, unacknowledged, until the broker closes. */
@@ -83,14 +88,14 @@ export class HandOff {
     this.#closed = true;
   }
 
-  #now(topic: string, payload: Uint8Array, qos: number): Promise<void> | void {
+  #now(topic: string, payload: Uint8Array, qos: number): Taken {
     if (this.#closed) {
       this.stats.afterClose++;
-      return new Promise<void>(() => {}); // its own: reactions on a shared one would pile up
+      return { hold: new Promise<void>(() => {}) }; // its own: reactions on a shared one would pile up
     }
     this.#o.ingest(topic, payload);
     this.stats.ingested++;
-    if (wantsDurableAck(topic, qos)) return this.#durable();
+    if (wantsDurableAck(topic, qos)) return { ackAfter: this.#durable() };
   }
 
   async #durable(): Promise<void> {

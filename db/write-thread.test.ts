@@ -34,7 +34,7 @@ test("a batch on the thread's connection is committed: the server's own connecti
 });
 
 test('a failing statement comes back with its SQLite code; the batch is all or nothing', async () => {
-  const err = await thread.batch([{ sql: 'INSERT INTO t (v) VALUES (?)', args: [3] }, { sql: 'INSERT INTO t (v) VALUES (?)', args: [1] }], 'write').catch((e) => e);
+  const err = (await thread.batch([{ sql: 'INSERT INTO t (v) VALUES (?)', args: [3] }, { sql: 'INSERT INTO t (v) VALUES (?)', args: [1] }], 'write').catch((e) => e)) as { code?: string };
   assert.match(String(err.code), /^SQLITE_CONSTRAINT/);
   assert.not.ok(isStoreFailure(err), 'a bad statement, not a failing store');
   assert.equal(await values(), [1, 2]);
