@@ -24,6 +24,7 @@ export class HeldAcks {
   #send: SendPacket;
   #waits = new Map<number, Promise<unknown>>(); // messageId → what its PUBACK waits for
   #queue: Held[] = [];
+  #head = 0; // #queue[#head] is the next PUBACK to write
   #generation = 0; // one per connection: a PUBACK never reaches a later session
   #pumping = false;
   stats = { held: 0, released: 0, dropped: 0 };
@@ -38,7 +39,7 @@ export class HeldAcks {
       const wait = packet.messageId === undefined ? undefined : this.#waits.get(packet.messageId);
       if (wait) this.#waits.delete(packet.messageId!);
       // Order: a PUBACK with nothing to wait for still goes behind the held ones.
-      if (!wait && this.#queue.length === 0) return this.#send(packet, cb, ...rest);
+      if (!wait && this.#head === this.#queue.length) return this.#send(packet, cb, ...rest);
       this.#queue.push({ packet, wait: wait ?? null, generation: this.#generation });
       if (wait) this.stats.held++;
       cb?.(); // the pipeline goes on parsing
@@ -53,8 +54,9 @@ export class HeldAcks {
   }
 
   #reset(): void {
-    this.stats.dropped += this.#queue.length;
+    this.stats.dropped += this.#queue.length - this.#head;
     this.#queue = [];
+    this.#head = 0;
     this.#waits.clear();
     this.#generation++;
   }
@@ -63,14 +65,22 @@ export class HeldAcks {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      while (this.#queue.length > 0) {
-        const head = this.#queue[0];
+      // A read index, not shift(): a burst queues tens of thousands, and shift() moves them all each time.
+      while (this.#head < this.#queue.length) {
+        const queue = this.#queue;
+        const head = queue[this.#head];
         if (head.wait) await head.wait.catch(() => {});
-        if (this.#queue[0] !== head || head.generation !== this.#generation) continue; // reset meanwhile
-        this.#queue.shift();
+        if (this.#queue !== queue || queue[this.#head] !== head || head.generation !== this.#generation) continue; // reset meanwhile
+        this.#head++;
+        if (this.#head > 1024 && this.#head * 2 > queue.length) {
+          queue.splice(0, this.#head); // drop what was sent, now and then
+          this.#head = 0;
+        }
         if (head.wait) this.stats.released++;
         if (this.#client.connected) this.#send(head.packet);
       }
+      this.#queue = []; // all written
+      this.#head = 0;
     } finally {
       this.#pumping = false;
     }
