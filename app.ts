@@ -18,7 +18,7 @@ import type { AppDeps, RouteDeps } from './routes/deps.ts';
 import { appParts } from './runtime/parts.ts';
 import { hasBearer, sessionMiddleware, type AppEnv } from './routes/middleware/session.ts';
 import { crossSiteGuard } from './routes/middleware/csrf.ts';
-import { bearerAuth, tokenCheck } from './routes/middleware/bearer.ts';
+import { bearerAuth } from './routes/middleware/bearer.ts';
 import { tokensRoutes } from './routes/tokens.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/academic_periods', academicPeriodsRoutes(d)); // docs/periods.md
   app.route('/api/system-settings', systemSettingsRoutes(d));
   app.route('/api/metrics', metricsRoutes(d)); // activity per minute
-  if (d.prometheus) app.route('/', prometheusRoutes(d.prometheus, { allowFrom: d.config.METRICS_ALLOW_FROM, trustProxy: d.config.TRUST_PROXY, tokenCheck: d.metricsTokenCheck ?? tokenCheck(d, 'metrics') })); // GET /metrics (docs/operations.md)
+  if (d.prometheus) app.route('/', prometheusRoutes(d.prometheus, { allowFrom: d.config.METRICS_ALLOW_FROM, trustProxy: d.config.TRUST_PROXY })); // GET /metrics (docs/operations.md)
   if (d.notifications) app.route('/api/notifications', notificationsRoutes({ ...d, notifications: d.notifications })); // docs/notifications.md
   app.route('/api/reports', reportsRoutes(d)); // availability (docs/availability.md)
   if (d.media) app.route('/api/eventmedia', eventMediaRoutes(d.media, d.now, d)); // docs/media.md

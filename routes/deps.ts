@@ -23,7 +23,6 @@ import type { NotificationService } from '../services/notifications/service.ts';
 import type { MediaApi } from './eventmedia.ts';
 import type { ReadinessCheck } from './health-ready.ts';
 import type { PrometheusSource } from './prometheus.ts';
-import type { MetricsTokenCheck } from './middleware/metrics-access.ts';
 import type { AppParts } from '../runtime/parts.ts';
 
 export type { Writes };
@@ -74,8 +73,6 @@ export interface AppDeps extends Partial<AppParts> {
   readiness?: ReadinessCheck[];
   /** GET /metrics' registry (services/prometheus): the route is mounted only when given. */
   prometheus?: PrometheusSource;
-  /** The hook for API tokens with scope `metrics` (routes/middleware/metrics-access.ts); none yet. */
-  metricsTokenCheck?: MetricsTokenCheck;
   /** For the live stream (mounted by the dashboard/SSE layer, not used by these routes). */
   bus?: EventBus;
   now?: () => number;

@@ -1,7 +1,8 @@
 /**
  * Who may read GET /metrics (docs/operations.md "Metrics"): addresses in METRICS_ALLOW_FROM
  * (loopback by default, through the real socket-address helper), an admin session from anywhere,
- * the Bearer-token hook; everyone else 401/403. The text itself is checked in tests/metrics.e2e.test.ts.
+ * an admin's API token with scope `metrics` (real tokens, through the app-wide bearer middleware);
+ * everyone else 401/403. The text itself is checked in tests/metrics.e2e.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,11 +16,11 @@ let user: string;
 const source = { contentType: 'text/plain; version=0.0.4; charset=utf-8', text: async () => '# HELP x y\n# TYPE x gauge\nx 1\n' };
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
 
-const appWith = (env: Record<string, string> = {}, tokenCheck?: (t: string) => boolean) =>
+const appWith = (env: Record<string, string> = {}) =>
   createApp({
     config: loadConfig({ ENV: 'test', DATABASE_URL: f.config.DATABASE_URL, ...env }),
     db: f.db, writer: f.writer, fleet: f.fleet, screenshots: f.screenshots, brokerStatus: () => ({ connected: true }), now: () => f.clock.t,
-    prometheus: source, metricsTokenCheck: tokenCheck,
+    prometheus: source,
   });
 
 test.before(async () => {
@@ -66,10 +67,31 @@ test('TRUST_PROXY: the address is the proxy\'s X-Forwarded-For entry, so a local
   assert.is((await scrape(app, '127.0.0.1', { 'x-forwarded-for': '127.0.0.1' })).status, 200);
 });
 
-test('a Bearer token the server does not know: 401 invalid_token from the bearer middleware, before any hook (a real metrics token: routes/tokens.test.ts)', async () => {
-  const app = appWith({}, (t) => t === 'metrics-scope-token');
-  for (const token of ['metrics-scope-token', 'other']) {
-    const res = await scrape(app, '192.0.2.10', { authorization: `Bearer ${token}` });
+test('API tokens from anywhere: an admin\'s metrics token reads; a read token is 403 insufficient_scope; an editor cannot have one; an unknown one 401', async () => {
+  const app = appWith();
+  const token = async (cookie: string, scopes: string[]) => {
+    const res = await app.request('/api/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: 'http://localhost' },
+      body: JSON.stringify({ name: 'scraper', scopes, expiresInDays: 7 }),
+    });
+    assert.is(res.status, 201, await res.clone().text());
+    return `Bearer ${(await res.json()).token}`;
+  };
+  const metrics = await token(admin, ['metrics']);
+  assert.is((await scrape(app, '192.0.2.10', { authorization: metrics })).status, 200);
+  const read = await scrape(app, '192.0.2.10', { authorization: await token(admin, ['read']) });
+  assert.is(read.status, 403);
+  assert.is((await read.json()).error, 'insufficient_scope');
+  const editor = await f.login('editor');
+  const editors = await app.request('/api/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: editor, origin: 'http://localhost' },
+    body: JSON.stringify({ name: 'scraper', scopes: ['metrics'], expiresInDays: 7 }),
+  });
+  assert.is(editors.status, 400, 'scope metrics is beyond an editor: no such token exists');
+  for (const unknown of ['metrics-scope-token', `ist_${'x'.repeat(43)}`]) {
+    const res = await scrape(app, '192.0.2.10', { authorization: `Bearer ${unknown}` });
     assert.is(res.status, 401);
     assert.match(res.headers.get('www-authenticate') ?? '', /invalid_token/);
   }

@@ -34,17 +34,6 @@ export function bearerToken(c: Context): string {
   return /^bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
 }
 
-/**
- * Does this request's API token carry `scope`, as far as the owner's current role allows it? The
- * hook for GET /metrics: `tokenHasScope(c, 'metrics')`. False for cookie sessions and anonymous requests.
- */
-export function tokenHasScope(c: Context<AppEnv>, scope: Scope): boolean {
-  const scopes = c.var.scopes;
-  const user = c.var.user;
-  if (!scopes || !user || !scopes.includes(scope)) return false;
-  return scope !== 'metrics' && scope !== 'commands' ? true : roleRank(user.role) >= roleRank('admin');
-}
-
 export function bearerAuth(deps: Pick<RouteDeps, 'db' | 'writer' | 'config' | 'now'>): MiddlewareHandler<AppEnv> {
   const buckets = new Map<number, TokenBucket>();
   const touched = new Map<number, number>(); // token id → when its last use was queued
@@ -82,19 +71,5 @@ export function bearerAuth(deps: Pick<RouteDeps, 'db' | 'writer' | 'config' | 'n
     c.set('scopes', token.scopes);
     c.set('tokenId', token.id);
     await next();
-  };
-}
-
-/**
- * The same check for a token given as text (routes/middleware/metrics-access.ts's
- * `MetricsTokenCheck` hook): valid, carries `scope`, and its owner's current role allows it.
- */
-export function tokenCheck(deps: Pick<RouteDeps, 'db' | 'now'>, scope: Scope): (token: string) => Promise<boolean> {
-  return async (sent) => {
-    if (!TOKEN_PATTERN.test(sent)) return false;
-    const found = await findApiToken(deps.db, sent);
-    if (!found?.owner?.isActive || found.token.revokedAt !== null || found.token.expiresAt <= deps.now()) return false;
-    if (!found.token.scopes.includes(scope)) return false;
-    return scope !== 'metrics' && scope !== 'commands' ? true : roleRank(found.owner.role) >= roleRank('admin');
   };
 }
