@@ -4,34 +4,13 @@ import * as assert from 'uvu/assert';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { commandMachine } from './command.machine.ts';
 import { DEFAULT_TIMERS, type CommandAction, type CommandRecord } from '../domain/command.types.ts';
+import { COMMAND_T0, commandRecord } from '../testing/command-record.ts';
 
-const T0 = 1_000_000;
+const T0 = COMMAND_T0;
 
-function record(action: CommandAction, over: Partial<CommandRecord> = {}): CommandRecord {
-  return {
-    commandId: '5d1f8b4b-7e85-44fb-8f38-3f5d5da5e2e4',
-    clientUuid: '9b8d1856-ff34-4864-a726-12de072d0f77',
-    action,
-    status: 'queued',
-    reason: 'test',
-    requestedBy: 1,
-    issuedAt: T0,
-    expiresAt: T0 + 240_000,
-    publishedAt: null,
-    ackedAt: null,
-    executionStartedAt: null,
-    completedAt: null,
-    failedAt: null,
-    errorCode: null,
-    errorMessage: null,
-    stageDeadline: T0 + DEFAULT_TIMERS.queued,
-    lastSeenAt: T0,
-    bulkRunId: null,
-    createdAt: T0,
-    updatedAt: T0,
-    ...over,
-  };
-}
+/** The tests' queued command of `action` (testing/command-record.ts), its first deadline the real one. */
+const record = (action: CommandAction, over: Partial<CommandRecord> = {}): CommandRecord =>
+  commandRecord({ action, reason: 'test', stageDeadline: T0 + DEFAULT_TIMERS.queued, ...over }, T0);
 
 type Publish = 'resolve' | 'reject' | 'hang';
 

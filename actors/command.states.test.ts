@@ -5,34 +5,12 @@ import { createActor, fromPromise } from 'xstate';
 import { commandMachine, type PublishInput } from './command.machine.ts';
 import { CANCELABLE, isCancelable } from './command.states.ts';
 import { DEFAULT_TIMERS, LIVE_STATES, TERMINAL_STATES, type CommandRecord, type LiveStatus } from '../domain/command.types.ts';
+import { COMMAND_T0, commandRecord } from '../testing/command-record.ts';
 
-const T0 = 1_000_000;
+const T0 = COMMAND_T0;
 const machine = commandMachine.provide({ actors: { publish: fromPromise<{ at: number }, PublishInput>(() => new Promise(() => {})) } });
 
-function recordIn(status: LiveStatus): CommandRecord {
-  return {
-    commandId: '5d1f8b4b-7e85-44fb-8f38-3f5d5da5e2e4',
-    clientUuid: '9b8d1856-ff34-4864-a726-12de072d0f77',
-    action: 'reboot_host',
-    status,
-    reason: null,
-    requestedBy: 1,
-    issuedAt: T0,
-    expiresAt: T0 + 240_000,
-    publishedAt: null,
-    ackedAt: null,
-    executionStartedAt: null,
-    completedAt: null,
-    failedAt: null,
-    errorCode: null,
-    errorMessage: null,
-    stageDeadline: T0 + 5000,
-    lastSeenAt: T0,
-    bulkRunId: null,
-    createdAt: T0,
-    updatedAt: T0,
-  };
-}
+const recordIn = (status: LiveStatus): CommandRecord => commandRecord({ status }, T0);
 
 /** The status an actor restored in `status` reaches after a CANCEL. */
 function afterCancel(status: LiveStatus): string {
