@@ -9,15 +9,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
-import { Supervisor } from './supervisor.ts';
-import { CommandRegistry } from './commands.ts';
-import { RecoveryRequests } from './recovery-requests.ts';
 import type { RecoveryPolicy } from './client.recovery.ts';
-import type { CommandAction, CommandRecord, CommandStatus } from '../domain/command.types.ts';
+import type { CommandAction, CommandRecord } from '../domain/command.types.ts';
 import { emptyRecord, type ProcessStatus } from '../domain/client.types.ts';
 import { EventBus } from '../lib/bus.ts';
-import { topics } from '../broker/topics.ts';
 import { setQuiet } from '../lib/logger.ts';
+import { wireRecovery } from '../testing/recovery-wiring.ts';
 import { rng } from '../scripts/sim/rng.ts';
 
 setQuiet(true);
@@ -30,24 +27,16 @@ const turn = () => new Promise((r) => setImmediate(r)); // lets the registry's p
 function wire(policy = POLICY) {
   const clock = new SimulatedClock();
   clock.set(Date.UTC(2026, 3, 3, 8, 0, 0));
-  const bus = new EventBus();
-  const created: CommandRecord[] = []; // every command as created (blocked ones included)
   const published: CommandRecord[] = [];
   const latest = new Map<string, CommandRecord>(); // command id → its latest record
-  const requests = new RecoveryRequests(policy.expiryMs / 1000);
-  const sup = new Supervisor({ clock, bus, graceMs: 170 * S, persist: () => {}, recovery: { policy, request: requests.request } });
-  const reg = new CommandRegistry({
+  const { sup, reg, requests, created } = wireRecovery({
     clock,
-    bus,
-    publisher: { connected: true, publish: async () => {} },
-    topics,
-    persist: () => {},
-    lockout: { max: 3, windowMs: policy.lockoutMs },
-    onTransition: (record, from: CommandStatus | null) => {
-      if (from === null) created.push(record);
+    bus: new EventBus(),
+    policy,
+    graceMs: 170 * S,
+    onTransition: (record) => {
       latest.set(record.commandId, record);
       if (record.status === 'published') published.push(record);
-      sup.commandChanged(record, from);
     },
   });
   return { clock, sup, reg, requests, created, published, latest };

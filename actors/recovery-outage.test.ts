@@ -7,15 +7,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimulatedClock } from 'xstate';
-import { Supervisor } from './supervisor.ts';
-import { CommandRegistry } from './commands.ts';
-import { RecoveryRequests } from './recovery-requests.ts';
 import type { RecoveryPolicy } from './client.recovery.ts';
-import type { CommandRecord } from '../domain/command.types.ts';
 import { EventBus, type BusEvent } from '../lib/bus.ts';
 import { commandAlert } from '../services/alerts/center.ts';
-import { topics } from '../broker/topics.ts';
 import { setQuiet } from '../lib/logger.ts';
+import { wireRecovery } from '../testing/recovery-wiring.ts';
 
 setQuiet(true);
 const S = 1000;
@@ -37,21 +33,7 @@ function wire() {
       if (a) alerts.push({ kind: a.event.kind, severity: a.event.severity, uuid: a.event.uuid });
     }
   });
-  const created: CommandRecord[] = [];
-  const requests = new RecoveryRequests(POLICY.expiryMs / 1000);
-  const sup = new Supervisor({ clock, bus, graceMs: GRACE, persist: () => {}, recovery: { policy: POLICY, request: requests.request, cancel: requests.cancel } });
-  const reg = new CommandRegistry({
-    clock,
-    bus,
-    publisher: { connected: true, publish: async () => {} },
-    topics,
-    persist: () => {},
-    lockout: { max: 3, windowMs: POLICY.lockoutMs },
-    onTransition: (record, from) => {
-      if (from === null) created.push(record);
-      sup.commandChanged(record, from);
-    },
-  });
+  const { sup, reg, requests, created } = wireRecovery({ clock, bus, policy: POLICY, graceMs: GRACE, cancel: true });
   requests.attach(reg);
   const health = (uuid: string) => {
     sup.send(uuid, { type: 'HEALTH', at: clock.now(), processStatus: 'running' });
