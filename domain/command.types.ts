@@ -59,6 +59,18 @@ export interface CommandRecord {
   updatedAt: number;
 }
 
+/** The stage times and error of a command that has not left the queue yet. */
+export const NOT_STARTED = {
+  publishedAt: null,
+  ackedAt: null,
+  executionStartedAt: null,
+  completedAt: null,
+  failedAt: null,
+  errorCode: null,
+  errorMessage: null,
+  errorReason: null,
+} as const satisfies Partial<CommandRecord>;
+
 /** Stage timers in ms (docs/commands.md "Timers"); all configurable. */
 export interface CommandTimers {
   queued: number; // queued → publish_in_progress

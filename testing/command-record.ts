@@ -2,7 +2,7 @@
  * One command record for the command machine's tests (actors/command.*.test.ts): a fresh,
  * queued `reboot_host` issued at `T0` that expires after 240 s; `over` changes any field.
  */
-import type { CommandRecord } from '../domain/command.types.ts';
+import { NOT_STARTED, type CommandRecord } from '../domain/command.types.ts';
 
 export const COMMAND_T0 = 1_000_000;
 
@@ -16,13 +16,7 @@ export function commandRecord(over: Partial<CommandRecord> = {}, t0 = COMMAND_T0
     requestedBy: 1,
     issuedAt: t0,
     expiresAt: t0 + 240_000,
-    publishedAt: null,
-    ackedAt: null,
-    executionStartedAt: null,
-    completedAt: null,
-    failedAt: null,
-    errorCode: null,
-    errorMessage: null,
+    ...NOT_STARTED,
     stageDeadline: t0 + 5000,
     lastSeenAt: t0,
     bulkRunId: null,
