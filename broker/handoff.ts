@@ -64,6 +64,7 @@ export class HandOff {
   #ready = false;
   #closed = false;
   stats = { ingested: 0, early: 0, durable: 0, timedOut: 0, afterClose: 0 };
+  #waiting = new Map<Promise<boolean>, { n: number; done: Promise<void> }>(); // the writer's shared promise → its messages
 
   constructor(o: HandOffOptions) {
     this.#o = o;
@@ -98,9 +99,26 @@ export class HandOff {
     if (wantsDurableAck(topic, qos)) return { ackAfter: this.#durable() };
   }
 
-  async #durable(): Promise<void> {
-    const written = await this.#o.durable(this.#o.timeoutMs).catch(() => false);
-    if (written) this.stats.durable++;
-    else this.stats.timedOut++;
+  /**
+   * The writer's promise for everything queued so far, shared by every message of the same flush
+   * (db/writer.durability.ts): counted once per flush here, not one promise per message.
+   */
+  #durable(): Promise<void> {
+    const shared = this.#o.durable(this.#o.timeoutMs);
+    const known = this.#waiting.get(shared);
+    if (known) {
+      known.n++;
+      return known.done;
+    }
+    const entry = {
+      n: 1,
+      done: shared.catch(() => false).then((written) => {
+        this.#waiting.delete(shared);
+        if (written) this.stats.durable += entry.n;
+        else this.stats.timedOut += entry.n;
+      }),
+    };
+    this.#waiting.set(shared, entry);
+    return entry.done;
   }
 }

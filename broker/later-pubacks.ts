@@ -16,48 +16,64 @@ import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import type { Client } from 'aedes';
 
-interface Chain {
-  tail: Promise<void>;
-  pending: number;
+/** PUBACKs that wait for the same thing (the writer shares one promise per flush), in order. */
+interface Pending {
+  ids: number[];
+  until: Promise<unknown> | null;
+  ready: boolean;
 }
 
 /** PUBACK of packet id `id`: fixed header 0x40, remaining length 2, the id (MQTT 3.1.1 §3.4). */
 const puback = (id: number) => Buffer.from([0x40, 0x02, (id >> 8) & 0xff, id & 0xff]);
 
 export class LaterPubacks {
-  #chains = new WeakMap<Client, Chain>();
+  #queues = new WeakMap<Client, Pending[]>();
   stats = { held: 0, sent: 0, dropped: 0 };
 
   /** Whether `client` has PUBACKs still to come (a QoS 1 publish of it must then queue as well). */
   pending(client: Client): boolean {
-    return (this.#chains.get(client)?.pending ?? 0) > 0;
+    return (this.#queues.get(client)?.length ?? 0) > 0;
   }
 
   /** Write the PUBACK of `messageId` to `client` once `until` settles, after its earlier ones. */
-  later(client: Client, messageId: number, until: Promise<unknown> = Promise.resolve()): void {
-    let chain = this.#chains.get(client);
-    if (!chain) this.#chains.set(client, (chain = { tail: Promise.resolve(), pending: 0 }));
-    const c = chain;
-    c.pending++;
+  later(client: Client, messageId: number, until?: Promise<unknown>): void {
+    let queue = this.#queues.get(client);
+    if (!queue) this.#queues.set(client, (queue = []));
     this.stats.held++;
-    c.tail = c.tail
-      .then(() => until)
-      .catch(() => {})
-      .then(() => {
-        c.pending--;
-        this.#write(client, messageId);
-      });
-  }
-
-  #write(client: Client, messageId: number): void {
-    const conn = client.conn as unknown as { write(b: Uint8Array): boolean; cork(): void; uncork(): void; destroyed?: boolean; writable?: boolean };
-    if (!client.connected || !conn || conn.destroyed || conn.writable === false) {
-      this.stats.dropped++;
+    const last = queue[queue.length - 1];
+    // One entry (and one callback) for a run of messages waiting for the same flush.
+    if (last && !last.ready && until && last.until === until) {
+      last.ids.push(messageId);
       return;
     }
-    conn.cork();
-    process.nextTick(() => conn.uncork());
-    conn.write(puback(messageId));
-    this.stats.sent++;
+    const entry: Pending = { ids: [messageId], until: until ?? null, ready: !until };
+    queue.push(entry);
+    if (!until) return this.#drain(client, queue);
+    const done = () => {
+      entry.ready = true;
+      this.#drain(client, queue);
+    };
+    until.then(done, done);
+  }
+
+  /** Writes the PUBACKs at the head that may go, in one go (the socket corked until the next tick). */
+  #drain(client: Client, queue: Pending[]): void {
+    if (!queue[0]?.ready) return;
+    const conn = client.conn as unknown as { write(b: Uint8Array): boolean; cork(): void; uncork(): void; destroyed?: boolean; writable?: boolean };
+    const open = client.connected && conn && !conn.destroyed && conn.writable !== false;
+    if (open) {
+      conn.cork();
+      process.nextTick(() => conn.uncork());
+    }
+    while (queue[0]?.ready) {
+      for (const id of queue.shift()!.ids) {
+        if (!open) {
+          this.stats.dropped++;
+          continue;
+        }
+        conn.write(puback(id));
+        this.stats.sent++;
+      }
+    }
   }
 }

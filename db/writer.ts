@@ -294,6 +294,7 @@ export class BatchedWriter {
     const { rows, uuids } = this.#clientRows.take(all, now, (uuid) => this.#opts.clientUpsert(uuid));
     const queued = this.#queue;
     const upTo = this.#barrier.enqueued;
+    this.#barrier.seal(); // durable waiters from now on belong to the next flush
     this.#queue = [];
     this.#logsQueued = 0;
     const entries = rows.concat(queued);
