@@ -4,9 +4,10 @@
  * the rows no longer holds the event loop that parses MQTT and serves HTTP. Reads stay on the
  * server's own connection (WAL: they see every committed batch). A thread that dies fails what it
  * had in hand as a store failure (the writer keeps it and retries) and is started anew on the next
- * call. Node and Deno both have node:worker_threads; Node needs tsx registered inside the thread.
+ * call (lib/ts-worker.ts starts it on Node and Deno).
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../lib/ts-worker.ts';
 import type { InStatement, TransactionMode } from '@libsql/client';
 import type { WriterDb } from './writer.types.ts';
 
@@ -14,7 +15,7 @@ export interface WriteThread extends WriterDb {
   close(): Promise<void>;
 }
 
-type Answer = { id: number; ok: true; rows?: Record<string, unknown>[] } | { id: number; ok: false; error: Failure };
+type Answer = { id: number; ok: true } | { id: number; ok: false; error: Failure };
 interface Failure {
   name: string;
   message: string;
@@ -31,13 +32,6 @@ function revive(f: Failure): Error {
 /** Thread lost (crashed, or closed under a pending call): a store failure, never a bad statement. */
 const lost = (why: string) => Object.assign(new Error(`write thread ${why}`), { code: 'WRITE_THREAD_LOST' });
 
-function spawn(url: string): Worker {
-  const entry = new URL('./write-thread.worker.ts', import.meta.url);
-  if ('Deno' in globalThis) return new Worker(entry, { workerData: { url } });
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: { url } });
-}
-
 export async function openWriteThread(url: string): Promise<WriteThread> {
   let worker: Worker | null = null;
   let ready: Promise<void> | null = null;
@@ -46,7 +40,7 @@ export async function openWriteThread(url: string): Promise<WriteThread> {
   const pending = new Map<number, { resolve: (a: Answer) => void; reject: (e: Error) => void }>();
 
   const start = (): Promise<void> => {
-    const w = spawn(url);
+    const w = startTsWorker(new URL('./write-thread.worker.ts', import.meta.url), { url });
     worker = w;
     w.unref(); // the writer's own stop and the runtime's close end it; it never keeps a process alive
     ready = new Promise<void>((resolve, reject) => {
@@ -66,7 +60,7 @@ export async function openWriteThread(url: string): Promise<WriteThread> {
     return ready;
   };
 
-  const call = async (req: { op: 'batch'; statements: InStatement[]; mode: TransactionMode } | { op: 'execute'; statement: InStatement }): Promise<Answer & { ok: true }> => {
+  const call = async (req: { op: 'batch'; statements: InStatement[]; mode: TransactionMode } | { op: 'execute'; statement: InStatement }): Promise<void> => {
     if (closed) throw lost('closed');
     if (!worker) await start();
     else await ready;
@@ -76,13 +70,12 @@ export async function openWriteThread(url: string): Promise<WriteThread> {
       worker!.postMessage({ id, ...req });
     });
     if (!answer.ok) throw revive(answer.error);
-    return answer;
   };
 
   await start();
   return {
     batch: (statements, mode = 'deferred') => call({ op: 'batch', statements, mode }),
-    execute: async (statement) => ({ rows: (await call({ op: 'execute', statement })).rows ?? [] }),
+    execute: (statement) => call({ op: 'execute', statement }),
     async close() {
       closed = true;
       const w = worker;

@@ -29,13 +29,9 @@ function failure(err: unknown): { name: string; message: string; code?: string; 
 
 parentPort!.on('message', async (req: Request) => {
   try {
-    if (req.op === 'batch') {
-      const results = await db.batch(req.statements, req.mode);
-      parentPort!.postMessage({ id: req.id, ok: true, rowsAffected: results.map((r) => r.rowsAffected) });
-    } else {
-      const r = await db.execute(req.statement);
-      parentPort!.postMessage({ id: req.id, ok: true, rowsAffected: [r.rowsAffected], rows: r.rows.map((row) => ({ ...row })) });
-    }
+    if (req.op === 'batch') await db.batch(req.statements, req.mode);
+    else await db.execute(req.statement);
+    parentPort!.postMessage({ id: req.id, ok: true });
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ok: false, error: failure(err) });
   }

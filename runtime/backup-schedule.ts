@@ -7,7 +7,8 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../lib/ts-worker.ts';
 import type { BackupResult } from '../db/backup.ts';
 import { fileStamp } from '../db/backup-file.ts';
 import { pidAlive } from './lease.ts';
@@ -54,16 +55,9 @@ async function removeLeftovers(dir: string, ours: boolean): Promise<void> {
   }
 }
 
-/** Runs the backup in a worker thread (Node: tsx registered inside it; Deno loads TypeScript itself). */
+/** Runs the backup in a worker thread (lib/ts-worker.ts). */
 function backupInWorker(dbPath: string, target: string, track: (w: Worker | null) => void): Promise<BackupResult> {
-  const entry = new URL('./backup-worker.ts', import.meta.url);
-  const worker =
-    'Deno' in globalThis
-      ? new Worker(entry, { workerData: { dbPath, target } })
-      : new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`, {
-          eval: true,
-          workerData: { dbPath, target },
-        });
+  const worker = startTsWorker(new URL('./backup-worker.ts', import.meta.url), { dbPath, target });
   track(worker);
   return new Promise<BackupResult>((resolve, reject) => {
     worker.once('message', (m: { ok: true; result: BackupResult } | { ok: false; error: string }) => (m.ok ? resolve(m.result) : reject(new Error(m.error))));
