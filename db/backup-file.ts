@@ -3,7 +3,7 @@
  * an intact database of a schema this build knows, making a copy carry no instance lease, flushing
  * files to disk, and removing a temporary copy with its side files so nothing half written stays.
  */
-import { createClient } from '@libsql/client';
+import { createClient, type Client } from '@libsql/client';
 import { open, rm, stat } from 'node:fs/promises';
 import { loadMigrations } from './migrate.ts';
 
@@ -55,27 +55,25 @@ export function plainError(err: unknown): string {
  * the file in messages ("the backup file x.db").
  */
 export async function sealCopy(path: string, what: string, maxVersion: number): Promise<DatabaseFacts> {
-  if (!(await hasMagic(path))) throw new BackupError(`${what} is not a SQLite database`);
-  const db = createClient({ url: `file:${path}` });
-  try {
+  return withFile(path, what, async (db) => {
     await db.execute('PRAGMA journal_mode=DELETE');
     const lease = await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'instance_lease'");
     if (lease.rows.length) await db.execute('DELETE FROM instance_lease');
-    return await checkOpen(db, path, what, maxVersion);
-  } catch (err) {
-    if (err instanceof BackupError) throw err;
-    throw new BackupError(`${what}: ${plainError(err)}`);
-  } finally {
-    db.close();
-  }
+    return checkOpen(db, path, what, maxVersion);
+  });
 }
 
 /** Integrity and schema version of a database file, opened without changing it beyond SQLite's own recovery. */
 export async function checkDatabaseFile(path: string, what: string, maxVersion: number): Promise<DatabaseFacts> {
+  return withFile(path, what, (db) => checkOpen(db, path, what, maxVersion));
+}
+
+/** Opens a SQLite file for `work`, closed afterwards; every failure becomes a BackupError naming `what`. */
+async function withFile<T>(path: string, what: string, work: (db: Client) => Promise<T>): Promise<T> {
   if (!(await hasMagic(path))) throw new BackupError(`${what} is not a SQLite database`);
   const db = createClient({ url: `file:${path}` });
   try {
-    return await checkOpen(db, path, what, maxVersion);
+    return await work(db);
   } catch (err) {
     if (err instanceof BackupError) throw err;
     throw new BackupError(`${what}: ${plainError(err)}`);
@@ -84,7 +82,7 @@ export async function checkDatabaseFile(path: string, what: string, maxVersion: 
   }
 }
 
-async function checkOpen(db: ReturnType<typeof createClient>, path: string, what: string, maxVersion: number): Promise<DatabaseFacts> {
+async function checkOpen(db: Client, path: string, what: string, maxVersion: number): Promise<DatabaseFacts> {
   const integrity = (await db.execute('PRAGMA integrity_check')).rows.map((r) => String(r[0]));
   if (integrity.length !== 1 || integrity[0] !== 'ok') {
     throw new BackupError(`${what} failed PRAGMA integrity_check: ${integrity.slice(0, 3).join('; ')}`);
