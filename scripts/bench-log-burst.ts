@@ -170,7 +170,9 @@ async function original(way: Way, dir: string): Promise<Figures> {
 async function server(way: Way, dir: string): Promise<Figures> {
   // Embedded: the runtime is the broker. Mosquitto: the runtime connects to it (MQTT_BROKER_HOST).
   const external = way === 'mosquitto' ? await brokerFor(way) : null;
-  const rt = await startOpenRuntime(dir, external?.env ?? {});
+  // WRITE_THREAD=false npm run bench:log-burst: the writer on the main thread, for the comparison.
+  const thread: Record<string, string> = process.env.WRITE_THREAD ? { WRITE_THREAD: process.env.WRITE_THREAD } : {};
+  const rt = await startOpenRuntime(dir, { ...thread, ...(external?.env ?? {}) });
   const file = join(dir, 'x.db');
   const reader = createClient({ url: `file:${file}` }); // WAL: reads beside the writer
   const where = `WHERE client_uuid = '${UUID}'`;

@@ -162,7 +162,6 @@ export async function startOpenRuntime(dir: string, env: Record<string, string> 
     MQTT_ALLOW_ANONYMOUS: 'true',
     MQTT_PUBLISH_RATE: '100000',
     MQTT_PUBLISH_BURST: '100000',
-    ...(process.env.WRITE_THREAD && { WRITE_THREAD: process.env.WRITE_THREAD }),
     ...env,
   });
   const rt = await startRuntime(config);
